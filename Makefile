@@ -1,0 +1,21 @@
+# One-command entry points. Heavy numerics run in release mode: debug Swift is many times slower.
+SWIFT ?= swift
+RELEASE := -c release
+TESTING := -Xswiftc -enable-testing
+
+.PHONY: deps build test example bench clean
+
+deps:
+	bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build $(RELEASE)
+
+test: deps
+	$(SWIFT) test $(RELEASE) $(TESTING)
+
+example: build
+	$(SWIFT) run $(RELEASE) rkhs kernel --activation relu --depth 3 --t -1,-0.5,0,0.5,0.9,0.99,1
+
+clean:
+	rm -rf .build

@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// The reference library for infinitely wide neural networks: NNGP/NTK kernels,
+// their Mercer spectra on spheres, their RKHS (Sobolev) classes, and sample paths.
+import PackageDescription
+
+let package = Package(
+    name: "InfiniteWidth",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "InfiniteWidth", targets: ["InfiniteWidth"]),
+        .executable(name: "rkhs", targets: ["rkhs"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from Debian packages, found through pkg-config.
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL", pkgConfig: "gsl",
+                       providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
+                       providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
+
+        // Activations, dual maps, layer recursion, Gram matrices, finite networks. Pure Swift.
+        .target(name: "NeuralKernels"),
+
+        // Umbrella: only @_exported imports.
+        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels"]),
+
+        // The command-line tool: thin, one file per subcommand.
+        .executableTarget(name: "rkhs", dependencies: [
+            "InfiniteWidth",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Shared test helpers (fixture loading, tolerances).
+        .target(name: "_TestSupport", dependencies: ["NeuralKernels"]),
+
+        .testTarget(name: "NeuralKernelsTests", dependencies: ["NeuralKernels", "_TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "rkhsTests", dependencies: ["_TestSupport"]),
+    ]
+)

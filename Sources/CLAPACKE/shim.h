@@ -1,0 +1,2 @@
+#include <lapacke.h>
+#include <cblas.h>

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Activations built from the Gaussian: erf, GELU and the Gaussian bump, all with closed-form
+/// duals (Proofs/erf-gelu-gaussian-duals.md).
+extension Activation {
+    /// erf(x). Williams (1997):
+    ///
+    ///     E[erf u erf v]   = (2/pi) asin(2c / sqrt((1 + 2 q1)(1 + 2 q2)))
+    ///     E[erf' u erf' v] = (4/pi) / sqrt((1 + 2 q1)(1 + 2 q2) - 4 c^2)
+    public static let erf = Activation(
+        name: "erf",
+        smooth: Branch(value: { Foundation.erf($0) }, derivative: { 2 / Double.pi.squareRoot() * exp(-$0 * $0) }),
+        parity: .odd,
+        closedForm: ClosedFormDuals(
+            reference: "Williams (1997); Proofs/erf-gelu-gaussian-duals.md",
+            nngp: { q1, q2, c in
+                let s = ((1 + 2 * q1) * (1 + 2 * q2)).squareRoot()
+                return 2 / Double.pi * asin(min(1, max(-1, 2 * c / s)))
+            },
+            derivative: { q1, q2, c in
+                4 / Double.pi / ((1 + 2 * q1) * (1 + 2 * q2) - 4 * c * c).squareRoot()
+            }))
+
+    /// GELU, x Phi(x) with the exact normal distribution function. With
+    /// s = sqrt((1 + q1)(1 + q2)), D = s^2 - c^2, kappa = (1 - q1 q2)/s^2:
+    ///
+    ///     E[phi(u) phi(v)] = c/4 + c asin(c/s)/(2 pi) + (q1 q2 + c^2 kappa) / (2 pi sqrt D)
+    ///
+    /// (Tsuchida et al. 2021, derived again by Stein's lemma in the Proofs page); the
+    /// derivative dual is its c-derivative by Price's theorem.
+    public static let gelu = Activation(
+        name: "gelu",
+        smooth: Branch(value: { 0.5 * $0 * Foundation.erfc(-$0 / 2.0.squareRoot()) },
+                       derivative: { x in
+                           0.5 * Foundation.erfc(-x / 2.0.squareRoot()) + x * exp(-0.5 * x * x) / (2 * Double.pi).squareRoot()
+                       }),
+        parity: .neither,
+        closedForm: ClosedFormDuals(
+            reference: "Tsuchida, Pearce, van der Heide, Roosta, Gallagher (2021); Proofs/erf-gelu-gaussian-duals.md",
+            nngp: { q1, q2, c in
+                let s2 = (1 + q1) * (1 + q2), s = s2.squareRoot()
+                let d = (s - c) * (s + c)
+                let kappa = (1 - q1 * q2) / s2
+                return c / 4 + c * asin(min(1, max(-1, c / s))) / (2 * Double.pi)
+                    + (q1 * q2 + c * c * kappa) / (2 * Double.pi * d.squareRoot())
+            },
+            derivative: { q1, q2, c in
+                let s2 = (1 + q1) * (1 + q2), s = s2.squareRoot()
+                let d = (s - c) * (s + c)
+                let kappa = (1 - q1 * q2) / s2
+                let n = q1 * q2 + c * c * kappa
+                return 0.25 + asin(min(1, max(-1, c / s))) / (2 * Double.pi)
+                    + (c + 2 * c * kappa + n * c / d) / (2 * Double.pi * d.squareRoot())
+            }))
+
+    /// The Gaussian bump exp(-x^2/2):
+    ///
+    ///     E[phi(u) phi(v)]   = 1 / sqrt((1 + q1)(1 + q2) - c^2)
+    ///     E[phi'(u) phi'(v)] = c / ((1 + q1)(1 + q2) - c^2)^{3/2}
+    public static let gaussian = Activation(
+        name: "gaussian",
+        smooth: Branch(value: { exp(-0.5 * $0 * $0) }, derivative: { -$0 * exp(-0.5 * $0 * $0) }),
+        parity: .even,
+        closedForm: ClosedFormDuals(
+            reference: "Gaussian integral of exp(-(u^2+v^2)/2); Proofs/erf-gelu-gaussian-duals.md",
+            nngp: { q1, q2, c in 1 / ((1 + q1) * (1 + q2) - c * c).squareRoot() },
+            derivative: { q1, q2, c in
+                let d = (1 + q1) * (1 + q2) - c * c
+                return c / (d * d.squareRoot())
+            }))
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// A pointwise activation function with everything the infinite-width mathematics needs.
+///
+/// An activation is one value of this type: its function and derivative, the analytic
+/// branches on each side of 0 (so that quadratures never straddle a kink), its regularity at
+/// 0, its parity and, when one is known, its closed-form dual maps. Adding an activation is
+/// one edit: a static constructor in one of the files of this folder, plus one line in
+/// ``ActivationCatalogue``.
+///
+/// The convention for non-smooth activations follows design.md: the activation may be
+/// non-smooth only at 0, and each branch extends analytically across 0.
+public struct Activation: Sendable, CustomStringConvertible {
+    /// Canonical name, exactly as accepted on the command line (`leaky_relu(0.2)`).
+    public let name: String
+    /// The branch used for x < 0 (extended analytically to a neighbourhood of 0).
+    public let negative: Branch
+    /// The branch used for x >= 0 (extended analytically to a neighbourhood of 0).
+    public let positive: Branch
+    /// Smoothness at 0: analytic, polynomial, or the degree and jump of a kink.
+    public let regularity: Regularity
+    /// Parity of phi, when it has one.
+    public let parity: Parity
+    /// Closed-form dual maps, when known (otherwise the wedge quadrature is used).
+    public let closedForm: ClosedFormDuals?
+    /// Positive homogeneity degree p (phi(lambda x) = lambda^p phi(x) for lambda > 0), if any.
+    public let homogeneity: Int?
+
+    public init(name: String, negative: Branch, positive: Branch, regularity: Regularity,
+                parity: Parity, closedForm: ClosedFormDuals? = nil, homogeneity: Int? = nil) {
+        self.name = name
+        self.negative = negative
+        self.positive = positive
+        self.regularity = regularity
+        self.parity = parity
+        self.closedForm = closedForm
+        self.homogeneity = homogeneity
+    }
+
+    /// An activation that is analytic on the whole line (both branches equal).
+    public init(name: String, smooth branch: Branch, regularity: Regularity = .analytic,
+                parity: Parity, closedForm: ClosedFormDuals? = nil, homogeneity: Int? = nil) {
+        self.init(name: name, negative: branch, positive: branch, regularity: regularity,
+                  parity: parity, closedForm: closedForm, homogeneity: homogeneity)
+    }
+
+    /// phi(x).
+    @inlinable public func callAsFunction(_ x: Double) -> Double {
+        x < 0 ? negative.value(x) : positive.value(x)
+    }
+
+    /// phi(x), same as calling the activation.
+    @inlinable public func value(_ x: Double) -> Double { self(x) }
+
+    /// phi'(x); at the kink x = 0 the right derivative.
+    @inlinable public func derivative(_ x: Double) -> Double {
+        x < 0 ? negative.derivative(x) : positive.derivative(x)
+    }
+
+    public var description: String { name }
+}
+
+/// One analytic piece of an activation: its value and derivative.
+public struct Branch: Sendable {
+    public let value: @Sendable (Double) -> Double
+    public let derivative: @Sendable (Double) -> Double
+    public init(value: @escaping @Sendable (Double) -> Double,
+                derivative: @escaping @Sendable (Double) -> Double) {
+        self.value = value
+        self.derivative = derivative
+    }
+    /// The branch x -> a * x^p (p >= 0).
+    public static func monomial(_ a: Double, _ p: Int) -> Branch {
+        switch p {
+        case 0: return Branch(value: { _ in a }, derivative: { _ in 0 })
+        case 1: return Branch(value: { a * $0 }, derivative: { _ in a })
+        default:
+            return Branch(value: { a * pow($0, Double(p)) },
+                          derivative: { a * Double(p) * pow($0, Double(p - 1)) })
+        }
+    }
+}
+
+/// Regularity of an activation at 0 (the only point where it may fail to be smooth).
+public enum Regularity: Sendable, Equatable, CustomStringConvertible {
+    /// phi is analytic (C-infinity) on the whole line and not a polynomial.
+    case analytic
+    /// phi is a polynomial of the given degree.
+    case polynomial(degree: Int)
+    /// phi is in C^{m-1} and its m-th derivative jumps at 0 by `jump` = phi^(m)(0+) - phi^(m)(0-).
+    /// m = 0 is a jump of phi itself (step), m = 1 a kink (ReLU), m = 2 ELU(1), m = p ReLU^p.
+    case kink(degree: Int, jump: Double)
+
+    /// The non-smoothness degree m, or nil for analytic and polynomial activations.
+    public var nonSmoothnessDegree: Int? {
+        if case .kink(let m, _) = self { return m }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case .analytic: return "analytic"
+        case .polynomial(let p): return "polynomial of degree \(p)"
+        case .kink(let m, let j): return "C^\(m - 1) with a jump \(j) in derivative \(m) at 0"
+        }
+    }
+}
+
+/// Parity of an activation: even (phi(-x) = phi(x)), odd (phi(-x) = -phi(x)) or neither.
+public enum Parity: String, Sendable, Equatable {
+    case even, odd, neither
+}
+
+/// Closed-form dual maps of an activation for a centred Gaussian pair (u, v) with
+/// Var u = q1, Var v = q2, Cov(u, v) = c.
+///
+/// `nngp` is E[phi(u) phi(v)], `derivative` is E[phi'(u) phi'(v)]. Each closure must be
+/// accurate to a few ulps over the whole admissible range |c| <= sqrt(q1 q2), including the
+/// endpoints c = +-sqrt(q1 q2).
+public struct ClosedFormDuals: Sendable {
+    public let nngp: @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double
+    public let derivative: @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double
+    /// Where the closed form comes from (a paper or a Proofs page).
+    public let reference: String
+    public init(reference: String,
+                nngp: @escaping @Sendable (Double, Double, Double) -> Double,
+                derivative: @escaping @Sendable (Double, Double, Double) -> Double) {
+        self.reference = reference
+        self.nngp = nngp
+        self.derivative = derivative
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// The angle theta = arccos(rho) of a Gaussian pair with Var u = q1, Var v = q2, Cov = c,
+/// rho = c / sqrt(q1 q2), and its complement pi - theta, both to full relative accuracy.
+///
+/// Near rho = +-1 the duals of non-smooth activations are infinitely sensitive to rho
+/// (d theta / d rho = -1/sin theta), so 1 -+ rho must not be formed by subtracting rounded
+/// numbers: we compute s = sqrt(q1 q2) in double-double (an fma recovers the rounding of q1 q2
+/// and of the square root) and then 1 - rho = (s - c)/s, 1 + rho = (s + c)/s, and
+/// the smaller of theta = 2 asin(sqrt((1 - rho)/2)) and pi - theta = 2 asin(sqrt((1 + rho)/2)),
+/// the other as pi minus it.
+public struct CorrelationAngle: Sendable, Equatable {
+    public let rho: Double
+    public let theta: Double
+    public let complement: Double
+
+    public init(q1: Double, q2: Double, c: Double) {
+        let p = q1 * q2
+        let pLow = fma(q1, q2, -p)                  // q1 q2 = p + pLow exactly
+        let s = p.squareRoot()
+        let sLow = (fma(-s, s, p) + pLow) / (2 * s)  // sqrt(q1 q2) = s + sLow to ~1e-32
+        let oneMinus = max(0, ((s - c) + sLow) / s)
+        let onePlus = max(0, ((s + c) + sLow) / s)
+        if !(s > 0) || !oneMinus.isFinite {
+            rho = 0; theta = Double.pi / 2; complement = Double.pi / 2
+            return
+        }
+        rho = min(1, max(-1, c / s))
+        // asin is ill-conditioned near 1, so only the smaller angle comes from it.
+        if rho >= 0 {
+            theta = 2 * asin(min(1, (0.5 * oneMinus).squareRoot()))
+            complement = Double.pi - theta
+        } else {
+            complement = 2 * asin(min(1, (0.5 * onePlus).squareRoot()))
+            theta = Double.pi - complement
+        }
+    }
+
+    /// sqrt(1 - rho^2) = sin theta, accurate near both ends.
+    public var sine: Double { theta <= complement ? sin(theta) : sin(complement) }
+}

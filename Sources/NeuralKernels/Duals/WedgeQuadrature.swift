@@ -1,0 +1,99 @@
+import Foundation
+
+/// E[g(u) h(v)] for a centred Gaussian pair by quadrature that is exact in structure.
+///
+/// Whitening u = sqrt(q1) z1, v = sqrt(q2) (rho z1 + sqrt(1 - rho^2) z2) and writing
+/// z = r (cos phi, sin phi) gives u = sqrt(q1) r cos phi, v = sqrt(q2) r cos(phi - theta),
+/// theta = arccos rho, and
+///
+///     E[g(u) h(v)] = 1/(2 pi) * sum over the four wedges W of
+///                    integral_W dphi integral_0^inf r e^{-r^2/2} g_W(u) h_W(v) dr
+///
+/// where the wedges are cut at the sign changes of u (phi = +-pi/2) and of v
+/// (phi = theta +- pi/2), and g_W, h_W are the analytic branches for the signs of that wedge.
+/// Every integrand is analytic on its closed domain, so Gauss-Legendre converges
+/// exponentially, and as rho -> +-1 the two thin wedges (width theta or pi - theta) are
+/// integrated on their own, which keeps full relative accuracy where the singular behaviour
+/// that decides the eigenvalue decay lives. (Proofs/wedge-quadrature.md.)
+public struct WedgeQuadrature: Sendable {
+    public var angular = AdaptiveGaussLegendre(relativeTolerance: 1e-14, maxDepth: 16)
+    public var radial = AdaptiveGaussLegendre(relativeTolerance: 1e-15, maxDepth: 16)
+
+    public init() {}
+
+    /// E[g(u) h(v)] with Var u = q1, Var v = q2, Cov(u, v) = c, for piecewise analytic g, h
+    /// given by their negative and positive branches.
+    public func expectation(q1: Double, q2: Double, c: Double,
+                            g: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double),
+                            h: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double))
+        -> Double
+    {
+        let a = max(q1, 0).squareRoot(), b = max(q2, 0).squareRoot()
+        if a == 0 || b == 0 {
+            // A degenerate argument is identically 0; phi(0) is the positive branch at 0.
+            if a == 0 && b == 0 { return g.positive(0) * h.positive(0) }
+            if a == 0 { return g.positive(0) * gaussianMean(b, h) }
+            return h.positive(0) * gaussianMean(a, g)
+        }
+        let angle = CorrelationAngle(q1: q1, q2: q2, c: c)
+        let theta = angle.theta, complement = angle.complement
+        // Wedges in s = distance from the wedge's first edge, with cos of u's and v's angle
+        // written as +-sin(distance to the nearer edge), which has no cancellation:
+        // (length, u positive?, u from start?, v positive?, v from start?)
+        let wedges: [(Double, Bool, Bool, Bool, Bool)] = [
+            (theta, true, true, false, false),          // phi in [-pi/2, theta - pi/2]
+            (complement, true, false, true, true),      // phi in [theta - pi/2, pi/2]
+            (theta, false, true, true, false),          // phi in [pi/2, theta + pi/2]
+            (complement, false, false, false, true),    // phi in [theta + pi/2, 3 pi/2]
+        ]
+        var total = 0.0
+        for (length, uPositive, uFromStart, vPositive, vFromStart) in wedges where length > 0 {
+            let gb = uPositive ? g.positive : g.negative
+            let hb = vPositive ? h.positive : h.negative
+            let su = uPositive ? 1.0 : -1.0, sv = vPositive ? 1.0 : -1.0
+            let value = angular.integrate(0, length) { s in
+                let cu = su * sin(uFromStart ? s : length - s)
+                let cv = sv * sin(vFromStart ? s : length - s)
+                return radialIntegral { r in gb(a * r * cu) * hb(b * r * cv) }
+            }.value
+            total += value
+        }
+        return total / (2 * Double.pi)
+    }
+
+    /// integral_0^inf r e^{-r^2/2} F(r) dr, on [0, R] with R extended until the tail is negligible.
+    func radialIntegral(_ F: (Double) -> Double) -> Double {
+        var total = 0.0
+        var lo = 0.0
+        let step = 4.0
+        while true {
+            let hi = lo + step
+            let piece = radial.integrate(lo, hi, scale: Swift.abs(total)) { r in r * exp(-0.5 * r * r) * F(r) }.value
+            total += piece
+            lo = hi
+            if lo >= 12 && Swift.abs(piece) <= 1e-17 * Swift.abs(total) { break }
+            if lo >= 12 && total == 0 && piece == 0 { break }
+            if lo >= 80 { break }
+        }
+        return total
+    }
+
+    /// E[f(s)] for s ~ N(0, sd^2), f piecewise: 1-D Gaussian integral split at 0.
+    private func gaussianMean(_ sd: Double,
+                              _ f: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double)) -> Double {
+        // E f(s) = 1/sqrt(2 pi) int_0^inf e^{-r^2/2} (f+(sd r) + f-(-sd r)) dr
+        var total = 0.0
+        var lo = 0.0
+        while true {
+            let hi = lo + 4
+            let piece = radial.integrate(lo, hi, scale: Swift.abs(total)) { r in
+                exp(-0.5 * r * r) * (f.positive(sd * r) + f.negative(-sd * r))
+            }.value
+            total += piece
+            lo = hi
+            if lo >= 12 && Swift.abs(piece) <= 1e-17 * Swift.abs(total) { break }
+            if lo >= 80 { break }
+        }
+        return total / (2 * Double.pi).squareRoot()
+    }
+}

@@ -1,0 +1,23 @@
+/// Errors of the kernel module, each naming the offending value and what is allowed.
+public enum KernelError: Error, Equatable, CustomStringConvertible {
+    case unknownActivation(String, valid: [String])
+    case invalidActivationParameters(name: String, given: String, expected: String)
+    case invalidParameter(name: String, value: String, allowed: String)
+    case invalidExpression(String, reason: String)
+    case invalidData(String)
+
+    public var description: String {
+        switch self {
+        case .unknownActivation(let name, let valid):
+            return "unknown activation '\(name)'; valid: \(valid.joined(separator: ", "))"
+        case .invalidActivationParameters(let name, let given, let expected):
+            return "activation '\(name)' got parameters '\(given)'; expected \(expected)"
+        case .invalidParameter(let name, let value, let allowed):
+            return "invalid \(name) '\(value)'; allowed: \(allowed)"
+        case .invalidExpression(let text, let reason):
+            return "invalid expression '\(text)': \(reason)"
+        case .invalidData(let message):
+            return message
+        }
+    }
+}
