@@ -22,6 +22,9 @@ let package = Package(
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
                        providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]),
 
+        // Thin Swift wrappers over the C libraries; C types never leak past this module.
+        .target(name: "_NumericalBackends", dependencies: ["CFFTW", "CGSL", "CLAPACKE"]),
+
         // Activations, dual maps, layer recursion, Gram matrices, finite networks. Pure Swift.
         .target(name: "NeuralKernels"),
 
@@ -39,6 +42,7 @@ let package = Package(
 
         .testTarget(name: "NeuralKernelsTests", dependencies: ["NeuralKernels", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "NumericalBackendsTests", dependencies: ["_NumericalBackends"]),
         .testTarget(name: "rkhsTests", dependencies: ["_TestSupport"]),
     ]
 )
