@@ -13,7 +13,7 @@ extension Activation {
         parity: .odd,
         closedForm: ClosedFormDuals(
             reference: "Williams (1997); Proofs/erf-gelu-gaussian-duals.md",
-            nngp: { q1, q2, c in
+            smoothNNGP: { q1, q2, c in
                 let s = ((1 + 2 * q1) * (1 + 2 * q2)).squareRoot()
                 return 2 / Double.pi * asin(min(1, max(-1, 2 * c / s)))
             },
@@ -37,7 +37,7 @@ extension Activation {
         parity: .neither,
         closedForm: ClosedFormDuals(
             reference: "Tsuchida, Pearce, van der Heide, Roosta, Gallagher (2021); Proofs/erf-gelu-gaussian-duals.md",
-            nngp: { q1, q2, c in
+            smoothNNGP: { q1, q2, c in
                 let s2 = (1 + q1) * (1 + q2), s = s2.squareRoot()
                 let d = (s - c) * (s + c)
                 let kappa = (1 - q1 * q2) / s2
@@ -63,7 +63,7 @@ extension Activation {
         parity: .even,
         closedForm: ClosedFormDuals(
             reference: "Gaussian integral of exp(-(u^2+v^2)/2); Proofs/erf-gelu-gaussian-duals.md",
-            nngp: { q1, q2, c in 1 / ((1 + q1) * (1 + q2) - c * c).squareRoot() },
+            smoothNNGP: { q1, q2, c in 1 / ((1 + q1) * (1 + q2) - c * c).squareRoot() },
             derivative: { q1, q2, c in
                 let d = (1 + q1) * (1 + q2) - c * c
                 return c / (d * d.squareRoot())

@@ -29,7 +29,7 @@ extension Activation {
             parity: parity,
             closedForm: ClosedFormDuals(
                 reference: "Hermite expansion; Proofs/polynomial-duals.md",
-                nngp: { q1, q2, cov in hermiteDual(frozen, frozen, q1, q2, cov) },
+                smoothNNGP: { q1, q2, cov in hermiteDual(frozen, frozen, q1, q2, cov) },
                 derivative: { q1, q2, cov in hermiteDual(derivativeCoefficients, derivativeCoefficients, q1, q2, cov) }))
     }
 }

@@ -34,7 +34,7 @@ extension Activation {
     public static let identity = Activation(
         name: "identity", smooth: .monomial(1, 1), regularity: .polynomial(degree: 1),
         parity: .odd,
-        closedForm: ClosedFormDuals(reference: "E[uv] = c", nngp: { _, _, c in c },
+        closedForm: ClosedFormDuals(reference: "E[uv] = c", smoothNNGP: { _, _, c in c },
                                     derivative: { _, _, _ in 1 }),
         homogeneity: 1)
 
@@ -49,10 +49,8 @@ extension Activation {
             parity: .neither,
             closedForm: ClosedFormDuals(
                 reference: "Cho & Saul (2009), arc-cosine kernel of order \(p); Proofs/arc-cosine-kernels.md",
-                nngp: { q1, q2, c in ArcCosine.expectation(order: p, q1: q1, q2: q2, c: c) },
-                derivative: { q1, q2, c in
-                    p == 0 ? 0 : Double(p * p) * ArcCosine.expectation(order: p - 1, q1: q1, q2: q2, c: c)
-                }),
+                nngp: { ArcCosine.expectation(order: p, $0) },
+                derivative: { p == 0 ? 0 : Double(p * p) * ArcCosine.expectation(order: p - 1, $0) }),
             homogeneity: p)
     }
 
@@ -73,12 +71,8 @@ extension Activation {
             parity: parity,
             closedForm: ClosedFormDuals(
                 reference: "leaky ReLU as (1-a) relu + a x; Proofs/arc-cosine-kernels.md",
-                nngp: { q1, q2, c in
-                    (1 - a) * (1 - a) * ArcCosine.expectation(order: 1, q1: q1, q2: q2, c: c) + a * c
-                },
-                derivative: { q1, q2, c in
-                    (1 - a) * (1 - a) * ArcCosine.expectation(order: 0, q1: q1, q2: q2, c: c) + a
-                }),
+                nngp: { (1 - a) * (1 - a) * ArcCosine.expectation(order: 1, $0) + a * $0.c },
+                derivative: { (1 - a) * (1 - a) * ArcCosine.expectation(order: 0, $0) + a }),
             homogeneity: 1)
     }
 }

@@ -12,7 +12,7 @@ extension Activation {
         parity: .odd,
         closedForm: ClosedFormDuals(
             reference: "characteristic function; Proofs/trigonometric-duals.md",
-            nngp: { q1, q2, c in exp(-0.5 * (q1 + q2)) * sinh(c) },
+            smoothNNGP: { q1, q2, c in exp(-0.5 * (q1 + q2)) * sinh(c) },
             derivative: { q1, q2, c in exp(-0.5 * (q1 + q2)) * cosh(c) }))
 
     public static let cos = Activation(
@@ -21,6 +21,6 @@ extension Activation {
         parity: .even,
         closedForm: ClosedFormDuals(
             reference: "characteristic function; Proofs/trigonometric-duals.md",
-            nngp: { q1, q2, c in exp(-0.5 * (q1 + q2)) * cosh(c) },
+            smoothNNGP: { q1, q2, c in exp(-0.5 * (q1 + q2)) * cosh(c) },
             derivative: { q1, q2, c in exp(-0.5 * (q1 + q2)) * sinh(c) }))
 }

@@ -112,21 +112,34 @@ public enum Parity: String, Sendable, Equatable {
 }
 
 /// Closed-form dual maps of an activation for a centred Gaussian pair (u, v) with
-/// Var u = q1, Var v = q2, Cov(u, v) = c.
+/// Var u = q1, Var v = q2, Cov(u, v) = c (a ``GaussianPair``, which also carries the
+/// correlation angle to full accuracy).
 ///
 /// `nngp` is E[phi(u) phi(v)], `derivative` is E[phi'(u) phi'(v)]. Each closure must be
 /// accurate to a few ulps over the whole admissible range |c| <= sqrt(q1 q2), including the
-/// endpoints c = +-sqrt(q1 q2).
+/// endpoints c = +-sqrt(q1 q2). Closed forms that are singular at rho = +-1 must use
+/// `pair.angle` rather than recompute the correlation from c.
 public struct ClosedFormDuals: Sendable {
-    public let nngp: @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double
-    public let derivative: @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double
+    public let nngp: @Sendable (GaussianPair) -> Double
+    public let derivative: @Sendable (GaussianPair) -> Double
     /// Where the closed form comes from (a paper or a Proofs page).
     public let reference: String
+
     public init(reference: String,
-                nngp: @escaping @Sendable (Double, Double, Double) -> Double,
-                derivative: @escaping @Sendable (Double, Double, Double) -> Double) {
+                nngp: @escaping @Sendable (GaussianPair) -> Double,
+                derivative: @escaping @Sendable (GaussianPair) -> Double) {
         self.reference = reference
         self.nngp = nngp
         self.derivative = derivative
+    }
+
+    /// Closed forms that are smooth in (q1, q2, c) up to rho = +-1 (erf, GELU, sin, ...),
+    /// written in terms of the second moments only.
+    public init(reference: String,
+                smoothNNGP nngp: @escaping @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double,
+                derivative: @escaping @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double) {
+        self.reference = reference
+        self.nngp = { nngp($0.q1, $0.q2, $0.c) }
+        self.derivative = { derivative($0.q1, $0.q2, $0.c) }
     }
 }

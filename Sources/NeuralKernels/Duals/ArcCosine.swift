@@ -14,6 +14,12 @@ import Foundation
 public enum ArcCosine {
     /// E[relu(u)^p relu(v)^p] for Var u = q1, Var v = q2, Cov = c.
     public static func expectation(order p: Int, q1: Double, q2: Double, c: Double) -> Double {
+        expectation(order: p, GaussianPair(q1: q1, q2: q2, c: c))
+    }
+
+    /// E[relu(u)^p relu(v)^p] for a Gaussian pair, using its accurate correlation angle.
+    public static func expectation(order p: Int, _ pair: GaussianPair) -> Double {
+        let q1 = pair.q1, q2 = pair.q2
         if q1 <= 0 || q2 <= 0 {
             // A zero-variance argument is identically 0, where relu^p = 0 (p >= 1) or 1 (p = 0).
             if p > 0 { return 0 }
@@ -21,7 +27,7 @@ public enum ArcCosine {
             return q1 <= 0 && q2 <= 0 ? 1 : (q > 0 ? 0.5 : 1)
         }
         let scale = p == 0 ? 1.0 : pow(q1 * q2, 0.5 * Double(p))
-        return scale * unitVariance(order: p, angle: CorrelationAngle(q1: q1, q2: q2, c: c))
+        return scale * unitVariance(order: p, angle: pair.angle)
     }
 
     /// E[relu(z1)^p relu(z2)^p] for standard normals with correlation rho.

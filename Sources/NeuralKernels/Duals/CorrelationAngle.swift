@@ -36,6 +36,21 @@ public struct CorrelationAngle: Sendable, Equatable {
         }
     }
 
+    /// The angle of two equal-variance arguments given q, the deficit q - c and the surplus
+    /// q + c, each known exactly (for example from 1 - t on the sphere).
+    public init(q: Double, deficit: Double, surplus: Double) {
+        guard q > 0 else { rho = 0; theta = Double.pi / 2; complement = Double.pi / 2; return }
+        let oneMinus = max(0, deficit / q), onePlus = max(0, surplus / q)
+        rho = min(1, max(-1, (surplus - deficit) / (2 * q)))
+        if rho >= 0 {
+            theta = 2 * asin(min(1, (0.5 * oneMinus).squareRoot()))
+            complement = Double.pi - theta
+        } else {
+            complement = 2 * asin(min(1, (0.5 * onePlus).squareRoot()))
+            theta = Double.pi - complement
+        }
+    }
+
     /// sqrt(1 - rho^2) = sin theta, accurate near both ends.
     public var sine: Double { theta <= complement ? sin(theta) : sin(complement) }
 }

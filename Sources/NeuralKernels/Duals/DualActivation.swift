@@ -16,14 +16,24 @@ public struct DualActivation: Sendable {
 
     /// E[phi(u) phi(v)].
     @inlinable public func nngp(q1: Double, q2: Double, c: Double) -> Double {
-        if let closed = activation.closedForm { return closed.nngp(q1, q2, c) }
-        return nngpByQuadrature(q1: q1, q2: q2, c: c)
+        nngp(GaussianPair(q1: q1, q2: q2, c: c))
     }
 
     /// E[phi'(u) phi'(v)] (phi' the almost-everywhere derivative).
     @inlinable public func derivative(q1: Double, q2: Double, c: Double) -> Double {
-        if let closed = activation.closedForm { return closed.derivative(q1, q2, c) }
-        return derivativeByQuadrature(q1: q1, q2: q2, c: c)
+        derivative(GaussianPair(q1: q1, q2: q2, c: c))
+    }
+
+    /// E[phi(u) phi(v)] for a pair whose correlation angle is already known accurately.
+    @inlinable public func nngp(_ pair: GaussianPair) -> Double {
+        if let closed = activation.closedForm { return closed.nngp(pair) }
+        return nngpByQuadrature(pair)
+    }
+
+    /// E[phi'(u) phi'(v)] for a pair whose correlation angle is already known accurately.
+    @inlinable public func derivative(_ pair: GaussianPair) -> Double {
+        if let closed = activation.closedForm { return closed.derivative(pair) }
+        return derivativeByQuadrature(pair)
     }
 
     /// E[phi(u)^2] for Var u = q.
@@ -32,15 +42,55 @@ public struct DualActivation: Sendable {
     /// E[phi'(u)^2] for Var u = q.
     public func derivativeSecondMoment(q: Double) -> Double { derivative(q1: q, q2: q, c: q) }
 
+    /// E[phi(u)^2] - E[phi(u) phi(v)] for equal variances, without cancellation
+    /// (see ``priceDeficit(q:angle:derivative:)``).
+    public func nngpDeficit(_ pair: GaussianPair) -> Double {
+        if pair.angle.theta < 0.2 {
+            return DualActivation.priceDeficit(q: pair.q1, angle: pair.angle) { derivative($0) }
+        }
+        return secondMoment(q: pair.q1) - nngp(pair)
+    }
+
+    /// E[phi(u)^2] - E[phi(u) phi(v)] for Var u = Var v = q and correlation angle theta, from
+    /// the derivative dual alone.
+    ///
+    /// By Price's theorem d/dc E[phi(u) phi(v)] = E[phi'(u) phi'(v)], so the deficit is
+    /// integral_c^q E[phi' phi'](c') dc'. With c' = q - D s^2 (D = q - c = 2 q sin^2(theta/2))
+    /// the integrand 2 D s E[phi' phi'](q - D s^2) is analytic in s (the derivative dual is
+    /// analytic in its angle, which is analytic in s), so 20-point Gauss-Legendre on [0, 1]
+    /// keeps full relative accuracy however small D is. Used for theta < 0.2, where
+    /// subtraction would lose digits (Proofs/layer-recursion.md).
+    public static func priceDeficit(q: Double, angle: CorrelationAngle,
+                                    derivative: (GaussianPair) -> Double) -> Double {
+        let half = sin(0.5 * angle.theta)
+        let d = 2 * q * half * half
+        let rule = GaussLegendre.rule(count: 20)
+        var sum = 0.0
+        for i in 0..<rule.nodes.count {
+            let s = 0.5 * (1 + rule.nodes[i])
+            let deficit = d * s * s
+            sum += rule.weights[i] * 2 * d * s * derivative(GaussianPair(q: q, deficit: deficit, surplus: 2 * q - deficit))
+        }
+        return 0.5 * sum
+    }
+
     /// E[phi(u) phi(v)] by the wedge quadrature, ignoring any closed form (for cross-checks).
     public func nngpByQuadrature(q1: Double, q2: Double, c: Double) -> Double {
-        let branches = (negative: activation.negative.value, positive: activation.positive.value)
-        return quadrature.expectation(q1: q1, q2: q2, c: c, g: branches, h: branches)
+        nngpByQuadrature(GaussianPair(q1: q1, q2: q2, c: c))
     }
 
     /// E[phi'(u) phi'(v)] by the wedge quadrature, ignoring any closed form.
     public func derivativeByQuadrature(q1: Double, q2: Double, c: Double) -> Double {
+        derivativeByQuadrature(GaussianPair(q1: q1, q2: q2, c: c))
+    }
+
+    public func nngpByQuadrature(_ pair: GaussianPair) -> Double {
+        let branches = (negative: activation.negative.value, positive: activation.positive.value)
+        return quadrature.expectation(pair, g: branches, h: branches)
+    }
+
+    public func derivativeByQuadrature(_ pair: GaussianPair) -> Double {
         let branches = (negative: activation.negative.derivative, positive: activation.positive.derivative)
-        return quadrature.expectation(q1: q1, q2: q2, c: c, g: branches, h: branches)
+        return quadrature.expectation(pair, g: branches, h: branches)
     }
 }

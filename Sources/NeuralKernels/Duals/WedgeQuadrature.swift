@@ -28,6 +28,16 @@ public struct WedgeQuadrature: Sendable {
                             h: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double))
         -> Double
     {
+        expectation(GaussianPair(q1: q1, q2: q2, c: c), g: g, h: h)
+    }
+
+    /// The same for a pair whose correlation angle is known accurately.
+    public func expectation(_ pair: GaussianPair,
+                            g: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double),
+                            h: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double))
+        -> Double
+    {
+        let q1 = pair.q1, q2 = pair.q2
         let a = max(q1, 0).squareRoot(), b = max(q2, 0).squareRoot()
         if a == 0 || b == 0 {
             // A degenerate argument is identically 0; phi(0) is the positive branch at 0.
@@ -35,7 +45,7 @@ public struct WedgeQuadrature: Sendable {
             if a == 0 { return g.positive(0) * gaussianMean(b, h) }
             return h.positive(0) * gaussianMean(a, g)
         }
-        let angle = CorrelationAngle(q1: q1, q2: q2, c: c)
+        let angle = pair.angle
         let theta = angle.theta, complement = angle.complement
         // Wedges in s = distance from the wedge's first edge, with cos of u's and v's angle
         // written as +-sin(distance to the nearer edge), which has no cancellation:
