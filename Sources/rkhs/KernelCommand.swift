@@ -1,7 +1,79 @@
 import ArgumentParser
+import Foundation
 import NeuralKernels
 
+/// `rkhs kernel`: NNGP and NTK values on the unit sphere as functions of t = <x, x'>.
 struct KernelCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "kernel", abstract: "NNGP and NTK on the unit sphere as functions of t = <x, x'>.")
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "kernel",
+        abstract: "NNGP and NTK of a deep network on the unit sphere, at given t = <x, x'>.",
+        discussion: "Sigma_1(t) = sigma_w^2 t + sigma_b^2 sigma_i^2; CSV columns t,nngp,ntk with 17 significant digits.")
+
+    @OptionGroup(title: "Network") var options: NetworkOptions
+
+    @Option(help: "Comma-separated inner products t in [-1, 1].")
+    var t: String = "-1,-0.5,0,0.5,1"
+
+    @Option(help: "Input dimension d (needed only by the standard parametrization).")
+    var dim: Int?
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        var ts: [Double] = []
+        for piece in t.split(separator: ",", omittingEmptySubsequences: false) {
+            let s = piece.trimmingCharacters(in: .whitespaces)
+            guard let v = Double(s), v.isFinite, v >= -1, v <= 1 else {
+                throw UsageError("invalid --t value '\(s)'; allowed: numbers in [-1, 1] separated by commas")
+            }
+            ts.append(v)
+        }
+        if let dim, dim < 1 { throw UsageError("invalid --dim '\(dim)'; allowed: an integer >= 1") }
+        if options.parametrization == .standard && dim == nil {
+            throw UsageError("--parametrization standard needs --dim d (the input dimension) on the sphere")
+        }
+        let network = try options.network(inputDimension: dim)
+        let sphere = try UsageError.wrap { try SphereKernel(network) }
+        let rows = ts.map { t -> (Double, Double, Double) in
+            let v = sphere(t)
+            return (t, v.nngp, v.ntk)
+        }
+        print(KernelCommand.render(rows, format: format, network: network), terminator: "")
+    }
+
+    static func render(_ rows: [(Double, Double, Double)], format: OutputFormat, network: NetworkKernel) -> String {
+        switch format {
+        case .csv:
+            return "t,nngp,ntk\n" + rows.map { "\(full($0.0)),\(full($0.1)),\(full($0.2))\n" }.joined()
+        case .json:
+            let entries = rows.map { "{\"t\":\(full($0.0)),\"nngp\":\(full($0.1)),\"ntk\":\(full($0.2))}" }
+            return "{\"activation\":\"\(jsonEscape(network.activation.name))\",\"depth\":\(network.depth),"
+                + "\"sigma_w\":\(full(network.sigmaW)),\"sigma_b\":\(full(network.sigmaB)),\"sigma_i\":\(full(network.sigmaI)),"
+                + "\"parametrization\":\"\(network.parametrization.rawValue)\",\"values\":[" + entries.joined(separator: ",") + "]}\n"
+        case .table:
+            var out = "\(network.activation.name), depth \(network.depth), sigma_w \(network.sigmaW), sigma_b \(network.sigmaB), sigma_i \(network.sigmaI), \(network.parametrization.rawValue) parametrization\n"
+            out += pad("t", 24) + pad("nngp", 26) + "ntk\n"
+            for r in rows { out += pad(full(r.0), 24) + pad(full(r.1), 26) + full(r.2) + "\n" }
+            return out
+        }
+    }
+}
+
+/// 17 significant digits: every double round-trips.
+func full(_ x: Double) -> String { String(format: "%.17g", x) }
+
+func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }
+
+func jsonEscape(_ s: String) -> String {
+    var out = ""
+    for ch in s.unicodeScalars {
+        switch ch {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        default: out.unicodeScalars.append(ch)
+        }
+    }
+    return out
 }

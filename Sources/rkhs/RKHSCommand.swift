@@ -1,9 +1,39 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct RKHSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rkhs",
         abstract: "Kernels, spectra, RKHS classes and sample paths of infinitely wide networks.",
+        discussion: """
+            Exact NNGP and NTK kernels of deep fully connected networks, the Mercer eigenvalues of \
+            those kernels on spheres, the Sobolev class of their RKHS, and the regularity of the \
+            random functions they describe.
+            """,
         subcommands: [KernelCommand.self])
+
+    /// Errors print as one line on stderr; usage errors exit with 64, never a trap.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("rkhs: error: \(message)\n".utf8))
+            Foundation.exit(usageExitCode(for: error, default: code.rawValue))
+        }
+    }
+
+    /// 64 (EX_USAGE) for anything the user typed or supplied; otherwise ArgumentParser's code.
+    static func usageExitCode(for error: Error, default code: Int32) -> Int32 {
+        if error is UsageError { return 64 }
+        if let exit = error as? ExitCode { return exit.rawValue }
+        return code
+    }
 }

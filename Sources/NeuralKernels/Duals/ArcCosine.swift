@@ -62,7 +62,8 @@ public enum ArcCosine {
 
     /// Coefficients (ascending powers of rho) of A_p and B_p.
     public static func polynomials(order p: Int) -> (a: [Double], b: [Double]) {
-        cache.withLock { table in
+        if p < precomputed.count { return precomputed[p] }
+        return cache.withLock { table in
             while table.count <= p {
                 let n = table.count
                 let (a, b) = table[n - 1]
@@ -73,6 +74,13 @@ public enum ArcCosine {
     }
 
     private static let cache = Locked<[(a: [Double], b: [Double])]>([(a: [0], b: [1])])
+
+    /// Orders 0...8 computed once, so the hot path takes no lock.
+    private static let precomputed: [(a: [Double], b: [Double])] = {
+        var table: [(a: [Double], b: [Double])] = [(a: [0], b: [1])]
+        for n in 1...8 { table.append(integrateOnce(a: table[n - 1].a, b: table[n - 1].b, scale: Double(n * n))) }
+        return table
+    }()
 
     /// n^2 * integral_{-1}^{rho} of (A sqrt(1-s^2) + B psi), in the same representation.
     private static func integrateOnce(a: [Double], b: [Double], scale: Double) -> (a: [Double], b: [Double]) {

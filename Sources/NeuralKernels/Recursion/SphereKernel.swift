@@ -28,14 +28,25 @@ public struct SphereKernel: Sendable {
         let secondMoment: Double
     }
 
-    public init(_ network: NetworkKernel) throws {
+    /// The common input variance <x, x>/d (1 on the unit sphere in the sphere convention).
+    public let inputVariance: Double
+
+    /// Prepares the kernel of `network` for inputs of common variance `inputVariance` = |x|^2/d
+    /// (1 for the sphere convention Sigma_1(t) = sigma_w^2 t + sigma_b^2 sigma_i^2).
+    public init(_ network: NetworkKernel, inputVariance: Double = 1) throws {
+        guard inputVariance.isFinite, inputVariance > 0 else {
+            throw KernelError.invalidParameter(name: "input variance", value: "\(inputVariance)", allowed: "a finite number > 0")
+        }
+        self.inputVariance = inputVariance
         if network.parametrization == .standard && network.inputDimension == nil {
             throw KernelError.invalidParameter(name: "dim", value: "none",
                                                allowed: "the input dimension d, needed by the standard parametrization's NTK")
         }
         self.network = network
         let dual = DualActivation(network.activation)
-        var state = network.denseLayer(0, inputWidth: Double(network.inputDimension ?? 1))(.sphere(t: 1))
+        let s = inputVariance
+        var state = network.denseLayer(0, inputWidth: Double(network.inputDimension ?? 1))(
+            KernelState(q1: s, q2: s, nngp: s, ntk: 0))
         var variances: [Double] = []
         var layers: [LayerDuals] = []
         var worst = 0.0
@@ -76,10 +87,12 @@ public struct SphereKernel: Sendable {
     public func values(_ t: Double) -> (nngp: Double, ntk: Double) {
         let w2 = network.sigmaW * network.sigmaW
         let b2 = network.sigmaB * network.sigmaB * network.sigmaI * network.sigmaI
-        var state = network.denseLayer(0, inputWidth: Double(network.inputDimension ?? 1))(.sphere(t: t))
+        let s = inputVariance
+        var state = network.denseLayer(0, inputWidth: Double(network.inputDimension ?? 1))(
+            KernelState(q1: s, q2: s, nngp: s * t, ntk: 0))
         // Sigma_1(1) - Sigma_1(t) and Sigma_1(1) + Sigma_1(t), exact whatever rounding Sigma_1(t) had.
-        var deficit = w2 * (1 - t)
-        var surplus = w2 * (1 + t) + 2 * b2
+        var deficit = w2 * s * (1 - t)
+        var surplus = w2 * s * (1 + t) + 2 * b2
         for (index, layer) in layers.enumerated() {
             let pair = GaussianPair(q: layer.q, deficit: deficit, surplus: surplus)
             let nngp = layer.nngp(pair)

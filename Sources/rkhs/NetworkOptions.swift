@@ -1,0 +1,69 @@
+import ArgumentParser
+import NeuralKernels
+
+/// The network whose kernels are computed: activation, depth, scales and parametrisation.
+struct NetworkOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Activation: relu, leaky_relu(slope), abs, step, relu_pow(p), elu(alpha), selu, celu(alpha), gelu, erf, tanh, sigmoid, softplus(beta), silu, mish, sin, cos, gaussian, identity, poly(c0,c1,...,cp), or a user activation 'piecewise(EXPR_NEG; EXPR_POS)'.",
+        discussion: """
+            A user activation gives one expression in x for x < 0 and one for x >= 0, e.g. \
+            'piecewise(0.5*x^2; x)'. Expressions use + - * / ^, parentheses, numbers, pi, and \
+            exp, log, log1p, expm1, sqrt, tanh, erf, sin, cos, abs.
+            """, valueName: "name"))
+    var activation: String = "relu"
+
+    @Option(help: "Number of weight layers L >= 1 (L - 1 hidden layers).")
+    var depth: Int = 2
+
+    @Option(name: .customLong("sigma-w"), help: "Weight scale sigma_w >= 0.")
+    var sigmaW: Double = 1
+
+    @Option(name: .customLong("sigma-b"), help: "Bias scale sigma_b >= 0 (0 means no bias).")
+    var sigmaB: Double = 1
+
+    @Option(name: .customLong("sigma-i"), help: "Bias initialisation scale sigma_i of the 'Beyond ReLU' code: the NNGP uses sigma_b^2 sigma_i^2, the NTK adds sigma_b^2 (1 - sigma_i^2).")
+    var sigmaI: Double = 1
+
+    @Flag(name: .customLong("no-bias"), help: "No bias (same as --sigma-b 0).")
+    var noBias = false
+
+    @Option(help: "Parametrization: ntk or standard (Neural Tangents' conventions).")
+    var parametrization: ParametrizationOption = .ntk
+
+    @Option(help: "Hidden width n (the standard parametrization's NTK depends on it).")
+    var width: Int?
+
+    /// The network these options describe, or a usage error naming the bad value.
+    func network(inputDimension: Int? = nil) throws -> NetworkKernel {
+        guard depth >= 1 else { throw UsageError("invalid --depth '\(depth)'; allowed: an integer >= 1") }
+        for (name, value) in [("--sigma-w", sigmaW), ("--sigma-b", sigmaB), ("--sigma-i", sigmaI)] {
+            guard value.isFinite, value >= 0 else {
+                throw UsageError("invalid \(name) '\(value)'; allowed: a finite number >= 0")
+            }
+        }
+        if let width, width < 1 { throw UsageError("invalid --width '\(width)'; allowed: an integer >= 1") }
+        if parametrization == .standard && width == nil {
+            throw UsageError("--parametrization standard needs --width N (the hidden width)")
+        }
+        let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
+        return try UsageError.wrap {
+            try NetworkKernel(activation: act, depth: depth, sigmaW: sigmaW, sigmaB: noBias ? 0 : sigmaB,
+                              sigmaI: sigmaI, parametrization: parametrization.value, width: width,
+                              inputDimension: inputDimension)
+        }
+    }
+}
+
+enum ParametrizationOption: String, ExpressibleByArgument, CaseIterable {
+    case ntk, standard
+    var value: Parametrization { self == .ntk ? .ntk : .standard }
+}
+
+enum KernelOption: String, ExpressibleByArgument, CaseIterable {
+    case nngp, ntk
+    var value: KernelKind { self == .nngp ? .nngp : .ntk }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
