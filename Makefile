@@ -19,3 +19,6 @@ example: build
 
 clean:
 	rm -rf .build
+
+bench: deps
+	bash Benchmarks/run-kernels.sh

@@ -18,9 +18,13 @@ import _TestSupport
                 let direct = network.sphere(t: t)
                 let fast = sphere(t)
                 let scale = network.sphere(t: 1)
-                #expect(Swift.abs(fast.nngp - direct.nngp) <= 1e-13 * scale.nngp,
+                // Closed forms: both routes are exact to rounding. Tabulated quadrature duals: the
+                // tables are accurate to ~4e-15 of each dual, and near t = 1 the plain recursion
+                // loses digits to cancellation (it is the less accurate of the two there).
+                let tolerance = activation.closedForm == nil ? 1e-12 : 1e-13
+                #expect(Swift.abs(fast.nngp - direct.nngp) <= tolerance * scale.nngp,
                         "\(activation) depth \(depth) t=\(t): nngp \(fast.nngp) vs \(direct.nngp)")
-                #expect(Swift.abs(fast.ntk - direct.ntk) <= 1e-13 * scale.ntk,
+                #expect(Swift.abs(fast.ntk - direct.ntk) <= tolerance * scale.ntk,
                         "\(activation) depth \(depth) t=\(t): ntk \(fast.ntk) vs \(direct.ntk)")
             }
         }

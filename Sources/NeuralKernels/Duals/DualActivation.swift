@@ -45,7 +45,8 @@ public struct DualActivation: Sendable {
     /// E[phi(u)^2] - E[phi(u) phi(v)] for equal variances, without cancellation
     /// (see ``priceDeficit(q:angle:derivative:)``).
     public func nngpDeficit(_ pair: GaussianPair) -> Double {
-        if pair.angle.theta < 0.2 {
+        // Price's theorem with the a.e. derivative needs phi continuous (not the step function).
+        if pair.angle.theta < 0.2 && activation.regularity.nonSmoothnessDegree != 0 {
             return DualActivation.priceDeficit(q: pair.q1, angle: pair.angle) { derivative($0) }
         }
         return secondMoment(q: pair.q1) - nngp(pair)

@@ -7,7 +7,7 @@ import Foundation
 /// (1 -+ rho)^{m+1/2} at rho = +-1, which are analytic functions of theta (1 - cos theta =
 /// 2 sin^2(theta/2)); every wedge of ``WedgeQuadrature`` has endpoints linear in theta. So the
 /// Chebyshev coefficients in theta decay geometrically and the degree is chosen adaptively
-/// until they fall below 1e-16 of the largest (Proofs/tabulated-duals.md). `error` is the
+/// until they fall below 1e-15 of the largest (the noise level of the sampled quadrature values) (Proofs/tabulated-duals.md). `error` is the
 /// size of the discarded tail plus the observed mismatch at off-grid check points.
 public struct TabulatedDual: Sendable {
     public let q: Double
@@ -27,7 +27,8 @@ public struct TabulatedDual: Sendable {
         while true {
             let scale = coeffs.map(Swift.abs).max() ?? 0
             let tail = coeffs.suffix(max(4, n / 8)).map(Swift.abs).max() ?? 0
-            if tail <= 2e-16 * scale || scale == 0 { converged = true; break }
+            // 1e-15: the sampled values themselves carry quadrature noise of a few 1e-16.
+            if tail <= 1e-15 * scale || scale == 0 { converged = true; break }
             if n >= maxDegree { break }
             // Nested Chebyshev-Lobatto grids: doubling n reuses every old sample.
             values = TabulatedDual.refine(values, n, f)

@@ -71,18 +71,20 @@ public struct WedgeQuadrature: Sendable {
         return total / (2 * Double.pi)
     }
 
-    /// integral_0^inf r e^{-r^2/2} F(r) dr, on [0, R] with R extended until the tail is negligible.
+    /// integral_0^inf r e^{-r^2/2} F(r) dr, on panels of width 5 until the tail bound
+    /// e^{-R^2/2} |F(R)| (the exact tail when F is constant beyond R) is below 1e-17 of the total.
     func radialIntegral(_ F: (Double) -> Double) -> Double {
         var total = 0.0
         var lo = 0.0
-        let step = 4.0
+        let step = 5.0
         while true {
             let hi = lo + step
-            let piece = radial.integrate(lo, hi, scale: Swift.abs(total)) { r in r * exp(-0.5 * r * r) * F(r) }.value
-            total += piece
+            total += radial.integrate(lo, hi, scale: Swift.abs(total)) { r in r * exp(-0.5 * r * r) * F(r) }.value
             lo = hi
-            if lo >= 12 && Swift.abs(piece) <= 1e-17 * Swift.abs(total) { break }
-            if lo >= 12 && total == 0 && piece == 0 { break }
+            if lo >= 10 {
+                let tail = exp(-0.5 * lo * lo) * Swift.abs(F(lo)) * lo
+                if tail <= 1e-17 * Swift.abs(total) || (total == 0 && tail == 0) || !tail.isFinite { break }
+            }
             if lo >= 80 { break }
         }
         return total

@@ -6,7 +6,7 @@ import Foundation
 /// The integrands met here (each piece of a wedge integral) are analytic on each panel, where
 /// Gauss-Legendre errors fall geometrically with the number of points: if the 8-point error
 /// is about the difference D = |I16 - I8|, the 16-point error is about D^2/|I|. The estimate
-/// used is D min(1, 50 D/|I|) (in the spirit of QUADPACK's (200 D/|I|)^1.5 scaling); the
+/// used is D min(1, 1000 D/|I|) (in the spirit of QUADPACK's (200 D/|I|)^1.5 scaling); the
 /// tests compare the results with closed forms at 1e-12.
 public struct AdaptiveGaussLegendre: Sendable {
     /// Relative tolerance on each panel, measured against `scale` (the magnitude of the
@@ -40,7 +40,7 @@ public struct AdaptiveGaussLegendre: Sendable {
             let reference = max(Swift.abs(i16), scale, magnitude * 1e-3)
             // For an analytic integrand the 8- and 16-point errors decay like R^-16 and R^-32, so
             // the 16-point error is about difference^2 / reference; a factor 50 keeps a margin.
-            let err = difference * min(1, 50 * difference / max(reference, .leastNormalMagnitude))
+            let err = difference * min(1, 1000 * difference / max(reference, .leastNormalMagnitude))
             // Below the rounding noise of the sum itself, bisection cannot help.
             let tol = max(relativeTolerance * max(Swift.abs(i16), scale), 64 * Double.ulpOfOne * magnitude)
             if err <= tol || depth >= maxDepth || !err.isFinite { return (i16, err) }

@@ -43,25 +43,34 @@ public struct GramMatrix: Sendable {
         let v0 = variances[0]
         let equalNorms = v0 > 0 && variances.allSatisfy { Swift.abs($0 - v0) <= 1e-13 * v0 }
 
-        // Per-entry evaluator: (i, j, <x_i, x_j>/d) -> kernel value.
-        let entry: @Sendable (Int, Int, Double) -> Double
+        // Uninitialised storage: every entry is written exactly once below, and the pages are
+        // first touched by the parallel workers instead of a single-threaded memset.
+        var result = [Double](unsafeUninitializedCapacity: n * n) { _, count in count = n * n }
         if equalNorms {
             var spherical = network
             spherical.inputDimension = d
-            let table = SphereKernelTable(try SphereKernel(spherical, inputVariance: v0))
-            let inverse = 1 / v0
-            if kind == .nngp {
-                entry = { i, j, dot in table.nngp(i == j ? 1 : min(1, max(-1, dot * inverse))) }
+            let sphere = try SphereKernel(spherical, inputVariance: v0)
+            let table = SphereKernelTable(sphere)
+            let inverse = 1 / (v0 * dd)
+            let wantNNGP = kind == .nngp
+            if max(table.error.nngp, table.error.ntk) <= 1e-13 {
+                GramMatrix.fillFromTable(&result, n: n, d: d, flat: flat, table: table, nngp: wantNNGP,
+                                         inverse: inverse, progress: progress)
             } else {
-                entry = { i, j, dot in table.ntk(i == j ? 1 : min(1, max(-1, dot * inverse))) }
+                // Not analytic in sqrt(1 - t) (a discontinuous activation at depth >= 3):
+                // evaluate the exact sphere kernel per entry.
+                GramMatrix.fill(&result, n: n, d: d, flat: flat, progress: progress) { i, j, dot in
+                    let t = i == j ? 1 : min(1, max(-1, dot * inverse))
+                    return wantNNGP ? sphere.nngp(t) : sphere.ntk(t)
+                }
             }
         } else {
             let diagonal = GramMatrix.layerVariances(variances, network: network)
             let dual = DualActivation(network.activation)
             let net = network
-            entry = { i, j, dot in
+            GramMatrix.fill(&result, n: n, d: d, flat: flat, progress: progress) { i, j, dot in
                 var state = net.denseLayer(0, inputWidth: dd)(
-                    KernelState(q1: variances[i], q2: variances[j], nngp: i == j ? variances[i] : dot, ntk: 0))
+                    KernelState(q1: variances[i], q2: variances[j], nngp: i == j ? variances[i] : dot / dd, ntk: 0))
                 for l in 1..<net.depth {
                     let q1 = diagonal[l - 1][i], q2 = diagonal[l - 1][j]
                     let pair = GaussianPair(q1: q1, q2: q2, c: state.nngp)
@@ -74,32 +83,109 @@ public struct GramMatrix: Sendable {
                 return kind == .nngp ? state.nngp : state.ntk
             }
         }
+        values = result
+    }
 
-        var result = [Double](repeating: 0, count: n * n)
+    /// The hot loop for tabulated kernels: four columns at a time, so the four dot products
+    /// and the four table evaluations are independent chains the CPU overlaps.
+    static func fillFromTable(_ result: inout [Double], n: Int, d: Int, flat: [Double],
+                              table: SphereKernelTable, nngp: Bool, inverse: Double,
+                              progress: (@Sendable (Double) -> Void)?) {
+        let chunks = max(1, min(n, ProcessInfo.processInfo.activeProcessorCount * 8))
+        let done = Locked(0)
+        @Sendable @inline(__always) func kernel(_ dot: Double) -> Double {
+            let t = min(1, max(-1, dot * inverse))
+            return nngp ? table.nngp(t) : table.ntk(t)
+        }
+        result.withUnsafeMutableBufferPointer { out in
+            let base = UnsafeSendablePointer(out.baseAddress!)
+            flat.withUnsafeBufferPointer { xs in
+                let x = UnsafeSendableConstPointer(xs.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    var i = chunk
+                    while i < n {
+                        let row = x.pointer + i * d
+                        let outRow = base.pointer + i * n
+                        outRow[i] = nngp ? table.nngp(1) : table.ntk(1)
+                        var j = i + 1
+                        while j + 4 <= n {
+                            let c0 = x.pointer + j * d, c1 = c0 + d, c2 = c1 + d, c3 = c2 + d
+                            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                            for k in 0..<d {
+                                let r = row[k]
+                                s0 += r * c0[k]; s1 += r * c1[k]; s2 += r * c2[k]; s3 += r * c3[k]
+                            }
+                            outRow[j] = kernel(s0); outRow[j + 1] = kernel(s1)
+                            outRow[j + 2] = kernel(s2); outRow[j + 3] = kernel(s3)
+                            j += 4
+                        }
+                        while j < n {
+                            let c = x.pointer + j * d
+                            var s = 0.0
+                            for k in 0..<d { s += row[k] * c[k] }
+                            outRow[j] = kernel(s)
+                            j += 1
+                        }
+                        if let progress {
+                            let rowsDone = done.withLock { count -> Int in count += 1; return count }
+                            if rowsDone % max(1, n / 100) == 0 { progress(Double(rowsDone) / Double(n)) }
+                        }
+                        i += chunks
+                    }
+                }
+            }
+            mirror(base, n: n)
+        }
+    }
+
+    /// Copies the upper triangle onto the lower one in cache-sized blocks (writing K[j][i]
+    /// inside the row loop would miss the cache once per entry).
+    static func mirror(_ base: UnsafeSendablePointer, n: Int) {
+        let block = 64
+        let blocks = (n + block - 1) / block
+        DispatchQueue.concurrentPerform(iterations: blocks) { bi in
+            for bj in 0...bi {
+                for i in (bi * block)..<min(n, (bi + 1) * block) {
+                    for j in (bj * block)..<min(i, (bj + 1) * block) {
+                        base.pointer[i * n + j] = base.pointer[j * n + i]
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fills the symmetric matrix from `entry(i, j, <x_i, x_j>)`, rows spread over all cores
+    /// (row i with rows i + chunks, ...: balanced over the upper triangle).
+    @inline(__always)
+    static func fill(_ result: inout [Double], n: Int, d: Int, flat: [Double],
+                     progress: (@Sendable (Double) -> Void)?,
+                     _ entry: @Sendable (Int, Int, Double) -> Double) {
         let chunks = max(1, min(n, ProcessInfo.processInfo.activeProcessorCount * 8))
         let done = Locked(0)
         result.withUnsafeMutableBufferPointer { out in
             let base = UnsafeSendablePointer(out.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                // Rows chunk, chunk + chunks, ...: balanced over the triangle.
-                var i = chunk
-                while i < n {
-                    for j in i..<n {
-                        var dot = 0.0
-                        for k in 0..<d { dot += flat[i * d + k] * flat[j * d + k] }
-                        let v = entry(i, j, dot / dd)
-                        base.pointer[i * n + j] = v
-                        base.pointer[j * n + i] = v
+            flat.withUnsafeBufferPointer { xs in
+                let x = UnsafeSendableConstPointer(xs.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    var i = chunk
+                    while i < n {
+                        let row = x.pointer + i * d
+                        for j in i..<n {
+                            let col = x.pointer + j * d
+                            var dot = 0.0
+                            for k in 0..<d { dot += row[k] * col[k] }
+                            base.pointer[i * n + j] = entry(i, j, dot)
+                        }
+                        if let progress {
+                            let rowsDone = done.withLock { count -> Int in count += 1; return count }
+                            if rowsDone % max(1, n / 100) == 0 { progress(Double(rowsDone) / Double(n)) }
+                        }
+                        i += chunks
                     }
-                    if let progress {
-                        let rowsDone = done.withLock { count -> Int in count += 1; return count }
-                        if rowsDone % max(1, n / 100) == 0 { progress(Double(rowsDone) / Double(n)) }
-                    }
-                    i += chunks
                 }
             }
+            mirror(base, n: n)
         }
-        values = result
     }
 
     /// Per layer l = 1..L-1, the variance fed to the l-th nonlinearity (rows 0..<L-1) and the
@@ -116,6 +202,12 @@ public struct GramMatrix: Sendable {
         }
         return pre + post
     }
+}
+
+/// A read-only raw pointer shared by the workers.
+struct UnsafeSendableConstPointer: @unchecked Sendable {
+    let pointer: UnsafePointer<Double>
+    init(_ pointer: UnsafePointer<Double>) { self.pointer = pointer }
 }
 
 /// A raw pointer that disjoint workers write through (each entry by exactly one worker).

@@ -20,6 +20,9 @@ public struct SphereKernel: Sendable {
     /// Largest estimated absolute error of the tables (0 when every dual is in closed form).
     public let tableError: Double
     private let layers: [LayerDuals]
+    /// Price's theorem with the a.e. derivative needs a continuous activation (the step
+    /// function's derivative is a Dirac mass, which the a.e. derivative misses).
+    private let priceApplies: Bool
 
     private struct LayerDuals: Sendable {
         let q: Double
@@ -43,6 +46,7 @@ public struct SphereKernel: Sendable {
                                                allowed: "the input dimension d, needed by the standard parametrization's NTK")
         }
         self.network = network
+        self.priceApplies = network.activation.regularity.nonSmoothnessDegree != 0
         let dual = DualActivation(network.activation)
         let s = inputVariance
         var state = network.denseLayer(0, inputWidth: Double(network.inputDimension ?? 1))(
@@ -85,19 +89,25 @@ public struct SphereKernel: Sendable {
 
     /// NNGP and NTK at t.
     public func values(_ t: Double) -> (nngp: Double, ntk: Double) {
+        values(t, oneMinusT: 1 - t, onePlusT: 1 + t)
+    }
+
+    /// NNGP and NTK at t with 1 - t and 1 + t given exactly (for example 1 - t = 2 u^2 when
+    /// sampling in u = sqrt((1 - t)/2), where rounding t itself would blur u).
+    public func values(_ t: Double, oneMinusT: Double, onePlusT: Double) -> (nngp: Double, ntk: Double) {
         let w2 = network.sigmaW * network.sigmaW
         let b2 = network.sigmaB * network.sigmaB * network.sigmaI * network.sigmaI
         let s = inputVariance
         var state = network.denseLayer(0, inputWidth: Double(network.inputDimension ?? 1))(
             KernelState(q1: s, q2: s, nngp: s * t, ntk: 0))
         // Sigma_1(1) - Sigma_1(t) and Sigma_1(1) + Sigma_1(t), exact whatever rounding Sigma_1(t) had.
-        var deficit = w2 * s * (1 - t)
-        var surplus = w2 * s * (1 + t) + 2 * b2
+        var deficit = w2 * s * oneMinusT
+        var surplus = w2 * s * onePlusT + 2 * b2
         for (index, layer) in layers.enumerated() {
             let pair = GaussianPair(q: layer.q, deficit: deficit, surplus: surplus)
             let nngp = layer.nngp(pair)
             let ntk = state.ntk * layer.derivative(pair)
-            let postDeficit = pair.angle.theta < 0.2
+            let postDeficit = pair.angle.theta < 0.2 && priceApplies
                 ? DualActivation.priceDeficit(q: layer.q, angle: pair.angle, derivative: layer.derivative)
                 : layer.secondMoment - nngp
             state = KernelState(q1: layer.secondMoment, q2: layer.secondMoment, nngp: nngp, ntk: ntk)
