@@ -46,6 +46,6 @@ let package = Package(
         .testTarget(name: "NeuralKernelsTests", dependencies: ["NeuralKernels", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NumericalBackendsTests", dependencies: ["_NumericalBackends"]),
-        .testTarget(name: "rkhsTests", dependencies: ["_TestSupport"]),
+        .testTarget(name: "rkhsTests", dependencies: ["_TestSupport", "NeuralKernels"]),
     ]
 )

@@ -54,8 +54,9 @@ public struct GramMatrix: Sendable {
             let inverse = 1 / (v0 * dd)
             let wantNNGP = kind == .nngp
             if max(table.error.nngp, table.error.ntk) <= 1e-13 {
+                let top = sphere(1)
                 GramMatrix.fillFromTable(&result, n: n, d: d, flat: flat, table: table, nngp: wantNNGP,
-                                         inverse: inverse, progress: progress)
+                                         diagonal: wantNNGP ? top.nngp : top.ntk, inverse: inverse, progress: progress)
             } else {
                 // Not analytic in sqrt(1 - t) (a discontinuous activation at depth >= 3):
                 // evaluate the exact sphere kernel per entry.
@@ -89,7 +90,7 @@ public struct GramMatrix: Sendable {
     /// The hot loop for tabulated kernels: four columns at a time, so the four dot products
     /// and the four table evaluations are independent chains the CPU overlaps.
     static func fillFromTable(_ result: inout [Double], n: Int, d: Int, flat: [Double],
-                              table: SphereKernelTable, nngp: Bool, inverse: Double,
+                              table: SphereKernelTable, nngp: Bool, diagonal: Double, inverse: Double,
                               progress: (@Sendable (Double) -> Void)?) {
         let chunks = max(1, min(n, ProcessInfo.processInfo.activeProcessorCount * 8))
         let done = Locked(0)
@@ -106,7 +107,7 @@ public struct GramMatrix: Sendable {
                     while i < n {
                         let row = x.pointer + i * d
                         let outRow = base.pointer + i * n
-                        outRow[i] = nngp ? table.nngp(1) : table.ntk(1)
+                        outRow[i] = diagonal      // exact, not interpolated
                         var j = i + 1
                         while j + 4 <= n {
                             let c0 = x.pointer + j * d, c1 = c0 + d, c2 = c1 + d, c3 = c2 + d
