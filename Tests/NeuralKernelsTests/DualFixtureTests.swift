@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import NeuralKernels
+import _TestSupport
+
+/// Dual maps against 25-digit mpmath references (scripts/fixtures/dual_fixtures.py): relative
+/// error <= 1e-12 at every correlation, including rho = +-1, 1 -+ rho = 1e-12 and 1e-6, and
+/// unequal variances; an absolute floor of 1e-14 of sqrt(E phi(u)^2 E phi(v)^2) covers values
+/// that cross zero or vanish (ReLU at rho = -1).
+@Suite struct DualFixtureTests {
+    static func fixtureFiles() -> [URL] {
+        let dir = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.filter { $0.hasPrefix("duals") && $0.hasSuffix(".csv") }.sorted().map { dir.appendingPathComponent($0) }
+    }
+
+    @Test func dualsMatchHighPrecisionReferences() throws {
+        let files = Self.fixtureFiles()
+        #expect(!files.isEmpty)
+        var checked = 0, worst = 0.0
+        var activations = Set<String>()
+        for file in files {
+            let table = try FixtureTable(file)
+            let c = ["activation", "q1", "q2", "c", "nngp", "derivative"].map(table.column)
+            for row in table.rows {
+                let activation = try ActivationCatalogue.activation(named: row[c[0]])
+                activations.insert(activation.name)
+                let dual = DualActivation(activation)
+                let q1 = Double(row[c[1]])!, q2 = Double(row[c[2]])!, cov = Double(row[c[3]])!
+                let refN = Double(row[c[4]])!, refD = Double(row[c[5]])!
+                let n = dual.nngp(q1: q1, q2: q2, c: cov), d = dual.derivative(q1: q1, q2: q2, c: cov)
+                let scaleN = (dual.secondMoment(q: q1) * dual.secondMoment(q: q2)).squareRoot()
+                let scaleD = (dual.derivativeSecondMoment(q: q1) * dual.derivativeSecondMoment(q: q2)).squareRoot()
+                #expect(Swift.abs(n - refN) <= 1e-12 * Swift.abs(refN) + 1e-14 * scaleN,
+                        "\(activation) nngp q1=\(q1) q2=\(q2) c=\(cov): \(n) vs \(refN)")
+                #expect(Swift.abs(d - refD) <= 1e-12 * Swift.abs(refD) + 1e-14 * scaleD,
+                        "\(activation) derivative q1=\(q1) q2=\(q2) c=\(cov): \(d) vs \(refD)")
+                if Swift.abs(refN) > 1e-3 * scaleN { worst = max(worst, Swift.abs(n - refN) / Swift.abs(refN)) }
+                if Swift.abs(refD) > 1e-3 * scaleD { worst = max(worst, Swift.abs(d - refD) / Swift.abs(refD)) }
+                checked += 1
+            }
+        }
+        print("dual fixtures: \(checked) rows over \(activations.sorted()), worst relative error \(worst)")
+    }
+}
