@@ -9,6 +9,7 @@ import _TestSupport
     static let closedFormActivations: [Activation] = [
         .relu, .leakyReLU(0.2), .abs, .reluPower(2), .reluPower(3), .erf, .gelu, .gaussian, .sin, .cos,
         .identity, .polynomial([0, 1, 0.5]), .polynomial([1, 0, 0, 0.3]),
+        .elu(1), .elu(0.5), .selu, .celu(1), .celu(2),
     ]
     static let variancePairs: [(Double, Double)] = [(1, 1), (0.5, 2), (3, 0.7), (10, 10)]
     static let correlations: [Double] = [-1, -1 + 1e-12, -0.999999, -0.9, -0.5, 0, 0.3, 0.7, 0.99, 0.999999, 1 - 1e-12, 1]

@@ -2,9 +2,8 @@ import Foundation
 
 /// ELU, SELU and CELU: x for x >= 0 and a scaled exponential for x < 0.
 ///
-/// Their duals go through the wedge quadrature (exact in structure); the closed forms of
-/// Tsuchida et al. (2021) use the bivariate normal distribution function and serve as a
-/// cross-check in the tests.
+/// Their duals are the closed forms of Tsuchida et al. (2021) (``ExponentialLinearDuals``,
+/// with the bivariate normal distribution function); the wedge quadrature cross-checks them.
 extension Activation {
     /// SELU constants of Klambauer et al. (2017).
     public static let seluLambda = 1.0507009873554804934193349852946
@@ -17,7 +16,11 @@ extension Activation {
             name: "elu(\(formatParameter(alpha)))",
             negative: Branch(value: { alpha * expm1($0) }, derivative: { alpha * exp($0) }),
             positive: .monomial(1, 1),
-            regularity: regularity, parity: .neither)
+            regularity: regularity, parity: .neither,
+            closedForm: ClosedFormDuals(
+                reference: "Tsuchida et al. (2021); Proofs/elu-family-duals.md",
+                nngp: { ExponentialLinearDuals.nngp($0, alpha: alpha) },
+                derivative: { ExponentialLinearDuals.derivative($0, alpha: alpha) }))
     }
 
     /// SELU: lambda * ELU(alpha) with the self-normalising constants; degree 1, jump lambda (1 - alpha).
@@ -27,7 +30,11 @@ extension Activation {
             name: "selu",
             negative: Branch(value: { l * a * expm1($0) }, derivative: { l * a * exp($0) }),
             positive: .monomial(l, 1),
-            regularity: .kink(degree: 1, jump: l * (1 - a)), parity: .neither)
+            regularity: .kink(degree: 1, jump: l * (1 - a)), parity: .neither,
+            closedForm: ClosedFormDuals(
+                reference: "lambda^2 times the ELU(alpha) duals; Proofs/elu-family-duals.md",
+                nngp: { l * l * ExponentialLinearDuals.nngp($0, alpha: a) },
+                derivative: { l * l * ExponentialLinearDuals.derivative($0, alpha: a) }))
     }()
 
     /// CELU(alpha): x for x >= 0, alpha (e^{x/alpha} - 1) for x < 0. Always C^1; the second
@@ -37,6 +44,16 @@ extension Activation {
             name: "celu(\(formatParameter(alpha)))",
             negative: Branch(value: { alpha * expm1($0 / alpha) }, derivative: { exp($0 / alpha) }),
             positive: .monomial(1, 1),
-            regularity: .kink(degree: 2, jump: -1 / alpha), parity: .neither)
+            regularity: .kink(degree: 2, jump: -1 / alpha), parity: .neither,
+            closedForm: ClosedFormDuals(
+                reference: "CELU(alpha)(x) = alpha ELU(1)(x/alpha); Proofs/elu-family-duals.md",
+                nngp: { p in
+                    let s = alpha * alpha
+                    return s * ExponentialLinearDuals.nngp(GaussianPair(q1: p.q1 / s, q2: p.q2 / s, c: p.c / s, angle: p.angle), alpha: 1)
+                },
+                derivative: { p in
+                    let s = alpha * alpha
+                    return ExponentialLinearDuals.derivative(GaussianPair(q1: p.q1 / s, q2: p.q2 / s, c: p.c / s, angle: p.angle), alpha: 1)
+                }))
     }
 }

@@ -17,8 +17,9 @@ public struct TabulatedDual: Sendable {
     /// Whether the coefficients decayed to the tolerance before the maximum degree.
     public let converged: Bool
 
-    /// Tabulates `f(rho)` (for example `{ dual.nngp(q1: q, q2: q, c: q * $0) }`).
-    public init(q: Double, maxDegree: Int = 1024, _ f: (Double) -> Double) {
+    /// Tabulates `f(rho)` (for example `{ dual.nngp(q1: q, q2: q, c: q * $0) }`); samples are
+    /// taken on all cores.
+    public init(q: Double, maxDegree: Int = 1024, _ f: @Sendable (Double) -> Double) {
         self.q = q
         var n = 32
         var values = TabulatedDual.samples(n, f)
@@ -62,18 +63,21 @@ public struct TabulatedDual: Sendable {
     @inlinable public func value(theta: Double) -> Double { TabulatedDual.clenshaw(coefficients, theta) }
 
     /// Samples at the Chebyshev-Lobatto points of theta in [0, pi]: theta_j = pi (1 - cos(j pi / n)) / 2.
-    static func samples(_ n: Int, _ f: (Double) -> Double) -> [Double] {
-        (0...n).map { j in f(cos(Double.pi * (1 - cos(Double.pi * Double(j) / Double(n))) / 2)) }
+    static func samples(_ n: Int, _ f: @Sendable (Double) -> Double) -> [Double] {
+        parallelMap(Array(0...n)) { (j: Int) -> Double in f(TabulatedDual.node(j, n)) }
     }
 
-    static func refine(_ old: [Double], _ n: Int, _ f: (Double) -> Double) -> [Double] {
+    /// rho at the j-th of n + 1 Chebyshev-Lobatto points in theta.
+    static func node(_ j: Int, _ n: Int) -> Double {
+        let x = cos(Double.pi * Double(j) / Double(n))
+        return cos(Double.pi * (1 - x) / 2)
+    }
+
+    static func refine(_ old: [Double], _ n: Int, _ f: @Sendable (Double) -> Double) -> [Double] {
         let m = 2 * n
+        let fresh = parallelMap(Array(0..<n)) { (i: Int) -> Double in f(TabulatedDual.node(2 * i + 1, m)) }
         var values = [Double](repeating: 0, count: m + 1)
-        for j in 0...m {
-            if j % 2 == 0 { values[j] = old[j / 2] } else {
-                values[j] = f(cos(Double.pi * (1 - cos(Double.pi * Double(j) / Double(m))) / 2))
-            }
-        }
+        for j in 0...m { values[j] = j % 2 == 0 ? old[j / 2] : fresh[j / 2] }
         return values
     }
 

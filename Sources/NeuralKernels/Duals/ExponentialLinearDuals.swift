@@ -1,0 +1,84 @@
+import Foundation
+
+/// Closed-form dual maps of ELU(alpha) (Tsuchida, Pearce, van der Heide, Roosta, Gallagher,
+/// "Avoiding kernel fixed points: computing with ELU and GELU infinite networks", AAAI 2021),
+/// derived again in Proofs/elu-family-duals.md, for a general Gaussian pair:
+///
+///     E[phi(u) phi(v)] = E[uv; u>0, v>0]
+///                      + alpha (E[u e^v; u>0, v<0] - E[u; u>0, v<0]) + (u <-> v)
+///                      + alpha^2 (E[e^{u+v}; u<0, v<0] - E[e^u; ..] - E[e^v; ..] + P(u<0, v<0))
+///
+/// with every term reduced by exponential tilting (E[e^v F(u, v)] = e^{q2/2} E[F(u + c, v + q2)])
+/// and Stein's lemma to arc-cosine kernels, univariate normal functions and the bivariate
+/// normal distribution function ``BivariateNormal``. SELU and CELU follow by scaling.
+public enum ExponentialLinearDuals {
+    /// E[u; u > a, v < b] by Stein's lemma:
+    /// q1 p_u(a) P(v < b | u = a) - c p_v(b) P(u > a | v = b).
+    ///
+    /// The conditional offsets b - c a/q1 and c b/q2 - a are passed in closed form by the
+    /// callers (for the thresholds used they are -q2 sin^2 theta, 0, ...): formed by
+    /// subtraction they would cancel near rho = +-1, where they are divided by the vanishing
+    /// conditional spread.
+    static func truncatedMean(_ p: GaussianPair, a: Double, b: Double,
+                              vOffset: Double, uOffset: Double) -> Double {
+        let s1 = p.q1.squareRoot(), s2 = p.q2.squareRoot()
+        let sine = p.angle.sine
+        let condV = s2 * sine, condU = s1 * sine        // conditional standard deviations
+        let pa = exp(-0.5 * a * a / p.q1) / (s1 * (2 * Double.pi).squareRoot())
+        let pb = exp(-0.5 * b * b / p.q2) / (s2 * (2 * Double.pi).squareRoot())
+        return p.q1 * pa * cdfLimit(vOffset, condV) - p.c * pb * cdfLimit(uOffset, condU)
+    }
+
+    /// E[u; u > -c, v < -q2]: offsets b - c a/q1 = -q2 sin^2 theta and c b/q2 - a = 0.
+    static func tiltedTruncatedMean(_ p: GaussianPair) -> Double {
+        let sine = p.angle.sine
+        return truncatedMean(p, a: -p.c, b: -p.q2, vOffset: -p.q2 * sine * sine, uOffset: 0)
+    }
+
+    /// Phi(x / s), with its limits when the conditional spread s vanishes (rho = +-1).
+    static func cdfLimit(_ x: Double, _ s: Double) -> Double {
+        if s > 0 { return BivariateNormal.phi(x / s) }
+        return x > 0 ? 1 : (x < 0 ? 0 : 0.5)
+    }
+
+    /// P(u < a, v < b) for the pair, through the standardised bivariate normal.
+    static func lower(_ p: GaussianPair, _ a: Double, _ b: Double) -> Double {
+        BivariateNormal.cdf(a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle)
+    }
+
+    /// P(u > a, v < b) = P(v < b) - P(u < a, v < b).
+    static func upperLower(_ p: GaussianPair, _ a: Double, _ b: Double) -> Double {
+        BivariateNormal.phi(b / p.q2.squareRoot()) - lower(p, a, b)
+    }
+
+    /// E[ELU_alpha(u) ELU_alpha(v)].
+    public static func nngp(_ p: GaussianPair, alpha: Double) -> Double {
+        if p.q1 <= 0 || p.q2 <= 0 { return DualActivation(.elu(alpha)).nngpByQuadrature(p) }
+        let q1 = p.q1, q2 = p.q2, c = p.c
+        let positive = ArcCosine.expectation(order: 1, p)
+        // E[u e^v; u>0, v<0] = e^{q2/2} (E[u; u > -c, v < -q2] + c P(u > -c, v < -q2)).
+        let uExpV = exp(0.5 * q2) * (tiltedTruncatedMean(p) + c * upperLower(p, -c, -q2))
+        let uNeg = truncatedMean(p, a: 0, b: 0, vOffset: 0, uOffset: 0)
+        let swapped = GaussianPair(q1: q2, q2: q1, c: c, angle: p.angle)
+        let vExpU = exp(0.5 * q1) * (tiltedTruncatedMean(swapped) + c * upperLower(swapped, -c, -q1))
+        let vNeg = truncatedMean(swapped, a: 0, b: 0, vOffset: 0, uOffset: 0)
+        let both = exp(0.5 * (q1 + q2) + c) * lower(p, -(q1 + c), -(q2 + c))
+        let expU = exp(0.5 * q1) * lower(p, -q1, -c)
+        let expV = exp(0.5 * q2) * lower(p, -c, -q2)
+        let quadrant = p.angle.complement / (2 * Double.pi)      // P(u < 0, v < 0)
+        return positive + alpha * (uExpV - uNeg) + alpha * (vExpU - vNeg)
+            + alpha * alpha * (both - expU - expV + quadrant)
+    }
+
+    /// E[ELU_alpha'(u) ELU_alpha'(v)] with ELU' = 1 (x > 0), alpha e^x (x < 0).
+    public static func derivative(_ p: GaussianPair, alpha: Double) -> Double {
+        if p.q1 <= 0 || p.q2 <= 0 { return DualActivation(.elu(alpha)).derivativeByQuadrature(p) }
+        let q1 = p.q1, q2 = p.q2, c = p.c
+        let quadrant = p.angle.complement / (2 * Double.pi)      // P(u > 0, v > 0)
+        let swapped = GaussianPair(q1: q2, q2: q1, c: c, angle: p.angle)
+        let expV = exp(0.5 * q2) * upperLower(p, -c, -q2)        // E[e^v; u > 0, v < 0]
+        let expU = exp(0.5 * q1) * upperLower(swapped, -c, -q1)  // E[e^u; v > 0, u < 0]
+        let both = exp(0.5 * (q1 + q2) + c) * lower(p, -(q1 + c), -(q2 + c))
+        return quadrant + alpha * (expV + expU) + alpha * alpha * both
+    }
+}
