@@ -28,8 +28,11 @@ let package = Package(
         // Activations, dual maps, layer recursion, Gram matrices, finite networks. Pure Swift.
         .target(name: "NeuralKernels"),
 
+        // Mercer/Gegenbauer eigenvalues of dot-product kernels on spheres, multiplicities, asymptotics.
+        .target(name: "SphericalSpectra", dependencies: ["NeuralKernels", "_NumericalBackends"]),
+
         // Umbrella: only @_exported imports.
-        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels"]),
+        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "SphericalSpectra"]),
 
         // The command-line tool: thin, one file per subcommand.
         .executableTarget(name: "rkhs", dependencies: [
@@ -46,6 +49,8 @@ let package = Package(
         .testTarget(name: "NeuralKernelsTests", dependencies: ["NeuralKernels", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NumericalBackendsTests", dependencies: ["_NumericalBackends"]),
+        .testTarget(name: "SphericalSpectraTests", dependencies: ["SphericalSpectra", "_NumericalBackends", "_TestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "rkhsTests", dependencies: ["_TestSupport", "NeuralKernels"]),
     ]
 )

@@ -1,3 +1,8 @@
+/* gsl_randist.h pulls in GSL's own gsl_cblas.h, whose CBLAS enums differ from OpenBLAS's
+   cblas.h (used by CLAPACKE); both modules meet in _NumericalBackends, where Clang rejects the
+   two definitions. Use OpenBLAS's declarations for both (same names and values). */
+#include <cblas.h>
+#define __GSL_CBLAS_H__
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_sf_gamma.h>

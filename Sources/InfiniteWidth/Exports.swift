@@ -1,1 +1,2 @@
 @_exported import NeuralKernels
+@_exported import SphericalSpectra

@@ -1,0 +1,111 @@
+import Foundation
+
+/// The large-k expansion of mu_k fitted to accurately computed eigenvalues:
+///
+///     mu_k = sum_{j<J} c_j G_k(d, a_0 + j) + (-1)^k sum_{j<J} c'_j G_k(d, b_0 + j) + O(rho^-k)
+///
+/// (G_k in closed form, ``SingularExpansion``). This is exact in structure for kernels
+/// kappa = F(sqrt(1 - t)) near t = 1 and F'(sqrt(1 + t)) near -1 with F, F' analytic: the odd
+/// powers of the square roots are the singular terms (1 -+ t)^{a_0 + j}, the rest is analytic
+/// and contributes only geometrically small coefficients. The leading exponents a_0, b_0
+/// (half-integers, or absent) are chosen by out-of-sample validation: fit on the first two
+/// thirds of the window, predict the last third, keep the simplest model that predicts within
+/// the data's error estimates. The final fit uses the whole window.
+///
+/// Error estimate at k: |M_J - M_{J+1}| + |M_J - M_J(training only)| + |M_J| * (median
+/// relative error of the window data) -- the model's sensitivity to its truncation, to its
+/// data and to the data's own error. Checked against mpmath references in the fixture tests.
+public struct AsymptoticTail: Sendable {
+    public let expansion: SingularExpansion
+    /// The k range of the fitted data.
+    public let window: ClosedRange<Int>
+    /// Largest |model - data| / (data error) on the validation third.
+    public let validationMisfit: Double
+    private let alternatives: [SingularExpansion]
+    private let dataRelativeError: Double
+
+    static let candidateExponents: [Double?] = [nil, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5]
+
+    /// Fits the tail to `mu[k]` with absolute error estimates `error[k]`, k = 0...mu.count-1,
+    /// using the window of k where the data are accurate to `accuracy` relatively. Nil when the
+    /// data do not follow any candidate expansion (smooth kernels, too short a window).
+    public static func fit(mu: [Double], error: [Double], dimension d: Int, accuracy: Double = 1e-9) -> AsymptoticTail? {
+        guard let last = mu.indices.last(where: { $0 >= 4 && error[$0] <= accuracy * Swift.abs(mu[$0]) }) else { return nil }
+        let k2 = last, k1 = max(4, k2 / 2)
+        guard k2 - k1 >= 15 else { return nil }
+        // Rows: pairs (k, k+1) so both parities are represented, at most ~240 rows.
+        let stride = max(1, (k2 - k1) / 240)
+        var rows: [Int] = []
+        var k = k1
+        while k <= k2 { rows.append(k); if k + 1 <= k2 { rows.append(k + 1) }; k += 2 * stride }
+        let sigma = rows.map { max(error[$0], 1e-15 * Swift.abs(mu[$0]), .leastNormalMagnitude) }
+        let data = rows.map { mu[$0] }
+        let cut = rows.count * 2 / 3
+        let train = Array(0..<cut), test = Array(cut..<rows.count)
+
+        func model(_ a0: Double?, _ b0: Double?, terms: Int, using idx: [Int]) -> SingularExpansion? {
+            var columns: [[Double]] = []
+            var kinds: [(upper: Bool, exponent: Double)] = []
+            let kmin = rows[idx.first!], kmax = rows[idx.last!]
+            for (upper, e0) in [(true, a0), (false, b0)] {
+                guard let e0 else { continue }
+                for j in 0..<terms {
+                    let g = SingularExpansion.gegenbauerCoefficients(ofPower: e0 + Double(j), dimension: d, from: kmin, through: kmax)
+                    columns.append(idx.map { i in
+                        let kk = rows[i]
+                        return (upper || kk % 2 == 0 ? 1 : -1) * g[kk - kmin]
+                    })
+                    kinds.append((upper, e0 + Double(j)))
+                }
+            }
+            guard !columns.isEmpty, idx.count >= 3 * columns.count,
+                  let x = LeastSquares.solve(columns: columns, rhs: idx.map { data[$0] }, weights: idx.map { 1 / sigma[$0] })
+            else { return nil }
+            var up: [SingularExpansion.Term] = [], low: [SingularExpansion.Term] = []
+            for (c, kind) in zip(x, kinds) {
+                let term = SingularExpansion.Term(exponent: kind.exponent, coefficient: c)
+                if kind.upper { up.append(term) } else { low.append(term) }
+            }
+            return SingularExpansion(dimension: d, upper: up, lower: low)
+        }
+        func misfit(_ e: SingularExpansion, _ idx: [Int]) -> Double {
+            let kmin = rows[idx.first!], kmax = rows[idx.last!]
+            let values = e.coefficients(from: kmin, through: kmax)
+            return idx.map { Swift.abs(values[rows[$0] - kmin] - data[$0]) / sigma[$0] }.max() ?? .infinity
+        }
+
+        let terms = 3
+        var scored: [(a0: Double?, b0: Double?, chi: Double)] = []
+        for a0 in candidateExponents {
+            for b0 in candidateExponents where a0 != nil || b0 != nil {
+                guard let e = model(a0, b0, terms: terms, using: train) else { continue }
+                let chi = misfit(e, test)
+                if chi.isFinite { scored.append((a0, b0, chi)) }
+            }
+        }
+        guard let best = scored.map(\.chi).min(), best <= 20 else { return nil }
+        let threshold = max(4, 1.5 * best)
+        let simplest = scored.filter { $0.chi <= threshold }
+            .max { ($0.a0 ?? 100) + ($0.b0 ?? 100) < ($1.a0 ?? 100) + ($1.b0 ?? 100) }!
+        let all = Array(rows.indices)
+        guard let final = model(simplest.a0, simplest.b0, terms: terms, using: all) else { return nil }
+        var alternatives: [SingularExpansion] = []
+        if let e = model(simplest.a0, simplest.b0, terms: terms + 1, using: all) { alternatives.append(e) }
+        if let e = model(simplest.a0, simplest.b0, terms: terms, using: train) { alternatives.append(e) }
+        let relative = rows.map { error[$0] / max(Swift.abs(mu[$0]), .leastNormalMagnitude) }.sorted()
+        return AsymptoticTail(expansion: final, window: k1...k2, validationMisfit: simplest.chi,
+                              alternatives: alternatives, dataRelativeError: min(relative[relative.count / 2], 1))
+    }
+
+    /// Model values and error estimates for k in k0...k1.
+    public func values(from k0: Int, through k1: Int) -> (mu: [Double], error: [Double]) {
+        let m = expansion.coefficients(from: k0, through: k1)
+        var err = m.map { Swift.abs($0) * max(dataRelativeError, 1e-14) }
+        for alt in alternatives {
+            let a = alt.coefficients(from: k0, through: k1)
+            for i in err.indices { err[i] += Swift.abs(a[i] - m[i]) }
+        }
+        if alternatives.count < 2 { err = zip(err, m).map { $0 + Swift.abs($1) } }
+        return (m, err)
+    }
+}

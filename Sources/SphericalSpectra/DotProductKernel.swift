@@ -1,0 +1,24 @@
+/// A dot-product kernel kappa(<x, x'>) on the unit sphere S^{d-1}, evaluated as a function of
+/// t = <x, x'> in [-1, 1].
+///
+/// The Funk-Hecke quadrature samples kappa at t = 1 - 2u^2 and t = -1 + 2u^2, where 1 - t
+/// (or 1 + t) = 2u^2 is exact while t itself is rounded; kernels singular at t = +-1 should
+/// use the exact `oneMinusT` / `onePlusT` (for example sqrt(1 - t)), so that the integrand
+/// stays accurate to the last digit next to the endpoints.
+public protocol DotProductKernel: Sendable {
+    /// kappa(t), with 1 - t and 1 + t given exactly.
+    func value(_ t: Double, oneMinusT: Double, onePlusT: Double) -> Double
+    /// A short human-readable name.
+    var name: String { get }
+    /// Relative accuracy of `value`, as a fraction of max |kappa| (defaults to 4 ulps).
+    var valueAccuracy: Double { get }
+    /// What the kernel's structure predicts for the decay of mu_k (defaults to `.unknown`).
+    var predictedDecay: PredictedDecay { get }
+}
+
+extension DotProductKernel {
+    public var valueAccuracy: Double { 4 * Double.ulpOfOne }
+    public var predictedDecay: PredictedDecay { .unknown }
+    /// kappa(t).
+    public func callAsFunction(_ t: Double) -> Double { value(t, oneMinusT: 1 - t, onePlusT: 1 + t) }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// Mercer eigenvalues mu_k, k = 0...kmax, of a dot-product kernel on S^{d-1}, each with an
+/// error estimate and a resolved flag, plus multiplicities and the sum check.
+///
+/// Normalisation (design.md §2): kappa(t) = sum_k mu_k N(d, k) P_k(t), P_k(1) = 1.
+///
+/// Route (Proofs/spectral-quadrature.md):
+/// 1. k <= min(kmax, quadratureLimit): Funk-Hecke quadrature in u (t = 1 - 2u^2, -1 + 2u^2)
+///    at two rule sizes; error = |fine - coarse| + rounding bound.
+/// 2. The large-k expansion in closed-form Gegenbauer coefficients of the singular terms,
+///    fitted on the accurate quadrature range (``AsymptoticTail``); it takes over wherever its
+///    error estimate is smaller (past the rounding floor) and for k > quadratureLimit, so
+///    kmax = 10^5 costs O(quadratureLimit^2 + kmax).
+/// 3. Polynomial kernels of degree p: mu_k = 0 exactly for k > p.
+///
+/// A value is `resolved` when its error estimate is at most `resolvedTolerance` |mu_k|;
+/// unresolved values keep their best estimate and error but must not be read as digits.
+public struct GegenbauerSpectrum: Sendable {
+    public enum Method: String, Sendable { case quadrature, asymptotic, exactZero, bound }
+
+    public struct Options: Sendable {
+        /// Largest k computed by quadrature (the rest by the asymptotic expansion).
+        public var quadratureLimit: Int = 3000
+        /// Relative error at which a value counts as resolved.
+        public var resolvedTolerance: Double = 1e-6
+        public init(quadratureLimit: Int = 3000, resolvedTolerance: Double = 1e-6) {
+            self.quadratureLimit = quadratureLimit; self.resolvedTolerance = resolvedTolerance
+        }
+    }
+
+    public let kernelName: String
+    public let dimension: Int
+    public let mu: [Double]
+    public let error: [Double]
+    public let resolved: [Bool]
+    public let method: [Method]
+    public let multiplicity: [Double]
+    public let predictedDecay: PredictedDecay
+    public let tail: AsymptoticTail?
+    public let sumRule: SumRule
+    /// Gauss-Legendre nodes per half in u of the finer rule, and the largest quadrature k.
+    public let nodesPerHalf: Int
+    public let quadratureDegree: Int
+
+    public var kmax: Int { mu.count - 1 }
+
+    public init(kernel: some DotProductKernel, dimension d: Int, kmax: Int, options: Options = Options()) throws {
+        guard d >= 2, d <= 4096 else {
+            throw SpectralError.invalidParameter(name: "dimension d", value: "\(d)", allowed: "an integer 2...4096")
+        }
+        guard kmax >= 0, kmax <= 10_000_000 else {
+            throw SpectralError.invalidParameter(name: "kmax", value: "\(kmax)", allowed: "an integer 0...10000000")
+        }
+        kernelName = kernel.name
+        dimension = d
+        predictedDecay = kernel.predictedDecay
+        var rank: Int? = nil
+        if case .finiteRank(let p) = predictedDecay { rank = p }
+        let kq = min(kmax, rank ?? options.quadratureLimit)
+        let extra = 48 + kq / 8 + min(rank ?? 0, 4096)
+        let fine = try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: kq + extra)
+        let coarse = try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: kq + extra / 2 + 8)
+        nodesPerHalf = fine.nodesPerHalf
+        quadratureDegree = kq
+        let eps = Double.ulpOfOne, acc = kernel.valueAccuracy
+        var mu = [Double](repeating: 0, count: kmax + 1)
+        var err = [Double](repeating: 0, count: kmax + 1)
+        var method = [Method](repeating: .quadrature, count: kmax + 1)
+        for k in 0...kq {
+            mu[k] = fine.mu[k]
+            err[k] = Swift.abs(fine.mu[k] - coarse.mu[k]) + (acc + (8 + Double(k).squareRoot()) * eps) * fine.magnitude[k]
+        }
+        var tail: AsymptoticTail? = nil
+        if let p = rank {
+            for k in (kq + 1)..<(kmax + 1) where kq < kmax { mu[k] = 0; err[k] = 0; method[k] = .exactZero }
+            _ = p
+        } else {
+            tail = AsymptoticTail.fit(mu: Array(mu[0...kq]), error: Array(err[0...kq]), dimension: d)
+            if let tail {
+                let start = tail.window.lowerBound
+                let (m, e) = tail.values(from: start, through: kmax)
+                for k in start...kmax where k > kq || e[k - start] < err[k] {
+                    mu[k] = m[k - start]; err[k] = e[k - start]; method[k] = .asymptotic
+                }
+            } else if kq < kmax {
+                // No model: beyond the quadrature only a bound (assumes |mu_k| does not grow).
+                let bound = (max(kq / 2, 0)...kq).map { Swift.abs(mu[$0]) + err[$0] }.max() ?? 0
+                for k in (kq + 1)...kmax { mu[k] = 0; err[k] = bound; method[k] = .bound }
+            }
+        }
+        self.tail = tail
+        self.mu = mu
+        self.error = err
+        self.method = method
+        resolved = (0...kmax).map { method[$0] == .exactZero || err[$0] <= options.resolvedTolerance * Swift.abs(mu[$0]) }
+        multiplicity = Multiplicity.values(dimension: d, upTo: kmax)
+        var partial = 0.0, errorSum = 0.0
+        for k in stride(from: kmax, through: 0, by: -1) {
+            partial += multiplicity[k] * mu[k]
+            errorSum += multiplicity[k] * err[k]
+        }
+        let kappa1 = kernel(1)
+        let last = multiplicity[kmax] * Swift.abs(mu[kmax])
+        let tailEstimate: Double
+        if rank != nil {
+            tailEstimate = 0
+        } else if let tail, let a = tail.expansion.upper.first?.exponent ?? tail.expansion.lower.first?.exponent {
+            tailEstimate = last * Double(kmax) / (2 * a)
+        } else {
+            tailEstimate = last + (method[kmax] == .bound ? .infinity : 0)
+        }
+        sumRule = SumRule(kernelAtOne: kappa1, partialSum: partial, tailEstimate: tailEstimate, errorSum: errorSum)
+    }
+}

@@ -1,0 +1,21 @@
+/// The sum check kappa(1) = sum_k N(d, k) mu_k (Mercer's theorem at x = x'; P_k(1) = 1).
+///
+/// `residual` = kappa(1) - sum_{k<=kmax} N(d, k) mu_k should be explained by
+/// `tailEstimate` (the neglected sum_{k>kmax} N(d, k) mu_k, from the fitted asymptotic
+/// expansion: N(d, k) mu_k ~ k^{-1-2a} sums to about kmax N mu_kmax / (2a)) plus
+/// `errorSum` = sum_k N(d, k) error_k. Checked in SumRuleTests.
+public struct SumRule: Sendable, Equatable {
+    public let kernelAtOne: Double
+    public let partialSum: Double
+    public let residual: Double
+    public let tailEstimate: Double
+    public let errorSum: Double
+
+    public init(kernelAtOne: Double, partialSum: Double, tailEstimate: Double, errorSum: Double) {
+        self.kernelAtOne = kernelAtOne
+        self.partialSum = partialSum
+        self.residual = kernelAtOne - partialSum
+        self.tailEstimate = tailEstimate
+        self.errorSum = errorSum
+    }
+}

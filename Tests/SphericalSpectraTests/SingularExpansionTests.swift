@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import _TestSupport
+@testable import SphericalSpectra
+
+/// The closed-form Gegenbauer coefficients of (1 - t)^a and (1 + t)^b, and the constant
+/// C(d, a) of their large-k asymptotics (Proofs/gegenbauer-coefficients-of-singular-terms.md),
+/// against the Funk-Hecke quadrature in u, where (1 -+ t)^{half-integer} is analytic.
+@Suite struct SingularExpansionTests {
+    @Test(arguments: [(2, 0.5), (3, 0.5), (3, 1.5), (5, 2.5), (10, 0.5), (64, 1.5)])
+    func closedFormMatchesQuadrature(d: Int, a: Double) throws {
+        let kernel = ClosureKernel(exact: { _, oneMinusT, _ in pow(oneMinusT, a) })
+        let q = try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: 200, nodesPerHalf: 260)
+        let g = SingularExpansion.gegenbauerCoefficients(ofPower: a, dimension: d, from: 0, through: 200)
+        // Tolerance: 1e-12 relative plus the quadrature's rounding floor, ~k ulps of mu_0 / sqrt(n)
+        // (node rounding amplified by P_k' ~ k; Proofs/spectral-quadrature.md).
+        for k in 0...200 {
+            let difference = Swift.abs(q.mu[k] - g[k])
+            let tolerance = 1e-12 * Swift.abs(g[k]) + 1e-17 * Double(k + 10) * Swift.abs(g[0])
+            #expect(difference <= tolerance, "d \(d) a \(a) k \(k): \(q.mu[k]) vs \(g[k])")
+        }
+        // Mirror: (1 + t)^a has coefficients (-1)^k G_k.
+        let mirror = ClosureKernel(exact: { _, _, onePlusT in pow(onePlusT, a) })
+        let m = try FunkHeckeQuadrature(kernel: mirror, dimension: d, kmax: 40, nodesPerHalf: 100)
+        for k in 0...40 {
+            let expected = (k % 2 == 0 ? 1.0 : -1.0) * g[k]
+            let tolerance = 1e-12 * Swift.abs(g[k]) + 1e-17 * Double(k + 10) * Swift.abs(g[0])
+            #expect(Swift.abs(m.mu[k] - expected) <= tolerance)
+        }
+    }
+
+    /// G_k(d, a) / (C(d, a) k^{-(d-1)-2a}) = 1 + O(1/k): the ratio's distance from 1 shrinks
+    /// like 1/k (checked by its decrease between k = 1000 and k = 10000).
+    @Test(arguments: [(2, 0.5), (3, 0.5), (3, 2.5), (10, 1.5)])
+    func leadingConstant(d: Int, a: Double) {
+        let c = SingularExpansion.leadingConstant(dimension: d, exponent: a)
+        let p = Double(d - 1) + 2 * a
+        let g = SingularExpansion.gegenbauerCoefficients(ofPower: a, dimension: d, from: 1000, through: 10000)
+        let r1 = g[0] / (c * pow(1000, -p)), r2 = g[9000] / (c * pow(10000, -p))
+        #expect(Swift.abs(r2 - 1) < 0.02 * Double(d) * (a + 1) / 10)
+        #expect(Swift.abs(r2 - 1) < 0.2 * Swift.abs(r1 - 1))
+    }
+}
