@@ -1,7 +1,9 @@
 # One-command entry points. Heavy numerics run in release mode: debug Swift is many times slower.
 SWIFT ?= swift
-RELEASE := -c release
-TESTING := -Xswiftc -enable-testing
+# One set of flags for every build, so the tool and the tests never mix objects compiled
+# with different settings in .build/release.
+RELEASE := -c release -Xswiftc -enable-testing
+TESTING :=
 
 .PHONY: deps build test example bench clean
 

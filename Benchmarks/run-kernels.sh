@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-4000}"
 venv="${NT_VENV:-/tmp/rkhs-bench-nt-venv}"
-swift build -c release --product KernelBenchmark >/dev/null
+swift build -c release -Xswiftc -enable-testing --product KernelBenchmark >/dev/null
 ours=$(.build/release/KernelBenchmark "$n" relu gelu erf 'elu(1)' selu 'piecewise(exp(x)-1; x)')
 echo "$ours" | grep -v '^BENCH'
 if [ ! -x "$venv/bin/python" ]; then

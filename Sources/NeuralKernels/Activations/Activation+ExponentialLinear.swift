@@ -18,7 +18,7 @@ extension Activation {
             positive: .monomial(1, 1),
             regularity: regularity, parity: .neither,
             closedForm: ClosedFormDuals(
-                reference: "Tsuchida et al. (2021); Proofs/elu-family-duals.md",
+                reference: "Tsuchida et al. (2021); Proofs/elu-family-duals.md", isCheap: false,
                 nngp: { ExponentialLinearDuals.nngp($0, alpha: alpha) },
                 derivative: { ExponentialLinearDuals.derivative($0, alpha: alpha) }))
     }
@@ -32,7 +32,7 @@ extension Activation {
             positive: .monomial(l, 1),
             regularity: .kink(degree: 1, jump: l * (1 - a)), parity: .neither,
             closedForm: ClosedFormDuals(
-                reference: "lambda^2 times the ELU(alpha) duals; Proofs/elu-family-duals.md",
+                reference: "lambda^2 times the ELU(alpha) duals; Proofs/elu-family-duals.md", isCheap: false,
                 nngp: { l * l * ExponentialLinearDuals.nngp($0, alpha: a) },
                 derivative: { l * l * ExponentialLinearDuals.derivative($0, alpha: a) }))
     }()
@@ -46,7 +46,7 @@ extension Activation {
             positive: .monomial(1, 1),
             regularity: .kink(degree: 2, jump: -1 / alpha), parity: .neither,
             closedForm: ClosedFormDuals(
-                reference: "CELU(alpha)(x) = alpha ELU(1)(x/alpha); Proofs/elu-family-duals.md",
+                reference: "CELU(alpha)(x) = alpha ELU(1)(x/alpha); Proofs/elu-family-duals.md", isCheap: false,
                 nngp: { p in
                     let s = alpha * alpha
                     return s * ExponentialLinearDuals.nngp(GaussianPair(q1: p.q1 / s, q2: p.q2 / s, c: p.c / s, angle: p.angle), alpha: 1)

@@ -124,11 +124,16 @@ public struct ClosedFormDuals: Sendable {
     public let derivative: @Sendable (GaussianPair) -> Double
     /// Where the closed form comes from (a paper or a Proofs page).
     public let reference: String
+    /// Whether one evaluation costs about as much as a few elementary functions. Costly closed
+    /// forms (ELU's, which integrate the bivariate normal function) are tabulated, like
+    /// quadrature duals, where a kernel is evaluated very many times.
+    public let isCheap: Bool
 
-    public init(reference: String,
+    public init(reference: String, isCheap: Bool = true,
                 nngp: @escaping @Sendable (GaussianPair) -> Double,
                 derivative: @escaping @Sendable (GaussianPair) -> Double) {
         self.reference = reference
+        self.isCheap = isCheap
         self.nngp = nngp
         self.derivative = derivative
     }
@@ -139,6 +144,7 @@ public struct ClosedFormDuals: Sendable {
                 smoothNNGP nngp: @escaping @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double,
                 derivative: @escaping @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double) {
         self.reference = reference
+        self.isCheap = true
         self.nngp = { nngp($0.q1, $0.q2, $0.c) }
         self.derivative = { derivative($0.q1, $0.q2, $0.c) }
     }

@@ -57,7 +57,7 @@ public struct SphereKernel: Sendable {
         for l in 1..<max(network.depth, 1) {
             let q = state.q1
             variances.append(q)
-            if let closed = network.activation.closedForm {
+            if let closed = network.activation.closedForm, closed.isCheap {
                 layers.append(LayerDuals(q: q, nngp: closed.nngp, derivative: closed.derivative,
                                          secondMoment: closed.nngp(GaussianPair(q1: q, q2: q, c: q))))
             } else {
