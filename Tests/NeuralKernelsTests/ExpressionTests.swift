@@ -12,8 +12,10 @@ import Testing
             ("--x", 2, 2), (".5", 0, 0.5), ("e", 0, M_E), ("2 * e", 0, 2 * M_E),
         ]
         for (text, x, expected) in cases {
-            let value = try ExpressionParser.parse(text).evaluate(x)
+            let e = try ExpressionParser.parse(text)
+            let value = e.evaluate(x)
             #expect(Swift.abs(value - expected) <= 1e-15 * max(1, Swift.abs(expected)), "\(text) at \(x): \(value)")
+            #expect(CompiledExpression(e).evaluate(x) == value, "compiled \(text)")
         }
     }
 

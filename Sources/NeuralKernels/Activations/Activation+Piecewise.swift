@@ -58,9 +58,10 @@ extension Activation {
             dPos = dPos.derivative()
             if dNeg.size > 50_000 || dPos.size > 50_000 { break }
         }
-        let negDerivative = neg.derivative(), posDerivative = pos.derivative()
-        let negValue: @Sendable (Double) -> Double = { neg.evaluate($0) }
-        let posValue: @Sendable (Double) -> Double = { pos.evaluate($0) }
+        let negDerivative = CompiledExpression(neg.derivative()), posDerivative = CompiledExpression(pos.derivative())
+        let negCompiled = CompiledExpression(neg), posCompiled = CompiledExpression(pos)
+        let negValue: @Sendable (Double) -> Double = { negCompiled.evaluate($0) }
+        let posValue: @Sendable (Double) -> Double = { posCompiled.evaluate($0) }
 
         // Parity from samples of phi(-x) against phi(x).
         let probes: [Double] = [0.3, 0.7, 1.3, 2.9, 5.1]

@@ -87,11 +87,11 @@ public struct DualActivation: Sendable {
 
     public func nngpByQuadrature(_ pair: GaussianPair) -> Double {
         let branches = (negative: activation.negative.value, positive: activation.positive.value)
-        return quadrature.expectation(pair, g: branches, h: branches)
+        return quadrature.expectation(pair, g: branches, h: branches, sameFunction: true)
     }
 
     public func derivativeByQuadrature(_ pair: GaussianPair) -> Double {
         let branches = (negative: activation.negative.derivative, positive: activation.positive.derivative)
-        return quadrature.expectation(pair, g: branches, h: branches)
+        return quadrature.expectation(pair, g: branches, h: branches, sameFunction: true)
     }
 }

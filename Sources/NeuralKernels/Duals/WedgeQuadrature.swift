@@ -31,10 +31,13 @@ public struct WedgeQuadrature: Sendable {
         expectation(GaussianPair(q1: q1, q2: q2, c: c), g: g, h: h)
     }
 
-    /// The same for a pair whose correlation angle is known accurately.
+    /// The same for a pair whose correlation angle is known accurately. `sameFunction` says
+    /// that g and h are the same function: with q1 = q2 the pair is exchangeable, and the wedge
+    /// where u > 0 > v mirrors the one where v > 0 > u, so it is integrated once.
     public func expectation(_ pair: GaussianPair,
                             g: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double),
-                            h: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double))
+                            h: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double),
+                            sameFunction: Bool = false)
         -> Double
     {
         let q1 = pair.q1, q2 = pair.q2
@@ -56,8 +59,10 @@ public struct WedgeQuadrature: Sendable {
             (theta, false, true, true, false),          // phi in [pi/2, theta + pi/2]
             (complement, false, false, false, true),    // phi in [theta + pi/2, 3 pi/2]
         ]
+        let mirrored = sameFunction && q1 == q2
         var total = 0.0
-        for (length, uPositive, uFromStart, vPositive, vFromStart) in wedges where length > 0 {
+        for (index, (length, uPositive, uFromStart, vPositive, vFromStart)) in wedges.enumerated() where length > 0 {
+            if mirrored && index == 2 { continue }
             let gb = uPositive ? g.positive : g.negative
             let hb = vPositive ? h.positive : h.negative
             let su = uPositive ? 1.0 : -1.0, sv = vPositive ? 1.0 : -1.0
@@ -66,7 +71,7 @@ public struct WedgeQuadrature: Sendable {
                 let cv = sv * sin(vFromStart ? s : length - s)
                 return radialIntegral { r in gb(a * r * cu) * hb(b * r * cv) }
             }.value
-            total += value
+            total += mirrored && index == 0 ? 2 * value : value
         }
         return total / (2 * Double.pi)
     }
