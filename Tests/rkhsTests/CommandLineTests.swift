@@ -29,6 +29,32 @@ import NeuralKernels
         #expect(table.status == 0 && table.stdout.contains("nngp"))
     }
 
+    /// The spectrum CSV has exactly the columns; mu_0 of the 2-layer ReLU NTK with bias
+    /// on S^2 is the sphere average of kappa, 2 (checked against the library's own kernel:
+    /// mean of kappa over t uniform in [-1, 1] for d = 3 by Gauss-Legendre).
+    @Test func spectrumCSVColumns() throws {
+        let r = try CommandLineRunner.run(["spectrum", "--activation", "relu", "--depth", "2", "--kernel", "ntk",
+                                           "--dim", "3", "--kmax", "4", "--format", "csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.first == "k,mu,multiplicity,error,resolved")
+        #expect(lines.count == 6)
+        let mu0 = Double(lines[1].split(separator: ",")[1])!
+        let sphere = try SphereKernel(try NetworkKernel(activation: .relu, depth: 2))
+        // On S^2 the measure of t is uniform on [-1, 1]; kappa is smooth enough inside, and its
+        // sqrt(1 -+ t) ends are integrated exactly in u = sqrt((1 -+ t)/2).
+        var mean = 0.0
+        let n = 200
+        for i in 0..<n {
+            for half in [1.0, -1.0] {
+                let u = (Double(i) + 0.5) / Double(n) * (0.5).squareRoot()
+                let t = half * (1 - 2 * u * u)
+                mean += sphere(t).ntk * 4 * u * (0.5).squareRoot() / Double(n) / 2
+            }
+        }
+        #expect(Swift.abs(mu0 - mean) <= 1e-4 * mean, "mu_0 \(mu0) vs sphere mean \(mean)")
+    }
+
     @Test(arguments: [
         (["kernel", "--activation", "swish"], "unknown activation 'swish'; valid: relu"),
         (["kernel", "--depth", "0"], "invalid --depth '0'"),
@@ -41,6 +67,8 @@ import NeuralKernels
         (["kernel", "--bogus"], "Unknown option '--bogus'"),
         (["gram", "--data", "/nonexistent.csv", "--out", "/tmp/k.npy"], "cannot read '/nonexistent.csv'"),
         (["gram", "--data", "/dev/null", "--out", "/tmp/k.txt"], "allowed: a path ending in .npy or .csv"),
+        (["spectrum", "--dim", "1"], "invalid --dim '1'"),
+        (["spectrum", "--standard", "laplace(1)", "--expression", "x"], "at most one of"),
     ])
     func badInputIsOneLineWithStatus64(_ arguments: [String], _ message: String) throws {
         let r = try CommandLineRunner.run(arguments)

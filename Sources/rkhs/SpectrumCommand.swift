@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import NeuralKernels
+import SphericalSpectra
+
+/// `rkhs spectrum`: Mercer eigenvalues mu_k of a dot-product kernel on S^{d-1}.
+struct SpectrumCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spectrum",
+        abstract: "Mercer (Funk-Hecke) eigenvalues mu_k on S^{d-1}, with error estimates and resolved flags.",
+        discussion: """
+            kappa(t) = sum_k mu_k N(d,k) P_k(t), P_k(1) = 1 (the normalisation of the "Beyond ReLU" code). \
+            CSV columns k,mu,multiplicity,error,resolved; a value is resolved when its error estimate is at \
+            most 1e-6 of it. The kernel is the network's NNGP or NTK, or --standard 'laplace(1)', \
+            'gaussian(1)', 'matern(nu,c)', 'arccos(n)', 'polynomial(c,p)', or --tabulated file.csv (t,kappa), \
+            or --expression in t.
+            """)
+
+    @OptionGroup(title: "Network") var options: NetworkOptions
+
+    @Option(help: "Which kernel of the network: nngp or ntk.")
+    var kernel: KernelOption = .ntk
+
+    @Option(help: "Sphere dimension: S^{d-1} in R^d, d >= 2.")
+    var dim: Int = 3
+
+    @Option(help: "Largest degree k.")
+    var kmax: Int = 100
+
+    @Option(help: "A standard kernel instead of a network, e.g. 'laplace(1)'.")
+    var standard: String?
+
+    @Option(help: "A kernel given as an expression in t (written with x for t), e.g. 'exp(x - 1)'.")
+    var expression: String?
+
+    @Option(help: "A kernel tabulated in a CSV file with columns t,kappa.")
+    var tabulated: String?
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: OutputFormat = .table
+
+    func run() throws {
+        guard dim >= 2, dim <= 4096 else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...4096") }
+        guard kmax >= 0, kmax <= 10_000_000 else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 0...10000000") }
+        let sources = [standard, expression, tabulated].compactMap { $0 }
+        guard sources.count <= 1 else { throw UsageError("give at most one of --standard, --expression, --tabulated") }
+        let spectrum: GegenbauerSpectrum
+        do {
+            if let standard {
+                spectrum = try GegenbauerSpectrum(kernel: try StandardKernel.parse(standard), dimension: dim, kmax: kmax)
+            } else if let expression {
+                spectrum = try GegenbauerSpectrum(kernel: try ExpressionKernel(expression), dimension: dim, kmax: kmax)
+            } else if let tabulated {
+                spectrum = try GegenbauerSpectrum(kernel: try TabulatedKernel(contentsOf: tabulated), dimension: dim, kmax: kmax)
+            } else {
+                let network = try options.network(inputDimension: dim)
+                let k = try NetworkSphereKernel(network, kind: kernel.value)
+                spectrum = try GegenbauerSpectrum(kernel: k, dimension: dim, kmax: kmax)
+            }
+        } catch let error as SpectralError {
+            throw UsageError(error.description)
+        } catch let error as KernelError {
+            throw UsageError(error.description)
+        }
+        print(render(spectrum), terminator: "")
+    }
+
+    func render(_ s: GegenbauerSpectrum) -> String {
+        let predicted = s.predictedDecay.exponent(dimension: s.dimension)
+        switch format {
+        case .csv:
+            var out = "k,mu,multiplicity,error,resolved\n"
+            for k in 0...s.kmax {
+                out += "\(k),\(full(s.mu[k])),\(full(s.multiplicity[k])),\(full(s.error[k])),\(s.resolved[k])\n"
+            }
+            return out
+        case .json:
+            let rows = (0...s.kmax).map {
+                "{\"k\":\($0),\"mu\":\(full(s.mu[$0])),\"multiplicity\":\(full(s.multiplicity[$0])),\"error\":\(full(s.error[$0])),\"resolved\":\(s.resolved[$0])}"
+            }
+            let constant = s.tail?.expansion.leadingUpperConstant.map(full) ?? "null"
+            return "{\"kernel\":\"\(jsonEscape(s.kernelName))\",\"dimension\":\(s.dimension),\"kmax\":\(s.kmax),"
+                + "\"predicted_exponent\":\(predicted.map(full) ?? "null"),"
+                + "\"sobolev_order\":\(s.predictedDecay.sobolevOrder(dimension: s.dimension).map(full) ?? "null"),"
+                + "\"leading_constant\":\(constant),"
+                + "\"sum_rule\":{\"kappa_1\":\(full(s.sumRule.kernelAtOne)),\"residual\":\(full(s.sumRule.residual)),\"tail_estimate\":\(full(s.sumRule.tailEstimate)),\"error_sum\":\(full(s.sumRule.errorSum))},"
+                + "\"values\":[" + rows.joined(separator: ",") + "]}\n"
+        case .table:
+            var out = "\(s.kernelName) on S^\(s.dimension - 1): mu_k, k = 0...\(s.kmax)\n"
+            if let p = predicted { out += "predicted decay: mu_k ~ k^-\(p) (Sobolev order \(s.predictedDecay.sobolevOrder(dimension: s.dimension)!))\n" }
+            else { out += "predicted decay: \(s.predictedDecay)\n" }
+            out += "sum rule: kappa(1) - sum N mu = \(full(s.sumRule.residual)) (tail estimate \(full(s.sumRule.tailEstimate)))\n"
+            out += pad("k", 8) + pad("mu", 26) + pad("multiplicity", 16) + pad("error", 26) + "resolved\n"
+            for k in 0...s.kmax {
+                out += pad("\(k)", 8) + pad(full(s.mu[k]), 26) + pad(String(format: "%.0f", s.multiplicity[k]), 16)
+                    + pad(full(s.error[k]), 26) + (s.resolved[k] ? "yes" : "NO (not resolved)") + "\n"
+            }
+            return out
+        }
+    }
+}
