@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import NeuralKernels
+@testable import SphericalSpectra
+
+/// Mercer's theorem at x = x': kappa(1) = sum_k N(d, k) mu_k (P_k(1) = 1). For kernels whose
+/// eigenvalues vanish or decay super-polynomially the partial sum must reproduce kappa(1)
+/// to rounding; identities independent of the quadrature's own error estimate.
+@Suite struct SumRuleTests {
+    @Test(arguments: [2, 3, 5, 10])
+    func finiteRankPolynomialKernel(_ d: Int) throws {
+        // (t + 1)^3: rank 4 in degrees, kappa(1) = 8, mu_k = 0 exactly for k > 3.
+        let s = try GegenbauerSpectrum(kernel: try StandardKernel.parse("polynomial(1,3)"), dimension: d, kmax: 12)
+        #expect(Swift.abs(s.sumRule.residual) <= 1e-13 * 8, "d=\(d): residual \(s.sumRule.residual)")
+        for k in 4...12 { #expect(s.mu[k] == 0) }
+        if d == 3 {
+            // On S^2 the measure of t is dt/2 and P_1 = t: mu_1 = (1/2) int (t+1)^3 t dt
+            // = (1/2)(2/5 + 2) = 1.2 (only t^4 and 3t^2 survive), mu_0 = (1/2) int (t+1)^3 dt = 2.
+            #expect(Swift.abs(s.mu[1] - 1.2) <= 1e-14, "mu_1 \(s.mu[1])")
+            #expect(Swift.abs(s.mu[0] - 2) <= 1e-14, "mu_0 \(s.mu[0])")
+        }
+    }
+
+    @Test(arguments: [2, 3, 5])
+    func gaussianKernelSumsToOne(_ d: Int) throws {
+        // exp(-c |x - y|^2) = exp(-2c (1 - t)): kappa(1) = 1, super-polynomial decay.
+        let s = try GegenbauerSpectrum(kernel: try StandardKernel.parse("gaussian(0.5)"), dimension: d, kmax: 60)
+        #expect(Swift.abs(s.sumRule.residual) <= 1e-13, "d=\(d): residual \(s.sumRule.residual)")
+        // Positive definite: no eigenvalue below minus its own error estimate.
+        for k in 0...s.kmax { #expect(s.mu[k] >= -s.error[k], "d=\(d) k=\(k): \(s.mu[k]) +- \(s.error[k])") }
+    }
+
+    /// A deep ReLU NTK: the residual after kmax is positive (all mu_k > 0) and explained by the
+    /// tail estimate within the error sum and a factor-2 allowance on the tail's size.
+    @Test func reluNTKResidualIsTheTail() throws {
+        let network = try NetworkKernel(activation: .relu, depth: 2)
+        let s = try GegenbauerSpectrum(kernel: try NetworkSphereKernel(network, kind: .ntk), dimension: 3, kmax: 400)
+        #expect(s.sumRule.residual > 0)
+        #expect(s.sumRule.residual <= 2 * s.sumRule.tailEstimate + s.sumRule.errorSum + 1e-12,
+                "residual \(s.sumRule.residual) tail \(s.sumRule.tailEstimate)")
+        #expect(s.sumRule.residual >= 0.5 * s.sumRule.tailEstimate - s.sumRule.errorSum - 1e-12,
+                "residual \(s.sumRule.residual) tail \(s.sumRule.tailEstimate)")
+    }
+}
