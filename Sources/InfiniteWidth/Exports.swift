@@ -1,2 +1,3 @@
 @_exported import NeuralKernels
 @_exported import SphericalSpectra
+@_exported import KernelDynamics

@@ -1,0 +1,114 @@
+import Foundation
+import NeuralKernels
+
+/// Fixed-point dynamics of the NNGP through depth (Poole et al. 2016; Schoenholz et al. 2017;
+/// Tsuchida et al. 2021, "Avoiding kernel fixed points"), Proofs/fixed-points-of-the-correlation-map.md.
+///
+/// Variance map: q_{l+1} = sigma_w^2 E[phi(u)^2] + sigma_b^2, u ~ N(0, q_l); q* its fixed point.
+/// Normalised correlation map at q*: f(rho) = (sigma_w^2 E[phi(u) phi(v)] + sigma_b^2) / q*,
+/// (u, v) with variances q* and correlation rho. By Price's theorem its slope is exactly
+/// f'(rho) = sigma_w^2 E[phi'(u) phi'(v)], and chi_1 = f'(1) separates the ordered
+/// (chi_1 < 1: rho = 1 attracts) from the chaotic phase (chi_1 > 1).
+public struct KernelFixedPoints: Sendable {
+    public struct FixedPoint: Sendable, Equatable {
+        public let rho: Double
+        public let slope: Double
+        public var stable: Bool { Swift.abs(slope) < 1 }
+        /// -1 / log|f'(rho*)|: the number of layers over which deviations shrink (or grow) by e.
+        public var depthScale: Double { -1 / log(Swift.abs(slope)) }
+    }
+
+    public enum VarianceOutcome: Sendable, Equatable {
+        case fixedPoint(Double)
+        case diverges
+        case vanishes
+    }
+
+    public let activation: Activation
+    public let sigmaW: Double
+    public let sigmaB: Double
+    public let variance: VarianceOutcome
+    /// Fixed points of f in [-1, 1], ascending (rho = 1 is always one when q* exists).
+    public let fixedPoints: [FixedPoint]
+    /// chi_1 = f'(1).
+    public let chi1: Double?
+
+    private let dual: DualActivation
+
+    public init(activation: Activation, sigmaW: Double, sigmaB: Double, startVariance: Double = 1) {
+        self.activation = activation
+        self.sigmaW = sigmaW
+        self.sigmaB = sigmaB
+        let dual = DualActivation(activation)
+        self.dual = dual
+        let w2 = sigmaW * sigmaW, b2 = sigmaB * sigmaB
+        // Iterate the variance map; a fixed point of a monotone map is reached from any start.
+        var q = startVariance
+        var outcome: VarianceOutcome? = nil
+        var lastChange = Double.infinity
+        for _ in 0..<10_000 {
+            let next = w2 * dual.secondMoment(q: q) + b2
+            if !next.isFinite || next > 1e12 { outcome = .diverges; break }
+            if next < 1e-300 { outcome = .vanishes; break }
+            if Swift.abs(next - q) <= 1e-15 * next { q = next; outcome = .fixedPoint(next); break }
+            if q < 1e-300 { break }
+            lastChange = Swift.abs(next - q) / next
+            q = next
+        }
+        // Closed forms built from O(1) terms carry relative noise ~1e-16/q at small q, so a
+        // fixed point may settle at 1e-13 rather than 1e-15.
+        if outcome == nil, lastChange <= 1e-11 { outcome = .fixedPoint(q) }
+        // Not settled after 10^4 layers: a map with slope 1 at 0 creeps to 0 (ELU with
+        // sigma_w = 1, no bias); otherwise it is still growing.
+        let settled = outcome ?? (q < 1e-3 * startVariance ? .vanishes : .diverges)
+        self.variance = settled
+        guard case .fixedPoint(let qStar) = settled else {
+            fixedPoints = []; chi1 = nil; return
+        }
+        let f: (Double) -> Double = { rho in (w2 * dual.nngp(q1: qStar, q2: qStar, c: rho * qStar) + b2) / qStar }
+        let slope: (Double) -> Double = { rho in w2 * dual.derivative(q1: qStar, q2: qStar, c: rho * qStar) }
+        // Sign changes of f(rho) - rho on a grid, refined by bisection; rho = 1 separately.
+        var points: [FixedPoint] = []
+        let n = 400
+        var previousRho = -1.0, previous = f(-1) + 1
+        if Swift.abs(previous) <= 1e-14 { points.append(FixedPoint(rho: -1, slope: slope(-1))) }
+        for i in 1...n {
+            let rho = -1 + 2 * Double(i) / Double(n)
+            let value = i == n ? 0 : f(rho) - rho
+            if i < n, value == 0 { points.append(FixedPoint(rho: rho, slope: slope(rho))) }
+            else if i < n, previous != 0, (previous < 0) != (value < 0) {
+                var lo = previousRho, hi = rho, flo = previous
+                for _ in 0..<80 {
+                    let mid = 0.5 * (lo + hi)
+                    let fm = f(mid) - mid
+                    if (fm < 0) == (flo < 0) { lo = mid; flo = fm } else { hi = mid }
+                    if hi - lo < 1e-15 { break }
+                }
+                let root = 0.5 * (lo + hi)
+                points.append(FixedPoint(rho: root, slope: slope(root)))
+            }
+            previousRho = rho; previous = value
+        }
+        points.append(FixedPoint(rho: 1, slope: slope(1)))
+        fixedPoints = points
+        chi1 = slope(1)
+    }
+
+    public var qStar: Double? {
+        if case .fixedPoint(let q) = variance { return q }
+        return nil
+    }
+
+    /// rho_0, rho_1, ..., rho_depth under the correlation map at q*.
+    public func trajectory(from rho0: Double, depth: Int) -> [Double] {
+        guard let q = qStar else { return [] }
+        let w2 = sigmaW * sigmaW, b2 = sigmaB * sigmaB
+        var out = [rho0]
+        var rho = rho0
+        for _ in 0..<max(depth, 0) {
+            rho = min(1, max(-1, (w2 * dual.nngp(q1: q, q2: q, c: rho * q) + b2) / q))
+            out.append(rho)
+        }
+        return out
+    }
+}
