@@ -34,6 +34,29 @@ public struct KernelFixedPoints: Sendable {
     public let chi1: Double?
 
     private let dual: DualActivation
+    /// Whether q* repels (found as a root of V(q) - q, not by iterating V).
+    public private(set) var varianceIsUnstable = false
+
+    static func varianceRoot(_ dual: DualActivation, w2: Double, b2: Double) -> Double? {
+        let g: (Double) -> Double = { q in w2 * dual.secondMoment(q: q) + b2 - q }
+        var previousQ = 1e-4, previous = g(previousQ)
+        for i in 1...160 {
+            let q = 1e-4 * pow(10, Double(i) / 20)       // 1e-4 ... 1e4
+            let value = g(q)
+            if (previous < 0) != (value < 0) {
+                var lo = previousQ, hi = q, flo = previous
+                for _ in 0..<100 {
+                    let mid = 0.5 * (lo + hi)
+                    let fm = g(mid)
+                    if (fm < 0) == (flo < 0) { lo = mid; flo = fm } else { hi = mid }
+                    if hi - lo <= 1e-15 * hi { break }
+                }
+                return 0.5 * (lo + hi)
+            }
+            previousQ = q; previous = value
+        }
+        return nil
+    }
 
     public init(activation: Activation, sigmaW: Double, sigmaB: Double, startVariance: Double = 1) {
         self.activation = activation
@@ -60,7 +83,14 @@ public struct KernelFixedPoints: Sendable {
         if outcome == nil, lastChange <= 1e-11 { outcome = .fixedPoint(q) }
         // Not settled after 10^4 layers: a map with slope 1 at 0 creeps to 0 (ELU with
         // sigma_w = 1, no bias); otherwise it is still growing.
-        let settled = outcome ?? (q < 1e-3 * startVariance ? .vanishes : .diverges)
+        var settled = outcome ?? (q < 1e-3 * startVariance ? .vanishes : .diverges)
+        // Iteration only finds attracting fixed points. A repelling one (GELU with
+        // 2 < sigma_w^2 < 4 and no bias: contracting near 0, expanding at large q) is a root of
+        // V(q) - q, found on a logarithmic grid and refined by bisection.
+        if case .fixedPoint = settled {} else if let root = KernelFixedPoints.varianceRoot(dual, w2: w2, b2: b2) {
+            settled = .fixedPoint(root)
+            varianceIsUnstable = true
+        }
         self.variance = settled
         guard case .fixedPoint(let qStar) = settled else {
             fixedPoints = []; chi1 = nil; return

@@ -41,7 +41,7 @@ struct FixedPointsCommand: ParsableCommand {
             let status: String
             switch fp.variance { case .fixedPoint: status = "fixed_point"; case .diverges: status = "diverges"; case .vanishes: status = "vanishes" }
             print("{\"activation\":\"\(jsonEscape(act.name))\",\"sigma_w\":\(full(sigmaW)),\"sigma_b\":\(full(sigmaB)),"
-                  + "\"variance\":\"\(status)\",\"q_star\":\(q),\"chi1\":\(fp.chi1.map(full) ?? "null"),"
+                  + "\"variance\":\"\(status)\",\"q_star\":\(q),\"q_star_stable\":\(!fp.varianceIsUnstable),\"chi1\":\(fp.chi1.map(full) ?? "null"),"
                   + "\"fixed_points\":[\(points.joined(separator: ","))],"
                   + "\"trajectory\":[\(path.map(full).joined(separator: ","))]}")
         case .csv:
@@ -50,7 +50,7 @@ struct FixedPointsCommand: ParsableCommand {
         case .table:
             print("\(act.name), sigma_w \(sigmaW), sigma_b \(sigmaB)")
             switch fp.variance {
-            case .fixedPoint(let q): print("variance fixed point q* = \(full(q))")
+            case .fixedPoint(let q): print("variance fixed point q* = \(full(q))" + (fp.varianceIsUnstable ? " (repelling: the variance moves away from it)" : ""))
             case .diverges: print("variance map diverges: no fixed point q*")
             case .vanishes: print("variance map collapses to 0: no fixed point q*")
             }

@@ -46,6 +46,21 @@ import NeuralKernels
         }
     }
 
+    /// GELU without bias and 2 < sigma_w^2 < 4: the variance map contracts near 0 (GELU ~ x/2)
+    /// and expands at large q (~ x_+), so q* exists but repels; at q* the correlation map has
+    /// a stable fixed point rho* < 1 and rho = 1 repels (Tsuchida et al.: GELU avoids the
+    /// kernel fixed point too).
+    @Test func geluHasANonTrivialFixedPointAtItsRepellingVariance() throws {
+        let fp = KernelFixedPoints(activation: .gelu, sigmaW: 1.5, sigmaB: 0)
+        let q = try #require(fp.qStar)
+        #expect(fp.varianceIsUnstable)
+        let dual = DualActivation(.gelu)
+        #expect(Swift.abs(2.25 * dual.secondMoment(q: q) - q) <= 1e-12 * q)
+        #expect(fp.chi1! > 1)
+        let inner = fp.fixedPoints.filter { $0.rho < 1 }
+        #expect(inner.count == 1 && inner[0].stable && inner[0].rho > 0.7 && inner[0].rho < 0.9)
+    }
+
     /// The slope from Price's theorem equals a central difference of the map itself.
     @Test(arguments: [Activation.elu(1), .gelu, .tanh, .relu])
     func slopeIsTheDerivativeOfTheMap(_ activation: Activation) throws {
