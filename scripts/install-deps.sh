@@ -2,7 +2,7 @@
 # Installs the system libraries the package links (FFTW, GSL, LAPACKE/OpenBLAS) on Debian.
 # Idempotent; needs root (CI and the README commands run as root).
 set -euo pipefail
-packages=(libfftw3-dev libgsl-dev liblapacke-dev libopenblas-dev pkg-config)
+packages=(libfftw3-dev libgsl-dev liblapacke-dev libopenblas-dev pkg-config make)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
