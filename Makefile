@@ -17,7 +17,7 @@ test: deps
 	$(SWIFT) test $(RELEASE) $(TESTING)
 
 example: build
-	$(SWIFT) run $(RELEASE) rkhs kernel --activation relu --depth 3 --t -1,-0.5,0,0.5,0.9,0.99,1
+	$(SWIFT) run $(RELEASE) rkhs kernel --activation relu --depth 3 --t=-1,-0.5,0,0.5,0.9,0.99,1
 	$(SWIFT) run $(RELEASE) rkhs spectrum --activation relu --depth 2 --kernel ntk --dim 3 --kmax 20
 
 clean:
