@@ -31,11 +31,14 @@ let package = Package(
         // Mercer/Gegenbauer eigenvalues of dot-product kernels on spheres, multiplicities, asymptotics.
         .target(name: "SphericalSpectra", dependencies: ["NeuralKernels", "_NumericalBackends"]),
 
+        // Gaussian-process sample paths on great circles and their regularity.
+        .target(name: "SamplePaths", dependencies: ["NeuralKernels", "_NumericalBackends"]),
+
         // Fixed points of the correlation map through depth (Tsuchida et al.).
         .target(name: "KernelDynamics", dependencies: ["NeuralKernels"]),
 
         // Umbrella: only @_exported imports.
-        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SphericalSpectra"]),
+        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra"]),
 
         // The command-line tool: thin, one file per subcommand.
         .executableTarget(name: "rkhs", dependencies: [
@@ -51,6 +54,7 @@ let package = Package(
 
         .testTarget(name: "NeuralKernelsTests", dependencies: ["NeuralKernels", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "SamplePathsTests", dependencies: ["SamplePaths", "_NumericalBackends", "_TestSupport"]),
         .testTarget(name: "KernelDynamicsTests", dependencies: ["KernelDynamics", "_TestSupport"]),
         .testTarget(name: "NumericalBackendsTests", dependencies: ["_NumericalBackends"]),
         .testTarget(name: "SphericalSpectraTests", dependencies: ["SphericalSpectra", "_NumericalBackends", "_TestSupport"],

@@ -15,3 +15,6 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_cdf.h>
+
+/* The Mersenne Twister type, through a function: Swift 6 rejects direct use of the mutable C global. */
+static inline const gsl_rng_type *cgsl_rng_mt19937(void) { return gsl_rng_mt19937; }

@@ -1,3 +1,4 @@
 @_exported import NeuralKernels
 @_exported import SphericalSpectra
 @_exported import KernelDynamics
+@_exported import SamplePaths

@@ -18,7 +18,7 @@ public final class FFTWCosineTransform: @unchecked Sendable {
     public let count: Int
     public let kind: Kind
     private let plan: fftw_plan
-    private static let planner = NSLock()
+    private static var planner: NSLock { FFTWPlanner.lock }
 
     public init(count n: Int, kind: Kind = .redft00) {
         precondition(kind == .redft10 ? n >= 1 : n >= 2)
