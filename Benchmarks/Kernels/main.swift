@@ -4,21 +4,11 @@ import NeuralKernels
 /// Gram-matrix timings of the depth-3 NTK on n unit-norm points in R^10 (issue 3 targets),
 /// printed as figures; scripts/bench/neural_tangents_gram.py prints the peer's figures.
 func unitPoints(_ n: Int, _ d: Int, seed: UInt64) -> [[Double]] {
-    var state = seed
-    func next() -> Double {
-        // SplitMix64 -> uniform -> Box-Muller normal.
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        z ^= z >> 31
-        return (Double(z >> 11) + 0.5) / 9007199254740992.0
-    }
+    var random = GaussianRandomSource(seed: seed)
     return (0..<n).map { _ in
-        var x = (0..<d).map { _ in (-2 * log(next())).squareRoot() * cos(2 * Double.pi * next()) }
+        let x = (0..<d).map { _ in random.normal() }
         let norm = x.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        x = x.map { $0 / norm }
-        return x
+        return x.map { $0 / norm }
     }
 }
 

@@ -22,26 +22,24 @@ public struct CorrelationAngle: Sendable, Equatable {
         let oneMinus = max(0, ((s - c) + sLow) / s)
         let onePlus = max(0, ((s + c) + sLow) / s)
         if !(s > 0) || !oneMinus.isFinite {
-            rho = 0; theta = Double.pi / 2; complement = Double.pi / 2
+            self.init(rho: 0, oneMinus: 1, onePlus: 1)   // theta = pi/2
             return
         }
-        rho = min(1, max(-1, c / s))
-        // asin is ill-conditioned near 1, so only the smaller angle comes from it.
-        if rho >= 0 {
-            theta = 2 * asin(min(1, (0.5 * oneMinus).squareRoot()))
-            complement = Double.pi - theta
-        } else {
-            complement = 2 * asin(min(1, (0.5 * onePlus).squareRoot()))
-            theta = Double.pi - complement
-        }
+        self.init(rho: min(1, max(-1, c / s)), oneMinus: oneMinus, onePlus: onePlus)
     }
 
     /// The angle of two equal-variance arguments given q, the deficit q - c and the surplus
     /// q + c, each known exactly (for example from 1 - t on the sphere).
     public init(q: Double, deficit: Double, surplus: Double) {
-        guard q > 0 else { rho = 0; theta = Double.pi / 2; complement = Double.pi / 2; return }
-        let oneMinus = max(0, deficit / q), onePlus = max(0, surplus / q)
-        rho = min(1, max(-1, (surplus - deficit) / (2 * q)))
+        guard q > 0 else { self.init(rho: 0, oneMinus: 1, onePlus: 1); return }
+        self.init(rho: min(1, max(-1, (surplus - deficit) / (2 * q))),
+                  oneMinus: max(0, deficit / q), onePlus: max(0, surplus / q))
+    }
+
+    /// From rho and exact 1 - rho, 1 + rho. asin is ill-conditioned near 1, so only the
+    /// smaller of theta and pi - theta comes from it.
+    private init(rho: Double, oneMinus: Double, onePlus: Double) {
+        self.rho = rho
         if rho >= 0 {
             theta = 2 * asin(min(1, (0.5 * oneMinus).squareRoot()))
             complement = Double.pi - theta
