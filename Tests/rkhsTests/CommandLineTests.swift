@@ -55,6 +55,22 @@ import NeuralKernels
         #expect(Swift.abs(mu0 - mean) <= 1e-4 * mean, "mu_0 \(mu0) vs sphere mean \(mean)")
     }
 
+    /// rkhs sample writes reproducible paths and reports the regularity against theory.
+    @Test func sampleWritesReproduciblePaths() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-sample-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.npy").path, b = dir.appendingPathComponent("b.npy").path
+        let args = ["sample", "--activation", "relu", "--depth", "3", "--points", "4096", "--paths", "8", "--seed", "5"]
+        let r1 = try CommandLineRunner.run(args + ["--out", a])
+        let r2 = try CommandLineRunner.run(args + ["--out", b])
+        #expect(r1.status == 0 && r2.status == 0, "\(r1.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)))
+        #expect(r1.stdout.contains("theory 1.5"))
+        let decoded = try NPYFile.decode(try Data(contentsOf: URL(fileURLWithPath: a)))
+        #expect(decoded.rows == 8 && decoded.columns == 4096)
+    }
+
     @Test(arguments: [
         (["kernel", "--activation", "swish"], "unknown activation 'swish'; valid: relu"),
         (["kernel", "--depth", "0"], "invalid --depth '0'"),
@@ -68,6 +84,8 @@ import NeuralKernels
         (["gram", "--data", "/nonexistent.csv", "--out", "/tmp/k.npy"], "cannot read '/nonexistent.csv'"),
         (["gram", "--data", "/dev/null", "--out", "/tmp/k.txt"], "allowed: a path ending in .npy or .csv"),
         (["spectrum", "--dim", "1"], "invalid --dim '1'"),
+        (["sample", "--points", "10"], "invalid --points '10'"),
+        (["sample", "--out", "/tmp/x.txt"], "allowed: a path ending in .csv or .npy"),
         (["spectrum", "--standard", "laplace(1)", "--expression", "x"], "at most one of"),
     ])
     func badInputIsOneLineWithStatus64(_ arguments: [String], _ message: String) throws {
