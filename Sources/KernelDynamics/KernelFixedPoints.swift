@@ -43,6 +43,9 @@ public struct KernelFixedPoints: Sendable {
         for i in 1...160 {
             let q = 1e-4 * pow(10, Double(i) / 20)       // 1e-4 ... 1e4
             let value = g(q)
+            // A closed form that overflows at large q (ELU's carries e^{2q}) ends the search:
+            // no root is claimed from a non-finite value.
+            if !value.isFinite { return nil }
             if (previous < 0) != (value < 0) {
                 var lo = previousQ, hi = q, flo = previous
                 for _ in 0..<100 {

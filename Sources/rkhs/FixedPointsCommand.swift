@@ -8,7 +8,12 @@ struct FixedPointsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fixedpoints",
         abstract: "Fixed points of the NNGP's variance and correlation maps (Tsuchida et al. 2021).",
-        discussion: "JSON fields: q_star, chi1 (= f'(1)), fixed_points [{rho, slope, stable, depth_scale}], trajectory.")
+        discussion: """
+            JSON fields: q_star, chi1 (= f'(1)), fixed_points [{rho, slope, stable, depth_scale}], trajectory. \
+            With --kernel ntk the fixed points are those of the normalised NTK r = Theta(x,x')/Theta(x,x) at q* \
+            (rho is r*, nngp_rho the NNGP fixed point under it, slope its per-layer rate) and the trajectory is r_l \
+            (Proofs/fixed-points-of-the-correlation-map.md).
+            """)
 
     @Option(help: "Activation (as in rkhs kernel).")
     var activation: String = "relu"
@@ -20,6 +25,8 @@ struct FixedPointsCommand: ParsableCommand {
     var rho0: Double = 0
     @Option(help: "Number of layers of the trajectory.")
     var depth: Int = 20
+    @Option(help: "Which kernel: nngp (correlation map) or ntk (normalised NTK at q*).")
+    var kernel: KernelOption = .nngp
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
@@ -31,21 +38,27 @@ struct FixedPointsCommand: ParsableCommand {
         guard depth >= 0, depth <= 100_000 else { throw UsageError("invalid --depth '\(depth)'; allowed: 0...100000") }
         let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
         let fp = KernelFixedPoints(activation: act, sigmaW: sigmaW, sigmaB: sigmaB)
-        let path = fp.trajectory(from: rho0, depth: depth)
+        let ntk = kernel == .ntk ? NormalisedNTKDynamics(fp) : nil
+        let path = ntk?.trajectory(from: rho0, depth: depth) ?? fp.trajectory(from: rho0, depth: depth)
+        // (value, slope, stable, depth scale, NNGP rho* underneath for the NTK)
+        let rows: [(Double, Double, Bool, Double, Double?)] = ntk.map {
+            $0.fixedPoints.map { ($0.ratio, $0.slope, $0.stable, $0.depthScale, $0.rho) }
+        } ?? fp.fixedPoints.map { ($0.rho, $0.slope, $0.stable, $0.depthScale, nil) }
         switch format {
         case .json:
-            let points = fp.fixedPoints.map {
-                "{\"rho\":\(full($0.rho)),\"slope\":\(full($0.slope)),\"stable\":\($0.stable),\"depth_scale\":\($0.depthScale.isFinite ? full($0.depthScale) : "null")}"
+            let points = rows.map {
+                "{\"rho\":\(full($0.0)),\"slope\":\(full($0.1)),\"stable\":\($0.2),\"depth_scale\":\($0.3.isFinite ? full($0.3) : "null")"
+                    + ($0.4.map { ",\"nngp_rho\":\(full($0))" } ?? "") + "}"
             }
             let q = fp.qStar.map(full) ?? "null"
             let status: String
             switch fp.variance { case .fixedPoint: status = "fixed_point"; case .diverges: status = "diverges"; case .vanishes: status = "vanishes" }
-            print("{\"activation\":\"\(jsonEscape(act.name))\",\"sigma_w\":\(full(sigmaW)),\"sigma_b\":\(full(sigmaB)),"
+            print("{\"activation\":\"\(jsonEscape(act.name))\",\"kernel\":\"\(kernel.rawValue)\",\"sigma_w\":\(full(sigmaW)),\"sigma_b\":\(full(sigmaB)),"
                   + "\"variance\":\"\(status)\",\"q_star\":\(q),\"q_star_stable\":\(!fp.varianceIsUnstable),\"chi1\":\(fp.chi1.map(full) ?? "null"),"
                   + "\"fixed_points\":[\(points.joined(separator: ","))],"
                   + "\"trajectory\":[\(path.map(full).joined(separator: ","))]}")
         case .csv:
-            print("layer,rho")
+            print(kernel == .ntk ? "layer,ratio" : "layer,rho")
             for (l, r) in path.enumerated() { print("\(l),\(full(r))") }
         case .table:
             print("\(act.name), sigma_w \(sigmaW), sigma_b \(sigmaB)")
@@ -55,8 +68,9 @@ struct FixedPointsCommand: ParsableCommand {
             case .vanishes: print("variance map collapses to 0: no fixed point q*")
             }
             if let chi = fp.chi1 { print("chi_1 = f'(1) = \(full(chi)) (\(chi < 1 ? "ordered: rho = 1 attracts" : "chaotic: rho = 1 repels"))") }
-            for p in fp.fixedPoints {
-                print("fixed point rho* = \(full(p.rho)), slope \(full(p.slope)), \(p.stable ? "stable" : "unstable"), depth scale \(full(p.depthScale))")
+            for p in rows {
+                let name = p.4.map { "normalised NTK fixed point r* = \(full(p.0)) over rho* = \(full($0))" } ?? "fixed point rho* = \(full(p.0))"
+                print("\(name), slope \(full(p.1)), \(p.2 ? "stable" : "unstable"), depth scale \(full(p.3))")
             }
             if !path.isEmpty { print("trajectory from rho0 = \(rho0): " + path.suffix(5).map { String(format: "%.12f", $0) }.joined(separator: " ") + " (last 5)") }
         }

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import KernelDynamics
+import NeuralKernels
+
+/// `rkhs phase-diagram`: fixed points over a grid of weight and bias scales, CSV + SVG.
+struct PhaseDiagramCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "phase-diagram",
+        abstract: "Variance and correlation fixed points over a (sigma_w, sigma_b) grid: CSV and an SVG heat map.",
+        discussion: """
+            Each cell: q* (or divergence), chi1 = f'(1), and the attracting non-trivial rho* < 1 if any \
+            (columns sigma_w,sigma_b,sigma_w2,sigma_b2,variance,q_star,q_star_stable,chi1,rho_star,rho_star_slope,fixed_points). \
+            Writes PREFIX.csv and PREFIX.svg atomically.
+            """)
+
+    @Option(help: "Activation (as in rkhs kernel).") var activation: String = "elu(1)"
+    @Option(name: .customLong("sigma-w-range"), help: "sigma_w grid LO:HI:N (N >= 2 points, 0 <= LO < HI).")
+    var sigmaWRange: String = "0.5:2.5:41"
+    @Option(name: .customLong("sigma-b-range"), help: "sigma_b grid LO:HI:N (N >= 2 points, 0 <= LO < HI).")
+    var sigmaBRange: String = "0:1:21"
+    @Option(help: "Output prefix: writes PREFIX.csv and PREFIX.svg.") var out: String = "phase-diagram"
+
+    static func grid(_ text: String, name: String) throws -> [Double] {
+        let parts = text.split(separator: ":").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 3, let lo = parts[0], let hi = parts[1], let nd = parts[2],
+              lo.isFinite, hi.isFinite, lo >= 0, hi > lo, nd == nd.rounded(), nd >= 2, nd <= 401 else {
+            throw UsageError("invalid \(name) '\(text)'; allowed: LO:HI:N with 0 <= LO < HI and 2 <= N <= 401 points")
+        }
+        let n = Int(nd)
+        return (0..<n).map { lo + (hi - lo) * Double($0) / Double(n - 1) }
+    }
+
+    func run() throws {
+        let ws = try PhaseDiagramCommand.grid(sigmaWRange, name: "--sigma-w-range")
+        let bs = try PhaseDiagramCommand.grid(sigmaBRange, name: "--sigma-b-range")
+        let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
+        let start = Date()
+        let total = ws.count * bs.count
+        let diagram = PhaseDiagram(activation: act, sigmaWs: ws, sigmaBs: bs) { fraction in
+            let done = Int((fraction * Double(total)).rounded())
+            if done % max(1, total / 50) == 0 || done == total {
+                FileHandle.standardError.write(Data("\rphase-diagram: \(Int((fraction * 100).rounded()))%".utf8))
+            }
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        try UsageError.wrap {
+            try AtomicFile.write(diagram.csv, to: out + ".csv")
+            try AtomicFile.write(diagram.svg, to: out + ".svg")
+        }
+        let nonTrivial = diagram.cells.filter { $0.nonTrivial != nil }.count
+        let noQ = diagram.cells.filter { $0.analysis.qStar == nil }.count
+        print("\(act.name): \(ws.count) x \(bs.count) cells, \(nonTrivial) with an attracting rho* < 1, \(noQ) without q*; "
+              + "wrote \(out).csv and \(out).svg in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+    }
+}
