@@ -14,11 +14,16 @@ public protocol DotProductKernel: Sendable {
     var valueAccuracy: Double { get }
     /// What the kernel's structure predicts for the decay of mu_k (defaults to `.unknown`).
     var predictedDecay: PredictedDecay { get }
+    /// The prediction for even and odd k separately (defaults to `predictedDecay` for both).
+    var parityDecay: ParityDecay { get }
 }
 
 extension DotProductKernel {
     public var valueAccuracy: Double { 4 * Double.ulpOfOne }
     public var predictedDecay: PredictedDecay { .unknown }
+    public var parityDecay: ParityDecay {
+        .same(predictedDecay, reason: "no parity structure is known for this kernel; both parities are predicted alike")
+    }
     /// kappa(t).
     public func callAsFunction(_ t: Double) -> Double { value(t, oneMinusT: 1 - t, onePlusT: 1 + t) }
 }

@@ -8,6 +8,8 @@
 public enum PredictedDecay: Sendable, Equatable {
     /// kappa is a polynomial of this degree in t: mu_k = 0 for k > degree.
     case finiteRank(degree: Int)
+    /// Identically zero (used for one parity of a kernel: e.g. the even k of an odd kernel).
+    case vanishing
     /// kappa is analytic on [-1, 1]: mu_k decays faster than any power.
     case superPolynomial
     /// Leading singular exponent a at t = +1 (as above).
@@ -25,5 +27,18 @@ public enum PredictedDecay: Sendable, Equatable {
     public func sobolevOrder(dimension d: Int) -> Double? {
         if case .algebraic(let a) = self { return Double(d - 1) / 2 + a }
         return nil
+    }
+}
+
+extension PredictedDecay {
+    /// One phrase: "k^-4.0000", "super-polynomial", "zero beyond k = 3", "identically zero", "unknown".
+    public func summary(dimension d: Int) -> String {
+        switch self {
+        case .algebraic: return String(format: "k^-%.4f", exponent(dimension: d)!)
+        case .superPolynomial: return "super-polynomial"
+        case .finiteRank(let p): return "zero beyond k = \(p)"
+        case .vanishing: return "identically zero"
+        case .unknown: return "unknown"
+        }
     }
 }

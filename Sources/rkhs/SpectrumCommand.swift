@@ -39,6 +39,9 @@ struct SpectrumCommand: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
+    @Option(help: "Also write a log-log SVG plot of |mu_k| against k + 1 with the fitted power laws.")
+    var plot: String?
+
     func run() throws {
         guard dim >= 2, dim <= 4096 else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...4096") }
         guard kmax >= 0, kmax <= 10_000_000 else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 0...10000000") }
@@ -62,6 +65,10 @@ struct SpectrumCommand: ParsableCommand {
         } catch let error as KernelError {
             throw UsageError(error.description)
         }
+        if let plot {
+            let svg = SpectrumPlot.svg(title: "\(spectrum.kernelName) on S^\(spectrum.dimension - 1)", spectra: [(spectrum.kernelName, spectrum)])
+            try UsageError.wrap { try AtomicFile.write(svg, to: plot) }
+        }
         print(render(spectrum), terminator: "")
     }
 
@@ -75,20 +82,14 @@ struct SpectrumCommand: ParsableCommand {
             }
             return out
         case .json:
-            let rows = (0...s.kmax).map {
-                "{\"k\":\($0),\"mu\":\(full(s.mu[$0])),\"multiplicity\":\(full(s.multiplicity[$0])),\"error\":\(full(s.error[$0])),\"resolved\":\(s.resolved[$0])}"
-            }
-            let constant = s.tail?.expansion.leadingUpperConstant.map(full) ?? "null"
-            return "{\"kernel\":\"\(jsonEscape(s.kernelName))\",\"dimension\":\(s.dimension),\"kmax\":\(s.kmax),"
-                + "\"predicted_exponent\":\(predicted.map(full) ?? "null"),"
-                + "\"sobolev_order\":\(s.predictedDecay.sobolevOrder(dimension: s.dimension).map(full) ?? "null"),"
-                + "\"leading_constant\":\(constant),"
-                + "\"sum_rule\":{\"kappa_1\":\(full(s.sumRule.kernelAtOne)),\"residual\":\(full(s.sumRule.residual)),\"tail_estimate\":\(full(s.sumRule.tailEstimate)),\"error_sum\":\(full(s.sumRule.errorSum))},"
-                + "\"values\":[" + rows.joined(separator: ",") + "]}\n"
+            return json(s)
         case .table:
             var out = "\(s.kernelName) on S^\(s.dimension - 1): mu_k, k = 0...\(s.kmax)\n"
             if let p = predicted { out += "predicted decay: mu_k ~ k^-\(p) (Sobolev order \(s.predictedDecay.sobolevOrder(dimension: s.dimension)!))\n" }
             else { out += "predicted decay: \(s.predictedDecay)\n" }
+            let fits = s.parityFits, parity = s.parityDecay
+            out += "even k: predicted \(parity.even.summary(dimension: s.dimension)); measured \(fits.even.summary)\n"
+            out += "odd k:  predicted \(parity.odd.summary(dimension: s.dimension)); measured \(fits.odd.summary)\n"
             out += "sum rule: kappa(1) - sum N mu = \(full(s.sumRule.residual)) (tail estimate \(full(s.sumRule.tailEstimate)))\n"
             out += pad("k", 8) + pad("mu", 26) + pad("multiplicity", 16) + pad("error", 26) + "resolved\n"
             for k in 0...s.kmax {
@@ -97,5 +98,49 @@ struct SpectrumCommand: ParsableCommand {
             }
             return out
         }
+    }
+
+    func json(_ s: GegenbauerSpectrum) -> String {
+        let d = s.dimension
+        let fits = s.parityFits
+        let parity = s.parityDecay
+        var o = JSONObject()
+        o.add("kernel", string: s.kernelName)
+        o.add("dimension", d)
+        o.add("kmax", s.kmax)
+        o.add("predicted", string: s.predictedDecay.summary(dimension: d))
+        o.add("predicted_exponent", s.predictedDecay.exponent(dimension: d))
+        o.add("predicted_exponent_even", parity.even.exponent(dimension: d))
+        o.add("predicted_exponent_odd", parity.odd.exponent(dimension: d))
+        o.add("predicted_even", string: parity.even.summary(dimension: d))
+        o.add("predicted_odd", string: parity.odd.summary(dimension: d))
+        o.add("parity_reason", string: parity.reason)
+        o.add("fitted_exponent_even", fits.even.exponent)
+        o.add("fitted_uncertainty_even", fits.even.uncertainty)
+        o.add("fit_even", string: fits.even.summary)
+        o.add("fitted_exponent_odd", fits.odd.exponent)
+        o.add("fitted_uncertainty_odd", fits.odd.uncertainty)
+        o.add("fit_odd", string: fits.odd.summary)
+        o.add("sobolev_order", s.predictedDecay.sobolevOrder(dimension: d))
+        o.add("leading_constant", s.tail?.expansion.leadingUpperConstant)
+        var rule = JSONObject()
+        rule.add("kappa_1", s.sumRule.kernelAtOne)
+        rule.add("residual", s.sumRule.residual)
+        rule.add("tail_estimate", s.sumRule.tailEstimate)
+        rule.add("error_sum", s.sumRule.errorSum)
+        o.add("sum_rule", raw: rule.text)
+        var rows: [String] = []
+        rows.reserveCapacity(s.kmax + 1)
+        for k in 0...s.kmax {
+            var r = JSONObject()
+            r.add("k", k)
+            r.add("mu", s.mu[k])
+            r.add("multiplicity", s.multiplicity[k])
+            r.add("error", s.error[k])
+            r.add("resolved", s.resolved[k])
+            rows.append(r.text)
+        }
+        o.add("values", raw: "[" + rows.joined(separator: ",") + "]")
+        return o.text + "\n"
     }
 }

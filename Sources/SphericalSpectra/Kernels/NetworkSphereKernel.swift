@@ -59,4 +59,51 @@ public struct NetworkSphereKernel: DotProductKernel {
             return a > 0 ? .algebraic(a: a) : .unknown
         }
     }
+
+    /// Even and odd k separately (Proofs/parity-without-bias.md).
+    ///
+    /// * With biases the first layer's correlation stays above -1 at t = -1, every later one
+    ///   too, so the kernel is analytic at t = -1 and both parities follow t = +1.
+    /// * Without biases and one hidden layer (depth 2), the even k belong to the even part
+    ///   phi_e of the activation alone and the odd k to phi_o: each parity decays at the rate of
+    ///   that part's non-smoothness degree (NNGP a = m + 1/2, NTK a = m - 1/2), has finite rank
+    ///   when the part is a polynomial, vanishes when it is zero, and is super-polynomial when
+    ///   it is analytic.
+    /// * Without biases and more hidden layers, an odd (even) activation keeps the kernel odd
+    ///   (even), so the other parity vanishes; otherwise the first layer's singularity at
+    ///   t = -1 reaches the output multiplied by the later layers' slopes at their (interior)
+    ///   correlations, with a coefficient unrelated to the one at t = +1: both parities decay
+    ///   at the overall rate (generically; an exact cancellation would show in the fit).
+    public var parityDecay: ParityDecay {
+        let overall = predictedDecay
+        if network.depth == 1 {
+            return ParityDecay(even: network.hasBias ? .finiteRank(degree: 0) : .vanishing, odd: .finiteRank(degree: 1),
+                               reason: "one layer: the kernel is affine in t")
+        }
+        if network.hasBias {
+            return .same(overall, reason: "with biases the kernel is analytic at t = -1 (the first layer's correlation stays above -1), so both parities follow t = +1")
+        }
+        let parts = network.activation.parityDecomposition
+        if network.depth == 2 {
+            func decay(_ part: ParityDecomposition.Part) -> PredictedDecay {
+                switch part {
+                case .zero: return .vanishing
+                case .polynomial(let p): return .finiteRank(degree: p)
+                case .analytic: return .superPolynomial
+                case .kink(let m):
+                    let a = kind == .nngp ? Double(m) + 0.5 : Double(m) - 0.5
+                    return a > 0 ? .algebraic(a: a) : .unknown
+                }
+            }
+            return ParityDecay(even: decay(parts.even), odd: decay(parts.odd),
+                               reason: "without biases, one hidden layer: even k come from the even part of the activation (\(parts.even)), odd k from the odd part (\(parts.odd))")
+        }
+        if parts.even == .zero {
+            return ParityDecay(even: .vanishing, odd: overall, reason: "without biases an odd activation keeps the kernel odd in t at every depth")
+        }
+        if parts.odd == .zero {
+            return ParityDecay(even: overall, odd: .vanishing, reason: "without biases an even activation keeps the kernel even in t at every depth")
+        }
+        return .same(overall, reason: "without biases and with \(network.depth - 1) hidden layers, the t = -1 singularity of the first layer (\(parts)) reaches the output with a coefficient unrelated to the one at t = +1, so both parities decay at the overall rate")
+    }
 }

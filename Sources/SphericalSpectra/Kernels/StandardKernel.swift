@@ -64,6 +64,25 @@ public struct StandardKernel: DotProductKernel {
         }
     }
 
+    /// Laplace, Gaussian and Matern are analytic at t = -1, so both parities follow t = +1.
+    /// arccos(n) is the one-hidden-layer NNGP of ReLU^n without bias: the parity of n has
+    /// the singular part, the other is x^n/2's polynomial kernel, of degree n.
+    /// (t + c)^p has only the parity of p when c = 0.
+    public var parityDecay: ParityDecay {
+        switch family {
+        case .arcCosine(let n):
+            let singular = PredictedDecay.algebraic(a: Double(n) + 0.5), finite = PredictedDecay.finiteRank(degree: n)
+            let reason = "arccos(\(n)) is the NNGP of relu_pow(\(n)) without bias: its \(n % 2 == 1 ? "even" : "odd") part |x|^\(n)/2-like is non-smooth of degree \(n), the other part x^\(n)/2 is a polynomial"
+            return n % 2 == 1 ? ParityDecay(even: singular, odd: finite, reason: reason) : ParityDecay(even: finite, odd: singular, reason: reason)
+        case .polynomial(let c, let p) where c == 0:
+            let reason = "t^\(p) has only \(p % 2 == 0 ? "even" : "odd") Gegenbauer components"
+            return p % 2 == 0 ? ParityDecay(even: .finiteRank(degree: p), odd: .vanishing, reason: reason)
+                : ParityDecay(even: .vanishing, odd: .finiteRank(degree: p), reason: reason)
+        default:
+            return .same(predictedDecay, reason: "analytic at t = -1: both parities follow the behaviour at t = +1")
+        }
+    }
+
     public func value(_ t: Double, oneMinusT: Double, onePlusT: Double) -> Double {
         switch family {
         case .laplace(let c): return exp(-c * (2 * oneMinusT).squareRoot())

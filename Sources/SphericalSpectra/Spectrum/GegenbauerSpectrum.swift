@@ -37,6 +37,8 @@ public struct GegenbauerSpectrum: Sendable {
     public let method: [Method]
     public let multiplicity: [Double]
     public let predictedDecay: PredictedDecay
+    /// The prediction for even and odd k separately.
+    public let parityDecay: ParityDecay
     public let tail: AsymptoticTail?
     public let sumRule: SumRule
     /// Gauss-Legendre nodes per half in u of the finer rule, and the largest quadrature k.
@@ -55,9 +57,12 @@ public struct GegenbauerSpectrum: Sendable {
         kernelName = kernel.name
         dimension = d
         predictedDecay = kernel.predictedDecay
+        parityDecay = kernel.parityDecay
         var rank: Int? = nil
         if case .finiteRank(let p) = predictedDecay { rank = p }
-        let kq = min(kmax, rank ?? options.quadratureLimit)
+        // Finite rank p: quadrature through p + 24 as well, so that the zeros past p are measured
+        // (and checked by DecayFit), not only declared.
+        let kq = min(kmax, rank.map { $0 + 24 } ?? options.quadratureLimit)
         let extra = 48 + kq / 8 + min(rank ?? 0, 4096)
         let fine = try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: kq + extra)
         let coarse = try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: kq + extra / 2 + 8)
@@ -73,8 +78,11 @@ public struct GegenbauerSpectrum: Sendable {
         }
         var tail: AsymptoticTail? = nil
         if let p = rank {
-            for k in (kq + 1)..<(kmax + 1) where kq < kmax { mu[k] = 0; err[k] = 0; method[k] = .exactZero }
-            _ = p
+            // Past p: zero by structure; where measured (k <= kq) the bound is what was measured.
+            for k in (p + 1)..<(kmax + 1) where p < kmax && (k > kq || Swift.abs(mu[k]) <= err[k]) {
+                err[k] = k > kq ? 0 : Swift.abs(mu[k]) + err[k]
+                mu[k] = 0; method[k] = .exactZero
+            }
         } else {
             tail = AsymptoticTail.fit(mu: Array(mu[0...kq]), error: Array(err[0...kq]), dimension: d)
             if let tail {

@@ -1,0 +1,150 @@
+import Foundation
+
+/// The decay of the Mercer eigenvalues of one parity (even or odd k), measured from the
+/// computed spectrum alone -- no model of the kernel is used, so it can be compared with the
+/// prediction (``ParityDecay``) as independent evidence.
+///
+/// Data: the k of that parity, 2 <= k <= the quadrature range, whose values were computed by
+/// quadrature (not by the fitted expansion; zeros of finite-rank kernels are measured too), with |mu_k| above 100 times their error
+/// estimate (so log|mu_k| is good to 1%) and above 1e-14 max |mu| (double precision's noise
+/// floor). The window is [K/4, K], K the largest such
+/// k reached without a gap; values after the last sign change only.
+///
+/// Fit: least squares of log|mu_k| = A - p log(k + (d-1)/2) + B (k + (d-1)/2)^{-2}. For a
+/// leading singular term (1 - t)^a, G_k(d, a) = Gamma(k - a)/Gamma(k + a + d - 1) x const
+/// has exactly this form up to O(k^-4) in the centred variable k + (d-1)/2, and the next
+/// singular term changes it by O(k^-2) relatively, so p is unbiased to O(K^-2).
+/// Uncertainty: the spread of p between this fit, the fit without B, and plain power-law fits
+/// on the window's lower and upper halves (half their difference), whichever is largest.
+/// Super-polynomial decay (analytic kernels) shows as local exponents that grow across the
+/// window: upper-half exponent above 1.25 x the lower-half one plus 1.
+/// A parity is `vanishing` when, past some k0, every value of that parity is zero within its
+/// error and the noise floor, over at least 10 values, and the drop is abrupt: mu_{k0-1} or
+/// mu_{k0-2} is at least 1e4 times above the floor and its error (otherwise the parity has
+/// merely decayed into the noise floor).
+public struct DecayFit: Sendable, Equatable {
+    public enum Outcome: Sendable, Equatable {
+        /// mu_k ~ C k^-exponent over the window.
+        case powerLaw(exponent: Double, uncertainty: Double)
+        /// Faster than any power: local exponents grow with k.
+        case superPolynomial
+        /// Every value of this parity past `beyond` is zero to within errors (`beyond` = -1: all).
+        case vanishing(beyond: Int)
+        /// Not enough resolved data above the noise floor, or no sign-stable tail.
+        case undetermined(reason: String)
+    }
+
+    public let even: Bool
+    public let outcome: Outcome
+    /// The k range used (nil when none).
+    public let window: ClosedRange<Int>?
+
+    public var exponent: Double? {
+        if case .powerLaw(let p, _) = outcome { return p }
+        return nil
+    }
+    public var uncertainty: Double? {
+        if case .powerLaw(_, let u) = outcome { return u }
+        return nil
+    }
+
+    /// Fits the even (`even` = true) or odd k of `spectrum`.
+    public init(_ spectrum: GegenbauerSpectrum, even: Bool) {
+        self.even = even
+        let d = spectrum.dimension
+        let top = spectrum.mu.map { Swift.abs($0) }.max() ?? 0
+        let floor = 1e-14 * top
+        let last = min(spectrum.kmax, spectrum.quadratureDegree)
+        let ks = stride(from: even ? 2 : 3, through: last, by: 2).filter { spectrum.method[$0] == .quadrature || spectrum.method[$0] == .exactZero }
+        func significant(_ k: Int) -> Bool {
+            let m = Swift.abs(spectrum.mu[k])
+            return m > 100 * spectrum.error[k] && m > floor
+        }
+        func negligible(_ k: Int) -> Bool {
+            Swift.abs(spectrum.mu[k]) <= 4 * spectrum.error[k] + floor
+        }
+        // Vanishing: from some point on nothing but zeros (at least 10), while the other
+        // parity is still clearly non-zero past that point (else it is just the noise floor).
+        if let firstZero = ks.firstIndex(where: negligible), ks[firstZero...].allSatisfy(negligible),
+           ks.count - firstZero >= 10 {
+            // Abrupt: just before the first zero the spectrum (either parity) was far above the
+            // floor and its errors; a parity that merely decays into the floor is not zero.
+            let k0 = ks[firstZero]
+            let clear = [k0 - 1, k0 - 2].contains { k in
+                k >= 0 && Swift.abs(spectrum.mu[k]) > 1e4 * (4 * spectrum.error[k] + floor)
+            }
+            if clear {
+                let lastNonZero = firstZero > 0 ? ks[firstZero - 1] : (even ? (negligible(0) ? -1 : 0) : (negligible(1) ? -1 : 1))
+                outcome = .vanishing(beyond: lastNonZero)
+                window = ks[firstZero]...ks.last!
+                return
+            }
+        }
+        // The contiguous run of significant values from the start.
+        var run: [Int] = []
+        for k in ks { if significant(k) { run.append(k) } else if !run.isEmpty && run.last! >= 8 { break } else { run = [] } }
+        guard let kHi = run.last, kHi >= 8 else {
+            outcome = .undetermined(reason: "too few values of this parity above the noise floor and their errors")
+            window = nil
+            return
+        }
+        var data = run.filter { $0 >= (kHi >= 16 ? kHi / 4 : 2) }
+        // After the last sign change.
+        if let change = data.indices.dropFirst().last(where: { (spectrum.mu[data[$0]] > 0) != (spectrum.mu[data[$0 - 1]] > 0) }) {
+            data = Array(data[change...])
+        }
+        guard data.count >= 4 else {
+            outcome = .undetermined(reason: "the tail of this parity changes sign")
+            window = nil
+            return
+        }
+        window = data.first!...data.last!
+        let shift = 0.5 * Double(d - 1)
+        let x = data.map { log(Double($0) + shift) }
+        let y = data.map { log(Swift.abs(spectrum.mu[$0])) }
+        let inverseSquares = data.map { 1 / ((Double($0) + shift) * (Double($0) + shift)) }
+        let ones = [Double](repeating: 1, count: data.count)
+        let weights = ones
+        func slope(_ idx: Range<Int>, corrected: Bool) -> Double? {
+            var columns = [idx.map { ones[$0] }, idx.map { -x[$0] }]
+            if corrected { columns.append(idx.map { inverseSquares[$0] }) }
+            guard let c = LeastSquares.solve(columns: columns, rhs: idx.map { y[$0] }, weights: idx.map { weights[$0] }) else { return nil }
+            return c[1]
+        }
+        let all = 0..<data.count, half = data.count / 2
+        guard let p3 = slope(all, corrected: true), let p2 = slope(all, corrected: false),
+              let lower = slope(0..<half, corrected: false), let upper = slope(half..<data.count, corrected: false)
+        else {
+            outcome = .undetermined(reason: "the least-squares fit failed")
+            return
+        }
+        if upper > 1.25 * lower + 1 {
+            outcome = .superPolynomial
+            return
+        }
+        if kHi < 16 {
+            outcome = .undetermined(reason: "below the noise floor past k = \(kHi): too short a range for a power law")
+            return
+        }
+        let uncertainty = max(Swift.abs(p3 - p2), 0.5 * Swift.abs(upper - lower), 1e-3)
+        outcome = .powerLaw(exponent: p3, uncertainty: uncertainty)
+    }
+}
+
+extension GegenbauerSpectrum {
+    /// Measured decay of the even and of the odd eigenvalues (``DecayFit``).
+    public var parityFits: (even: DecayFit, odd: DecayFit) { (DecayFit(self, even: true), DecayFit(self, even: false)) }
+}
+
+extension DecayFit {
+    /// One phrase: "k^-4.0012 +- 0.0010 (k = 25...100)", "super-polynomial", ...
+    public var summary: String {
+        let range = window.map { " (k = \($0.lowerBound)...\($0.upperBound))" } ?? ""
+        switch outcome {
+        case .powerLaw(let p, let u): return String(format: "k^-%.4f +- %.4f", p, u) + range
+        case .superPolynomial: return "super-polynomial" + range
+        case .vanishing(let k): return (k < 0 ? "identically zero" : "zero beyond k = \(k)") + range
+        case .undetermined(let reason): return "undetermined: \(reason)"
+        }
+    }
+}
