@@ -10,10 +10,11 @@ import Foundation
 /// floor). The window is [K/4, K], K the largest such
 /// k reached without a gap; values after the last sign change only.
 ///
-/// Fit: least squares of log|mu_k| = A - p log(k + (d-1)/2) + B (k + (d-1)/2)^{-2}. For a
-/// leading singular term (1 - t)^a, G_k(d, a) = Gamma(k - a)/Gamma(k + a + d - 1) x const
-/// has exactly this form up to O(k^-4) in the centred variable k + (d-1)/2, and the next
-/// singular term changes it by O(k^-2) relatively, so p is unbiased to O(K^-2).
+/// Fit: least squares of log|mu_k| = A - p log z + B z^-2, z = k + (d-2)/2. For a leading
+/// singular term (1 - t)^a, G_k(d, a) = Gamma(k - a)/Gamma(k + a + d - 1) x const, and
+/// log Gamma(z + alpha) - log Gamma(z + beta) = (alpha - beta) log z
+/// + (alpha - beta)(alpha + beta - 1)/(2z) + O(z^-2), whose 1/z term vanishes for this z;
+/// the next singular term changes mu_k by O(k^-2) relatively, so p is unbiased to O(K^-2).
 /// Uncertainty: the spread of p between this fit, the fit without B, and plain power-law fits
 /// on the window's lower and upper halves (half their difference), whichever is largest.
 /// Super-polynomial decay (analytic kernels) shows as local exponents that grow across the
@@ -99,7 +100,7 @@ public struct DecayFit: Sendable, Equatable {
             return
         }
         window = data.first!...data.last!
-        let shift = 0.5 * Double(d - 1)
+        let shift = 0.5 * Double(d - 2)
         let x = data.map { log(Double($0) + shift) }
         let y = data.map { log(Swift.abs(spectrum.mu[$0])) }
         let inverseSquares = data.map { 1 / ((Double($0) + shift) * (Double($0) + shift)) }
