@@ -16,25 +16,13 @@ struct SpectrumCommand: ParsableCommand {
             or --expression in t.
             """)
 
-    @OptionGroup(title: "Network") var options: NetworkOptions
-
-    @Option(help: "Which kernel of the network: nngp or ntk.")
-    var kernel: KernelOption = .ntk
+    @OptionGroup var source: SpectralKernelOptions
 
     @Option(help: "Sphere dimension: S^{d-1} in R^d, d >= 2.")
     var dim: Int = 3
 
     @Option(help: "Largest degree k.")
     var kmax: Int = 100
-
-    @Option(help: "A standard kernel instead of a network, e.g. 'laplace(1)'.")
-    var standard: String?
-
-    @Option(help: "A kernel given as an expression in t (written with x for t), e.g. 'exp(x - 1)'.")
-    var expression: String?
-
-    @Option(help: "A kernel tabulated in a CSV file with columns t,kappa.")
-    var tabulated: String?
 
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
@@ -43,28 +31,7 @@ struct SpectrumCommand: ParsableCommand {
     var plot: String?
 
     func run() throws {
-        guard dim >= 2, dim <= 4096 else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...4096") }
-        guard kmax >= 0, kmax <= 10_000_000 else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 0...10000000") }
-        let sources = [standard, expression, tabulated].compactMap { $0 }
-        guard sources.count <= 1 else { throw UsageError("give at most one of --standard, --expression, --tabulated") }
-        let spectrum: GegenbauerSpectrum
-        do {
-            if let standard {
-                spectrum = try GegenbauerSpectrum(kernel: try StandardKernel.parse(standard), dimension: dim, kmax: kmax)
-            } else if let expression {
-                spectrum = try GegenbauerSpectrum(kernel: try ExpressionKernel(expression), dimension: dim, kmax: kmax)
-            } else if let tabulated {
-                spectrum = try GegenbauerSpectrum(kernel: try TabulatedKernel(contentsOf: tabulated), dimension: dim, kmax: kmax)
-            } else {
-                let network = try options.network(inputDimension: dim)
-                let k = try NetworkSphereKernel(network, kind: kernel.value)
-                spectrum = try GegenbauerSpectrum(kernel: k, dimension: dim, kmax: kmax)
-            }
-        } catch let error as SpectralError {
-            throw UsageError(error.description)
-        } catch let error as KernelError {
-            throw UsageError(error.description)
-        }
+        let spectrum = try source.spectrum(dimension: dim, kmax: kmax).spectrum
         if let plot {
             let svg = SpectrumPlot.svg(title: "\(spectrum.kernelName) on S^\(spectrum.dimension - 1)", spectra: [(spectrum.kernelName, spectrum)])
             try UsageError.wrap { try AtomicFile.write(svg, to: plot) }

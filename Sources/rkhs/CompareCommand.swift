@@ -1,0 +1,195 @@
+import ArgumentParser
+import Foundation
+import NeuralKernels
+import SphericalSpectra
+
+/// `rkhs compare`: which kernels have the same RKHS, grouped into classes.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Which of several kernels on S^{d-1} have the same RKHS: an equivalence table with theory and numbers side by side.",
+        discussion: """
+            Same RKHS (equivalent norms) means: the same zero pattern of mu_k and a ratio mu_k^A/mu_k^B \
+            bounded above and below. Theory decides from the predicted decay of each parity; the numbers \
+            from the zero patterns and the fitted exponents (the ratio's trend). Lists are comma-separated; \
+            commas inside parentheses belong to the item, e.g. --activations 'relu,leaky_relu(0.2),poly(0,1,1)'.
+            """)
+
+    @Option(help: "Activations to compare (comma-separated).")
+    var activations: String = ""
+
+    @Option(help: "Depths L (comma-separated), e.g. 2,3,4,5.")
+    var depths: String = "2"
+
+    @Option(help: "Kernels: nngp, ntk or both (comma-separated).")
+    var kernels: String = "ntk"
+
+    @Option(help: "Standard kernels to include (comma-separated), e.g. 'laplace(1),gaussian(1)'.")
+    var standard: String?
+
+    @Option(name: .customLong("sigma-w"), help: "Weight scale sigma_w >= 0.")
+    var sigmaW: Double = 1
+
+    @Option(name: .customLong("sigma-b"), help: "Bias scale sigma_b >= 0 (0 means no bias).")
+    var sigmaB: Double = 1
+
+    @Option(name: .customLong("sigma-i"), help: "Bias initialisation scale sigma_i (the 'Beyond ReLU' convention).")
+    var sigmaI: Double = 1
+
+    @Flag(name: .customLong("no-bias"), help: "No bias (same as --sigma-b 0).")
+    var noBias = false
+
+    @Option(help: "Sphere dimension: S^{d-1} in R^d, d >= 2.")
+    var dim: Int = 3
+
+    @Option(help: "Largest degree k computed for each kernel.")
+    var kmax: Int = 300
+
+    @Option(help: "Output format: table, json or markdown.")
+    var format: ReportFormat = .markdown
+
+    @Option(help: "Also write an SVG overlay of the spectra.")
+    var plot: String?
+
+    func run() throws {
+        let comparison = try makeComparison()
+        if let plot {
+            let svg = SpectrumPlot.svg(title: "Spectra on S^\(dim - 1)", spectra: comparison.entries.map { ($0.label, $0.spectrum) },
+                                       byParity: false, fits: false)
+            try UsageError.wrap { try AtomicFile.write(svg, to: plot) }
+        }
+        let report = ComparisonReport(comparison)
+        switch format {
+        case .json: print(report.json)
+        case .markdown, .table: print(report.markdown, terminator: "")
+        }
+    }
+
+    func makeComparison() throws -> RKHSComparison {
+        guard dim >= 2, dim <= 4096 else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...4096") }
+        guard kmax >= 16, kmax <= 100_000 else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 16...100000") }
+        for (name, value) in [("--sigma-w", sigmaW), ("--sigma-b", sigmaB), ("--sigma-i", sigmaI)] {
+            guard value.isFinite, value >= 0 else { throw UsageError("invalid \(name) '\(value)'; allowed: a finite number >= 0") }
+        }
+        var specs: [(label: String, make: @Sendable () throws -> any DotProductKernel)] = []
+        let depthList = try ListOption.split(depths).map { text -> Int in
+            guard let L = Int(text), L >= 1, L <= 64 else { throw UsageError("invalid depth '\(text)' in --depths; allowed: integers 1...64") }
+            return L
+        }
+        let kinds = try ListOption.split(kernels).map { text -> KernelKind in
+            guard let k = KernelOption(rawValue: text) else { throw UsageError("invalid kernel '\(text)' in --kernels; allowed: nngp, ntk") }
+            return k.value
+        }
+        let b = noBias ? 0 : sigmaB, w = sigmaW, i = sigmaI
+        for name in try ListOption.split(activations) {
+            let activation = try UsageError.wrap { try ActivationCatalogue.activation(named: name) }
+            for L in depthList {
+                for kind in kinds {
+                    let network = try UsageError.wrap { try NetworkKernel(activation: activation, depth: L, sigmaW: w, sigmaB: b, sigmaI: i) }
+                    let label = "\(L)-layer \(activation.name) \(kind.rawValue)\(b == 0 ? " (no bias)" : "")"
+                    specs.append((label, { try NetworkSphereKernel(network, kind: kind) }))
+                }
+            }
+        }
+        for text in try standard.map(ListOption.split) ?? [] {
+            let kernel = try UsageError.wrap { try StandardKernel.parse(text) }
+            specs.append((kernel.name, { kernel }))
+        }
+        guard specs.count >= 2 else { throw UsageError("nothing to compare: give at least two kernels (--activations, --depths, --kernels, --standard)") }
+        guard specs.count <= 200 else { throw UsageError("too many kernels (\(specs.count)); allowed: at most 200") }
+        let d = dim, K = kmax, jobs = specs
+        let results = ConcurrentResults<Result<RKHSComparison.Entry, Error>>(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { n in
+            results.store(Result {
+                RKHSComparison.Entry(label: jobs[n].label, spectrum: try GegenbauerSpectrum(kernel: try jobs[n].make(), dimension: d, kmax: K))
+            }, at: n)
+        }
+        let entries = try results.values.map { result -> RKHSComparison.Entry in
+            do { return try result.get() } catch let e as SpectralError { throw UsageError(e.description) }
+            catch let e as KernelError { throw UsageError(e.description) }
+        }
+        return RKHSComparison(entries)
+    }
+}
+
+/// Comma-separated lists whose items may contain commas inside parentheses.
+enum ListOption {
+    static func split(_ text: String) throws -> [String] {
+        var items: [String] = [], current = "", depth = 0
+        for ch in text {
+            if ch == "(" { depth += 1 }
+            if ch == ")" { depth -= 1 }
+            if ch == "," && depth == 0 { items.append(current); current = "" } else { current.append(ch) }
+        }
+        items.append(current)
+        let trimmed = items.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard depth == 0 else { throw UsageError("unbalanced parentheses in list '\(text)'") }
+        return trimmed
+    }
+}
+
+/// Slots filled concurrently, read once all are done.
+final class ConcurrentResults<T>: @unchecked Sendable {
+    private var slots: [T?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func store(_ value: T, at i: Int) { lock.lock(); slots[i] = value; lock.unlock() }
+    var values: [T] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
+}
+
+/// A comparison as Markdown or JSON.
+struct ComparisonReport {
+    let comparison: RKHSComparison
+    init(_ c: RKHSComparison) { comparison = c }
+
+    func g(_ x: Double) -> String { String(format: "%.4g", x) }
+
+    var markdown: String {
+        let e = comparison.entries
+        var out = "## Kernels\n\n| # | kernel | class | even k (predicted / measured) | odd k (predicted / measured) | agrees |\n|---|---|---|---|---|---|\n"
+        for (n, entry) in e.enumerated() {
+            let c = entry.classification, d = c.dimension
+            let r = ClassificationReport(c, network: nil)
+            out += "| \(n + 1) | \(entry.label) | \(c.kind.rawValue): \(r.headline) | \(c.predicted.even.summary(dimension: d)) / \(c.fits.even.summary) | \(c.predicted.odd.summary(dimension: d)) / \(c.fits.odd.summary) | \(c.agrees ? "yes" : "**NO**") |\n"
+        }
+        out += "\n## Same RKHS (classes)\n\n"
+        for (n, group) in comparison.groups.enumerated() {
+            out += "- class \(n + 1): " + group.map { "\(e[$0].label) (#\($0 + 1))" }.joined(separator: ", ") + "\n"
+        }
+        out += "\n## Pairs\n\n| A | B | theory | numbers | mu_A/mu_B observed | trend even / odd (k^x) | zero-pattern differences | reason |\n|---|---|---|---|---|---|---|---|\n"
+        for p in comparison.pairs {
+            func yn(_ b: Bool?) -> String { b.map { $0 ? "same" : "different" } ?? "undecided" }
+            let bounds = p.ratioBounds.map { "\(g($0.lowerBound)) ... \(g($0.upperBound))" } ?? "-"
+            func t(_ x: (value: Double, uncertainty: Double)?) -> String { x.map { "\(g($0.value)) +- \(g($0.uncertainty))" } ?? "-" }
+            let zeros = p.zeroPatternDifferences.isEmpty ? "none" : "k = " + p.zeroPatternDifferences.prefix(6).map(String.init).joined(separator: ", ") + (p.zeroPatternDifferences.count > 6 ? ", ..." : "")
+            let flag = p.disagree ? " **THEORY AND NUMBERS DISAGREE**" : ""
+            out += "| #\(p.first + 1) | #\(p.second + 1) | \(yn(p.sameByTheory)) | \(yn(p.sameByNumbers)) | \(bounds) | \(t(p.trendEven)) / \(t(p.trendOdd)) | \(zeros) | \(p.reason)\(flag) |\n"
+        }
+        return out
+    }
+
+    var json: String {
+        let e = comparison.entries
+        let kernels = e.map { ClassificationReport($0.classification, network: nil).json }
+        let pairs = comparison.pairs.map { p -> String in
+            var o = JSONObject()
+            o.add("a", p.first); o.add("b", p.second)
+            o.add("label_a", string: e[p.first].label); o.add("label_b", string: e[p.second].label)
+            o.add("same_by_theory", p.sameByTheory); o.add("same_by_numbers", p.sameByNumbers)
+            o.add("disagree", p.disagree)
+            o.add("ratio_min", p.ratioBounds?.lowerBound); o.add("ratio_max", p.ratioBounds?.upperBound)
+            o.add("trend_even", p.trendEven?.value); o.add("trend_even_uncertainty", p.trendEven?.uncertainty)
+            o.add("trend_odd", p.trendOdd?.value); o.add("trend_odd_uncertainty", p.trendOdd?.uncertainty)
+            o.add("zero_pattern_differences", raw: "[" + p.zeroPatternDifferences.map(String.init).joined(separator: ",") + "]")
+            o.add("reason", string: p.reason)
+            return o.text
+        }
+        let groups = comparison.groups.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }
+        var o = JSONObject()
+        o.add("labels", raw: "[" + e.map { "\"\(jsonEscape($0.label))\"" }.joined(separator: ",") + "]")
+        o.add("kernels", raw: "[" + kernels.joined(separator: ",") + "]")
+        o.add("classes", raw: "[" + groups.joined(separator: ",") + "]")
+        o.add("pairs", raw: "[" + pairs.joined(separator: ",") + "]")
+        return o.text
+    }
+}

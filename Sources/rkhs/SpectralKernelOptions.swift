@@ -1,0 +1,50 @@
+import ArgumentParser
+import NeuralKernels
+import SphericalSpectra
+
+/// The dot-product kernel whose spectrum is wanted: a network's NNGP/NTK, or a standard,
+/// expression or tabulated kernel (shared by `spectrum` and `classify`).
+struct SpectralKernelOptions: ParsableArguments {
+    @OptionGroup(title: "Network") var network: NetworkOptions
+
+    @Option(help: "Which kernel of the network: nngp or ntk.")
+    var kernel: KernelOption = .ntk
+
+    @Option(help: "A standard kernel instead of a network: 'laplace(c)', 'gaussian(c)', 'matern(nu)' or 'matern(nu,l)', 'arccos(n)', 'polynomial(c,p)'.")
+    var standard: String?
+
+    @Option(help: "A kernel given as an expression in t (written with x for t), e.g. 'exp(x - 1)'.")
+    var expression: String?
+
+    @Option(help: "A kernel tabulated in a CSV file with columns t,kappa.")
+    var tabulated: String?
+
+    /// The kernel on S^{d-1}, and the network when it is one; usage errors name the bad value.
+    func make(dimension d: Int) throws -> (kernel: any DotProductKernel, network: NetworkKernel?) {
+        let sources = [standard, expression, tabulated].compactMap { $0 }
+        guard sources.count <= 1 else { throw UsageError("give at most one of --standard, --expression, --tabulated") }
+        do {
+            if let standard { return (try StandardKernel.parse(standard), nil) }
+            if let expression { return (try ExpressionKernel(expression), nil) }
+            if let tabulated { return (try TabulatedKernel(contentsOf: tabulated), nil) }
+            let net = try network.network(inputDimension: d)
+            return (try NetworkSphereKernel(net, kind: kernel.value), net)
+        } catch let error as SpectralError {
+            throw UsageError(error.description)
+        } catch let error as KernelError {
+            throw UsageError(error.description)
+        }
+    }
+
+    /// The spectrum of that kernel through kmax, with usage errors for bad d or kmax.
+    func spectrum(dimension d: Int, kmax: Int) throws -> (spectrum: GegenbauerSpectrum, network: NetworkKernel?) {
+        guard d >= 2, d <= 4096 else { throw UsageError("invalid --dim '\(d)'; allowed: an integer 2...4096") }
+        guard kmax >= 0, kmax <= 10_000_000 else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 0...10000000") }
+        let (kernel, net) = try make(dimension: d)
+        do {
+            return (try GegenbauerSpectrum(kernel: kernel, dimension: d, kmax: kmax), net)
+        } catch let error as SpectralError {
+            throw UsageError(error.description)
+        }
+    }
+}
