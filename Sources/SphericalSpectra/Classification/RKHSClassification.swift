@@ -70,10 +70,7 @@ public struct RKHSClassification: Sendable {
         evenOrder = order(e)
         oddOrder = order(o)
         let finite: (PredictedDecay) -> Bool = { if case .finiteRank = $0 { return true }; return $0 == .vanishing }
-        let top = spectrum.mu.map { Swift.abs($0) }.max() ?? 0
-        let zero: (Int) -> Bool = { k in
-            spectrum.method[k] == .exactZero || Swift.abs(spectrum.mu[k]) <= 4 * spectrum.error[k] + 1e-14 * top
-        }
+        let zero: (Int) -> Bool = { RKHSClassification.isZero(spectrum, k: $0, fits: (even, odd)) }
         var rank: Int? = nil
         var zeroDegrees: [Int] = []
         let kind: Kind
@@ -112,6 +109,19 @@ public struct RKHSClassification: Sendable {
         if kind == .smooth { notes.append("super-polynomial decay: the RKHS lies in every Sobolev space H^s(S^\(d - 1)) and equals none") }
         self.notes = notes
     }
+
+    /// Whether mu_k is zero as measured: an exact zero of a finite-rank kernel, a k past where
+    /// its parity vanishes (``DecayFit``: an abrupt drop, not the noise floor), or a negligible
+    /// mu_0 or mu_1.
+    public static func isZero(_ s: GegenbauerSpectrum, k: Int, fits: (even: DecayFit, odd: DecayFit)) -> Bool {
+        if s.method[k] == .exactZero { return true }
+        if k < 2 { return Swift.abs(s.mu[k]) <= 4 * s.error[k] + 1e-14 * (s.mu.map { Swift.abs($0) }.max() ?? 0) }
+        if case .vanishing(let beyond) = (k % 2 == 0 ? fits.even : fits.odd).outcome { return k > beyond }
+        return false
+    }
+
+    /// Whether mu_k is zero as measured (see the static form).
+    public func isZero(_ s: GegenbauerSpectrum, k: Int) -> Bool { RKHSClassification.isZero(s, k: k, fits: fits) }
 
     /// Whether a measured decay agrees with a predicted one (`.unknown` agrees with anything;
     /// a measurement that could not be made -- values below the noise floor -- agrees with a

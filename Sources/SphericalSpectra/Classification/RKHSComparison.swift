@@ -103,16 +103,7 @@ public struct RKHSComparison: Sendable {
         // Numbers.
         let sa = a.spectrum, sb = b.spectrum
         let kTop = min(min(sa.kmax, sa.quadratureDegree), min(sb.kmax, sb.quadratureDegree))
-        // Zeros are the measured vanishing of a parity (DecayFit: abrupt, not the noise floor),
-        // exact zeros of finite-rank kernels, and negligible mu_0, mu_1.
-        func zero(_ e: Entry, _ k: Int) -> Bool {
-            let s = e.spectrum
-            if s.method[k] == .exactZero { return true }
-            if k < 2 { return Swift.abs(s.mu[k]) <= 4 * s.error[k] + 1e-14 * (s.mu.map { Swift.abs($0) }.max() ?? 0) }
-            let fit = k % 2 == 0 ? e.classification.fits.even : e.classification.fits.odd
-            if case .vanishing(let beyond) = fit.outcome { return k > beyond }
-            return false
-        }
+        func zero(_ e: Entry, _ k: Int) -> Bool { e.classification.isZero(e.spectrum, k: k) }
         var differences: [Int] = []
         if kTop >= 0 {
             for k in 0...kTop where zero(a, k) != zero(b, k) { differences.append(k) }
