@@ -127,3 +127,17 @@ import NeuralKernels
         #expect(!c.pairs.contains { $0.disagree })
     }
 }
+
+extension RKHSClassificationTests {
+    /// A jump (step, m = 0) is not Lipschitz, so each layer halves the exponent: a = 2^{1-L}
+    /// (Proofs/regularity-at-zero.md); the measured decay must follow, depth by depth.
+    @Test(arguments: [2, 3])
+    func stepHalvesTheExponentWithDepth(_ d: Int) throws {
+        for depth in 2...4 {
+            let r = try Self.classify("step", depth: depth, kind: .nngp, bias: true, d: d, kmax: 400)
+            let s = Double(d - 1) / 2 + pow(0.5, Double(depth - 1))
+            #expect(r.kind == .sobolev && r.sobolevOrder == s && r.agrees,
+                    "depth \(depth): \(r.kind) \(String(describing: r.sobolevOrder)) vs \(s); \(r.fits.even.summary)")
+        }
+    }
+}

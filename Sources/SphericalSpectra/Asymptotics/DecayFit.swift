@@ -18,7 +18,9 @@ import Foundation
 /// Uncertainty: the spread of p between this fit, the fit without B, and plain power-law fits
 /// on the window's lower and upper halves (half their difference), whichever is largest.
 /// Super-polynomial decay (analytic kernels) shows as local exponents that grow across the
-/// window: upper-half exponent above 1.25 x the lower-half one plus 1.
+/// window (upper-half exponent above 1.25 x the lower-half one plus 1), or as log|mu_k|
+/// fitting a line in k with a quarter of the squared residual of a line in log k, on the
+/// window or its upper half, where the data's errors reject the power law.
 /// A parity is `vanishing` when, past some k0, every value of that parity is zero within its
 /// error and the noise floor, over at least 10 values, and the drop is abrupt: mu_{k0-1} or
 /// mu_{k0-2} is at least 1e4 times above the floor and its error (otherwise the parity has
@@ -119,7 +121,24 @@ public struct DecayFit: Sendable, Equatable {
             outcome = .undetermined(reason: "the least-squares fit failed")
             return
         }
-        if upper > 1.25 * lower + 1 {
+        // Geometric against power law: squared residuals of log|mu| linear in k and in log k,
+        // on the whole window and on its upper half (an analytic kernel's decay can change
+        // rate inside the window), counted only where the data reject the power law (its
+        // residual 10 times the data's own relative errors squared).
+        func residual(_ column: [Double], _ idx: Range<Int>) -> Double {
+            let c0 = idx.map { ones[$0] }, c1 = idx.map { column[$0] }, rhs = idx.map { y[$0] }
+            guard let c = LeastSquares.solve(columns: [c0, c1], rhs: rhs, weights: c0) else { return .infinity }
+            return zip(c1, rhs).map { let r = c[0] + c[1] * $0 - $1; return r * r }.reduce(0, +)
+        }
+        let linear = data.map { Double($0) }
+        let relativeErrors = data.map { spectrum.error[$0] / Swift.abs(spectrum.mu[$0]) }
+        func geometric(_ idx: Range<Int>) -> Bool {
+            guard idx.count >= 4 else { return false }
+            let power = residual(x, idx), noise = idx.map { relativeErrors[$0] * relativeErrors[$0] }.reduce(0, +)
+            return power > 10 * noise && residual(linear, idx) < 0.25 * power
+        }
+        let geometricBetter = geometric(all) || geometric(half..<data.count)
+        if upper > 1.25 * lower + 1 || geometricBetter {
             outcome = .superPolynomial
             return
         }

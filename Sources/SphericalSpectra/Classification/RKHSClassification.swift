@@ -49,8 +49,24 @@ public struct RKHSClassification: Sendable {
         let even = DecayFit(spectrum, even: true), odd = DecayFit(spectrum, even: false)
         fits = (even, odd)
         var notes = [predicted.reason]
-        let evenAgrees = RKHSClassification.agrees(predicted.even, even, dimension: d)
-        let oddAgrees = RKHSClassification.agrees(predicted.odd, odd, dimension: d)
+        // A finite degree p is checked on the values themselves: every measured k > p of that
+        // parity must be zero within its error (the fit may stop earlier, where the values
+        // fall below their rounding errors).
+        func zerosPast(_ p: Int, even: Bool) -> Bool {
+            let top = spectrum.mu.map { Swift.abs($0) }.max() ?? 0
+            let last = min(spectrum.kmax, spectrum.quadratureDegree)
+            guard p + 1 <= last else { return true }
+            return (p + 1...last).filter { ($0 % 2 == 0) == even }.allSatisfy { k in
+                spectrum.method[k] == .exactZero || Swift.abs(spectrum.mu[k]) <= 4 * spectrum.error[k] + 1e-14 * top
+            }
+        }
+        func check(_ p: PredictedDecay, _ f: DecayFit, even: Bool) -> Bool {
+            if case .finiteRank(let degree) = p { return zerosPast(degree, even: even) }
+            if p == .vanishing { return zerosPast(-1, even: even) }
+            return RKHSClassification.agrees(p, f, dimension: d)
+        }
+        let evenAgrees = check(predicted.even, even, even: true)
+        let oddAgrees = check(predicted.odd, odd, even: false)
         agrees = evenAgrees && oddAgrees
         for (name, ok, p, f) in [("even", evenAgrees, predicted.even, even), ("odd", oddAgrees, predicted.odd, odd)] where !ok {
             notes.append("DISAGREEMENT (\(name) k): theory predicts \(p.summary(dimension: d)), the eigenvalues show \(f.summary)")

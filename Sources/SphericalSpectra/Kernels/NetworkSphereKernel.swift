@@ -1,3 +1,4 @@
+import Foundation
 import NeuralKernels
 
 /// The NNGP or NTK of a deep network on S^{d-1} as a ``DotProductKernel``.
@@ -5,7 +6,8 @@ import NeuralKernels
 /// Evaluates either the exact ``SphereKernel`` (default) or a ``SphereKernelTable`` (faster,
 /// accurate to its recorded `error`); anything else with `nngp(_:)`/`ntk(_:)` can be wrapped
 /// in a ``ClosureKernel``. The predicted decay follows design.md §2 from the activation's
-/// non-smoothness degree m (Activation.regularity): NNGP a = m + 1/2, NTK a = m - 1/2;
+/// non-smoothness degree m (Activation.regularity): NNGP a = m + 1/2, NTK a = m - 1/2 for
+/// m >= 1; a jump (m = 0) gives a = 2^{1-L} for both (each layer halves it);
 /// polynomial activations of degree p give finite rank p^{L-1}; analytic ones super-polynomial.
 public struct NetworkSphereKernel: DotProductKernel {
     public let network: NetworkKernel
@@ -54,9 +56,13 @@ public struct NetworkSphereKernel: DotProductKernel {
             var degree = 1
             for _ in 1..<network.depth { degree *= p }
             return .finiteRank(degree: degree)
+        case .kink(0, _):
+            // A jump (step): 1 - Sigma_l ~ (1 - t)^{1/2} is not Lipschitz, so each further
+            // layer halves the exponent, a = 2^{1-L}; phi' = 0 almost everywhere makes the
+            // NTK's extra terms no rougher (Proofs/regularity-at-zero.md).
+            return .algebraic(a: pow(0.5, Double(network.depth - 1)))
         case .kink(let m, _):
-            let a = kind == .nngp ? Double(m) + 0.5 : Double(m) - 0.5
-            return a > 0 ? .algebraic(a: a) : .unknown
+            return .algebraic(a: kind == .nngp ? Double(m) + 0.5 : Double(m) - 0.5)
         }
     }
 
@@ -90,9 +96,8 @@ public struct NetworkSphereKernel: DotProductKernel {
                 case .zero: return .vanishing
                 case .polynomial(let p): return .finiteRank(degree: p)
                 case .analytic: return .superPolynomial
-                case .kink(let m):
-                    let a = kind == .nngp ? Double(m) + 0.5 : Double(m) - 0.5
-                    return a > 0 ? .algebraic(a: a) : .unknown
+                case .kink(0): return .algebraic(a: 0.5)
+                case .kink(let m): return .algebraic(a: kind == .nngp ? Double(m) + 0.5 : Double(m) - 0.5)
                 }
             }
             return ParityDecay(even: decay(parts.even), odd: decay(parts.odd),
