@@ -48,6 +48,7 @@ let package = Package(
 
         // Benchmarks (make bench).
         .executableTarget(name: "KernelBenchmark", dependencies: ["NeuralKernels"], path: "Benchmarks/Kernels"),
+        .executableTarget(name: "SpectrumBenchmark", dependencies: ["NeuralKernels", "SphericalSpectra"], path: "Benchmarks/Spectra"),
 
         // Shared test helpers (fixture loading, tolerances).
         .target(name: "_TestSupport", dependencies: ["NeuralKernels"]),

@@ -2,7 +2,7 @@
 mpmath, written independently of the Swift code (no shared formulas beyond design.md).
 
     python3 scripts/spectral/generate_fixtures.py [--quick] [kernel names]
-    # writes Tests/SphericalSpectraTests/Fixtures/spectra.csv
+    # writes Tests/SphericalSpectraTests/Fixtures/spectra.csv (rows of kernels not named are kept)
 
 Normalisation (design.md section 2): mu_k = (omega_{d-2}/omega_{d-1}) int kappa(t) P_k(t)
 (1 - t^2)^{(d-3)/2} dt, P_k the Gegenbauer polynomial with P_k(1) = 1.
@@ -212,10 +212,19 @@ def main():
             for k in ks:
                 rows.append((name, d, k, a[k], abs(a[k] - b[k])))
         print(f"{name}: {time.time() - start:.0f} s", file=sys.stderr, flush=True)
+    # Kernels not recomputed in this run keep their existing rows.
+    done = set(r[0] for r in rows)
+    kept = []
+    if os.path.exists(out_path):
+        with open(out_path, newline="") as f:
+            kept = [r for r in csv.reader(f)][1:]
+        kept = [r for r in kept if r and r[0] not in done]
     tmp = out_path + ".tmp"
     with open(tmp, "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["kernel", "d", "k", "mu", "reference_error"])
+        for r in kept:
+            w.writerow(r)
         for name, d, k, mu, err in rows:
             w.writerow([name, d, k, mp.nstr(mu, 25, min_fixed=1, max_fixed=0), mp.nstr(err, 3, min_fixed=1, max_fixed=0)])
     os.replace(tmp, out_path)

@@ -84,7 +84,12 @@ public struct GegenbauerSpectrum: Sendable {
                 mu[k] = 0; method[k] = .exactZero
             }
         } else {
-            tail = AsymptoticTail.fit(mu: Array(mu[0...kq]), error: Array(err[0...kq]), dimension: d)
+            // Fit on data accurate to 1e-9; kernels whose eigenvalues reach the rounding floor
+            // early (deep ELU NTKs: k^-5 from mu_0 ~ 4) leave too short a window there, so
+            // fall back to 1e-7 and 1e-5 (the fit weights each value by its error).
+            for accuracy in [1e-9, 1e-7, 1e-5] where tail == nil {
+                tail = AsymptoticTail.fit(mu: Array(mu[0...kq]), error: Array(err[0...kq]), dimension: d, accuracy: accuracy)
+            }
             if let tail {
                 let start = tail.window.lowerBound
                 let (m, e) = tail.values(from: start, through: kmax)
