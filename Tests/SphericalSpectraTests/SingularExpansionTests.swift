@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NeuralKernels
 import _TestSupport
 @testable import SphericalSpectra
 
@@ -39,5 +40,32 @@ import _TestSupport
         let r1 = g[0] / (c * pow(1000, -p)), r2 = g[9000] / (c * pow(10000, -p))
         #expect(Swift.abs(r2 - 1) < 0.02 * Double(d) * (a + 1) / 10)
         #expect(Swift.abs(r2 - 1) < 0.2 * Swift.abs(r1 - 1))
+    }
+}
+
+/// The leading term C(d, a) c_+ k^{-(d-1)-2a} against computed eigenvalues, with c_+ known in
+/// closed form: Laplace exp(-sqrt(2(1 - t))) has c_+ = -sqrt 2 on (1 - t)^{1/2}; the 2-layer
+/// ReLU NTK with sigma_w = sigma_b = 1 has c_+ = -Sigma_1(1) sigma_w^2 sqrt(2 sigma_w^2/(sigma_w^2 + sigma_b^2))/(2 pi)
+/// = -1/pi (from theta ~ sqrt(2(1 - rho)) in its derivative kernel (pi - theta)/(2 pi)).
+@Suite struct LeadingTermTests {
+    @Test(arguments: [2, 3, 5])
+    func leadingConstantMatchesComputedEigenvalues(_ d: Int) throws {
+        let cases: [(any DotProductKernel, Double)] = [
+            (try StandardKernel.parse("laplace(1)"), -2.0.squareRoot()),
+            (try NetworkSphereKernel(NetworkKernel(activation: .relu, depth: 2), kind: .ntk), -1 / Double.pi),
+        ]
+        for (kernel, cPlus) in cases {
+            let s = try GegenbauerSpectrum(kernel: kernel, dimension: d, kmax: 2000)
+            let c = SingularExpansion.leadingConstant(dimension: d, exponent: 0.5) * cPlus
+            let p = Double(d - 1) + 1
+            // mu_k / (C c_+ k^-p) = 1 + O(1/k): within 4/k at k = 500 and 2000, and closer at 2000.
+            let r500 = s.mu[500] / (c * pow(500, -p)), r2000 = s.mu[2000] / (c * pow(2000, -p))
+            #expect(Swift.abs(r2000 - 1) < 4.0 / 2000 * Double(d), "\(kernel.name) d=\(d): ratio \(r2000) at k = 2000")
+            #expect(Swift.abs(r2000 - 1) < Swift.abs(r500 - 1), "\(kernel.name) d=\(d): \(r500) -> \(r2000)")
+            // The fitted expansion's leading coefficient is c_+ itself.
+            let fitted = try #require(s.tail?.expansion.upper.first)
+            #expect(fitted.exponent == 0.5 && Swift.abs(fitted.coefficient / cPlus - 1) < 1e-6,
+                    "\(kernel.name) d=\(d): fitted c_+ \(fitted.coefficient), closed form \(cPlus)")
+        }
     }
 }
