@@ -42,6 +42,13 @@ case "large":
                  t, peakMemoryMB(), before, resolved, s!.quadratureDegree))
     print("BENCH rkhs elu-ntk-4-100000 \(t)")
 case "profile":
+    let dual = DualActivation(.elu(1))
+    var acc = 0.0
+    let tq = Date()
+    for i in 0..<200 { acc += dual.nngp(q1: 1.5, q2: 1.5, c: 1.5 * cos(Double(i) * 0.0157)) }
+    let tr = Date()
+    for i in 0..<200 { acc += dual.derivative(q1: 1.5, q2: 1.5, c: 1.5 * cos(Double(i) * 0.0157)) }
+    print("elu nngp \(tr.timeIntervalSince(tq) / 200 * 1e3) ms/call, derivative \(Date().timeIntervalSince(tr) / 200 * 1e3) ms/call \(acc)")
     let t0 = Date()
     let k = try NetworkSphereKernel(elu, kind: .ntk)
     let t1 = Date()

@@ -10,13 +10,99 @@ import Foundation
 /// integrated by adaptive Gauss-Legendre on pieces split at x = k / rho, where the inner
 /// normal function steps (its width is sin theta, which comes from the accurate correlation
 /// angle, so the limit rho -> +-1 is approached smoothly; rho = +-1 exactly is the limit
-/// Phi(min(h, k)) or max(0, Phi(h) + Phi(k) - 1)). Relative accuracy about 1e-15, tails included.
+/// Phi(min(h, k)) or max(0, Phi(h) + Phi(k) - 1)). Relative accuracy about 1e-15, tails
+/// included, at about 1 ms a call; `cdf` uses Genz's faster method wherever the value is not
+/// a far tail.
 public enum BivariateNormal {
     /// Standard normal distribution function, accurate in both tails.
     @inlinable public static func phi(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
 
     /// P(Z1 < h, Z2 < k) for the correlation angle `angle` (rho = cos theta).
+    ///
+    /// Genz's method first (a few microseconds, absolute error about 1e-16); where its value
+    /// is below 1e-7 -- a tail, where the ELU duals multiply it by large exponentials and need
+    /// it to relative accuracy -- the adaptive integral below instead (about 1 ms).
     public static func cdf(_ h: Double, _ k: Double, angle: CorrelationAngle) -> Double {
+        let fast = genz(h, k, angle: angle)
+        if fast >= 1e-7 { return fast }
+        return adaptive(h, k, angle: angle)
+    }
+
+    /// Gauss-Legendre rules of 6, 12 and 20 points: the nodes in (-1, 0) and their weights.
+    static let genzRules: [(nodes: [Double], weights: [Double])] = [6, 12, 20].map { n in
+        let rule = GaussLegendre.rule(count: n)
+        let pairs = zip(rule.nodes, rule.weights).filter { $0.0 < 0 }
+        return (pairs.map(\.0), pairs.map(\.1))
+    }
+
+    /// Phi2(h, k; rho) by Genz's BVND (Genz 2004, "Numerical computation of rectangular
+    /// bivariate and trivariate normal and t probabilities", Stat. Comput. 14, 251-260):
+    /// Drezner and Wesolowsky's integral over asin(rho) for |rho| < 0.925, and for larger |rho|
+    /// the integral in sqrt(1 - rho^2) with the singular part removed in closed form.
+    /// 1 - rho^2 = sin^2 theta is taken from the angle, so rho -> +-1 keeps full accuracy.
+    /// Absolute accuracy about 1e-16 (checked against the adaptive route in BivariateNormalTests).
+    public static func genz(_ lowerH: Double, _ lowerK: Double, angle: CorrelationAngle) -> Double {
+        // BVND computes P(X > h, Y > k); P(X < h, Y < k) = P(X > -h, Y > -k).
+        let r = angle.rho
+        if angle.theta == 0 { return phi(min(lowerH, lowerK)) }
+        if angle.complement == 0 { return max(0, phi(lowerH) + phi(lowerK) - 1) }
+        var h = -lowerH, k = -lowerK
+        let absR = Swift.abs(r)
+        let rule = absR < 0.3 ? genzRules[0] : (absR < 0.75 ? genzRules[1] : genzRules[2])
+        var hk = h * k
+        var bvn = 0.0
+        if absR < 0.925 {
+            let hs = (h * h + k * k) / 2, asr = asin(r)
+            for (x, w) in zip(rule.nodes, rule.weights) {
+                var sn = sin(asr * (1 + x) / 2)
+                bvn += w * exp((sn * hk - hs) / (1 - sn * sn))
+                sn = sin(asr * (1 - x) / 2)
+                bvn += w * exp((sn * hk - hs) / (1 - sn * sn))
+            }
+            return min(1, max(0, bvn * asr / (4 * Double.pi) + phi(-h) * phi(-k)))
+        }
+        if r < 0 { k = -k; hk = -hk }
+        let sine = angle.sine
+        let asq = sine * sine                   // (1 - r)(1 + r)
+        var a = sine
+        let bs = (h - k) * (h - k)
+        let c = (4 - hk) / 8, d = (12 - hk) / 16
+        var asr = -(bs / asq + hk) / 2
+        if asr > -100 {
+            bvn = a * exp(asr) * (1 - c * (bs - asq) * (1 - d * bs / 5) / 3 + c * d * asq * asq / 5)
+        }
+        if hk > -100 {
+            let b = bs.squareRoot()
+            let sp = (2 * Double.pi).squareRoot() * phi(-b / a)
+            bvn -= exp(-hk / 2) * sp * b * (1 - c * bs * (1 - d * bs / 5) / 3)
+        }
+        a /= 2
+        for (x, w) in zip(rule.nodes, rule.weights) {
+            for sign in [-1.0, 1.0] {
+                let xs = (a * (sign * x + 1)) * (a * (sign * x + 1))
+                let rs = (1 - xs).squareRoot()
+                asr = -(bs / xs + hk) / 2
+                if asr > -100 {
+                    let sp = 1 + c * xs * (1 + d * xs)
+                    let ep = exp(-hk * xs / (2 * (1 + rs) * (1 + rs))) / rs
+                    bvn += a * w * exp(asr) * (ep - sp)
+                }
+            }
+        }
+        bvn = -bvn / (2 * Double.pi)
+        if r > 0 {
+            bvn += phi(-max(h, k))
+        } else if h >= k {
+            bvn = -bvn
+        } else {
+            let l = h < 0 ? phi(k) - phi(h) : phi(-h) - phi(-k)
+            bvn = l - bvn
+        }
+        return min(1, max(0, bvn))
+    }
+
+    /// P(Z1 < h, Z2 < k) by adaptive integration, to relative accuracy about 1e-15.
+    public static func adaptive(_ h: Double, _ k: Double, angle: CorrelationAngle) -> Double {
         let rho = angle.rho
         let s = angle.sine
         if s == 0 || angle.theta == 0 || angle.complement == 0 {
