@@ -11,7 +11,7 @@ struct RKHSCommand: ParsableCommand {
             those kernels on spheres, the Sobolev class of their RKHS, and the regularity of the \
             random functions they describe.
             """,
-        subcommands: [KernelCommand.self, GramCommand.self, SpectrumCommand.self, FixedPointsCommand.self, SampleCommand.self,
+        subcommands: [KernelCommand.self, GramCommand.self, SpectrumCommand.self, FixedPointsCommand.self, SampleCommand.self, RegularityCommand.self,
                       PhaseDiagramCommand.self])
 
     /// Errors print as one line on stderr; usage errors exit with 64, never a trap.
