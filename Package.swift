@@ -48,6 +48,8 @@ let package = Package(
 
         // Benchmarks (make bench).
         .executableTarget(name: "KernelBenchmark", dependencies: ["NeuralKernels"], path: "Benchmarks/Kernels"),
+        .executableTarget(name: "PathBenchmark", dependencies: ["SamplePaths", "NeuralKernels", "_NumericalBackends"],
+                          path: "Benchmarks/Paths"),
 
         // Shared test helpers (fixture loading, tolerances).
         .target(name: "_TestSupport", dependencies: ["NeuralKernels"]),

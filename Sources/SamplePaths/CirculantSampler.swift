@@ -52,16 +52,25 @@ public struct CirculantSampler: Sendable {
     public init(points n: Int, firstRow row: [Double]) {
         precondition(n >= 2 && row.count == n / 2 + 1)
         count = n
-        var c = [Double](repeating: 0, count: 2 * n)
-        for j in 0...(n / 2) {
-            c[2 * j] = row[j]
-            if j > 0 { c[2 * (n - j)] = row[j] }       // symmetric: C_{n-j} = C_j, computed once
+        // lambda_m = sum_j C_j cos(2 pi j m / n): for even n a DCT-I of the n/2 + 1 distinct
+        // values (C_{n-j} = C_j), about four times cheaper than the complex DFT of the full row.
+        var lambdas = [Double](repeating: 0, count: n)
+        if n % 2 == 0 {
+            let half = FFTWCosineTransform(count: n / 2 + 1, kind: .redft00)(row)
+            for m in 0...(n / 2) { lambdas[m] = half[m]; if m > 0 { lambdas[n - m] = half[m] } }
+        } else {
+            var c = [Double](repeating: 0, count: 2 * n)
+            for j in 0...(n / 2) {
+                c[2 * j] = row[j]
+                if j > 0 { c[2 * (n - j)] = row[j] }
+            }
+            let dft = FFTWComplexTransform(count: n, forward: true)(c)
+            for m in 0..<n { lambdas[m] = dft[2 * m] }
         }
-        let dft = FFTWComplexTransform(count: n, forward: true)(c)
         var amplitudes = [Double](repeating: 0, count: n)
         var negative = 0.0, largest = 0.0
         for m in 0..<n {
-            let lambda = dft[2 * m]
+            let lambda = lambdas[m]
             largest = max(largest, lambda)
             if lambda < 0 { negative = min(negative, lambda) }
             amplitudes[m] = (max(lambda, 0) / Double(n)).squareRoot()

@@ -26,11 +26,15 @@ struct RegularityCommand: ParsableCommand {
     @Option(help: "Fitted dyadic scales J0:J1 (h = 2^j grid steps); default: chosen from the exact variogram, or 2:7.") var scales: String?
     @Option(help: "Output format: table, csv (the scale-wise profile) or json.") var format: OutputFormat = .table
     @Option(help: "Write an SVG plot of the local exponents against scale.") var plot: String?
+    @Option(help: ArgumentHelp("Compare random networks of these hidden widths with the NNGP, e.g. 64,256,1024,4096.",
+                               discussion: "One set per width plus the NNGP's Gaussian process; csv gains a first column 'set', json is {\"sets\": [...]}, the plot overlays them."))
+    var widths: String?
 
     func run() throws {
         if let order, !(1...12).contains(order) { throw UsageError("invalid --order '\(order)'; allowed: an integer in 1...12") }
         let fitted = try scales.map(Self.parseScales)
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw UsageError("invalid --plot '\(plot)'; allowed: a path ending in .svg") }
+        if let widths { try runSweep(widths, fitted: fitted); return }
         let set: SampledPaths
         if let input {
             let paths = try Self.read(input)
@@ -52,6 +56,47 @@ struct RegularityCommand: ParsableCommand {
         case .table: print(Self.table(set, analysis), terminator: "")
         }
         if let plot { try writeAtomically(Self.svg(set, analysis), to: plot) }
+    }
+
+    /// Networks of several widths and the NNGP on the same circle, the same scales for all.
+    func runSweep(_ text: String, fitted: ClosedRange<Int>?) throws {
+        let list = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !list.isEmpty, list.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 65536 }) else {
+            throw UsageError("invalid --widths '\(text)'; allowed: a comma-separated list of integers in 1...65536")
+        }
+        guard input == nil else { throw UsageError("invalid --input with --widths; allowed: one of them") }
+        let network = try options.network()
+        let nngp = try SampledPaths.draw(network: network, sampling: sampling, finiteWidth: nil, order: order, scales: nil)
+        let scales = fitted ?? SampledPaths.defaultScales(points: sampling.points, order: nngp.order)
+        var sets = try list.map { w in
+            try SampledPaths.draw(network: network, sampling: sampling, finiteWidth: w!, order: nngp.order, scales: scales)
+        }
+        sets.append(SampledPaths(paths: nngp.paths, label: "NNGP", prediction: nngp.prediction, order: nngp.order,
+                                 fitted: scales, exact: nngp.exact, selection: nngp.selection, clipped: nngp.clipped))
+        let analyses = sets.map { $0.analysis() }
+        let names = list.map { "width \($0!)" } + ["NNGP"]
+        switch format {
+        case .json: print("{\"sets\": [" + zip(sets, analyses).map { Self.json($0, $1) }.joined(separator: ", ") + "]}")
+        case .csv:
+            var out = "set," + Self.csv(analyses[0]).split(separator: "\n")[0] + "\n"
+            for (name, a) in zip(names, analyses) {
+                for line in Self.csv(a).split(separator: "\n").dropFirst() { out += "\(name),\(line)\n" }
+            }
+            print(out, terminator: "")
+        case .table: for (set, a) in zip(sets, analyses) { print(Self.table(set, a)) }
+        }
+        if let plot {
+            var series: [SVGChart.Series] = []
+            for (name, a) in zip(names, analyses) {
+                series.append(SVGChart.Series(label: "\(name) QV", points: a.scales.compactMap { s in s.quadraticLocal.map { (x: Double(s.j) + 0.5, y: $0) } }))
+                series.append(SVGChart.Series(label: "\(name) sup", points: a.scales.compactMap { s in s.supremumLocal.map { (x: Double(s.j) + 0.5, y: $0) } }, dashed: true))
+            }
+            let refs = nngp.prediction.value.map { [($0, "NNGP theory \($0)"), (1.0, "kink: 1")] } ?? []
+            let chart = SVGChart(title: "\(network.activation.name), depth \(network.depth): quadratic variation (solid) vs sup-norm (dashed)",
+                                 xLabel: "log2 h (grid steps of 2 pi / \(sampling.points))", yLabel: "local exponent a",
+                                 series: series, yRange: 0.5...2.5, references: refs)
+            try writeAtomically(chart.svg, to: plot)
+        }
     }
 
     static func parseScales(_ text: String) throws -> ClosedRange<Int> {
