@@ -9,8 +9,10 @@ public struct SVGChart: Sendable {
         public let points: [(x: Double, y: Double)]
         public let dashed: Bool
         public let width: Double
-        public init(label: String, points: [(x: Double, y: Double)], dashed: Bool = false, width: Double = 1.4) {
-            self.label = label; self.points = points; self.dashed = dashed; self.width = width
+        /// Index into the palette (nil: the series' own index), so related series share a colour.
+        public let colour: Int?
+        public init(label: String, points: [(x: Double, y: Double)], dashed: Bool = false, width: Double = 1.4, colour: Int? = nil) {
+            self.label = label; self.points = points; self.dashed = dashed; self.width = width; self.colour = colour
         }
     }
 
@@ -68,7 +70,7 @@ public struct SVGChart: Sendable {
         out += "<text x=\"\(fmt(left + pw / 2))\" y=\"\(fmt(height - 12))\" text-anchor=\"middle\">\(esc(xLabel))</text>\n"
         out += "<text transform=\"translate(16,\(fmt(top + ph / 2))) rotate(-90)\" text-anchor=\"middle\">\(esc(yLabel))</text>\n"
         for (k, s) in series.enumerated() {
-            let colour = SVGChart.palette[k % SVGChart.palette.count]
+            let colour = SVGChart.palette[(s.colour ?? k) % SVGChart.palette.count]
             let finite = s.points.filter { $0.x.isFinite && $0.y.isFinite }
             let stride = max(1, finite.count / maxVertices)
             let pts = Swift.stride(from: 0, to: finite.count, by: stride).map { finite[$0] }

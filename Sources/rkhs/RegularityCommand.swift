@@ -87,9 +87,9 @@ struct RegularityCommand: ParsableCommand {
         }
         if let plot {
             var series: [SVGChart.Series] = []
-            for (name, a) in zip(names, analyses) {
-                series.append(SVGChart.Series(label: "\(name) QV", points: a.scales.compactMap { s in s.quadraticLocal.map { (x: Double(s.j) + 0.5, y: $0) } }))
-                series.append(SVGChart.Series(label: "\(name) sup", points: a.scales.compactMap { s in s.supremumLocal.map { (x: Double(s.j) + 0.5, y: $0) } }, dashed: true))
+            for (k, (name, a)) in zip(names, analyses).enumerated() {
+                series.append(SVGChart.Series(label: "\(name) QV", points: a.scales.compactMap { s in s.quadraticLocal.map { (x: Double(s.j) + 0.5, y: $0) } }, colour: k))
+                series.append(SVGChart.Series(label: "\(name) sup", points: a.scales.compactMap { s in s.supremumLocal.map { (x: Double(s.j) + 0.5, y: $0) } }, dashed: true, colour: k))
             }
             let refs = nngp.prediction.value.map { [($0, "NNGP theory \($0)"), (1.0, "kink: 1")] } ?? []
             let chart = SVGChart(title: "\(network.activation.name), depth \(network.depth): quadratic variation (solid) vs sup-norm (dashed)",

@@ -22,13 +22,16 @@ struct SampleCommand: ParsableCommand {
     @OptionGroup(title: "Network") var options: NetworkOptions
     @OptionGroup(title: "Sampling") var sampling: SamplingOptions
     @Option(help: "Output file, .csv or .npy (omit to print only the regularity summary).") var out: String?
-    @Option(help: "Write an SVG plot of (at most 8 of) the paths against theta.") var plot: String?
+    @Option(help: "Write an SVG plot of (at most 8 of) the paths against theta (with --sphere: a map of the first sample).") var plot: String?
+    @Flag(help: "Sample on the whole sphere S^2 (equirectangular grid, Cholesky) instead of a great circle.") var sphere = false
+    @Option(help: "With --sphere: grid rows of colatitude (4...64); twice as many longitudes.") var latitudes: Int = 40
 
     func run() throws {
         if let out, !(out.lowercased().hasSuffix(".csv") || out.lowercased().hasSuffix(".npy")) {
             throw UsageError("invalid --out '\(out)'; allowed: a path ending in .csv or .npy")
         }
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw UsageError("invalid --plot '\(plot)'; allowed: a path ending in .svg") }
+        if sphere { try runSphere(); return }
         let set = try SampledPaths.draw(network: try options.network(), sampling: sampling, finiteWidth: options.width,
                                         order: nil, scales: nil)
         if let clipped = set.clipped, clipped.negative < 0 {
@@ -57,6 +60,38 @@ struct SampleCommand: ParsableCommand {
             }
             try writeAtomically(SVGChart(title: "Sample paths: \(set.label)", xLabel: "theta (radians)", yLabel: "f(theta)",
                                          series: series).svg, to: plot)
+        }
+    }
+
+    /// Samples on S^2: Cholesky on an equirectangular grid (SphereGridSampler).
+    func runSphere() throws {
+        guard (4...64).contains(latitudes) else { throw UsageError("invalid --latitudes '\(latitudes)'; allowed: 4...64") }
+        guard sampling.paths >= 1, sampling.paths <= 1000 else { throw UsageError("invalid --paths '\(sampling.paths)'; allowed: 1...1000 with --sphere") }
+        guard options.width == nil else { throw UsageError("invalid --width with --sphere; allowed: Gaussian-process samples only") }
+        let network = try options.network()
+        let table = SphereKernelTable(try UsageError.wrap { try SphereKernel(network) })
+        let wantNNGP = sampling.kernel == .nngp
+        let rows = latitudes, columns = 2 * latitudes
+        let sampler = try SphereGridSampler(rows: rows, columns: columns) { wantNNGP ? table.nngp($0) : table.ntk($0) }
+        let samples = sampler.sample(paths: sampling.paths, seed: sampling.seed)
+        print("\(network.activation.name), depth \(network.depth), \(sampling.kernel.rawValue) on S^2: \(samples.count) samples on a \(rows) x \(columns) grid (Cholesky; diagonal jitter \(sampler.jitter) kappa(1))")
+        if let out {
+            let bytes: Data
+            if out.lowercased().hasSuffix(".npy") {
+                bytes = NPYFile.encode(samples.flatMap { $0 }, rows: samples.count, columns: rows * columns)
+            } else {
+                var text = "colatitude,longitude," + (1...samples.count).map { "sample_\($0)" }.joined(separator: ",") + "\n"
+                for a in 0..<(rows * columns) {
+                    let theta = (Double(a / columns) + 0.5) * Double.pi / Double(rows), phi = 2 * Double.pi * Double(a % columns) / Double(columns)
+                    text += full(theta) + "," + full(phi) + "," + samples.map { full($0[a]) }.joined(separator: ",") + "\n"
+                }
+                bytes = Data(text.utf8)
+            }
+            try UsageError.wrap { try AtomicFile.write(bytes, to: out) }
+        }
+        if let plot {
+            try writeAtomically(SVGSphereMap(title: "\(network.activation.name), depth \(network.depth), \(sampling.kernel.rawValue): a sample on S^2",
+                                             rows: rows, columns: columns, values: samples[0]).svg, to: plot)
         }
     }
 }

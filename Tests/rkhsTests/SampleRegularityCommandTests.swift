@@ -57,7 +57,22 @@ import NeuralKernels
         }
     }
 
+    /// `sample --sphere` writes a map of S^2 and the samples (rows x 2 rows grid points each).
+    @Test func sphereSampleWritesMapAndValues() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let svg = dir.appendingPathComponent("s.svg").path, npy = dir.appendingPathComponent("s.npy").path
+        let r = try CommandLineRunner.run(["sample", "--sphere", "--latitudes", "12", "--activation", "relu", "--depth", "3",
+                                           "--paths", "2", "--plot", svg, "--out", npy])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("12 x 24 grid"))
+        let decoded = try NPYFile.decode(try Data(contentsOf: URL(fileURLWithPath: npy)))
+        #expect(decoded.rows == 2 && decoded.columns == 288)
+        #expect(try String(contentsOfFile: svg, encoding: .utf8).hasPrefix("<svg"))
+    }
+
     @Test(arguments: [
+        (["sample", "--sphere", "--latitudes", "100"], "invalid --latitudes '100'"),
         (["regularity", "--scales", "5:2"], "invalid --scales '5:2'"),
         (["regularity", "--order", "0"], "invalid --order '0'"),
         (["regularity", "--input", "/nonexistent.npy"], "cannot read '/nonexistent.npy'"),
