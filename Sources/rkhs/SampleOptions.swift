@@ -9,6 +9,8 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "Number of points on the circle (256...16777216).") var points: Int = 4096
     @Option(help: "Number of paths (1...100000).") var paths: Int = 4
     @Option(help: "Seed of the generator.") var seed: UInt = 1
+    @Option(help: "Width k of one finite bottleneck layer in an otherwise infinitely wide network (a composition of GPs; Cholesky, --points <= 8192).") var bottleneck: Int?
+    @Option(name: .customLong("bottleneck-layer"), help: "Which hidden layer is the bottleneck (1 ... depth - 1).") var bottleneckLayer: Int = 1
 
     func check() throws {
         guard points >= 256, points <= 1 << 24 else { throw UsageError("invalid --points '\(points)'; allowed: 256...16777216") }
@@ -47,6 +49,18 @@ struct SampledPaths {
         let prediction = RegularityPrediction(network: network, kind: kind)
         let p = order ?? prediction.differenceOrder
         let n = sampling.points
+        if let k = sampling.bottleneck {
+            guard (1...4096).contains(k) else { throw UsageError("invalid --bottleneck '\(k)'; allowed: 1...4096") }
+            guard network.depth >= 2, (1...(network.depth - 1)).contains(sampling.bottleneckLayer) else {
+                throw UsageError("invalid --bottleneck-layer '\(sampling.bottleneckLayer)'; allowed: 1...\(max(1, network.depth - 1)) (a hidden layer of a network of depth >= 2)")
+            }
+            guard n <= 8192 else { throw UsageError("invalid --points '\(n)' with --bottleneck; allowed: 256...8192 (Cholesky)") }
+            guard finiteWidth == nil, kind == .nngp else { throw UsageError("invalid --bottleneck with --width or --kernel ntk; allowed: NNGP paths with one bottleneck") }
+            var generator = BottleneckPaths(network: network, layer: sampling.bottleneckLayer, width: k)
+            let paths = try UsageError.wrap { try generator.sample(paths: sampling.paths, points: n, seed: sampling.seed) }
+            return SampledPaths(paths: paths, label: "\(network.activation.name), depth \(network.depth), bottleneck of width \(k) at layer \(sampling.bottleneckLayer)",
+                                prediction: prediction, order: p, fitted: scales ?? defaultScales(points: n, order: p))
+        }
         if let width = finiteWidth {
             guard kind == .nngp else {
                 throw UsageError("invalid --kernel 'ntk' with --width; allowed: nngp (a network's output tends to the NNGP's process)")

@@ -51,6 +51,8 @@ import NeuralKernels
         let m1 = try #require(fromCSV["mean"] as? Double), m2 = try #require(fromNPY["mean"] as? Double)
         #expect(Swift.abs(m1 - m2) <= 1e-12)
         #expect(fromCSV["predicted"] is NSNull)
+        let bottleneck = try Self.json(["regularity", "--activation", "relu", "--depth", "3", "--bottleneck", "4", "--points", "1024", "--paths", "2"])
+        #expect((bottleneck["source"] as? String)?.contains("bottleneck of width 4") == true)
         for file in [svg, svg2] {
             let text = try String(contentsOfFile: file, encoding: .utf8)
             #expect(text.hasPrefix("<svg") && text.contains("polyline"))
@@ -73,6 +75,8 @@ import NeuralKernels
 
     @Test(arguments: [
         (["sample", "--sphere", "--latitudes", "100"], "invalid --latitudes '100'"),
+        (["sample", "--depth", "3", "--bottleneck", "4", "--bottleneck-layer", "3"], "invalid --bottleneck-layer '3'"),
+        (["regularity", "--bottleneck", "4", "--points", "16384"], "invalid --points '16384' with --bottleneck"),
         (["regularity", "--scales", "5:2"], "invalid --scales '5:2'"),
         (["regularity", "--order", "0"], "invalid --order '0'"),
         (["regularity", "--input", "/nonexistent.npy"], "cannot read '/nonexistent.npy'"),
