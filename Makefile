@@ -26,3 +26,4 @@ clean:
 bench: deps
 	bash Benchmarks/run-kernels.sh
 	bash Benchmarks/run-spectra.sh
+	bash Benchmarks/run-paths.sh

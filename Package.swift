@@ -49,6 +49,8 @@ let package = Package(
         // Benchmarks (make bench).
         .executableTarget(name: "KernelBenchmark", dependencies: ["NeuralKernels"], path: "Benchmarks/Kernels"),
         .executableTarget(name: "SpectrumBenchmark", dependencies: ["NeuralKernels", "SphericalSpectra"], path: "Benchmarks/Spectra"),
+        .executableTarget(name: "PathBenchmark", dependencies: ["SamplePaths", "NeuralKernels", "_NumericalBackends"],
+                          path: "Benchmarks/Paths"),
 
         // Shared test helpers (fixture loading, tolerances).
         .target(name: "_TestSupport", dependencies: ["NeuralKernels"]),

@@ -3,65 +3,95 @@ import Foundation
 import NeuralKernels
 import SamplePaths
 
-/// `rkhs sample`: exact NNGP/NTK Gaussian-process paths along a great circle.
+/// `rkhs sample`: exact NNGP/NTK Gaussian-process paths along a great circle, or actual
+/// finite-width random networks along the same circle.
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
-        abstract: "Exact sample paths of the NNGP (or the NTK as a covariance) on a great circle, by circulant embedding.",
+        abstract: "Exact sample paths of the NNGP (or the NTK as a covariance) on a great circle, by circulant embedding; or random finite-width networks (--width).",
         discussion: """
-            n equispaced points theta_j = 2 pi j / n; each path costs one FFT of size n. Seeded GSL MT19937 \
-            generator: the same --seed gives the same paths bit for bit. Writes a CSV (theta, path_1, ...) or a \
-            NumPy .npy (paths x points) atomically, and prints each path's estimated regularity (quadratic \
-            variation of 4th differences at scales 2^2..2^7 grid steps) with the theory value m + 1/2 (NNGP) \
-            or m - 1/2 (NTK) for an activation of non-smoothness degree m.
+            n equispaced points theta_j = 2 pi j / n; each Gaussian-process path costs one FFT of size n. With \
+            --width W, draws actual random networks of hidden width W (same sigma_w, sigma_b, depth; Gaussian \
+            weights) evaluated along the circle, whose outputs tend to the NNGP's process as W grows. Seeded: \
+            the same --seed gives the same paths bit for bit. Writes a CSV (theta, path_1, ...) or a NumPy .npy \
+            (paths x points) atomically, optionally an SVG plot of the paths, and prints the paths' estimated \
+            regularity (quadratic variation of p-th differences; see `rkhs regularity`) with the theory value \
+            m + 1/2 (NNGP) or m - 1/2 (NTK) for an activation of non-smoothness degree m.
             """)
 
     @OptionGroup(title: "Network") var options: NetworkOptions
-    @Option(help: "Which kernel as covariance: nngp or ntk.") var kernel: KernelOption = .nngp
-    @Option(help: "Number of points on the circle (>= 256).") var points: Int = 4096
-    @Option(help: "Number of paths.") var paths: Int = 4
-    @Option(help: "Seed of the generator.") var seed: UInt = 1
+    @OptionGroup(title: "Sampling") var sampling: SamplingOptions
     @Option(help: "Output file, .csv or .npy (omit to print only the regularity summary).") var out: String?
+    @Option(help: "Write an SVG plot of (at most 8 of) the paths against theta (with --sphere: a map of the first sample).") var plot: String?
+    @Flag(help: "Sample on the whole sphere S^2 (equirectangular grid, Cholesky) instead of a great circle.") var sphere = false
+    @Option(help: "With --sphere: grid rows of colatitude (4...64); twice as many longitudes.") var latitudes: Int = 40
 
     func run() throws {
-        guard points >= 256, points <= 1 << 24 else { throw UsageError("invalid --points '\(points)'; allowed: 256...16777216") }
-        guard paths >= 1, paths <= 100_000 else { throw UsageError("invalid --paths '\(paths)'; allowed: 1...100000") }
         if let out, !(out.lowercased().hasSuffix(".csv") || out.lowercased().hasSuffix(".npy")) {
             throw UsageError("invalid --out '\(out)'; allowed: a path ending in .csv or .npy")
         }
-        let network = try options.network()
-        let table = SphereKernelTable(try UsageError.wrap { try SphereKernel(network) })
-        let wantNNGP = kernel == .nngp
-        let sampler = CirculantSampler(points: points) { wantNNGP ? table.nngp($0) : table.ntk($0) }
-        let samples = sampler.sample(paths: paths, seed: seed)
-        if sampler.mostNegativeEigenvalue < 0 {
-            FileHandle.standardError.write(Data("sample: clipped circulant eigenvalues down to \(full(sampler.mostNegativeEigenvalue)) (largest \(full(sampler.largestEigenvalue)))\n".utf8))
+        if let plot, !plot.lowercased().hasSuffix(".svg") { throw UsageError("invalid --plot '\(plot)'; allowed: a path ending in .svg") }
+        if sphere { try runSphere(); return }
+        let set = try SampledPaths.draw(network: try options.network(), sampling: sampling, finiteWidth: options.width,
+                                        order: nil, scales: nil)
+        if let clipped = set.clipped, clipped.negative < 0 {
+            FileHandle.standardError.write(Data("sample: clipped circulant eigenvalues down to \(full(clipped.negative)) (largest \(full(clipped.largest)))\n".utf8))
         }
-        let estimator = QuadraticVariation(order: 4, scales: 2...7)
-        let estimates = samples.map(estimator.regularity)
-        let mean = estimates.reduce(0, +) / Double(estimates.count)
-        let se = estimates.count > 1
-            ? (estimates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(estimates.count - 1) / Double(estimates.count)).squareRoot()
-            : Double.nan
-        var predicted = "none (smooth: the estimator saturates)"
-        if let m = network.activation.regularity.nonSmoothnessDegree {
-            predicted = full(Double(m) + (wantNNGP ? 0.5 : -0.5))
-        }
-        print("\(network.activation.name), depth \(network.depth), \(kernel.rawValue): \(paths) paths on \(points) points")
-        print("estimated regularity: mean \(String(format: "%.4f", mean)) +- \(String(format: "%.4f", se)) (theory \(predicted))")
+        let estimates = RegularitySummary(set.paths.map(QuadraticVariation(order: set.order, scales: set.fitted).regularity))
+        let n = sampling.points
+        print("\(set.label): \(set.paths.count) paths on \(n) points")
+        print("estimated regularity: mean \(String(format: "%.4f", estimates.mean)) +- \(String(format: "%.4f", estimates.standardError)) "
+              + "(theory \(set.prediction); order \(set.order), scales 2^\(set.fitted.lowerBound)..2^\(set.fitted.upperBound))")
+        let theta = (0..<n).map { 2 * Double.pi * Double($0) / Double(n) }
         if let out {
             let bytes: Data
             if out.lowercased().hasSuffix(".npy") {
-                bytes = NPYFile.encode(samples.flatMap { $0 }, rows: paths, columns: points)
+                bytes = NPYFile.encode(set.paths.flatMap { $0 }, rows: set.paths.count, columns: n)
             } else {
-                var text = "theta," + (1...paths).map { "path_\($0)" }.joined(separator: ",") + "\n"
-                for j in 0..<points {
-                    text += full(2 * Double.pi * Double(j) / Double(points)) + ","
-                        + samples.map { full($0[j]) }.joined(separator: ",") + "\n"
+                var text = "theta," + (1...set.paths.count).map { "path_\($0)" }.joined(separator: ",") + "\n"
+                for j in 0..<n { text += full(theta[j]) + "," + set.paths.map { full($0[j]) }.joined(separator: ",") + "\n" }
+                bytes = Data(text.utf8)
+            }
+            try UsageError.wrap { try AtomicFile.write(bytes, to: out) }
+        }
+        if let plot {
+            let series = set.paths.prefix(8).enumerated().map { k, path in
+                SVGChart.Series(label: "path \(k + 1)", points: zip(theta, path).map { (x: $0, y: $1) }, width: 1)
+            }
+            try writeAtomically(SVGChart(title: "Sample paths: \(set.label)", xLabel: "theta (radians)", yLabel: "f(theta)",
+                                         series: series).svg, to: plot)
+        }
+    }
+
+    /// Samples on S^2: Cholesky on an equirectangular grid (SphereGridSampler).
+    func runSphere() throws {
+        guard (4...64).contains(latitudes) else { throw UsageError("invalid --latitudes '\(latitudes)'; allowed: 4...64") }
+        guard sampling.paths >= 1, sampling.paths <= 1000 else { throw UsageError("invalid --paths '\(sampling.paths)'; allowed: 1...1000 with --sphere") }
+        guard options.width == nil else { throw UsageError("invalid --width with --sphere; allowed: Gaussian-process samples only") }
+        let network = try options.network()
+        let table = SphereKernelTable(try UsageError.wrap { try SphereKernel(network) })
+        let wantNNGP = sampling.kernel == .nngp
+        let rows = latitudes, columns = 2 * latitudes
+        let sampler = try SphereGridSampler(rows: rows, columns: columns) { wantNNGP ? table.nngp($0) : table.ntk($0) }
+        let samples = sampler.sample(paths: sampling.paths, seed: sampling.seed)
+        print("\(network.activation.name), depth \(network.depth), \(sampling.kernel.rawValue) on S^2: \(samples.count) samples on a \(rows) x \(columns) grid (Cholesky; diagonal jitter \(sampler.jitter) kappa(1))")
+        if let out {
+            let bytes: Data
+            if out.lowercased().hasSuffix(".npy") {
+                bytes = NPYFile.encode(samples.flatMap { $0 }, rows: samples.count, columns: rows * columns)
+            } else {
+                var text = "colatitude,longitude," + (1...samples.count).map { "sample_\($0)" }.joined(separator: ",") + "\n"
+                for a in 0..<(rows * columns) {
+                    let theta = (Double(a / columns) + 0.5) * Double.pi / Double(rows), phi = 2 * Double.pi * Double(a % columns) / Double(columns)
+                    text += full(theta) + "," + full(phi) + "," + samples.map { full($0[a]) }.joined(separator: ",") + "\n"
                 }
                 bytes = Data(text.utf8)
             }
             try UsageError.wrap { try AtomicFile.write(bytes, to: out) }
+        }
+        if let plot {
+            try writeAtomically(SVGSphereMap(title: "\(network.activation.name), depth \(network.depth), \(sampling.kernel.rawValue): a sample on S^2",
+                                             rows: rows, columns: columns, values: samples[0]).svg, to: plot)
         }
     }
 }

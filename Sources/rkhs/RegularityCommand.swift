@@ -1,0 +1,195 @@
+import ArgumentParser
+import Foundation
+import NeuralKernels
+import SamplePaths
+
+/// `rkhs regularity`: regularity of sample paths (sampled here or read from a file) by
+/// quadratic variations and by sup-norms of p-th differences across dyadic scales.
+struct RegularityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regularity",
+        abstract: "Estimate the regularity of sample paths: quadratic variation (Besov-type) and sup-norm (Hoelder-type) of p-th differences across dyadic scales.",
+        discussion: """
+            Paths are sampled exactly (NNGP or NTK on a great circle, or random networks with --width) or read \
+            with --input (a .npy of paths x points, or a CSV with one path per column and an optional leading \
+            theta column, as `rkhs sample` writes). Theory: an activation of non-smoothness degree m gives NNGP \
+            paths of regularity m + 1/2 (ReLU 1.5, ELU 2.5) and NTK paths m - 1/2; smooth activations give smooth \
+            paths, for which the estimators saturate at the difference order p. For sampled Gaussian-process \
+            paths the fitted scales are those where the exact variogram (computed from the kernel) and the \
+            sampler's expected variogram agree within 1%, i.e. above the eigenvalues' round-off floor.
+            """)
+
+    @OptionGroup(title: "Network") var options: NetworkOptions
+    @OptionGroup(title: "Sampling") var sampling: SamplingOptions
+    @Option(help: "Read paths from a .npy (paths x points) or .csv (one path per column) instead of sampling.") var input: String?
+    @Option(help: "Difference order p (1...12); default: above the predicted regularity (4 for ReLU and ELU).") var order: Int?
+    @Option(help: "Fitted dyadic scales J0:J1 (h = 2^j grid steps); default: chosen from the exact variogram, or 2:7.") var scales: String?
+    @Option(help: "Output format: table, csv (the scale-wise profile) or json.") var format: OutputFormat = .table
+    @Option(help: "Write an SVG plot of the local exponents against scale.") var plot: String?
+    @Option(help: ArgumentHelp("Compare random networks of these hidden widths with the NNGP, e.g. 64,256,1024,4096.",
+                               discussion: "One set per width plus the NNGP's Gaussian process; csv gains a first column 'set', json is {\"sets\": [...]}, the plot overlays them."))
+    var widths: String?
+
+    func run() throws {
+        if let order, !(1...12).contains(order) { throw UsageError("invalid --order '\(order)'; allowed: an integer in 1...12") }
+        let fitted = try scales.map(Self.parseScales)
+        if let plot, !plot.lowercased().hasSuffix(".svg") { throw UsageError("invalid --plot '\(plot)'; allowed: a path ending in .svg") }
+        if let widths { try runSweep(widths, fitted: fitted); return }
+        let set: SampledPaths
+        if let input {
+            let paths = try Self.read(input)
+            let p = order ?? 4
+            set = SampledPaths(paths: paths, label: input, prediction: .none, order: p,
+                               fitted: fitted ?? SampledPaths.defaultScales(points: paths[0].count, order: p))
+        } else {
+            set = try SampledPaths.draw(network: try options.network(), sampling: sampling, finiteWidth: options.width,
+                                        order: order, scales: fitted)
+        }
+        let n = set.paths[0].count
+        guard set.order * (1 << set.fitted.upperBound) < n, set.fitted.count >= 2 else {
+            throw UsageError("invalid --scales '\(scales ?? "")'; allowed: J0:J1 with J0 < J1 and p 2^J1 < \(n) points")
+        }
+        let analysis = set.analysis()
+        switch format {
+        case .json: print(Self.json(set, analysis))
+        case .csv: print(Self.csv(analysis), terminator: "")
+        case .table: print(Self.table(set, analysis), terminator: "")
+        }
+        if let plot { try writeAtomically(Self.svg(set, analysis), to: plot) }
+    }
+
+    /// Networks of several widths and the NNGP on the same circle, the same scales for all.
+    func runSweep(_ text: String, fitted: ClosedRange<Int>?) throws {
+        let list = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !list.isEmpty, list.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 65536 }) else {
+            throw UsageError("invalid --widths '\(text)'; allowed: a comma-separated list of integers in 1...65536")
+        }
+        guard input == nil else { throw UsageError("invalid --input with --widths; allowed: one of them") }
+        let network = try options.network()
+        let nngp = try SampledPaths.draw(network: network, sampling: sampling, finiteWidth: nil, order: order, scales: nil)
+        let scales = fitted ?? SampledPaths.defaultScales(points: sampling.points, order: nngp.order)
+        var sets = try list.map { w in
+            try SampledPaths.draw(network: network, sampling: sampling, finiteWidth: w!, order: nngp.order, scales: scales)
+        }
+        sets.append(SampledPaths(paths: nngp.paths, label: "NNGP", prediction: nngp.prediction, order: nngp.order,
+                                 fitted: scales, exact: nngp.exact, selection: nngp.selection, clipped: nngp.clipped))
+        let analyses = sets.map { $0.analysis() }
+        let names = list.map { "width \($0!)" } + ["NNGP"]
+        switch format {
+        case .json: print("{\"sets\": [" + zip(sets, analyses).map { Self.json($0, $1) }.joined(separator: ", ") + "]}")
+        case .csv:
+            var out = "set," + Self.csv(analyses[0]).split(separator: "\n")[0] + "\n"
+            for (name, a) in zip(names, analyses) {
+                for line in Self.csv(a).split(separator: "\n").dropFirst() { out += "\(name),\(line)\n" }
+            }
+            print(out, terminator: "")
+        case .table: for (set, a) in zip(sets, analyses) { print(Self.table(set, a)) }
+        }
+        if let plot {
+            var series: [SVGChart.Series] = []
+            for (k, (name, a)) in zip(names, analyses).enumerated() {
+                series.append(SVGChart.Series(label: "\(name) QV", points: a.scales.compactMap { s in s.quadraticLocal.map { (x: Double(s.j) + 0.5, y: $0) } }, colour: k))
+                series.append(SVGChart.Series(label: "\(name) sup", points: a.scales.compactMap { s in s.supremumLocal.map { (x: Double(s.j) + 0.5, y: $0) } }, dashed: true, colour: k))
+            }
+            let refs = nngp.prediction.value.map { [($0, "NNGP theory \($0)"), (1.0, "kink: 1")] } ?? []
+            let chart = SVGChart(title: "\(network.activation.name), depth \(network.depth): quadratic variation (solid) vs sup-norm (dashed)",
+                                 xLabel: "log2 h (grid steps of 2 pi / \(sampling.points))", yLabel: "local exponent a",
+                                 series: series, yRange: 0.5...2.5, references: refs)
+            try writeAtomically(chart.svg, to: plot)
+        }
+    }
+
+    static func parseScales(_ text: String) throws -> ClosedRange<Int> {
+        let parts = text.split(separator: ":").map { Int($0) }
+        guard parts.count == 2, let a = parts[0], let b = parts[1], a >= 0, b > a, b <= 24 else {
+            throw UsageError("invalid --scales '\(text)'; allowed: J0:J1 with integers 0 <= J0 < J1 <= 24")
+        }
+        return a...b
+    }
+
+    /// Paths from a .npy (rows are paths) or a CSV (columns are paths; a first column named
+    /// theta is dropped).
+    static func read(_ path: String) throws -> [[Double]] {
+        var paths: [[Double]]
+        if path.lowercased().hasSuffix(".npy") {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw UsageError("cannot read '\(path)': no such file or not readable")
+            }
+            let m = try UsageError.wrap { try NPYFile.decode(data, source: path) }
+            paths = (0..<m.rows).map { r in Array(m.values[(r * m.columns)..<((r + 1) * m.columns)]) }
+        } else if path.lowercased().hasSuffix(".csv") {
+            let table = try UsageError.wrap { try NumericTable(contentsOf: path) }
+            let skip = table.columnNames?.first?.lowercased() == "theta" ? 1 : 0
+            paths = (skip..<table.columnCount).map { c in table.rows.map { $0[c] } }
+        } else {
+            throw UsageError("invalid --input '\(path)'; allowed: a path ending in .npy or .csv")
+        }
+        guard !paths.isEmpty, paths[0].count >= 64 else {
+            throw UsageError("invalid --input '\(path)': \(paths.first?.count ?? 0) points; allowed: at least one path of >= 64 points")
+        }
+        guard paths.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            throw UsageError("invalid --input '\(path)': non-finite values; allowed: finite numbers")
+        }
+        return paths
+    }
+
+    static func json(_ set: SampledPaths, _ a: RegularityAnalysis) -> String {
+        let predicted = set.prediction.value
+        var note = "null"
+        if set.prediction == .smooth { note = "\"smooth: no finite exponent; the estimators saturate at the difference order p = \(a.order)\"" }
+        let profile = a.scales.map { s in
+            "{\"j\": \(s.j), \"h\": \(full(s.h)), \"log2_variogram\": \(jsonNumber(s.meanLog2Variogram)), \"qv_local\": \(jsonNumber(s.quadraticLocal)), "
+                + "\"log2_max\": \(jsonNumber(s.meanLog2Maximum)), \"sup_local\": \(jsonNumber(s.supremumLocal)), "
+                + "\"exact_variogram\": \(jsonNumber(s.exact)), \"exact_local\": \(jsonNumber(s.exactLocal)), "
+                + "\"resolved\": \(s.resolved.map { "\($0)" } ?? "null")}"
+        }
+        return """
+            {"source": "\(jsonEscape(set.label))", "paths": \(set.paths.count), "points": \(a.points), "order": \(a.order), \
+            "scales": [\(a.fitted.lowerBound), \(a.fitted.upperBound)], "estimator": "quadratic_variation", \
+            "mean": \(jsonNumber(a.quadratic.mean)), "stderr": \(jsonNumber(a.quadratic.standardError)), \
+            "predicted": \(jsonNumber(predicted)), "predicted_note": \(note), \
+            "per_path": [\(a.quadratic.perPath.map { jsonNumber($0) }.joined(separator: ", "))], \
+            "sup_norm": {"mean": \(jsonNumber(a.supremum.mean)), "stderr": \(jsonNumber(a.supremum.standardError)), \
+            "gaussian_bias": \(jsonNumber(a.supremumBias)), "per_path": [\(a.supremum.perPath.map { jsonNumber($0) }.joined(separator: ", "))]}, \
+            "scale_profile": [\(profile.joined(separator: ", "))]}
+            """
+    }
+
+    static func csv(_ a: RegularityAnalysis) -> String {
+        func cell(_ x: Double?) -> String { x.map { $0.isFinite ? full($0) : "" } ?? "" }
+        var out = "j,h,log2_variogram,qv_local,log2_max,sup_local,exact_variogram,exact_local,resolved\n"
+        for s in a.scales {
+            out += "\(s.j),\(full(s.h)),\(cell(s.meanLog2Variogram)),\(cell(s.quadraticLocal)),\(cell(s.meanLog2Maximum)),"
+                + "\(cell(s.supremumLocal)),\(cell(s.exact)),\(cell(s.exactLocal)),\(s.resolved.map { "\($0)" } ?? "")\n"
+        }
+        return out
+    }
+
+    static func table(_ set: SampledPaths, _ a: RegularityAnalysis) -> String {
+        func f4(_ x: Double) -> String { x.isFinite ? String(format: "%.4f", x) : "-" }
+        var out = "\(set.label): \(set.paths.count) paths on \(a.points) points; differences of order \(a.order), fitted scales h = 2^\(a.fitted.lowerBound)..2^\(a.fitted.upperBound) grid steps\n"
+        out += "quadratic variation (Besov-type): \(f4(a.quadratic.mean)) +- \(f4(a.quadratic.standardError))   theory \(set.prediction)\n"
+        out += "sup-norm (Hoelder-type):          \(f4(a.supremum.mean)) +- \(f4(a.supremum.standardError))   (Gaussian bias \(f4(a.supremumBias)))\n"
+        out += "per path (quadratic variation): \(a.quadratic.perPath.map(f4).joined(separator: " "))\n"
+        out += "   j  log2 V(h)   local a   log2 M(h)   local a   exact V(h)               exact a   resolved\n"
+        for s in a.scales {
+            out += String(format: "%4d  %9.3f  %8@  %9.3f  %8@  %-23@  %8@  %@\n", s.j, s.meanLog2Variogram,
+                          (s.quadraticLocal.map(f4) ?? "-") as NSString, s.meanLog2Maximum,
+                          (s.supremumLocal.map(f4) ?? "-") as NSString, (s.exact.map(full) ?? "-") as NSString,
+                          (s.exactLocal.map(f4) ?? "-") as NSString, (s.resolved.map { $0 ? "yes" : "no (round-off floor)" } ?? "-") as NSString)
+        }
+        return out
+    }
+
+    static func svg(_ set: SampledPaths, _ a: RegularityAnalysis) -> String {
+        func series(_ label: String, _ values: [(Int, Double?)], dashed: Bool = false) -> SVGChart.Series {
+            SVGChart.Series(label: label, points: values.compactMap { j, v in v.map { (x: Double(j) + 0.5, y: $0) } }, dashed: dashed)
+        }
+        var all = [series("quadratic variation", a.scales.map { ($0.j, $0.quadraticLocal) }),
+                   series("sup-norm", a.scales.map { ($0.j, $0.supremumLocal) })]
+        if set.exact != nil { all.append(series("exact variogram", a.scales.map { ($0.j, $0.exactLocal) }, dashed: true)) }
+        let refs = set.prediction.value.map { [($0, "theory \($0)")] } ?? []
+        return SVGChart(title: "Local regularity exponents: \(set.label)", xLabel: "log2 h (grid steps)",
+                        yLabel: "local exponent a", series: all, yRange: 0...Double(a.order) + 0.5, references: refs).svg
+    }
+}

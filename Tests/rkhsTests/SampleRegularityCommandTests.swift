@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import _TestSupport
+import NeuralKernels
+
+/// `rkhs sample` (plots, finite widths) and `rkhs regularity` through the real binary.
+@Suite struct SampleRegularityCommandTests {
+    static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-paths-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func json(_ arguments: [String]) throws -> [String: Any] {
+        let r = try CommandLineRunner.run(arguments + ["--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    }
+
+    /// The JSON has the fields; ReLU NNGP paths come out near 1.5; a smooth activation
+    /// has predicted null with a note that the estimators saturate.
+    @Test func regularityJSONFields() throws {
+        let relu = try Self.json(["regularity", "--activation", "relu", "--depth", "3", "--points", "8192", "--paths", "6", "--seed", "3"])
+        #expect(relu["paths"] as? Int == 6)
+        #expect((relu["per_path"] as? [Double])?.count == 6)
+        #expect(relu["predicted"] as? Double == 1.5)
+        let mean = try #require(relu["mean"] as? Double), se = try #require(relu["stderr"] as? Double)
+        #expect(Swift.abs(mean - 1.5) <= 0.03 && se > 0 && se < 0.02)
+        #expect((relu["sup_norm"] as? [String: Any])?["gaussian_bias"] is Double)
+        #expect(((relu["scale_profile"] as? [[String: Any]])?.count ?? 0) >= 4)
+        let gelu = try Self.json(["regularity", "--activation", "gelu", "--depth", "3", "--points", "4096", "--paths", "2"])
+        #expect(gelu["predicted"] is NSNull)
+        #expect((gelu["predicted_note"] as? String)?.contains("saturate") == true)
+    }
+
+    /// Paths written by `sample` (.csv and .npy) read back by `regularity --input` give the same
+    /// estimates; the plots are SVG; the finite-width sampler runs.
+    @Test func sampleFilesRoundTripThroughRegularity() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("p.csv").path, npy = dir.appendingPathComponent("p.npy").path
+        let svg = dir.appendingPathComponent("p.svg").path, svg2 = dir.appendingPathComponent("r.svg").path
+        let base = ["sample", "--activation", "relu", "--depth", "2", "--width", "32", "--points", "2048", "--paths", "3", "--seed", "4"]
+        let a = try CommandLineRunner.run(base + ["--out", csv, "--plot", svg])
+        let b = try CommandLineRunner.run(base + ["--out", npy])
+        #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
+        #expect(a.stdout.contains("width 32 networks"))
+        let fromCSV = try Self.json(["regularity", "--input", csv, "--scales", "1:4", "--plot", svg2])
+        let fromNPY = try Self.json(["regularity", "--input", npy, "--scales", "1:4"])
+        #expect(fromCSV["paths"] as? Int == 3)
+        let m1 = try #require(fromCSV["mean"] as? Double), m2 = try #require(fromNPY["mean"] as? Double)
+        #expect(Swift.abs(m1 - m2) <= 1e-12)
+        #expect(fromCSV["predicted"] is NSNull)
+        let bottleneck = try Self.json(["regularity", "--activation", "relu", "--depth", "3", "--bottleneck", "4", "--points", "1024", "--paths", "2"])
+        #expect((bottleneck["source"] as? String)?.contains("bottleneck of width 4") == true)
+        for file in [svg, svg2] {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(text.hasPrefix("<svg") && text.contains("polyline"))
+        }
+    }
+
+    /// `sample --sphere` writes a map of S^2 and the samples (rows x 2 rows grid points each).
+    @Test func sphereSampleWritesMapAndValues() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let svg = dir.appendingPathComponent("s.svg").path, npy = dir.appendingPathComponent("s.npy").path
+        let r = try CommandLineRunner.run(["sample", "--sphere", "--latitudes", "12", "--activation", "relu", "--depth", "3",
+                                           "--paths", "2", "--plot", svg, "--out", npy])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("12 x 24 grid"))
+        let decoded = try NPYFile.decode(try Data(contentsOf: URL(fileURLWithPath: npy)))
+        #expect(decoded.rows == 2 && decoded.columns == 288)
+        #expect(try String(contentsOfFile: svg, encoding: .utf8).hasPrefix("<svg"))
+    }
+
+    @Test(arguments: [
+        (["sample", "--sphere", "--latitudes", "100"], "invalid --latitudes '100'"),
+        (["sample", "--depth", "3", "--bottleneck", "4", "--bottleneck-layer", "3"], "invalid --bottleneck-layer '3'"),
+        (["regularity", "--bottleneck", "4", "--points", "16384"], "invalid --points '16384' with --bottleneck"),
+        (["regularity", "--scales", "5:2"], "invalid --scales '5:2'"),
+        (["regularity", "--order", "0"], "invalid --order '0'"),
+        (["regularity", "--input", "/nonexistent.npy"], "cannot read '/nonexistent.npy'"),
+        (["regularity", "--input", "/tmp/x.txt"], "allowed: a path ending in .npy or .csv"),
+        (["regularity", "--plot", "/tmp/x.png"], "invalid --plot '/tmp/x.png'"),
+        (["sample", "--plot", "/tmp/x.png"], "invalid --plot '/tmp/x.png'"),
+        (["sample", "--width", "16", "--kernel", "ntk"], "invalid --kernel 'ntk' with --width"),
+        (["regularity", "--points", "100"], "invalid --points '100'"),
+    ])
+    func badInputIsOneLineWithStatus64(_ arguments: [String], _ message: String) throws {
+        let r = try CommandLineRunner.run(arguments)
+        #expect(r.status == 64, "\(arguments): status \(r.status)")
+        #expect(r.stderr.contains(message), "\(arguments): \(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(arguments): \(r.stderr)")
+    }
+}
