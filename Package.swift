@@ -37,8 +37,11 @@ let package = Package(
         // Fixed points of the correlation map through depth (Tsuchida et al.).
         .target(name: "KernelDynamics", dependencies: ["NeuralKernels"]),
 
+        // Exact GP regression with network kernels, marginal-likelihood hyperparameters.
+        .target(name: "GPRegression", dependencies: ["NeuralKernels", "_NumericalBackends"]),
+
         // Umbrella: only @_exported imports.
-        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra"]),
+        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra", "GPRegression"]),
 
         // The command-line tool: thin, one file per subcommand.
         .executableTarget(name: "rkhs", dependencies: [
@@ -48,6 +51,7 @@ let package = Package(
 
         // Benchmarks (make bench).
         .executableTarget(name: "KernelBenchmark", dependencies: ["NeuralKernels"], path: "Benchmarks/Kernels"),
+        .executableTarget(name: "RegressionBenchmark", dependencies: ["GPRegression", "NeuralKernels"], path: "Benchmarks/Regression"),
 
         // Shared test helpers (fixture loading, tolerances).
         .target(name: "_TestSupport", dependencies: ["NeuralKernels"]),
@@ -56,6 +60,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SamplePathsTests", dependencies: ["SamplePaths", "_NumericalBackends", "_TestSupport"]),
         .testTarget(name: "KernelDynamicsTests", dependencies: ["KernelDynamics", "_TestSupport"]),
+        .testTarget(name: "GPRegressionTests", dependencies: ["GPRegression", "NeuralKernels", "_TestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "NumericalBackendsTests", dependencies: ["_NumericalBackends"]),
         .testTarget(name: "SphericalSpectraTests", dependencies: ["SphericalSpectra", "_NumericalBackends", "_TestSupport"],
                     resources: [.copy("Fixtures")]),

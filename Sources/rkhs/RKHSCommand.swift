@@ -12,7 +12,8 @@ struct RKHSCommand: ParsableCommand {
             random functions they describe.
             """,
         subcommands: [KernelCommand.self, GramCommand.self, SpectrumCommand.self, FixedPointsCommand.self, SampleCommand.self,
-                      PhaseDiagramCommand.self])
+                      PhaseDiagramCommand.self,
+                      RegressCommand.self])
 
     /// Errors print as one line on stderr; usage errors exit with 64, never a trap.
     static func main() {
