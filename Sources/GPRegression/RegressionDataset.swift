@@ -27,6 +27,15 @@ public struct RegressionDataset: Sendable {
         }
         guard width >= 2 else { throw RegressionError.invalidData("\(path): needs a target and at least one input column; found \(width) column") }
         guard table.rows.count >= 3 else { throw RegressionError.invalidData("\(path): \(table.rows.count) rows; need at least 3") }
+        // A constant column has no scale to standardise by (and a constant target nothing to
+        // learn): reject it here, naming it, rather than in whichever split first sees it.
+        for j in 0..<width {
+            let first = table.rows[0][j]
+            if table.rows.allSatisfy({ $0[j] == first }) {
+                let label = table.columnNames.map { "'\($0[j])' (column \(j + 1))" } ?? "column \(j + 1)"
+                throw RegressionError.invalidData("\(path): \(j == t ? "target " : "")\(label) is constant (\(first)); remove it")
+            }
+        }
         name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         x = table.rows.map { row in row.enumerated().filter { $0.offset != t }.map(\.element) }
         y = table.rows.map { $0[t] }

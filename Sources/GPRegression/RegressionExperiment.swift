@@ -16,6 +16,8 @@ public struct RegressionExperiment: Sendable {
         public let hyperparameters: ExactGP.Hyperparameters
         public let seconds: Double
         public let fitPoints: Int
+        /// Marginal-likelihood evaluations spent by the optimiser (all restarts).
+        public let evaluations: Int
     }
 
     public struct Summary: Sendable {
@@ -76,7 +78,7 @@ public struct RegressionExperiment: Sendable {
         if train.count > fitPoints {
             fitRows = RegressionExperiment.randomSplits(count: train.count, splits: 1, testFraction: Double(train.count - fitPoints) / Double(train.count), seed: seed)[0].train
         }
-        let (h, _, _) = try gp.optimise(fitRows.map { xTrain[$0] }, fitRows.map { yTrain[$0] }, restarts: restarts)
+        let (h, evaluations, _) = try gp.optimise(fitRows.map { xTrain[$0] }, fitRows.map { yTrain[$0] }, restarts: restarts)
         let prediction = try gp.predict(train: xTrain, yTrain, test: xTest, h)
         var se = 0.0, nll = 0.0
         for (k, row) in test.enumerated() {
@@ -87,6 +89,7 @@ public struct RegressionExperiment: Sendable {
             nll += 0.5 * log(2 * Double.pi * s2) + r * r / (2 * s2)
         }
         return SplitResult(rmse: (se / Double(test.count)).squareRoot(), nll: nll / Double(test.count),
-                           hyperparameters: h, seconds: Date().timeIntervalSince(start), fitPoints: fitRows.count)
+                           hyperparameters: h, seconds: Date().timeIntervalSince(start), fitPoints: fitRows.count,
+                           evaluations: evaluations)
     }
 }

@@ -69,15 +69,15 @@ struct RegressCommand: ParsableCommand {
             do { r = try experiment.run(x: dataset.x, y: dataset.y, train: train, test: split.test, seed: seed &+ UInt64(k)) }
             catch let e as RegressionError { throw UsageError("split \(k): \(e.description)") }
             results.append(r)
-            FileHandle.standardError.write(Data(String(format: "regress: split %d/%d  rmse %.4g  nll %.4g  (sigma_w^2 %.3g, sigma_b^2 %.3g, noise %.3g; %.1f s, %.0f s total)\n",
+            FileHandle.standardError.write(Data(String(format: "regress: split %d/%d  rmse %.4g  nll %.4g  (sigma_w^2 %.3g, sigma_b^2 %.3g, noise %.3g; %d evaluations, %.1f s, %.0f s total)\n",
                 k + 1, splitList.count, r.rmse, r.nll, r.hyperparameters.sigmaW2, r.hyperparameters.sigmaB2, r.hyperparameters.noise,
-                r.seconds, Date().timeIntervalSince(start)).utf8))
+                r.evaluations, r.seconds, Date().timeIntervalSince(start)).utf8))
         }
         let summary = RegressionExperiment.Summary(splits: results)
         func num(_ x: Double) -> String { x.isFinite ? full(x) : "null" }
         switch format {
         case .json:
-            let per = results.map { "{\"rmse\":\(num($0.rmse)),\"nll\":\(num($0.nll)),\"sigma_w2\":\(num($0.hyperparameters.sigmaW2)),\"sigma_b2\":\(num($0.hyperparameters.sigmaB2)),\"noise\":\(num($0.hyperparameters.noise)),\"fit_points\":\($0.fitPoints),\"seconds\":\(num($0.seconds))}" }
+            let per = results.map { "{\"rmse\":\(num($0.rmse)),\"nll\":\(num($0.nll)),\"sigma_w2\":\(num($0.hyperparameters.sigmaW2)),\"sigma_b2\":\(num($0.hyperparameters.sigmaB2)),\"noise\":\(num($0.hyperparameters.noise)),\"fit_points\":\($0.fitPoints),\"evaluations\":\($0.evaluations),\"seconds\":\(num($0.seconds))}" }
             print("{\"dataset\":\"\(jsonEscape(dataset.name))\",\"activation\":\"\(jsonEscape(act.name))\",\"depth\":\(depth),\"kernel\":\"\(kernel.rawValue)\","
                   + "\"rmse_mean\":\(num(summary.rmseMean)),\"rmse_stderr\":\(num(summary.rmseStderr)),\"nll_mean\":\(num(summary.nllMean)),\"nll_stderr\":\(num(summary.nllStderr)),"
                   + "\"splits\":\(results.count),\"max_train\":\(maxTrain.map(String.init) ?? "null"),\"fit_points\":\(fitPoints),\"seconds\":\(num(Date().timeIntervalSince(start))),\"per_split\":[\(per.joined(separator: ","))]}")
