@@ -25,3 +25,4 @@ clean:
 
 bench: deps
 	bash Benchmarks/run-kernels.sh
+	bash Benchmarks/run-regression.sh

@@ -7,7 +7,9 @@
 #   bash scripts/uci/run-regression.sh [UCI_ROOT] [SPLITS] [DATASETS...]
 #
 # Defaults: ../shared/data/uci, the first 5 of the standard splits, the small sets.
-# One optimiser start (--restarts 1) per split keeps the grid affordable on 2 cores.
+# One optimiser start (--restarts 1) per split keeps the grid affordable on 2 cores. ELU is
+# not in the grid: its closed-form dual integrates the bivariate normal per entry, about 1000x
+# the cost of the others, so one split of yacht took over 10 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="${1:-../shared/data/uci}"
@@ -21,7 +23,7 @@ swift build -c release -Xswiftc -enable-testing --product rkhs >/dev/null
 for depth in 2 3; do
   for data in "${datasets[@]}"; do
     for kernel in nngp ntk; do
-      for act in relu gelu erf 'leaky_relu(0.2)' 'elu(1)'; do
+      for act in relu gelu erf 'leaky_relu(0.2)'; do
         file="$out/${data}_${act//[()]/}_d${depth}_${kernel}.json"
         [ -s "$file" ] && continue
         echo "== $data $act depth $depth $kernel" >&2
