@@ -27,3 +27,4 @@ bench: deps
 	bash Benchmarks/run-kernels.sh
 	bash Benchmarks/run-spectra.sh
 	bash Benchmarks/run-paths.sh
+	bash Benchmarks/run-regression.sh

@@ -37,8 +37,11 @@ let package = Package(
         // Fixed points of the correlation map through depth (Tsuchida et al.).
         .target(name: "KernelDynamics", dependencies: ["NeuralKernels"]),
 
+        // Exact GP regression with network kernels, marginal-likelihood hyperparameters.
+        .target(name: "GPRegression", dependencies: ["NeuralKernels", "_NumericalBackends"]),
+
         // Umbrella: only @_exported imports.
-        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra"]),
+        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra", "GPRegression"]),
 
         // The command-line tool: thin, one file per subcommand.
         .executableTarget(name: "rkhs", dependencies: [
@@ -51,6 +54,7 @@ let package = Package(
         .executableTarget(name: "SpectrumBenchmark", dependencies: ["NeuralKernels", "SphericalSpectra"], path: "Benchmarks/Spectra"),
         .executableTarget(name: "PathBenchmark", dependencies: ["SamplePaths", "NeuralKernels", "_NumericalBackends"],
                           path: "Benchmarks/Paths"),
+        .executableTarget(name: "RegressionBenchmark", dependencies: ["GPRegression", "NeuralKernels"], path: "Benchmarks/Regression"),
 
         // Shared test helpers (fixture loading, tolerances).
         .target(name: "_TestSupport", dependencies: ["NeuralKernels"]),
@@ -59,6 +63,8 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "SamplePathsTests", dependencies: ["SamplePaths", "_NumericalBackends", "_TestSupport"]),
         .testTarget(name: "KernelDynamicsTests", dependencies: ["KernelDynamics", "_TestSupport"]),
+        .testTarget(name: "GPRegressionTests", dependencies: ["GPRegression", "NeuralKernels", "_TestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "NumericalBackendsTests", dependencies: ["_NumericalBackends"]),
         .testTarget(name: "SphericalSpectraTests", dependencies: ["SphericalSpectra", "_NumericalBackends", "_TestSupport"],
                     resources: [.copy("Fixtures")]),

@@ -2,3 +2,4 @@
 @_exported import SphericalSpectra
 @_exported import KernelDynamics
 @_exported import SamplePaths
+@_exported import GPRegression

@@ -119,3 +119,66 @@ import NeuralKernels
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("K2.npy").path))
     }
 }
+
+/// `rkhs regress`: bad data gives one line naming the value, exit 64; a good CSV gives the
+/// issue's JSON fields. Data are tiny synthetic CSVs written to a temporary folder.
+@Suite struct RegressCommandLineTests {
+    static func write(_ name: String, _ text: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-regress-tests-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    static let good: String = {
+        var text = "x1,x2,target\n"
+        for i in 0..<30 {
+            let a = Double(i) / 7, b = sin(Double(i))
+            text += "\(a),\(b),\(sin(a) + 0.5 * b + 0.01 * cos(Double(7 * i)))\n"
+        }
+        return text
+    }()
+
+    static let cases: [(String, String, [String], String)] = [
+        ("missing-target.csv", good, ["--target", "price"], "no target column 'price'; available: x1, x2, target"),
+        ("non-numeric.csv", "a,b,y\n1,2,3\n4,x5,6\n7,8,9\n", ["--target", "y"], "line 3, column 2: 'x5' is not a number"),
+        ("constant-input.csv", "a,b,y\n1,2,3\n1,5,6\n1,8,9\n1,3,4\n", ["--target", "y"], "'a' (column 1) is constant (1.0); remove it"),
+        ("constant-target.csv", "a,y\n1,2\n3,2\n5,2\n", ["--target", "y"], "target 'y' (column 2) is constant (2.0)"),
+        ("two-rows.csv", "a,y\n1,2\n3,4\n", ["--target", "y"], "2 rows; need at least 3"),
+        ("fraction.csv", good, ["--target", "target", "--test-fraction", "1.5"], "invalid --test-fraction '1.5'"),
+        ("kernel.csv", good, ["--target", "target", "--kernel", "rbf"], "rbf"),
+    ]
+
+    @Test(arguments: cases) func badDataIsOneLineWithStatus64(_ file: String, _ text: String, _ options: [String], _ message: String) throws {
+        let path = try Self.write(file, text)
+        let r = try CommandLineRunner.run(["regress", "--data", path] + options)
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func missingUCIFolderAndMissingTarget() throws {
+        let r = try CommandLineRunner.run(["regress", "--uci", "/nonexistent/uci/concrete"])
+        #expect(r.status == 64 && r.stderr.contains("cannot read '/nonexistent/uci/concrete/data.txt'"), "\(r.stderr)")
+        let path = try Self.write("good.csv", Self.good)
+        let s = try CommandLineRunner.run(["regress", "--data", path])
+        #expect(s.status == 64 && s.stderr.contains("--data needs --target"), "\(s.stderr)")
+    }
+
+    /// A good CSV: the JSON has the fields, the splits asked for, finite values, and
+    /// progress lines on stderr (one per split).
+    @Test func goodCSVGivesSummaryJSON() throws {
+        let path = try Self.write("good.csv", Self.good)
+        let r = try CommandLineRunner.run(["regress", "--data", path, "--target", "target", "--activation", "gelu",
+                                           "--depth", "3", "--kernel", "ntk", "--splits", "3", "--seed", "4", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        for key in ["rmse_mean", "rmse_stderr", "nll_mean", "nll_stderr"] {
+            #expect((object?[key] as? Double)?.isFinite == true, "\(key) in \(r.stdout)")
+        }
+        #expect(object?["splits"] as? Int == 3)
+        #expect(r.stderr.split(separator: "\n").filter { $0.hasPrefix("regress: split") }.count == 3)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import NeuralKernels
+
+/// First derivatives of an activation's dual maps in their three arguments, for propagating
+/// hyperparameter gradients through the layer recursion (Proofs/gp-regression-marginal-likelihood.md).
+///
+/// For (u, v) centred Gaussian with Var u = q1, Var v = q2, Cov = c, write
+/// F = E[phi(u) phi(v)] and D = E[phi'(u) phi'(v)]. Then
+///
+///     dF/dc  = D                                   (Price's theorem, exact)
+///     dF/dq1 = (S1 - c D) / (2 q1),   S1 = E[u phi'(u) phi(v)] = d/dl F(l^2 q1, q2, l c) at l = 1
+///
+/// (Stein's lemma), and the same with D in place of F and E[phi'' phi''] in place of D. So a
+/// change (dq1, dq2, dc) changes F by
+///
+///     dF = S1 dq1/(2 q1) + S2 dq2/(2 q2) + D (dc - c/2 (dq1/q1 + dq2/q2)),
+///
+/// the last bracket being sqrt(q1 q2) d(rho): the correlation's change. For positively
+/// homogeneous activations of degree p (ReLU, LeakyReLU: p = 1) S1 = p F and T1 = (p - 1) D
+/// exactly, and for p = 1 E[phi'' phi''] = jump^2 / (2 pi sqrt(q1 q2 - c^2)) (phi'' = jump
+/// times a Dirac mass at 0): every derivative is then in closed form. Otherwise the scaling
+/// derivatives S, T are central differences along l (relative step 6e-6, which keeps rho fixed,
+/// so never leaves the admissible set; error about 1e-10 relative for the closed-form duals)
+/// and E[phi'' phi''] is a central difference in c (one-sided near rho = +-1).
+struct DualPartials: Sendable {
+    let dual: DualActivation
+    let homogeneity: Int?
+    let jump: Double?
+    static let step = 6e-6
+
+    /// The two dual maps as plain closures, taken out of the activation once: reading
+    /// `activation.closedForm` per call copies (retains and releases) its closures, which
+    /// dominated the Gram loop when threads contended on the shared reference counts.
+    let nngp: @Sendable (GaussianPair) -> Double
+    let derivative: @Sendable (GaussianPair) -> Double
+
+    init(_ activation: Activation) {
+        dual = DualActivation(activation)
+        if let closed = activation.closedForm {
+            nngp = closed.nngp; derivative = closed.derivative
+        } else {
+            let dual = dual
+            nngp = { dual.nngpByQuadrature($0) }; derivative = { dual.derivativeByQuadrature($0) }
+        }
+        homogeneity = activation.homogeneity
+        if case .kink(1, let j) = activation.regularity, activation.homogeneity == 1 { jump = j } else { jump = nil }
+    }
+
+    /// F, D and the changes of F (and of D when `ntk`) along two directions (dq1, dq2, dc).
+    @inline(__always)
+    func evaluate(q1: Double, q2: Double, c: Double, d1: (Double, Double, Double), d2: (Double, Double, Double),
+                  ntk: Bool) -> (f: Double, d: Double, df: (Double, Double), dd: (Double, Double))
+    {
+        let pair = GaussianPair(q1: q1, q2: q2, c: c)
+        let f = nngp(pair)
+        let d = derivative(pair)
+        let h = DualPartials.step
+        // The scalings (l^2 q1, q2, l c) keep the correlation, hence the angle: reuse it.
+        @inline(__always) func scaled(_ l1: Double, _ l2: Double) -> GaussianPair {
+            GaussianPair(q1: l1 * l1 * q1, q2: l2 * l2 * q2, c: l1 * l2 * c, angle: pair.angle)
+        }
+        let up1 = scaled(1 + h, 1), down1 = scaled(1 - h, 1), up2 = scaled(1, 1 + h), down2 = scaled(1, 1 - h)
+        let s1: Double, s2: Double
+        if let p = homogeneity {
+            s1 = Double(p) * f; s2 = s1
+        } else {
+            // Equal variances: (u, v) is exchangeable, so S1 = S2 (and T1 = T2 below).
+            s1 = (nngp(up1) - nngp(down1)) / (2 * h)
+            s2 = q1 == q2 ? s1 : (nngp(up2) - nngp(down2)) / (2 * h)
+        }
+        func change(_ s1: Double, _ s2: Double, _ slope: Double, _ dir: (Double, Double, Double)) -> Double {
+            let rhoPart = dir.2 - 0.5 * c * (dir.0 / q1 + dir.1 / q2)
+            return s1 * dir.0 / (2 * q1) + s2 * dir.1 / (2 * q2) + (rhoPart == 0 ? 0 : slope * rhoPart)
+        }
+        let df = (change(s1, s2, d, d1), change(s1, s2, d, d2))
+        guard ntk else { return (f, d, df, (0, 0)) }
+        let t1: Double, t2: Double
+        if let p = homogeneity {
+            t1 = Double(p - 1) * d; t2 = t1
+        } else {
+            t1 = (derivative(up1) - derivative(down1)) / (2 * h)
+            t2 = q1 == q2 ? t1 : (derivative(up2) - derivative(down2)) / (2 * h)
+        }
+        let root = (q1 * q2).squareRoot()
+        let rho = c / root
+        var dc = 0.0
+        if Swift.abs(rho) < 1 - 1e-12 {
+            if let jump {
+                dc = jump * jump / (2 * Double.pi * (q1 * q2 - c * c).squareRoot())
+            } else {
+                let e = 1e-5 * root
+                if rho + 1e-5 > 1 {
+                    dc = (3 * d - 4 * derivative(GaussianPair(q1: q1, q2: q2, c: c - e)) + derivative(GaussianPair(q1: q1, q2: q2, c: c - 2 * e))) / (2 * e)
+                } else if rho - 1e-5 < -1 {
+                    dc = (-3 * d + 4 * derivative(GaussianPair(q1: q1, q2: q2, c: c + e)) - derivative(GaussianPair(q1: q1, q2: q2, c: c + 2 * e))) / (2 * e)
+                } else {
+                    dc = (derivative(GaussianPair(q1: q1, q2: q2, c: c + e)) - derivative(GaussianPair(q1: q1, q2: q2, c: c - e))) / (2 * e)
+                }
+            }
+        }
+        // At rho = +-1 the correlation cannot change to first order (it is extremal), so the
+        // E[phi'' phi''] term drops; near it its product with d(rho) vanishes like sqrt(1 - rho).
+        return (f, d, df, (change(t1, t2, dc, d1), change(t1, t2, dc, d2)))
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// Limited-memory BFGS (Nocedal & Wright 2006, Algorithm 7.4) with a backtracking Armijo line
+/// search, inside a box (steps are projected onto it). Minimises f; an evaluation that fails
+/// (throws or returns a non-finite value) counts as +infinity, so the line search backs off.
+public struct LBFGS: Sendable {
+    public var memory = 6
+    public var maxIterations = 60
+    /// Stop when the step changes f by less than this (absolute) and the projected gradient is small.
+    public var tolerance = 1e-6
+
+    public init() {}
+
+    public struct Result: Sendable {
+        public let x: [Double]
+        public let value: Double
+        public let iterations: Int
+        public let evaluations: Int
+    }
+
+    public func minimize(_ x0: [Double], lower: [Double], upper: [Double],
+                         _ f: ([Double]) -> (value: Double, gradient: [Double])?) -> Result? {
+        let n = x0.count
+        func project(_ x: [Double]) -> [Double] { (0..<n).map { min(upper[$0], max(lower[$0], x[$0])) } }
+        var evaluations = 0
+        func eval(_ x: [Double]) -> (Double, [Double])? {
+            evaluations += 1
+            guard let r = f(x), r.value.isFinite, r.gradient.allSatisfy(\.isFinite) else { return nil }
+            return (r.value, r.gradient)
+        }
+        var x = project(x0)
+        guard var (fx, gx) = eval(x) else { return nil }
+        var s: [[Double]] = [], y: [[Double]] = []
+        var iteration = 0
+        while iteration < maxIterations {
+            iteration += 1
+            // Two-loop recursion for the direction -H g.
+            var q = gx
+            var alphas: [Double] = []
+            for k in stride(from: s.count - 1, through: 0, by: -1) {
+                let rho = 1 / dot(y[k], s[k])
+                let a = rho * dot(s[k], q)
+                alphas.append(a)
+                for i in 0..<n { q[i] -= a * y[k][i] }
+            }
+            if let last = s.indices.last {
+                let gamma = dot(s[last], y[last]) / dot(y[last], y[last])
+                for i in 0..<n { q[i] *= gamma }
+            } else {
+                let norm = dot(gx, gx).squareRoot()
+                if norm > 0 { for i in 0..<n { q[i] /= max(1, norm) } }
+            }
+            for (index, k) in s.indices.enumerated() {
+                let rho = 1 / dot(y[k], s[k])
+                let b = rho * dot(y[k], q)
+                let a = alphas[s.count - 1 - index]
+                for i in 0..<n { q[i] += s[k][i] * (a - b) }
+            }
+            var direction = q.map { -$0 }
+            if dot(direction, gx) >= 0 { direction = gx.map { -$0 } ; s.removeAll(); y.removeAll() }
+            // Backtracking on the projected path.
+            var t = 1.0
+            var accepted: ([Double], Double, [Double])? = nil
+            for _ in 0..<30 {
+                let trial = project((0..<n).map { x[$0] + t * direction[$0] })
+                let moved = (0..<n).map { trial[$0] - x[$0] }
+                if dot(moved, moved) == 0 { break }
+                if let (ft, gt) = eval(trial), ft <= fx + 1e-4 * dot(gx, moved) {
+                    accepted = (trial, ft, gt); break
+                }
+                t *= 0.3
+            }
+            guard let (xNew, fNew, gNew) = accepted else { break }
+            let sk = (0..<n).map { xNew[$0] - x[$0] }, yk = (0..<n).map { gNew[$0] - gx[$0] }
+            if dot(sk, yk) > 1e-12 * dot(yk, yk).squareRoot() * dot(sk, sk).squareRoot() {
+                s.append(sk); y.append(yk)
+                if s.count > memory { s.removeFirst(); y.removeFirst() }
+            }
+            let decrease = fx - fNew
+            x = xNew; fx = fNew; gx = gNew
+            // Projected gradient: components pushing against an active bound do not count.
+            let pg = (0..<n).map { i -> Double in
+                (x[i] <= lower[i] && gx[i] > 0) || (x[i] >= upper[i] && gx[i] < 0) ? 0 : gx[i]
+            }
+            if decrease < tolerance && dot(pg, pg).squareRoot() < 1e-3 { break }
+        }
+        return Result(x: x, value: fx, iterations: iteration, evaluations: evaluations)
+    }
+
+    private func dot(_ a: [Double], _ b: [Double]) -> Double {
+        var s = 0.0
+        for i in 0..<a.count { s += a[i] * b[i] }
+        return s
+    }
+}

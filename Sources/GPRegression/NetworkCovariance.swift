@@ -1,0 +1,177 @@
+import Foundation
+import NeuralKernels
+
+/// The NNGP or NTK of a deep fully connected network as a GP covariance on data, with its
+/// derivatives with respect to log sigma_w^2 and log sigma_b^2 (NTK parametrisation,
+/// sigma_i = 1, Neural Tangents' input kernel sigma_w^2 <x, x'>/d + sigma_b^2).
+///
+/// Each entry is pushed through the layers on its own, carrying (Sigma, Theta) and their two
+/// parameter derivatives; the per-point variances Sigma_l(x, x) and their derivatives are
+/// computed once per point and layer (O(n L)), so memory is the n x n outputs plus O(n L),
+/// never O(n^2 L). Rows are spread over all cores with DispatchQueue.concurrentPerform.
+/// The chain rule through each layer (Proofs/gp-regression-marginal-likelihood.md):
+///
+///     Sigma' = w2 F + b2,               dSigma' = [dw2] F + w2 dF + [db2]
+///     Theta' = Sigma' + w2 D Theta,      dTheta' = dSigma' + [dw2] D Theta + w2 dD Theta + w2 D dTheta
+///
+/// with F, D the dual maps at (q1, q2, Sigma) and dF, dD from ``DualPartials``.
+public struct NetworkCovariance: Sendable {
+    public let activation: Activation
+    public let depth: Int
+    public let kind: KernelKind
+    let partials: DualPartials
+
+    public init(activation: Activation, depth: Int, kind: KernelKind) {
+        precondition(depth >= 1)
+        self.activation = activation; self.depth = depth; self.kind = kind
+        partials = DualPartials(activation)
+    }
+
+    /// A value with its derivatives with respect to w2 = sigma_w^2 and b2 = sigma_b^2.
+    struct Dual3 { var v: Double; var w: Double; var b: Double }
+
+    /// Per point, the variance fed to each nonlinearity l = 1..L-1 with its derivatives, flat:
+    /// point i, layer l at index i (L - 1) + l. Flat storage keeps the hot loop free of
+    /// per-entry array retains (which contend across threads).
+    func pointVariances(_ norms: [Double], w2: Double, b2: Double) -> [Dual3] {
+        var out: [Dual3] = []
+        out.reserveCapacity(norms.count * (depth - 1))
+        for g in norms {
+            var q = Dual3(v: w2 * g + b2, w: g, b: 1)
+            for _ in 1..<depth {
+                out.append(q)
+                let r = partials.evaluate(q1: q.v, q2: q.v, c: q.v, d1: (q.w, q.w, q.w), d2: (q.b, q.b, q.b), ntk: false)
+                q = Dual3(v: w2 * r.f + b2, w: r.f + w2 * r.df.0, b: w2 * r.df.1 + 1)
+            }
+        }
+        return out
+    }
+
+    /// One entry: kernel value and (optionally) its derivatives w.r.t. w2 and b2, from the
+    /// input kernel g = <x, x'>/d and the two points' variance paths (L - 1 values each).
+    @inline(__always)
+    func entry(g: Double, _ a: UnsafePointer<Dual3>, _ bPath: UnsafePointer<Dual3>, w2: Double, b2: Double,
+               gradient: Bool) -> Dual3 {
+        var s = Dual3(v: w2 * g + b2, w: g, b: 1)
+        var t = s
+        let ntk = kind == .ntk
+        for l in 0..<(depth - 1) {
+            let p = a[l], q = bPath[l]
+            if !gradient {
+                let pair = GaussianPair(q1: p.v, q2: q.v, c: s.v)
+                let f = partials.nngp(pair)
+                if ntk { t.v = w2 * f + b2 + w2 * partials.derivative(pair) * t.v }
+                s.v = w2 * f + b2
+                continue
+            }
+            let r = partials.evaluate(q1: p.v, q2: q.v, c: s.v, d1: (p.w, q.w, s.w), d2: (p.b, q.b, s.b), ntk: ntk)
+            let sNew = Dual3(v: w2 * r.f + b2, w: r.f + w2 * r.df.0, b: w2 * r.df.1 + 1)
+            if ntk {
+                t = Dual3(v: sNew.v + w2 * r.d * t.v,
+                          w: sNew.w + r.d * t.v + w2 * r.dd.0 * t.v + w2 * r.d * t.w,
+                          b: sNew.b + w2 * r.dd.1 * t.v + w2 * r.d * t.b)
+            }
+            s = sNew
+        }
+        return ntk ? t : s
+    }
+
+    /// The n x n training covariance and, if asked, its derivatives with respect to
+    /// log sigma_w^2 and log sigma_b^2 (row-major).
+    public func matrices(_ x: [[Double]], sigmaW2 w2: Double, sigmaB2 b2: Double, gradient: Bool)
+        -> (k: [Double], dLogW2: [Double], dLogB2: [Double])
+    {
+        let n = x.count, d = x.first?.count ?? 0
+        let flat = x.flatMap { $0 }
+        let norms = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + flat[i * d + $1] * flat[i * d + $1] } / Double(d) }
+        let paths = pointVariances(norms, w2: w2, b2: b2)
+        let layers = depth - 1
+        var k = [Double](repeating: 0, count: n * n)
+        var dw = [Double](repeating: 0, count: gradient ? n * n : 0), db = dw
+        let chunks = max(1, min(n, ProcessInfo.processInfo.activeProcessorCount * 8))
+        k.withUnsafeMutableBufferPointer { kp in
+        dw.withUnsafeMutableBufferPointer { wp in
+        db.withUnsafeMutableBufferPointer { bp in
+        flat.withUnsafeBufferPointer { xp in
+        paths.withUnsafeBufferPointer { pp in
+        norms.withUnsafeBufferPointer { np in
+            let K = SendablePointer(kp.baseAddress!)
+            let W = gradient ? SendablePointer(wp.baseAddress!) : nil
+            let B = gradient ? SendablePointer(bp.baseAddress!) : nil
+            let X = SendableConstPointer(xp.baseAddress!), P = SendableConstPointer(pp.baseAddress!)
+            let N = SendableConstPointer(np.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                var i = chunk
+                while i < n {
+                    let row = X.p + i * d
+                    for j in i..<n {
+                        var g = 0.0
+                        if i == j { g = N.p[i] } else {
+                            let col = X.p + j * d
+                            for m in 0..<d { g += row[m] * col[m] }
+                            g /= Double(d)
+                        }
+                        let e = entry(g: g, P.p + i * layers, P.p + j * layers, w2: w2, b2: b2, gradient: gradient)
+                        K.p[i * n + j] = e.v; K.p[j * n + i] = e.v
+                        if let W, let B {
+                            W.p[i * n + j] = w2 * e.w; W.p[j * n + i] = w2 * e.w
+                            B.p[i * n + j] = b2 * e.b; B.p[j * n + i] = b2 * e.b
+                        }
+                    }
+                    i += chunks
+                }
+            }
+        }}}}}}
+        return (k, dw, db)
+    }
+
+    /// The m x n cross-covariance between `test` and `train` rows (row-major) and the test
+    /// points' own variances k(x*, x*).
+    public func cross(_ test: [[Double]], _ train: [[Double]], sigmaW2 w2: Double, sigmaB2 b2: Double)
+        -> (k: [Double], diagonal: [Double])
+    {
+        let m = test.count, n = train.count, d = train.first?.count ?? 0
+        func norms(_ x: [[Double]]) -> [Double] { x.map { $0.reduce(0) { $0 + $1 * $1 } / Double(d) } }
+        let nTest = norms(test), nTrain = norms(train)
+        let pTest = pointVariances(nTest, w2: w2, b2: b2), pTrain = pointVariances(nTrain, w2: w2, b2: b2)
+        let layers = depth - 1
+        let flatTest = test.flatMap { $0 }, flatTrain = train.flatMap { $0 }
+        var k = [Double](repeating: 0, count: m * n)
+        var diagonal = [Double](repeating: 0, count: m)
+        k.withUnsafeMutableBufferPointer { kp in
+        flatTest.withUnsafeBufferPointer { tp in
+        flatTrain.withUnsafeBufferPointer { rp in
+        pTest.withUnsafeBufferPointer { ptp in
+        pTrain.withUnsafeBufferPointer { prp in
+            let K = SendablePointer(kp.baseAddress!)
+            let T = SendableConstPointer(tp.baseAddress!), R = SendableConstPointer(rp.baseAddress!)
+            let PT = SendableConstPointer(ptp.baseAddress!), PR = SendableConstPointer(prp.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: m) { i in
+                let row = T.p + i * d
+                for j in 0..<n {
+                    let col = R.p + j * d
+                    var g = 0.0
+                    for c in 0..<d { g += row[c] * col[c] }
+                    K.p[i * n + j] = entry(g: g / Double(d), PT.p + i * layers, PR.p + j * layers,
+                                           w2: w2, b2: b2, gradient: false).v
+                }
+            }
+            for i in 0..<m {
+                diagonal[i] = entry(g: nTest[i], PT.p + i * layers, PT.p + i * layers, w2: w2, b2: b2, gradient: false).v
+            }
+        }}}}}
+        return (k, diagonal)
+    }
+}
+
+/// A raw pointer that disjoint workers write through (each entry by exactly one worker).
+struct SendablePointer: @unchecked Sendable {
+    let p: UnsafeMutablePointer<Double>
+    init(_ p: UnsafeMutablePointer<Double>) { self.p = p }
+}
+
+/// A read-only raw pointer shared by the workers.
+struct SendableConstPointer<T>: @unchecked Sendable {
+    let p: UnsafePointer<T>
+    init(_ p: UnsafePointer<T>) { self.p = p }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// GP regression over repeated train/test splits: standardise on the training part, choose
+/// hyperparameters by marginal likelihood (on at most `fitPoints` training points, a seeded
+/// random subset when there are more), predict the test part with all training points, and
+/// score in the target's original units:
+///
+///     RMSE = sqrt(mean (y - mu)^2),   NLL = mean [ 1/2 log(2 pi s^2) + (y - mu)^2 / (2 s^2) ]
+///
+/// with mu, s^2 the predictive mean and variance mapped back (mu sd_y + mean_y, s^2 sd_y^2).
+/// Summaries are the mean and standard error (sd / sqrt(splits)) over splits.
+public struct RegressionExperiment: Sendable {
+    public struct SplitResult: Sendable {
+        public let rmse: Double
+        public let nll: Double
+        public let hyperparameters: ExactGP.Hyperparameters
+        public let seconds: Double
+        public let fitPoints: Int
+        /// Marginal-likelihood evaluations spent by the optimiser (all restarts).
+        public let evaluations: Int
+    }
+
+    public struct Summary: Sendable {
+        public let splits: [SplitResult]
+        public init(splits: [SplitResult]) { self.splits = splits }
+        public var rmseMean: Double { mean(splits.map(\.rmse)) }
+        public var rmseStderr: Double { stderr(splits.map(\.rmse)) }
+        public var nllMean: Double { mean(splits.map(\.nll)) }
+        public var nllStderr: Double { stderr(splits.map(\.nll)) }
+        func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
+        func stderr(_ v: [Double]) -> Double {
+            guard v.count > 1 else { return .nan }
+            let m = mean(v)
+            return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1) / Double(v.count)).squareRoot()
+        }
+    }
+
+    public let gp: ExactGP
+    public var fitPoints = 2000
+    public var restarts = 3
+    public var constantColumns: Standardiser.ConstantColumns = .reject
+    public var featureNames: [String]? = nil
+
+    public init(gp: ExactGP) { self.gp = gp }
+
+    /// Random splits of `count` rows: `splits` permutations from a seeded generator, the
+    /// first round(fraction * count) rows of each for testing (at least 1, leaving >= 2 to train).
+    public static func randomSplits(count: Int, splits: Int, testFraction: Double, seed: UInt64) -> [(train: [Int], test: [Int])] {
+        var state = seed &+ 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {       // SplitMix64
+            state = state &+ 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        let nTest = min(count - 2, max(1, Int((testFraction * Double(count)).rounded())))
+        return (0..<splits).map { _ in
+            var p = Array(0..<count)
+            for i in stride(from: count - 1, to: 0, by: -1) { p.swapAt(i, Int(next() % UInt64(i + 1))) }
+            return (Array(p[nTest...]).sorted(), Array(p[..<nTest]).sorted())
+        }
+    }
+
+    /// Runs one split.
+    public func run(x: [[Double]], y: [Double], train: [Int], test: [Int], seed: UInt64) throws -> SplitResult {
+        let start = Date()
+        let xTrainRaw = train.map { x[$0] }, xTestRaw = test.map { x[$0] }
+        let scaler = try Standardiser(fitting: xTrainRaw, names: featureNames, constantColumns: constantColumns)
+        let xTrain = scaler.apply(xTrainRaw), xTest = scaler.apply(xTestRaw)
+        let yTrainRaw = train.map { y[$0] }
+        let yMean = yTrainRaw.reduce(0, +) / Double(train.count)
+        let ySd = (yTrainRaw.reduce(0) { $0 + ($1 - yMean) * ($1 - yMean) } / Double(train.count)).squareRoot()
+        guard ySd > 0 else { throw RegressionError.invalidData("the target is constant (\(yMean)) in the training data") }
+        let yTrain = yTrainRaw.map { ($0 - yMean) / ySd }
+        // Hyperparameters on a seeded subset when the training part is large.
+        var fitRows = Array(0..<train.count)
+        if train.count > fitPoints {
+            fitRows = RegressionExperiment.randomSplits(count: train.count, splits: 1, testFraction: Double(train.count - fitPoints) / Double(train.count), seed: seed)[0].train
+        }
+        let (h, evaluations, _) = try gp.optimise(fitRows.map { xTrain[$0] }, fitRows.map { yTrain[$0] }, restarts: restarts)
+        let prediction = try gp.predict(train: xTrain, yTrain, test: xTest, h)
+        var se = 0.0, nll = 0.0
+        for (k, row) in test.enumerated() {
+            let mu = prediction.mean[k] * ySd + yMean
+            let s2 = prediction.variance[k] * ySd * ySd
+            let r = y[row] - mu
+            se += r * r
+            nll += 0.5 * log(2 * Double.pi * s2) + r * r / (2 * s2)
+        }
+        return SplitResult(rmse: (se / Double(test.count)).squareRoot(), nll: nll / Double(test.count),
+                           hyperparameters: h, seconds: Date().timeIntervalSince(start), fitPoints: fitRows.count,
+                           evaluations: evaluations)
+    }
+}
