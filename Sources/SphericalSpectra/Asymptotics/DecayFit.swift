@@ -58,13 +58,14 @@ public struct DecayFit: Sendable, Equatable {
         let top = spectrum.mu.map { Swift.abs($0) }.max() ?? 0
         let floor = 1e-14 * top
         let last = min(spectrum.kmax, spectrum.quadratureDegree)
-        let ks = stride(from: even ? 2 : 3, through: last, by: 2).filter { spectrum.method[$0] == .quadrature || spectrum.method[$0] == .exactZero }
+        let ks = Array(stride(from: even ? 2 : 3, through: last, by: 2))
+        let mu = spectrum.measuredMu, error = spectrum.measuredError
         func significant(_ k: Int) -> Bool {
-            let m = Swift.abs(spectrum.mu[k])
-            return m > 100 * spectrum.error[k] && m > floor
+            let m = Swift.abs(mu[k])
+            return m > 100 * error[k] && m > floor
         }
         func negligible(_ k: Int) -> Bool {
-            Swift.abs(spectrum.mu[k]) <= 4 * spectrum.error[k] + floor
+            Swift.abs(mu[k]) <= 4 * error[k] + floor
         }
         // Vanishing: from some point on nothing but zeros (at least 10), while the other
         // parity is still clearly non-zero past that point (else it is just the noise floor).
@@ -74,7 +75,7 @@ public struct DecayFit: Sendable, Equatable {
             // floor and its errors; a parity that merely decays into the floor is not zero.
             let k0 = ks[firstZero]
             let clear = [k0 - 1, k0 - 2].contains { k in
-                k >= 0 && Swift.abs(spectrum.mu[k]) > 1e4 * (4 * spectrum.error[k] + floor)
+                k >= 0 && Swift.abs(mu[k]) > 1e4 * (4 * error[k] + floor)
             }
             if clear {
                 let lastNonZero = firstZero > 0 ? ks[firstZero - 1] : (even ? (negligible(0) ? -1 : 0) : (negligible(1) ? -1 : 1))
@@ -93,7 +94,7 @@ public struct DecayFit: Sendable, Equatable {
         }
         var data = run.filter { $0 >= (kHi >= 16 ? kHi / 4 : 2) }
         // After the last sign change.
-        if let change = data.indices.dropFirst().last(where: { (spectrum.mu[data[$0]] > 0) != (spectrum.mu[data[$0 - 1]] > 0) }) {
+        if let change = data.indices.dropFirst().last(where: { (mu[data[$0]] > 0) != (mu[data[$0 - 1]] > 0) }) {
             data = Array(data[change...])
         }
         guard data.count >= 4 else {
@@ -104,7 +105,7 @@ public struct DecayFit: Sendable, Equatable {
         window = data.first!...data.last!
         let shift = 0.5 * Double(d - 2)
         let x = data.map { log(Double($0) + shift) }
-        let y = data.map { log(Swift.abs(spectrum.mu[$0])) }
+        let y = data.map { log(Swift.abs(mu[$0])) }
         let inverseSquares = data.map { 1 / ((Double($0) + shift) * (Double($0) + shift)) }
         let ones = [Double](repeating: 1, count: data.count)
         let weights = ones
@@ -131,7 +132,7 @@ public struct DecayFit: Sendable, Equatable {
             return zip(c1, rhs).map { let r = c[0] + c[1] * $0 - $1; return r * r }.reduce(0, +)
         }
         let linear = data.map { Double($0) }
-        let relativeErrors = data.map { spectrum.error[$0] / Swift.abs(spectrum.mu[$0]) }
+        let relativeErrors = data.map { error[$0] / Swift.abs(mu[$0]) }
         func geometric(_ idx: Range<Int>) -> Bool {
             guard idx.count >= 4 else { return false }
             let power = residual(x, idx), noise = idx.map { relativeErrors[$0] * relativeErrors[$0] }.reduce(0, +)

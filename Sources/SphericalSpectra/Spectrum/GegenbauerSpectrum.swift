@@ -44,6 +44,11 @@ public struct GegenbauerSpectrum: Sendable {
     /// Gauss-Legendre nodes per half in u of the finer rule, and the largest quadrature k.
     public let nodesPerHalf: Int
     public let quadratureDegree: Int
+    /// The values and error estimates computed by quadrature, k = 0...quadratureDegree, before
+    /// the asymptotic expansion took over anywhere: the measurement ``DecayFit`` uses, which
+    /// no model has touched (zeros past a finite rank are set as in `mu`).
+    public let measuredMu: [Double]
+    public let measuredError: [Double]
 
     public var kmax: Int { mu.count - 1 }
 
@@ -77,6 +82,7 @@ public struct GegenbauerSpectrum: Sendable {
             err[k] = Swift.abs(fine.mu[k] - coarse.mu[k]) + (acc + (8 + Double(k).squareRoot()) * eps) * fine.magnitude[k]
         }
         var tail: AsymptoticTail? = nil
+        let quadratureValues = Array(mu[0...kq]), quadratureErrors = Array(err[0...kq])
         if let p = rank {
             // Past p: zero by structure; where measured (k <= kq) the bound is what was measured.
             for k in (p + 1)..<(kmax + 1) where p < kmax && (k > kq || Swift.abs(mu[k]) <= err[k]) {
@@ -103,6 +109,12 @@ public struct GegenbauerSpectrum: Sendable {
             }
         }
         self.tail = tail
+        var measuredMu = Array(mu[0...kq]), measuredError = Array(err[0...kq])
+        for k in 0...kq where method[k] == .asymptotic {
+            measuredMu[k] = quadratureValues[k]; measuredError[k] = quadratureErrors[k]
+        }
+        self.measuredMu = measuredMu
+        self.measuredError = measuredError
         self.mu = mu
         self.error = err
         self.method = method
