@@ -84,6 +84,13 @@ struct SampledPaths {
         return result
     }
 
+    /// Set when the scale selection found no resolved scales: the fitted scales then show the
+    /// eigenvalues' round-off, not the kernel.
+    var unresolvedWarning: String? {
+        guard let selection, selection.chosen == nil, exact != nil else { return nil }
+        return "no two consecutive scales are above the sampler's round-off floor (about eps sqrt(n) kappa(1)); the estimates describe round-off, not the kernel (use fewer points)"
+    }
+
     func analysis() -> RegularityAnalysis {
         RegularityAnalysis(paths: paths, order: order, fitted: fitted, exact: exact, selection: selection)
     }
