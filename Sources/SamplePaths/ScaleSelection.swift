@@ -22,7 +22,8 @@ public struct ScaleSelection: Sendable {
     }
 
     public let scales: [Scale]
-    /// The fitted scales: from the finest resolved scale, at most `maxCount` consecutive ones.
+    /// The fitted scales: the first run of 3 (else 2) consecutive resolved scales, at most `maxCount`;
+    /// nil when no two consecutive scales are resolved (the paths are round-off at every scale).
     public let chosen: ClosedRange<Int>?
 
     public init(sampler: CirculantSampler, exact: ExactVariogram, tolerance: Double = 0.01, maxCount: Int = 6) {
@@ -38,22 +39,18 @@ public struct ScaleSelection: Sendable {
             j += 1
         }
         self.scales = scales
-        // The first run of at least 3 consecutive resolved scales, truncated to maxCount.
-        var chosen: ClosedRange<Int>? = nil
+        // Maximal runs of consecutive resolved scales; the first of length >= 3, else the first
+        // of length 2 (smooth kernels: V ~ h^{2p} clears the floor only at the coarsest scales),
+        // truncated to maxCount from its fine end.
+        var runs: [ClosedRange<Int>] = []
         var start: Int? = nil
         for (i, s) in scales.enumerated() {
-            if s.resolved {
-                if start == nil { start = i }
-                if i - start! + 1 >= maxCount { break }
-            } else if let st = start {
-                if i - st >= 3 { break }
-                start = nil
-            }
+            if s.resolved { if start == nil { start = i } } else if let st = start { runs.append(st...(i - 1)); start = nil }
         }
-        if let st = start {
-            var end = st
-            while end + 1 < scales.count && scales[end + 1].resolved && end + 1 - st < maxCount { end += 1 }
-            if end - st + 1 >= 3 { chosen = scales[st].j...scales[end].j }
+        if let st = start { runs.append(st...(scales.count - 1)) }
+        var chosen: ClosedRange<Int>? = nil
+        if let run = runs.first(where: { $0.count >= 3 }) ?? runs.first(where: { $0.count >= 2 }) {
+            chosen = scales[run.lowerBound].j...scales[min(run.upperBound, run.lowerBound + maxCount - 1)].j
         }
         self.chosen = chosen
     }

@@ -137,6 +137,7 @@ struct RegularityCommand: ParsableCommand {
         let predicted = set.prediction.value
         var note = "null"
         if set.prediction == .smooth { note = "\"smooth: no finite exponent; the estimators saturate at the difference order p = \(a.order)\"" }
+        let floorNote = set.unresolvedWarning.map { "\"\(jsonEscape($0))\"" } ?? "null"
         let profile = a.scales.map { s in
             "{\"j\": \(s.j), \"h\": \(full(s.h)), \"log2_variogram\": \(jsonNumber(s.meanLog2Variogram)), \"qv_local\": \(jsonNumber(s.quadraticLocal)), "
                 + "\"log2_max\": \(jsonNumber(s.meanLog2Maximum)), \"sup_local\": \(jsonNumber(s.supremumLocal)), "
@@ -147,7 +148,7 @@ struct RegularityCommand: ParsableCommand {
             {"source": "\(jsonEscape(set.label))", "paths": \(set.paths.count), "points": \(a.points), "order": \(a.order), \
             "scales": [\(a.fitted.lowerBound), \(a.fitted.upperBound)], "estimator": "quadratic_variation", \
             "mean": \(jsonNumber(a.quadratic.mean)), "stderr": \(jsonNumber(a.quadratic.standardError)), \
-            "predicted": \(jsonNumber(predicted)), "predicted_note": \(note), \
+            "predicted": \(jsonNumber(predicted)), "predicted_note": \(note), "warning": \(floorNote), \
             "per_path": [\(a.quadratic.perPath.map { jsonNumber($0) }.joined(separator: ", "))], \
             "sup_norm": {"mean": \(jsonNumber(a.supremum.mean)), "stderr": \(jsonNumber(a.supremum.standardError)), \
             "gaussian_bias": \(jsonNumber(a.supremumBias)), "per_path": [\(a.supremum.perPath.map { jsonNumber($0) }.joined(separator: ", "))]}, \
@@ -170,6 +171,7 @@ struct RegularityCommand: ParsableCommand {
         var out = "\(set.label): \(set.paths.count) paths on \(a.points) points; differences of order \(a.order), fitted scales h = 2^\(a.fitted.lowerBound)..2^\(a.fitted.upperBound) grid steps\n"
         out += "quadratic variation (Besov-type): \(f4(a.quadratic.mean)) +- \(f4(a.quadratic.standardError))   theory \(set.prediction)\n"
         out += "sup-norm (Hoelder-type):          \(f4(a.supremum.mean)) +- \(f4(a.supremum.standardError))   (Gaussian bias \(f4(a.supremumBias)))\n"
+        if let warning = set.unresolvedWarning { out += "warning: \(warning)\n" }
         out += "per path (quadratic variation): \(a.quadratic.perPath.map(f4).joined(separator: " "))\n"
         out += "   j  log2 V(h)   local a   log2 M(h)   local a   exact V(h)               exact a   resolved\n"
         for s in a.scales {

@@ -39,6 +39,7 @@ struct SampleCommand: ParsableCommand {
         }
         let estimates = RegularitySummary(set.paths.map(QuadraticVariation(order: set.order, scales: set.fitted).regularity))
         let n = sampling.points
+        if let warning = set.unresolvedWarning { FileHandle.standardError.write(Data("sample: warning: \(warning)\n".utf8)) }
         print("\(set.label): \(set.paths.count) paths on \(n) points")
         print("estimated regularity: mean \(String(format: "%.4f", estimates.mean)) +- \(String(format: "%.4f", estimates.standardError)) "
               + "(theory \(set.prediction); order \(set.order), scales 2^\(set.fitted.lowerBound)..2^\(set.fitted.upperBound))")

@@ -111,4 +111,19 @@ import _NumericalBackends
         print("ReLU NNGP sup-norm: scales \(chosen), \(s.mean) +- \(s.standardError), 1.5 + bias = \(1.5 + bias)")
         #expect(Swift.abs(s.mean - (1.5 + bias)) <= 0.04)
     }
+
+    /// A smooth activation (GELU, depth 3): no finite exponent is predicted, the selected
+    /// scales are the coarse ones where V ~ h^{2p} clears the round-off floor, and the
+    /// estimate saturates at the difference order p = 4 (within 0.15; n = 2^14, 4 paths).
+    @Test func smoothKernelSaturatesAtTheDifferenceOrder() throws {
+        let sphere = try SphereKernel(try NetworkKernel(activation: .gelu, depth: 3))
+        let prediction = RegularityPrediction(network: sphere.network, kind: .nngp)
+        #expect(prediction == .smooth)
+        let sampler = CirculantSampler(points: 1 << 14, sphere: sphere, kind: .nngp)
+        let selection = ScaleSelection(sampler: sampler, exact: ExactVariogram(order: 4, sphere: sphere, kind: .nngp))
+        let chosen = try #require(selection.chosen)
+        let s = RegularitySummary(sampler.sample(paths: 4, seed: 1).map(QuadraticVariation(order: 4, scales: chosen).regularity))
+        print("GELU: scales \(chosen), \(s.mean) +- \(s.standardError)")
+        #expect(Swift.abs(s.mean - 4) <= 0.15)
+    }
 }

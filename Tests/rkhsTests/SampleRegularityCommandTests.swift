@@ -59,6 +59,19 @@ import NeuralKernels
         }
     }
 
+    /// `regularity --widths` compares random networks of several widths with the NNGP: one set
+    /// per width plus the NNGP, in json and in csv (first column `set`).
+    @Test func widthSweep() throws {
+        let args = ["regularity", "--activation", "relu", "--depth", "2", "--widths", "16,32", "--points", "1024", "--paths", "2"]
+        let sweep = try Self.json(args)
+        let sets = try #require(sweep["sets"] as? [[String: Any]])
+        #expect(sets.count == 3 && sets.last?["source"] as? String == "NNGP")
+        #expect((sets.first?["source"] as? String)?.contains("width 16") == true)
+        let csv = try CommandLineRunner.run(args + ["--format", "csv"])
+        #expect(csv.status == 0 && csv.stdout.hasPrefix("set,j,h,"))
+        #expect(csv.stdout.contains("\nwidth 32,") && csv.stdout.contains("\nNNGP,"))
+    }
+
     /// `sample --sphere` writes a map of S^2 and the samples (rows x 2 rows grid points each).
     @Test func sphereSampleWritesMapAndValues() throws {
         let dir = try Self.temporaryDirectory()

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import NeuralKernels
+import SamplePaths
+
+/// Paths with what the regularity analysis needs about them: the predicted exponent, the
+/// difference order, the scales to fit and (for Gaussian-process paths) the exact variogram
+/// and the scale selection that keeps only scales above the sampler's round-off floor.
+struct SampledPaths {
+    let paths: [[Double]]
+    let label: String
+    let prediction: RegularityPrediction
+    let order: Int
+    let fitted: ClosedRange<Int>
+    var exact: ExactVariogram? = nil
+    var selection: ScaleSelection? = nil
+    var clipped: (negative: Double, largest: Double)? = nil
+
+    /// The default fitted scales: up to six dyadic scales from 2^2 grid steps, with the p-point
+    /// stencil spanning at most n/16 points.
+    static func defaultScales(points n: Int, order p: Int) -> ClosedRange<Int> {
+        var top = 0
+        while p * (1 << (top + 1)) <= n / 16 { top += 1 }
+        let low = max(0, min(2, top - 2))
+        return low...min(low + 5, top)
+    }
+
+    /// Draws the paths: the Gaussian process of the NNGP/NTK by circulant embedding, or
+    /// actual random networks of hidden width `finiteWidth`.
+    static func draw(network: NetworkKernel, sampling: SamplingOptions, finiteWidth: Int?,
+                     order: Int?, scales: ClosedRange<Int>?) throws -> SampledPaths {
+        try sampling.check()
+        let kind = sampling.kernel.value
+        let prediction = RegularityPrediction(network: network, kind: kind)
+        let p = order ?? prediction.differenceOrder
+        let n = sampling.points
+        if let k = sampling.bottleneck {
+            guard (1...4096).contains(k) else { throw UsageError("invalid --bottleneck '\(k)'; allowed: 1...4096") }
+            guard network.depth >= 2, (1...(network.depth - 1)).contains(sampling.bottleneckLayer) else {
+                throw UsageError("invalid --bottleneck-layer '\(sampling.bottleneckLayer)'; allowed: 1...\(max(1, network.depth - 1)) (a hidden layer of a network of depth >= 2)")
+            }
+            guard n <= 8192 else { throw UsageError("invalid --points '\(n)' with --bottleneck; allowed: 256...8192 (Cholesky)") }
+            guard finiteWidth == nil, kind == .nngp else { throw UsageError("invalid --bottleneck with --width or --kernel ntk; allowed: NNGP paths with one bottleneck") }
+            var generator = BottleneckPaths(network: network, layer: sampling.bottleneckLayer, width: k)
+            let paths = try UsageError.wrap { try generator.sample(paths: sampling.paths, points: n, seed: sampling.seed) }
+            return SampledPaths(paths: paths, label: "\(network.activation.name), depth \(network.depth), bottleneck of width \(k) at layer \(sampling.bottleneckLayer)",
+                                prediction: prediction, order: p, fitted: scales ?? defaultScales(points: n, order: p))
+        }
+        if let width = finiteWidth {
+            guard kind == .nngp else {
+                throw UsageError("invalid --kernel 'ntk' with --width; allowed: nngp (a network's output tends to the NNGP's process)")
+            }
+            let paths = RandomNetworkPaths(network: network, width: width)
+                .sample(paths: sampling.paths, points: n, seed: UInt64(sampling.seed))
+            return SampledPaths(paths: paths, label: "\(network.activation.name), depth \(network.depth), width \(width) networks",
+                                prediction: prediction, order: p, fitted: scales ?? defaultScales(points: n, order: p))
+        }
+        let sphere = try UsageError.wrap { try SphereKernel(network) }
+        let sampler = CirculantSampler(points: n, sphere: sphere, kind: kind)
+        let exact = ExactVariogram(order: p, sphere: sphere, kind: kind)
+        let selection = ScaleSelection(sampler: sampler, exact: exact)
+        var result = SampledPaths(paths: sampler.sample(paths: sampling.paths, seed: sampling.seed),
+                                  label: "\(network.activation.name), depth \(network.depth), \(sampling.kernel.rawValue)",
+                                  prediction: prediction, order: p,
+                                  fitted: scales ?? selection.chosen ?? defaultScales(points: n, order: p))
+        result.exact = exact
+        result.selection = selection
+        result.clipped = (sampler.mostNegativeEigenvalue, sampler.largestEigenvalue)
+        return result
+    }
+
+    /// Set when the scale selection found no resolved scales: the fitted scales then show the
+    /// eigenvalues' round-off, not the kernel.
+    var unresolvedWarning: String? {
+        guard let selection, selection.chosen == nil, exact != nil else { return nil }
+        return "no two consecutive scales are above the sampler's round-off floor (about eps sqrt(n) kappa(1)); the estimates describe round-off, not the kernel (use fewer points)"
+    }
+
+    func analysis() -> RegularityAnalysis {
+        RegularityAnalysis(paths: paths, order: order, fitted: fitted, exact: exact, selection: selection)
+    }
+}
+
+/// A JSON number, or null for NaN and infinities.
+func jsonNumber(_ x: Double?) -> String {
+    guard let x, x.isFinite else { return "null" }
+    return full(x)
+}
+
+/// Writes `text` to `path` atomically, as a usage error if that fails.
+func writeAtomically(_ text: String, to path: String) throws {
+    try UsageError.wrap { try AtomicFile.write(Data(text.utf8), to: path) }
+}
