@@ -29,10 +29,13 @@ let package = Package(
         .target(name: "NeuralKernels"),
 
         // Mercer/Gegenbauer eigenvalues of dot-product kernels on spheres, multiplicities, asymptotics.
-        .target(name: "SphericalSpectra", dependencies: ["NeuralKernels", "_NumericalBackends"]),
+        .target(name: "SphericalSpectra", dependencies: ["NeuralKernels", "_NumericalBackends", "SVGPlots"]),
 
         // Gaussian-process sample paths on great circles and their regularity.
-        .target(name: "SamplePaths", dependencies: ["NeuralKernels", "_NumericalBackends"]),
+        .target(name: "SamplePaths", dependencies: ["NeuralKernels", "_NumericalBackends", "SVGPlots"]),
+
+        // Plain SVG charts (linear or log axes) for every module's plots.
+        .target(name: "SVGPlots"),
 
         // Fixed points of the correlation map through depth (Tsuchida et al.).
         .target(name: "KernelDynamics", dependencies: ["NeuralKernels"]),
@@ -41,11 +44,11 @@ let package = Package(
         .target(name: "GPRegression", dependencies: ["NeuralKernels", "_NumericalBackends"]),
 
         // Umbrella: only @_exported imports.
-        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra", "GPRegression"]),
+        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra", "GPRegression", "SVGPlots"]),
 
         // The command-line tool: thin, one file per subcommand.
         .executableTarget(name: "rkhs", dependencies: [
-            "InfiniteWidth",
+            "InfiniteWidth", "SVGPlots",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -3,3 +3,4 @@
 @_exported import KernelDynamics
 @_exported import SamplePaths
 @_exported import GPRegression
+@_exported import SVGPlots

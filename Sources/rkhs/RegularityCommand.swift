@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NeuralKernels
 import SamplePaths
+import SVGPlots
 
 /// `rkhs regularity`: regularity of sample paths (sampled here or read from a file) by
 /// quadratic variations and by sup-norms of p-th differences across dyadic scales.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NeuralKernels
 import SamplePaths
+import SVGPlots
 
 /// `rkhs sample`: exact NNGP/NTK Gaussian-process paths along a great circle, or actual
 /// finite-width random networks along the same circle.

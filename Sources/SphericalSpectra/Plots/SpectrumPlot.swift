@@ -1,4 +1,5 @@
 import Foundation
+import SVGPlots
 
 /// The log-log picture of one or more spectra: |mu_k| against k + 1 for the resolved
 /// non-zero values (even and odd k as separate marker series when `byParity`), with the
@@ -6,7 +7,7 @@ import Foundation
 public enum SpectrumPlot {
     public static func svg(title: String, spectra: [(label: String, spectrum: GegenbauerSpectrum)],
                            byParity: Bool = true, fits: Bool = true, references: [(label: String, exponent: Double)] = []) -> String {
-        var series: [LogLogPlot.Series] = []
+        var series: [SVGChart.Series] = []
         var anchor: (x: Double, y: Double)? = nil
         for (label, s) in spectra {
             let top = s.mu.map { Swift.abs($0) }.max() ?? 0
@@ -37,6 +38,6 @@ public enum SpectrumPlot {
                 series.append(.init(label: label, points: [(a.x, a.y), (x1, a.y * pow(100, -p))], style: .dashed))
             }
         }
-        return LogLogPlot(title: title, xLabel: "k + 1", yLabel: "|mu_k|", series: series).svg
+        return SVGChart(title: title, xLabel: "k + 1", yLabel: "|mu_k|", series: series, xScale: .log, yScale: .log).svg
     }
 }
