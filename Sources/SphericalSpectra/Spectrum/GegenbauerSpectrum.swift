@@ -7,7 +7,8 @@ import Foundation
 ///
 /// Route (Proofs/spectral-quadrature.md):
 /// 1. k <= min(kmax, quadratureLimit): Funk-Hecke quadrature in u (t = 1 - 2u^2, -1 + 2u^2)
-///    at two rule sizes; error = |fine - coarse| + rounding bound.
+///    at two rule sizes; error = |fine - coarse| + rounding bound. If the values are already
+///    all unresolved (past the rounding floor) at k = 225...256, quadrature stops there.
 /// 2. The large-k expansion in closed-form Gegenbauer coefficients of the singular terms,
 ///    fitted on the accurate quadrature range (``AsymptoticTail``); it takes over wherever its
 ///    error estimate is smaller (past the rounding floor) and for k > quadratureLimit, so
@@ -67,13 +68,35 @@ public struct GegenbauerSpectrum: Sendable {
         if case .finiteRank(let p) = predictedDecay { rank = p }
         // Finite rank p: quadrature through p + 24 as well, so that the zeros past p are measured
         // (and checked by DecayFit), not only declared.
-        let kq = min(kmax, rank.map { $0 + 24 } ?? options.quadratureLimit)
-        let extra = 48 + kq / 8 + min(rank ?? 0, 4096)
-        let fine = try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: kq + extra)
-        let coarse = try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: kq + extra / 2 + 8)
+        let eps = Double.ulpOfOne, acc = kernel.valueAccuracy
+        func quadrature(through kq: Int) throws -> (fine: FunkHeckeQuadrature, coarse: FunkHeckeQuadrature) {
+            let extra = 48 + kq / 8 + min(rank ?? 0, 4096)
+            return (try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: kq + extra),
+                    try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: kq + extra / 2 + 8))
+        }
+        func unresolved(_ q: (fine: FunkHeckeQuadrature, coarse: FunkHeckeQuadrature), _ k: Int) -> Bool {
+            let e = Swift.abs(q.fine.mu[k] - q.coarse.mu[k]) + (acc + (8 + Double(k).squareRoot()) * eps) * q.fine.magnitude[k]
+            return e > options.resolvedTolerance * Swift.abs(q.fine.mu[k])
+        }
+        var kq = min(kmax, rank.map { $0 + 24 } ?? options.quadratureLimit)
+        var q: (fine: FunkHeckeQuadrature, coarse: FunkHeckeQuadrature)
+        // Quadrature cannot resolve values below its rounding floor, so when the eigenvalues
+        // have already sunk into it by k = 256 (fast decays: deep ELU kernels, large d), the
+        // rest is left to the asymptotic expansion instead of computing noise to k = 3000.
+        let probe = 256
+        if rank == nil && kq > 2 * probe {
+            let first = try quadrature(through: probe)
+            if ((probe - 31)...probe).allSatisfy({ unresolved(first, $0) }) {
+                kq = probe; q = first
+            } else {
+                q = try quadrature(through: kq)
+            }
+        } else {
+            q = try quadrature(through: kq)
+        }
+        let fine = q.fine, coarse = q.coarse
         nodesPerHalf = fine.nodesPerHalf
         quadratureDegree = kq
-        let eps = Double.ulpOfOne, acc = kernel.valueAccuracy
         var mu = [Double](repeating: 0, count: kmax + 1)
         var err = [Double](repeating: 0, count: kmax + 1)
         var method = [Method](repeating: .quadrature, count: kmax + 1)
