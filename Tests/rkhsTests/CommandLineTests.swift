@@ -182,3 +182,28 @@ import NeuralKernels
         #expect(r.stderr.split(separator: "\n").filter { $0.hasPrefix("regress: split") }.count == 3)
     }
 }
+
+/// `rkhs reproduce tsuchida` on a 2 x 2 phase grid (the full grid belongs to the reproduce
+/// step): every file is written, and the fixed points are the paper's qualitative claims,
+/// ReLU's only fixed point rho = 1 attracting, ELU's and GELU's rho* < 1 attracting.
+@Suite struct ReproduceTsuchidaCommandLineTests {
+    @Test func writesEveryFileWithThePapersFixedPoints() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-reproduce-\(getpid())").path
+        let r = try CommandLineRunner.run(["reproduce", "tsuchida", "--out", dir, "--sigma-w-range", "1:1.5:2", "--sigma-b-range", "0:0.1:2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        for stem in ["correlation-maps", "trajectories", "fixed-points", "phase-relu", "phase-elu", "phase-gelu", "phase-erf"] {
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/\(stem).csv"), "\(stem).csv")
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/\(stem).json"), "\(stem).json")
+        }
+        for stem in ["correlation-maps", "trajectories-relu", "trajectories-elu", "phase-gelu"] {
+            let svg = try String(contentsOfFile: "\(dir)/\(stem).svg", encoding: .utf8)
+            #expect(svg.hasPrefix("<svg") && svg.contains("</svg>"), "\(stem).svg")
+        }
+        let rows = try String(contentsOfFile: "\(dir)/fixed-points.csv", encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        let stable = rows.filter { $0[7] == "true" }.map { (String($0[0]), Double($0[5])!) }
+        #expect(stable.filter { $0.0 == "relu" }.map(\.1) == [1])
+        #expect(stable.contains { $0.0 == "elu(1)" && Swift.abs($0.1 - 0.5436) < 1e-3 })
+        #expect(stable.contains { $0.0 == "gelu" && Swift.abs($0.1 - 0.8034) < 1e-3 })
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}
