@@ -9,7 +9,8 @@ import _NumericalBackends
 ///
 /// A = L L^T by LAPACK's Cholesky (dpotrf), log det A = 2 sum log L_ii, A^{-1} by dpotri; the
 /// traces are O(n^2) sums against the derivative matrices. Accuracy: that of a backward-stable
-/// Cholesky, relative error about n eps cond(A).
+/// Cholesky, relative error about n eps cond(A). Derivation and the tests that check it:
+/// Proofs/gp-regression-marginal-likelihood.md.
 public enum MarginalLikelihood {
     public struct Evaluation: Sendable {
         /// log p(y).

@@ -181,6 +181,22 @@ import NeuralKernels
         #expect(object?["splits"] as? Int == 3)
         #expect(r.stderr.split(separator: "\n").filter { $0.hasPrefix("regress: split") }.count == 3)
     }
+
+    /// CSV: one row per split with the fitted hyperparameters, same seed, same numbers as JSON.
+    @Test func csvHasOneRowPerSplit() throws {
+        let path = try Self.write("good.csv", Self.good)
+        let common = ["regress", "--data", path, "--target", "3", "--splits", "2", "--seed", "1", "--restarts", "1"]
+        let csv = try CommandLineRunner.run(common + ["--format", "csv"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.first == "split,rmse,nll,sigma_w2,sigma_b2,noise,fit_points,evaluations,seconds")
+        #expect(lines.count == 3)
+        let json = try CommandLineRunner.run(common + ["--format", "json"])
+        let splits = (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["per_split"] as? [[String: Any]]
+        // Foundation's JSON parser may round the 17-digit value differently in the last place.
+        let fromCSV = Double(lines[1].split(separator: ",")[1])!, fromJSON = splits?.first?["rmse"] as? Double ?? .nan
+        #expect(Swift.abs(fromCSV - fromJSON) <= 4e-16 * fromCSV, "\(fromCSV) vs \(fromJSON)")
+    }
 }
 
 /// `rkhs reproduce tsuchida` on a 2 x 2 phase grid (the full grid belongs to the reproduce
