@@ -36,14 +36,16 @@ public enum MarginalLikelihood {
         inverse.withUnsafeBufferPointer { w in
             dLogW2.withUnsafeBufferPointer { pw in
                 dLogB2.withUnsafeBufferPointer { pb in
+                    // Symmetric matrices: the diagonal plus twice the strict upper triangle.
                     for i in 0..<n {
                         let ai = alpha[i]
+                        let d = ai * ai - w[i * n + i]
                         var rowW = 0.0, rowB = 0.0
-                        for j in 0..<n {
+                        for j in (i + 1)..<max(n, i + 1) {
                             let m = ai * alpha[j] - w[i * n + j]
                             rowW += m * pw[i * n + j]; rowB += m * pb[i * n + j]
                         }
-                        gw += rowW; gb += rowB
+                        gw += d * pw[i * n + i] + 2 * rowW; gb += d * pb[i * n + i] + 2 * rowB
                         trace += w[i * n + i]; aa += ai * ai
                     }
                 }
