@@ -9,7 +9,7 @@ import _NumericalBackends
 ///     mean(x*) = k*^T alpha,   var(x*) = k(x*, x*) - k*^T A^{-1} k* + s2,   A = K + s2 I.
 ///
 /// Inputs and targets must already be standardised (``Standardiser``); the zero-mean prior
-/// then suits the standardised targets.
+/// then suits the standardised targets. See Proofs/gp-regression-marginal-likelihood.md.
 public struct ExactGP: Sendable {
     public struct Hyperparameters: Sendable, Equatable {
         public var sigmaW2: Double

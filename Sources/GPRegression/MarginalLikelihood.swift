@@ -9,7 +9,8 @@ import _NumericalBackends
 ///
 /// A = L L^T by LAPACK's Cholesky (dpotrf), log det A = 2 sum log L_ii, A^{-1} by dpotri; the
 /// traces are O(n^2) sums against the derivative matrices. Accuracy: that of a backward-stable
-/// Cholesky, relative error about n eps cond(A).
+/// Cholesky, relative error about n eps cond(A). Derivation and the tests that check it:
+/// Proofs/gp-regression-marginal-likelihood.md.
 public enum MarginalLikelihood {
     public struct Evaluation: Sendable {
         /// log p(y).
@@ -35,14 +36,16 @@ public enum MarginalLikelihood {
         inverse.withUnsafeBufferPointer { w in
             dLogW2.withUnsafeBufferPointer { pw in
                 dLogB2.withUnsafeBufferPointer { pb in
+                    // Symmetric matrices: the diagonal plus twice the strict upper triangle.
                     for i in 0..<n {
                         let ai = alpha[i]
+                        let d = ai * ai - w[i * n + i]
                         var rowW = 0.0, rowB = 0.0
-                        for j in 0..<n {
+                        for j in (i + 1)..<max(n, i + 1) {
                             let m = ai * alpha[j] - w[i * n + j]
                             rowW += m * pw[i * n + j]; rowB += m * pb[i * n + j]
                         }
-                        gw += rowW; gb += rowB
+                        gw += d * pw[i * n + i] + 2 * rowW; gb += d * pb[i * n + i] + 2 * rowB
                         trace += w[i * n + i]; aa += ai * ai
                     }
                 }

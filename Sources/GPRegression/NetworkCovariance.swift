@@ -112,17 +112,31 @@ public struct NetworkCovariance: Sendable {
                             g /= Double(d)
                         }
                         let e = entry(g: g, P.p + i * layers, P.p + j * layers, w2: w2, b2: b2, gradient: gradient)
-                        K.p[i * n + j] = e.v; K.p[j * n + i] = e.v
-                        if let W, let B {
-                            W.p[i * n + j] = w2 * e.w; W.p[j * n + i] = w2 * e.w
-                            B.p[i * n + j] = b2 * e.b; B.p[j * n + i] = b2 * e.b
-                        }
+                        // Upper triangle only, row by row (contiguous); mirrored in blocks below.
+                        K.p[i * n + j] = e.v
+                        if let W, let B { W.p[i * n + j] = w2 * e.w; B.p[i * n + j] = b2 * e.b }
                     }
                     i += chunks
                 }
             }
+            NetworkCovariance.mirror(K, n: n)
+            if let W, let B { NetworkCovariance.mirror(W, n: n); NetworkCovariance.mirror(B, n: n) }
         }}}}}}
         return (k, dw, db)
+    }
+
+    /// Copies the upper triangle onto the lower one in 64 x 64 blocks: writing K[j][i] inside
+    /// the row loop would miss the cache once per entry (three matrices here).
+    static func mirror(_ m: SendablePointer, n: Int) {
+        let block = 64
+        let blocks = (n + block - 1) / block
+        DispatchQueue.concurrentPerform(iterations: blocks) { bi in
+            for bj in 0...bi {
+                for i in (bi * block)..<min(n, (bi + 1) * block) {
+                    for j in (bj * block)..<min(i, (bj + 1) * block) { m.p[i * n + j] = m.p[j * n + i] }
+                }
+            }
+        }
     }
 
     /// The m x n cross-covariance between `test` and `train` rows (row-major) and the test

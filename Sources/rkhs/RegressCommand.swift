@@ -28,7 +28,7 @@ struct RegressCommand: ParsableCommand {
     @Option(name: .customLong("fit-points"), help: "At most this many training points for the hyperparameter fit (>= 3).") var fitPoints: Int = 2000
     @Option(name: .customLong("max-train"), help: "Use at most this many training points of each split (a seeded subset; for very large sets).") var maxTrain: Int?
     @Option(help: "Restarts of the optimiser (1...3).") var restarts: Int = 3
-    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Option(help: "Output format: table (summary), csv (one row per split) or json (summary and splits).") var format: OutputFormat = .table
 
     func run() throws {
         guard (data == nil) != (uci == nil) else { throw UsageError("give exactly one of --data FILE.csv (with --target) or --uci FOLDER") }
@@ -81,7 +81,13 @@ struct RegressCommand: ParsableCommand {
             print("{\"dataset\":\"\(jsonEscape(dataset.name))\",\"activation\":\"\(jsonEscape(act.name))\",\"depth\":\(depth),\"kernel\":\"\(kernel.rawValue)\","
                   + "\"rmse_mean\":\(num(summary.rmseMean)),\"rmse_stderr\":\(num(summary.rmseStderr)),\"nll_mean\":\(num(summary.nllMean)),\"nll_stderr\":\(num(summary.nllStderr)),"
                   + "\"splits\":\(results.count),\"max_train\":\(maxTrain.map(String.init) ?? "null"),\"fit_points\":\(fitPoints),\"seconds\":\(num(Date().timeIntervalSince(start))),\"per_split\":[\(per.joined(separator: ","))]}")
-        case .table, .csv:
+        case .csv:
+            print("split,rmse,nll,sigma_w2,sigma_b2,noise,fit_points,evaluations,seconds")
+            for (k, r) in results.enumerated() {
+                print([String(k + 1), num(r.rmse), num(r.nll), num(r.hyperparameters.sigmaW2), num(r.hyperparameters.sigmaB2),
+                       num(r.hyperparameters.noise), String(r.fitPoints), String(r.evaluations), num(r.seconds)].joined(separator: ","))
+            }
+        case .table:
             print("\(dataset.name): \(act.name) \(kernel.rawValue), depth \(depth), \(results.count) splits")
             print(String(format: "test RMSE %.4g +- %.2g   test NLL %.4g +- %.2g", summary.rmseMean, summary.rmseStderr, summary.nllMean, summary.nllStderr))
         }

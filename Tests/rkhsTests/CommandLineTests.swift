@@ -181,4 +181,45 @@ import NeuralKernels
         #expect(object?["splits"] as? Int == 3)
         #expect(r.stderr.split(separator: "\n").filter { $0.hasPrefix("regress: split") }.count == 3)
     }
+
+    /// CSV: one row per split with the fitted hyperparameters, same seed, same numbers as JSON.
+    @Test func csvHasOneRowPerSplit() throws {
+        let path = try Self.write("good.csv", Self.good)
+        let common = ["regress", "--data", path, "--target", "3", "--splits", "2", "--seed", "1", "--restarts", "1"]
+        let csv = try CommandLineRunner.run(common + ["--format", "csv"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.first == "split,rmse,nll,sigma_w2,sigma_b2,noise,fit_points,evaluations,seconds")
+        #expect(lines.count == 3)
+        let json = try CommandLineRunner.run(common + ["--format", "json"])
+        let splits = (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["per_split"] as? [[String: Any]]
+        // Foundation's JSON parser may round the 17-digit value differently in the last place.
+        let fromCSV = Double(lines[1].split(separator: ",")[1])!, fromJSON = splits?.first?["rmse"] as? Double ?? .nan
+        #expect(Swift.abs(fromCSV - fromJSON) <= 4e-16 * fromCSV, "\(fromCSV) vs \(fromJSON)")
+    }
+}
+
+/// `rkhs reproduce tsuchida` on a 2 x 2 phase grid (the full grid belongs to the reproduce
+/// step): every file is written, and the fixed points are the paper's qualitative claims,
+/// ReLU's only fixed point rho = 1 attracting, ELU's and GELU's rho* < 1 attracting.
+@Suite struct ReproduceTsuchidaCommandLineTests {
+    @Test func writesEveryFileWithThePapersFixedPoints() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-reproduce-\(getpid())").path
+        let r = try CommandLineRunner.run(["reproduce", "tsuchida", "--out", dir, "--sigma-w-range", "1:1.5:2", "--sigma-b-range", "0:0.1:2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        for stem in ["correlation-maps", "trajectories", "fixed-points", "phase-relu", "phase-elu", "phase-gelu", "phase-erf"] {
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/\(stem).csv"), "\(stem).csv")
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/\(stem).json"), "\(stem).json")
+        }
+        for stem in ["correlation-maps", "trajectories-relu", "trajectories-elu", "phase-gelu"] {
+            let svg = try String(contentsOfFile: "\(dir)/\(stem).svg", encoding: .utf8)
+            #expect(svg.hasPrefix("<svg") && svg.contains("</svg>"), "\(stem).svg")
+        }
+        let rows = try String(contentsOfFile: "\(dir)/fixed-points.csv", encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        let stable = rows.filter { $0[7] == "true" }.map { (String($0[0]), Double($0[5])!) }
+        #expect(stable.filter { $0.0 == "relu" }.map(\.1) == [1])
+        #expect(stable.contains { $0.0 == "elu(1)" && Swift.abs($0.1 - 0.5436) < 1e-3 })
+        #expect(stable.contains { $0.0 == "gelu" && Swift.abs($0.1 - 0.8034) < 1e-3 })
+        try? FileManager.default.removeItem(atPath: dir)
+    }
 }

@@ -20,8 +20,8 @@ datasets=("$@")
 out=notebooks-data/tsuchida/regression
 mkdir -p "$out"
 swift build -c release -Xswiftc -enable-testing --product rkhs >/dev/null
-for depth in 2 3; do
-  for data in "${datasets[@]}"; do
+for data in "${datasets[@]}"; do
+  for depth in 2 3; do
     for kernel in nngp ntk; do
       for act in relu gelu erf 'leaky_relu(0.2)'; do
         file="$out/${data}_${act//[()]/}_d${depth}_${kernel}.json"
