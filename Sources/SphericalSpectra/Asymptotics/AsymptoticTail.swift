@@ -12,9 +12,11 @@ import Foundation
 /// thirds of the window, predict the last third, keep the simplest model that predicts within
 /// the data's error estimates. The final fit uses the whole window.
 ///
-/// Error estimate at k: |M_J - M_{J+1}| + |M_J - M_J(training only)| + |M_J| * (median
-/// relative error of the window data) -- the model's sensitivity to its truncation, to its
-/// data and to the data's own error. Checked against mpmath references in the fixture tests.
+/// Error estimate at k: |M_J - M_{J+1}| + |M_J - M_J(training only)| + 3 sigma_M(k) + 1e-14 |M_J|
+/// -- the model's sensitivity to its truncation and to its data, plus the propagated data
+/// error sigma_M(k)^2 = g(k)^T (A^T W^2 A)^{-1} g(k) of the weighted least squares (the data's
+/// error bounds taken as standard deviations; g(k) the fitted terms' G_k). Checked against
+/// mpmath references in the fixture tests (no resolved value may exceed its estimate).
 public struct AsymptoticTail: Sendable {
     public let expansion: SingularExpansion
     /// The k range of the fitted data.
@@ -22,7 +24,9 @@ public struct AsymptoticTail: Sendable {
     /// Largest |model - data| / (data error) on the validation third.
     public let validationMisfit: Double
     private let alternatives: [SingularExpansion]
-    private let dataRelativeError: Double
+    /// Covariance of the final fit's coefficients (data errors taken as standard deviations),
+    /// in the order of `expansion.upper` then `expansion.lower`.
+    private let covariance: [[Double]]
 
     static let candidateExponents: [Double?] = [nil, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5]
 
@@ -44,6 +48,9 @@ public struct AsymptoticTail: Sendable {
         let train = Array(0..<cut), test = Array(cut..<rows.count)
 
         func model(_ a0: Double?, _ b0: Double?, terms: Int, using idx: [Int]) -> SingularExpansion? {
+            fitted(a0, b0, terms: terms, using: idx)?.expansion
+        }
+        func fitted(_ a0: Double?, _ b0: Double?, terms: Int, using idx: [Int]) -> (expansion: SingularExpansion, covariance: [[Double]])? {
             var columns: [[Double]] = []
             var kinds: [(upper: Bool, exponent: Double)] = []
             let kmin = rows[idx.first!], kmax = rows[idx.last!]
@@ -59,14 +66,14 @@ public struct AsymptoticTail: Sendable {
                 }
             }
             guard !columns.isEmpty, idx.count >= 3 * columns.count,
-                  let x = LeastSquares.solve(columns: columns, rhs: idx.map { data[$0] }, weights: idx.map { 1 / sigma[$0] })
+                  let (x, covariance) = LeastSquares.solveWithCovariance(columns: columns, rhs: idx.map { data[$0] }, weights: idx.map { 1 / sigma[$0] })
             else { return nil }
             var up: [SingularExpansion.Term] = [], low: [SingularExpansion.Term] = []
             for (c, kind) in zip(x, kinds) {
                 let term = SingularExpansion.Term(exponent: kind.exponent, coefficient: c)
                 if kind.upper { up.append(term) } else { low.append(term) }
             }
-            return SingularExpansion(dimension: d, upper: up, lower: low)
+            return (SingularExpansion(dimension: d, upper: up, lower: low), covariance)
         }
         func misfit(_ e: SingularExpansion, _ idx: [Int]) -> Double {
             let kmin = rows[idx.first!], kmax = rows[idx.last!]
@@ -88,19 +95,36 @@ public struct AsymptoticTail: Sendable {
         let simplest = scored.filter { $0.chi <= threshold }
             .max { ($0.a0 ?? 100) + ($0.b0 ?? 100) < ($1.a0 ?? 100) + ($1.b0 ?? 100) }!
         let all = Array(rows.indices)
-        guard let final = model(simplest.a0, simplest.b0, terms: terms, using: all) else { return nil }
+        guard let (final, covariance) = fitted(simplest.a0, simplest.b0, terms: terms, using: all) else { return nil }
         var alternatives: [SingularExpansion] = []
         if let e = model(simplest.a0, simplest.b0, terms: terms + 1, using: all) { alternatives.append(e) }
         if let e = model(simplest.a0, simplest.b0, terms: terms, using: train) { alternatives.append(e) }
-        let relative = rows.map { error[$0] / max(Swift.abs(mu[$0]), .leastNormalMagnitude) }.sorted()
         return AsymptoticTail(expansion: final, window: k1...k2, validationMisfit: simplest.chi,
-                              alternatives: alternatives, dataRelativeError: min(relative[relative.count / 2], 1))
+                              alternatives: alternatives, covariance: covariance)
     }
 
     /// Model values and error estimates for k in k0...k1.
     public func values(from k0: Int, through k1: Int) -> (mu: [Double], error: [Double]) {
         let m = expansion.coefficients(from: k0, through: k1)
-        var err = m.map { Swift.abs($0) * max(dataRelativeError, 1e-14) }
+        // Basis values g_i(k) of the fitted terms, in the covariance's order.
+        var basis: [[Double]] = []
+        for term in expansion.upper {
+            basis.append(SingularExpansion.gegenbauerCoefficients(ofPower: term.exponent, dimension: expansion.dimension, from: k0, through: k1))
+        }
+        for term in expansion.lower {
+            let g = SingularExpansion.gegenbauerCoefficients(ofPower: term.exponent, dimension: expansion.dimension, from: k0, through: k1)
+            basis.append(g.indices.map { (k0 + $0) % 2 == 0 ? g[$0] : -g[$0] })
+        }
+        var err = m.map { Swift.abs($0) * 1e-14 }
+        if basis.count == covariance.count {
+            for i in err.indices {
+                var v = 0.0
+                for a in basis.indices { for b in basis.indices { v += basis[a][i] * covariance[a][b] * basis[b][i] } }
+                err[i] += 3 * max(v, 0).squareRoot()
+            }
+        } else {
+            err = m.map { Swift.abs($0) }
+        }
         for alt in alternatives {
             let a = alt.coefficients(from: k0, through: k1)
             for i in err.indices { err[i] += Swift.abs(a[i] - m[i]) }

@@ -6,6 +6,12 @@ import Foundation
 enum LeastSquares {
     /// `columns[j][i]` is A[i][j]; returns nil if a column is (numerically) dependent.
     static func solve(columns: [[Double]], rhs: [Double], weights: [Double]) -> [Double]? {
+        solveWithCovariance(columns: columns, rhs: rhs, weights: weights)?.x
+    }
+
+    /// The solution and (A^T W^2 A)^{-1}, the covariance of x when the weights are the inverse
+    /// standard deviations of the right-hand side (R^{-1} R^{-T} from the QR factor, unscaled).
+    static func solveWithCovariance(columns: [[Double]], rhs: [Double], weights: [Double]) -> (x: [Double], covariance: [[Double]])? {
         let p = columns.count, m = rhs.count
         guard p >= 1, m >= p else { return nil }
         var a = columns.map { col in zip(col, weights).map { $0 * $1 } }
@@ -45,6 +51,23 @@ enum LeastSquares {
             for c in (j + 1)..<max(p, j + 1) { s -= a[c][j] * x[c] }
             x[j] = s / a[j][j]
         }
-        return zip(x, scale).map { $0 / $1 }
+        // R^{-1} (upper triangular): R[j][c] = a[c][j] for c >= j.
+        var inverse = [[Double]](repeating: [Double](repeating: 0, count: p), count: p)
+        for col in 0..<p {
+            for j in stride(from: col, through: 0, by: -1) {
+                var s = j == col ? 1.0 : 0.0
+                for c in (j + 1)..<max(p, j + 1) { s -= a[c][j] * inverse[c][col] }
+                inverse[j][col] = s / a[j][j]
+            }
+        }
+        var covariance = [[Double]](repeating: [Double](repeating: 0, count: p), count: p)
+        for i in 0..<p {
+            for j in 0..<p {
+                var s = 0.0
+                for c in 0..<p { s += inverse[i][c] * inverse[j][c] }
+                covariance[i][j] = s / (scale[i] * scale[j])
+            }
+        }
+        return (zip(x, scale).map { $0 / $1 }, covariance)
     }
 }
