@@ -115,8 +115,9 @@ public struct GegenbauerSpectrum: Sendable {
         } else {
             // Fit on data accurate to 1e-9; kernels whose eigenvalues reach the rounding floor
             // early (deep ELU NTKs: k^-5 from mu_0 ~ 4) leave too short a window there, so
-            // fall back to 1e-7 and 1e-5 (the fit weights each value by its error).
-            for accuracy in [1e-9, 1e-7, 1e-5] where tail == nil {
+            // fall back to 1e-7 ... 1e-3 (the fit weights each value by its error, and the
+            // model's error estimate carries the data's through the least-squares covariance).
+            for accuracy in [1e-9, 1e-7, 1e-5, 1e-4, 1e-3] where tail == nil {
                 tail = AsymptoticTail.fit(mu: Array(mu[0...kq]), error: Array(err[0...kq]), dimension: d, accuracy: accuracy)
             }
             if let tail {
