@@ -19,6 +19,8 @@ test: deps
 example: build
 	$(SWIFT) run $(RELEASE) rkhs kernel --activation relu --depth 3 --t=-1,-0.5,0,0.5,0.9,0.99,1
 	$(SWIFT) run $(RELEASE) rkhs spectrum --activation relu --depth 2 --kernel ntk --dim 3 --kmax 20
+	$(SWIFT) run $(RELEASE) rkhs classify --activation 'elu(1)' --depth 2 --kernel nngp --no-bias --dim 3
+	$(SWIFT) run $(RELEASE) rkhs compare --activations 'relu' --depths 2,3,4 --kernels ntk --standard 'laplace(1),gaussian(1)' --dim 3
 
 clean:
 	rm -rf .build
