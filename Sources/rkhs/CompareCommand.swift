@@ -27,17 +27,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Standard kernels to include (comma-separated), e.g. 'laplace(1),gaussian(1)'.")
     var standard: String?
 
-    @Option(name: .customLong("sigma-w"), help: "Weight scale sigma_w >= 0.")
-    var sigmaW: Double = 1
-
-    @Option(name: .customLong("sigma-b"), help: "Bias scale sigma_b >= 0 (0 means no bias).")
-    var sigmaB: Double = 1
-
-    @Option(name: .customLong("sigma-i"), help: "Bias initialisation scale sigma_i (the 'Beyond ReLU' convention).")
-    var sigmaI: Double = 1
-
-    @Flag(name: .customLong("no-bias"), help: "No bias (same as --sigma-b 0).")
-    var noBias = false
+    @OptionGroup(title: "Network scales") var scales: ScaleOptions
 
     @Option(help: "Sphere dimension: S^{d-1} in R^d, d >= 2.")
     var dim: Int = 3
@@ -68,9 +58,7 @@ struct CompareCommand: ParsableCommand {
     func makeComparison() throws -> RKHSComparison {
         guard dim >= 2, dim <= 4096 else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...4096") }
         guard kmax >= 16, kmax <= 100_000 else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 16...100000") }
-        for (name, value) in [("--sigma-w", sigmaW), ("--sigma-b", sigmaB), ("--sigma-i", sigmaI)] {
-            guard value.isFinite, value >= 0 else { throw UsageError("invalid \(name) '\(value)'; allowed: a finite number >= 0") }
-        }
+        try scales.check()
         var specs: [(label: String, make: @Sendable () throws -> any DotProductKernel)] = []
         let depthList = try ListOption.split(depths).map { text -> Int in
             guard let L = Int(text), L >= 1, L <= 64 else { throw UsageError("invalid depth '\(text)' in --depths; allowed: integers 1...64") }
@@ -80,7 +68,7 @@ struct CompareCommand: ParsableCommand {
             guard let k = KernelOption(rawValue: text) else { throw UsageError("invalid kernel '\(text)' in --kernels; allowed: nngp, ntk") }
             return k.value
         }
-        let b = noBias ? 0 : sigmaB, w = sigmaW, i = sigmaI
+        let b = scales.bias, w = scales.sigmaW, i = scales.sigmaI
         for name in try ListOption.split(activations) {
             let activation = try UsageError.wrap { try ActivationCatalogue.activation(named: name) }
             for L in depthList {

@@ -15,6 +15,33 @@ struct NetworkOptions: ParsableArguments {
     @Option(help: "Number of weight layers L >= 1 (L - 1 hidden layers).")
     var depth: Int = 2
 
+    @OptionGroup var scales: ScaleOptions
+
+    @Option(help: "Parametrization: ntk or standard (Neural Tangents' conventions).")
+    var parametrization: ParametrizationOption = .ntk
+
+    @Option(help: "Hidden width n (the standard parametrization's NTK depends on it).")
+    var width: Int?
+
+    /// The network these options describe, or a usage error naming the bad value.
+    func network(inputDimension: Int? = nil) throws -> NetworkKernel {
+        guard depth >= 1 else { throw UsageError("invalid --depth '\(depth)'; allowed: an integer >= 1") }
+        try scales.check()
+        if let width, width < 1 { throw UsageError("invalid --width '\(width)'; allowed: an integer >= 1") }
+        if parametrization == .standard && width == nil {
+            throw UsageError("--parametrization standard needs --width N (the hidden width)")
+        }
+        let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
+        return try UsageError.wrap {
+            try NetworkKernel(activation: act, depth: depth, sigmaW: scales.sigmaW, sigmaB: scales.bias,
+                              sigmaI: scales.sigmaI, parametrization: parametrization.value, width: width,
+                              inputDimension: inputDimension)
+        }
+    }
+}
+
+/// Weight and bias scales of a network (shared by every command that builds networks).
+struct ScaleOptions: ParsableArguments {
     @Option(name: .customLong("sigma-w"), help: "Weight scale sigma_w >= 0.")
     var sigmaW: Double = 1
 
@@ -27,29 +54,15 @@ struct NetworkOptions: ParsableArguments {
     @Flag(name: .customLong("no-bias"), help: "No bias (same as --sigma-b 0).")
     var noBias = false
 
-    @Option(help: "Parametrization: ntk or standard (Neural Tangents' conventions).")
-    var parametrization: ParametrizationOption = .ntk
+    /// sigma_b, or 0 with --no-bias.
+    var bias: Double { noBias ? 0 : sigmaB }
 
-    @Option(help: "Hidden width n (the standard parametrization's NTK depends on it).")
-    var width: Int?
-
-    /// The network these options describe, or a usage error naming the bad value.
-    func network(inputDimension: Int? = nil) throws -> NetworkKernel {
-        guard depth >= 1 else { throw UsageError("invalid --depth '\(depth)'; allowed: an integer >= 1") }
+    /// A usage error naming the first scale that is negative or not finite.
+    func check() throws {
         for (name, value) in [("--sigma-w", sigmaW), ("--sigma-b", sigmaB), ("--sigma-i", sigmaI)] {
             guard value.isFinite, value >= 0 else {
                 throw UsageError("invalid \(name) '\(value)'; allowed: a finite number >= 0")
             }
-        }
-        if let width, width < 1 { throw UsageError("invalid --width '\(width)'; allowed: an integer >= 1") }
-        if parametrization == .standard && width == nil {
-            throw UsageError("--parametrization standard needs --width N (the hidden width)")
-        }
-        let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
-        return try UsageError.wrap {
-            try NetworkKernel(activation: act, depth: depth, sigmaW: sigmaW, sigmaB: noBias ? 0 : sigmaB,
-                              sigmaI: sigmaI, parametrization: parametrization.value, width: width,
-                              inputDimension: inputDimension)
         }
     }
 }
