@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KernelDynamics
 import NeuralKernels
+import SVGPlots
 
 /// `rkhs reproduce tsuchida`: the fixed-point figures of Tsuchida, Pearce, van der Heide,
 /// Roosta & Gallagher (2021), "Avoiding kernel fixed points: computing with ELU and GELU
@@ -62,26 +63,26 @@ struct ReproduceTsuchidaCommand: ParsableCommand {
         try write(maps, "correlation-maps.csv")
         try sidecar("correlation-maps.csv", "normalised correlation map f(rho) at the variance fixed point q*, one column per activation")
         var series = zip(Self.settings, values).map { s, v in
-            SVGLinePlot.Series(label: "\(s.name) (\(s.sigmaW), \(s.sigmaB))", points: zip(grid, v).map { ($0, $1) })
+            SVGChart.Series(label: "\(s.name) (\(s.sigmaW), \(s.sigmaB))", points: zip(grid, v).map { ($0, $1) })
         }
-        series.append(SVGLinePlot.Series(label: "identity", points: [(-1, -1), (1, 1)], dashed: true))
-        try write(SVGLinePlot(title: "Correlation maps f(rho) at q* (Tsuchida et al. 2021)", xLabel: "rho", yLabel: "f(rho)",
+        series.append(SVGChart.Series(label: "identity", points: [(-1, -1), (1, 1)], dashed: true))
+        try write(SVGChart(title: "Correlation maps f(rho) at q* (Tsuchida et al. 2021)", xLabel: "rho", yLabel: "f(rho)",
                               series: series).svg, "correlation-maps.svg")
         log("correlation maps written")
 
         // 2. Trajectories rho_l.
         var trajectories = "activation,sigma_w,sigma_b,rho0,layer,rho\n"
         for (s, a) in zip(Self.settings, analyses) {
-            var plotted: [SVGLinePlot.Series] = []
+            var plotted: [SVGChart.Series] = []
             for rho0 in Self.starts {
                 let path = a.trajectory(from: rho0, depth: Self.depth)
                 for (l, rho) in path.enumerated() {
                     trajectories += "\(s.name),\(full(s.sigmaW)),\(full(s.sigmaB)),\(full(rho0)),\(l),\(full(rho))\n"
                 }
-                plotted.append(SVGLinePlot.Series(label: "rho0 = \(rho0)", points: path.enumerated().map { (Double($0.offset), $0.element) }))
+                plotted.append(SVGChart.Series(label: "rho0 = \(rho0)", points: path.enumerated().map { (Double($0.offset), $0.element) }))
             }
             let slug = s.name.replacingOccurrences(of: "(1)", with: "")
-            try write(SVGLinePlot(title: "rho_l through depth: \(s.name), sigma_w \(s.sigmaW), sigma_b \(s.sigmaB)", xLabel: "layer l",
+            try write(SVGChart(title: "rho_l through depth: \(s.name), sigma_w \(s.sigmaW), sigma_b \(s.sigmaB)", xLabel: "layer l",
                                   yLabel: "rho_l", series: plotted, yRange: -0.6...1).svg, "trajectories-\(slug).svg")
         }
         try write(trajectories, "trajectories.csv")

@@ -55,3 +55,9 @@ extension PhaseDiagram {
         return String(format: "#%02x%02x%02x", Int(r * 255), Int(g * 255), Int(b * 255))
     }
 }
+
+private func f(_ x: Double) -> String { String(format: "%.2f", x) }
+private func tick(_ x: Double) -> String { String(format: "%.3g", x) }
+private func escape(_ s: String) -> String {
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+}
