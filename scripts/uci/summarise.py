@@ -74,6 +74,11 @@ lines = ["# GP regression with NNGP/NTK covariances on the UCI suite",
          "  so a flat direction may end near its start after a few evaluations (the per-split",
          "  hyperparameters and evaluation counts are in each JSON).",
          "",
+         "* Caution on wine-quality-red NLL: the target is an integer score and the data contain",
+         "  repeated rows, so test points that duplicate training rows get small predictive variances;",
+         "  the negative NLLs there (and the one scikit-learn split, NLL -1.18) reflect that, not a",
+         "  better density model than MC dropout's 0.93. Not investigated further.",
+         "",
          "## Results",
          ""]
 # Summary: the best network kernel (by mean test RMSE) per data set against the baselines.
