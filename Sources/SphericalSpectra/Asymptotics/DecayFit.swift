@@ -55,8 +55,7 @@ public struct DecayFit: Sendable, Equatable {
     public init(_ spectrum: GegenbauerSpectrum, even: Bool) {
         self.even = even
         let d = spectrum.dimension
-        let top = spectrum.mu.map { Swift.abs($0) }.max() ?? 0
-        let floor = 1e-14 * top
+        let floor = spectrum.noiseFloor
         let last = min(spectrum.kmax, spectrum.quadratureDegree)
         let ks = Array(stride(from: even ? 2 : 3, through: last, by: 2))
         let mu = spectrum.measuredMu, error = spectrum.measuredError
@@ -108,11 +107,10 @@ public struct DecayFit: Sendable, Equatable {
         let y = data.map { log(Swift.abs(mu[$0])) }
         let inverseSquares = data.map { 1 / ((Double($0) + shift) * (Double($0) + shift)) }
         let ones = [Double](repeating: 1, count: data.count)
-        let weights = ones
         func slope(_ idx: Range<Int>, corrected: Bool) -> Double? {
             var columns = [idx.map { ones[$0] }, idx.map { -x[$0] }]
             if corrected { columns.append(idx.map { inverseSquares[$0] }) }
-            guard let c = LeastSquares.solve(columns: columns, rhs: idx.map { y[$0] }, weights: idx.map { weights[$0] }) else { return nil }
+            guard let c = LeastSquares.solve(columns: columns, rhs: idx.map { y[$0] }, weights: idx.map { ones[$0] }) else { return nil }
             return c[1]
         }
         let all = 0..<data.count, half = data.count / 2

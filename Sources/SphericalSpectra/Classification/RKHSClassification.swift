@@ -53,11 +53,10 @@ public struct RKHSClassification: Sendable {
         // parity must be zero within its error (the fit may stop earlier, where the values
         // fall below their rounding errors).
         func zerosPast(_ p: Int, even: Bool) -> Bool {
-            let top = spectrum.mu.map { Swift.abs($0) }.max() ?? 0
             let last = min(spectrum.kmax, spectrum.quadratureDegree)
             guard p + 1 <= last else { return true }
             return (p + 1...last).filter { ($0 % 2 == 0) == even }.allSatisfy { k in
-                spectrum.method[k] == .exactZero || Swift.abs(spectrum.mu[k]) <= 4 * spectrum.error[k] + 1e-14 * top
+                spectrum.method[k] == .exactZero || spectrum.isNegligible(k)
             }
         }
         func check(_ p: PredictedDecay, _ f: DecayFit, even: Bool) -> Bool {
@@ -131,7 +130,7 @@ public struct RKHSClassification: Sendable {
     /// mu_0 or mu_1.
     public static func isZero(_ s: GegenbauerSpectrum, k: Int, fits: (even: DecayFit, odd: DecayFit)) -> Bool {
         if s.method[k] == .exactZero { return true }
-        if k < 2 { return Swift.abs(s.mu[k]) <= 4 * s.error[k] + 1e-14 * (s.mu.map { Swift.abs($0) }.max() ?? 0) }
+        if k < 2 { return s.isNegligible(k) }
         if case .vanishing(let beyond) = (k % 2 == 0 ? fits.even : fits.odd).outcome { return k > beyond }
         return false
     }

@@ -10,10 +10,9 @@ public enum SpectrumPlot {
         var series: [SVGChart.Series] = []
         var anchor: (x: Double, y: Double)? = nil
         for (label, s) in spectra {
-            let top = s.mu.map { Swift.abs($0) }.max() ?? 0
             func points(_ parity: Int?) -> [(x: Double, y: Double)] {
                 (0...s.kmax).filter { k in
-                    (parity == nil || k % 2 == parity!) && s.resolved[k] && Swift.abs(s.mu[k]) > 1e-15 * top && s.mu[k] != 0
+                    (parity == nil || k % 2 == parity!) && s.resolved[k] && Swift.abs(s.mu[k]) > 0.1 * s.noiseFloor
                 }.map { (Double($0 + 1), Swift.abs(s.mu[$0])) }
             }
             if byParity {

@@ -53,6 +53,15 @@ public struct GegenbauerSpectrum: Sendable {
 
     public var kmax: Int { mu.count - 1 }
 
+    /// 1e-14 max |mu_k|: double precision's noise floor for these eigenvalues.
+    public let noiseFloor: Double
+
+    /// Whether mu_k is zero to within its error estimate and the noise floor (a value, not
+    /// a verdict on structure: ``DecayFit`` tells an abrupt zero from a decay into the floor).
+    public func isNegligible(_ k: Int) -> Bool {
+        Swift.abs(mu[k]) <= 4 * error[k] + noiseFloor
+    }
+
     public init(kernel: some DotProductKernel, dimension d: Int, kmax: Int, options: Options = Options()) throws {
         guard d >= 2, d <= 4096 else {
             throw SpectralError.invalidParameter(name: "dimension d", value: "\(d)", allowed: "an integer 2...4096")
@@ -141,6 +150,7 @@ public struct GegenbauerSpectrum: Sendable {
         self.measuredError = measuredError
         self.mu = mu
         self.error = err
+        noiseFloor = 1e-14 * (mu.map { Swift.abs($0) }.max() ?? 0)
         self.method = method
         resolved = (0...kmax).map { method[$0] == .exactZero || err[$0] <= options.resolvedTolerance * Swift.abs(mu[$0]) }
         multiplicity = Multiplicity.values(dimension: d, upTo: kmax)
