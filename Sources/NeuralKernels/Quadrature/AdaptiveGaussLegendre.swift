@@ -37,7 +37,7 @@ public struct AdaptiveGaussLegendre: Sendable {
             i16 *= half
             magnitude *= Swift.abs(half)
             let difference = Swift.abs(i16 - i8)
-            let reference = max(Swift.abs(i16), scale, magnitude * 1e-3)
+            let reference = max(Swift.abs(i16), magnitude * 1e-3)
             // For an analytic integrand the 8- and 16-point errors decay like R^-16 and R^-32, so
             // the 16-point error is about difference^2 / reference; a factor 50 keeps a margin.
             let err = difference * min(1, 1000 * difference / max(reference, .leastNormalMagnitude))
