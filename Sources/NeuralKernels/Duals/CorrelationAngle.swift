@@ -49,6 +49,13 @@ public struct CorrelationAngle: Sendable, Equatable {
         }
     }
 
+    /// The angle of (-u, v): rho -> -rho, theta -> pi - theta, exactly.
+    public var negated: CorrelationAngle { CorrelationAngle(rho: -rho, theta: complement, complement: theta) }
+
+    private init(rho: Double, theta: Double, complement: Double) {
+        self.rho = rho; self.theta = theta; self.complement = complement
+    }
+
     /// sqrt(1 - rho^2) = sin theta, accurate near both ends.
     public var sine: Double { theta <= complement ? sin(theta) : sin(complement) }
 }

@@ -41,14 +41,19 @@ public enum ExponentialLinearDuals {
         return x > 0 ? 1 : (x < 0 ? 0 : 0.5)
     }
 
-    /// P(u < a, v < b) for the pair, through the standardised bivariate normal.
-    static func lower(_ p: GaussianPair, _ a: Double, _ b: Double) -> Double {
-        BivariateNormal.cdf(a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle)
+    /// P(u < a, v < b) for the pair, through the standardised bivariate normal. `logWeight`:
+    /// the log of the factor the caller multiplies it by; relative to the dual's scale
+    /// sqrt(q1 q2) it tells the bivariate normal how much absolute accuracy is needed.
+    static func lower(_ p: GaussianPair, _ a: Double, _ b: Double, logWeight: Double) -> Double {
+        let weight = exp(logWeight) / max(1, (p.q1 * p.q2).squareRoot())
+        return BivariateNormal.cdf(a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle, weight: weight)
     }
 
-    /// P(u > a, v < b) = P(v < b) - P(u < a, v < b).
-    static func upperLower(_ p: GaussianPair, _ a: Double, _ b: Double) -> Double {
-        BivariateNormal.phi(b / p.q2.squareRoot()) - lower(p, a, b)
+    /// P(u > a, v < b) = P(-u < -a, v < b): the pair (-u, v) has the negated correlation, so
+    /// no subtraction (which would cancel in the tails).
+    static func upperLower(_ p: GaussianPair, _ a: Double, _ b: Double, logWeight: Double) -> Double {
+        let weight = exp(logWeight) / max(1, (p.q1 * p.q2).squareRoot())
+        return BivariateNormal.cdf(-a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle.negated, weight: weight)
     }
 
     /// E[ELU_alpha(u) ELU_alpha(v)].
@@ -57,14 +62,14 @@ public enum ExponentialLinearDuals {
         let q1 = p.q1, q2 = p.q2, c = p.c
         let positive = ArcCosine.expectation(order: 1, p)
         // E[u e^v; u>0, v<0] = e^{q2/2} (E[u; u > -c, v < -q2] + c P(u > -c, v < -q2)).
-        let uExpV = exp(0.5 * q2) * (tiltedTruncatedMean(p) + c * upperLower(p, -c, -q2))
+        let uExpV = exp(0.5 * q2) * (tiltedTruncatedMean(p) + c * upperLower(p, -c, -q2, logWeight: 0.5 * q2))
         let uNeg = truncatedMean(p, a: 0, b: 0, vOffset: 0, uOffset: 0)
         let swapped = GaussianPair(q1: q2, q2: q1, c: c, angle: p.angle)
-        let vExpU = exp(0.5 * q1) * (tiltedTruncatedMean(swapped) + c * upperLower(swapped, -c, -q1))
+        let vExpU = exp(0.5 * q1) * (tiltedTruncatedMean(swapped) + c * upperLower(swapped, -c, -q1, logWeight: 0.5 * q1))
         let vNeg = truncatedMean(swapped, a: 0, b: 0, vOffset: 0, uOffset: 0)
-        let both = exp(0.5 * (q1 + q2) + c) * lower(p, -(q1 + c), -(q2 + c))
-        let expU = exp(0.5 * q1) * lower(p, -q1, -c)
-        let expV = exp(0.5 * q2) * lower(p, -c, -q2)
+        let both = exp(0.5 * (q1 + q2) + c) * lower(p, -(q1 + c), -(q2 + c), logWeight: 0.5 * (q1 + q2) + c)
+        let expU = exp(0.5 * q1) * lower(p, -q1, -c, logWeight: 0.5 * q1)
+        let expV = exp(0.5 * q2) * lower(p, -c, -q2, logWeight: 0.5 * q2)
         let quadrant = p.angle.complement / (2 * Double.pi)      // P(u < 0, v < 0)
         return positive + alpha * (uExpV - uNeg) + alpha * (vExpU - vNeg)
             + alpha * alpha * (both - expU - expV + quadrant)
@@ -76,9 +81,9 @@ public enum ExponentialLinearDuals {
         let q1 = p.q1, q2 = p.q2, c = p.c
         let quadrant = p.angle.complement / (2 * Double.pi)      // P(u > 0, v > 0)
         let swapped = GaussianPair(q1: q2, q2: q1, c: c, angle: p.angle)
-        let expV = exp(0.5 * q2) * upperLower(p, -c, -q2)        // E[e^v; u > 0, v < 0]
-        let expU = exp(0.5 * q1) * upperLower(swapped, -c, -q1)  // E[e^u; v > 0, u < 0]
-        let both = exp(0.5 * (q1 + q2) + c) * lower(p, -(q1 + c), -(q2 + c))
+        let expV = exp(0.5 * q2) * upperLower(p, -c, -q2, logWeight: 0.5 * q2)        // E[e^v; u > 0, v < 0]
+        let expU = exp(0.5 * q1) * upperLower(swapped, -c, -q1, logWeight: 0.5 * q1)  // E[e^u; v > 0, u < 0]
+        let both = exp(0.5 * (q1 + q2) + c) * lower(p, -(q1 + c), -(q2 + c), logWeight: 0.5 * (q1 + q2) + c)
         return quadrant + alpha * (expV + expU) + alpha * alpha * both
     }
 }
