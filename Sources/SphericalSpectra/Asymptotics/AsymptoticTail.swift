@@ -27,6 +27,61 @@ public struct AsymptoticTail: Sendable {
     /// Covariance of the final fit's coefficients (data errors taken as standard deviations),
     /// in the order of `expansion.upper` then `expansion.lower`.
     private let covariance: [[Double]]
+    /// For expansions whose coefficients come from the kernel itself (``endpoint(kernel:exponent:dimension:mu:error:)``):
+    /// the largest relative misfit against accurate quadrature values, |model - data| + error
+    /// over |model|, taken as the relative size of the remainder R_k from there on.
+    public let relativeRemainder: Double?
+
+    private init(expansion: SingularExpansion, window: ClosedRange<Int>, validationMisfit: Double,
+                 alternatives: [SingularExpansion], covariance: [[Double]], relativeRemainder: Double? = nil) {
+        self.expansion = expansion; self.window = window; self.validationMisfit = validationMisfit
+        self.alternatives = alternatives; self.covariance = covariance; self.relativeRemainder = relativeRemainder
+    }
+
+    /// The expansion with coefficients from the kernel's local expansion at t = +1 (and t = -1
+    /// where the kernel is singular there), ``EndpointExpansion``, checked against the
+    /// quadrature values `mu`, `error` (k = 0...mu.count - 1) where they are accurate.
+    ///
+    /// Error estimate at k: |M(y0 = 1/2, Ja = J = 6) - M(y0 = 3/4, Ja = 7, J = 6)| (the coefficients'
+    /// uncertainty) + r |M| + 1e-14 |M|, r the largest (|M - mu| + error)/|M| over the validation
+    /// window: the top 16 values (of the top half of the range) accurate to 1e-8 (else 1e-6).
+    /// Taking r as the relative remainder further out assumes |R_k/mu_k| does not grow past the
+    /// window: true for the omitted singular terms (their ratio to the leading one falls like
+    /// k^-2 per term) and for the analytic remainder (geometric against algebraic) once
+    /// k > ((d - 1) + 2a)/log(rho) (Proofs/endpoint-expansion.md). Nil when a fit fails or the
+    /// model misses the data by more than 1e-3.
+    public static func endpoint(kernel: some DotProductKernel, exponent a: Double, dimension d: Int,
+                                mu: [Double], error: [Double]) -> AsymptoticTail? {
+        guard let upper = EndpointExpansion.singularTerms(of: kernel, at: .upper, exponent: a),
+              let upper2 = EndpointExpansion.singularTerms(of: kernel, at: .upper, exponent: a, range: 0.75, analyticDegree: 7),
+              let lower = EndpointExpansion.singularTerms(of: kernel, at: .lower, exponent: a),
+              let lower2 = EndpointExpansion.singularTerms(of: kernel, at: .lower, exponent: a, range: 0.75, analyticDegree: 7)
+        else { return nil }
+        // The lower endpoint counts as singular when its leading coefficient stands clear of
+        // the two fits' disagreement (a kernel analytic at t = -1 fits noise there).
+        let lead = Swift.abs(upper[0].coefficient)
+        let singularBelow = Swift.abs(lower[0].coefficient) > 100 * Swift.abs(lower[0].coefficient - lower2[0].coefficient) + 1e-10 * lead
+        let model = SingularExpansion(dimension: d, upper: upper, lower: singularBelow ? lower : [])
+        let alternative = SingularExpansion(dimension: d, upper: upper2, lower: singularBelow ? lower2 : [])
+        // Validation window.
+        var accurate: [Int] = []
+        for tolerance in [1e-8, 1e-6] where accurate.count < 8 {
+            accurate = mu.indices.filter { $0 >= 4 && error[$0] <= tolerance * Swift.abs(mu[$0]) && mu[$0] != 0 }
+        }
+        guard let top = accurate.last, accurate.count >= 8 else { return nil }
+        let window = Array(accurate.filter { $0 >= top / 2 }.suffix(16))
+        guard let low = window.first, window.count >= 4 else { return nil }
+        let values = model.coefficients(from: low, through: top)
+        var r = 0.0
+        for k in window {
+            let m = values[k - low]
+            guard m != 0, m.isFinite else { return nil }
+            r = max(r, (Swift.abs(m - mu[k]) + error[k]) / Swift.abs(m))
+        }
+        guard r <= 1e-3 else { return nil }
+        return AsymptoticTail(expansion: model, window: low...top, validationMisfit: r,
+                              alternatives: [alternative], covariance: [], relativeRemainder: r)
+    }
 
     static let candidateExponents: [Double?] = [nil, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5]
 
@@ -100,7 +155,7 @@ public struct AsymptoticTail: Sendable {
         if let e = model(simplest.a0, simplest.b0, terms: terms + 1, using: all) { alternatives.append(e) }
         if let e = model(simplest.a0, simplest.b0, terms: terms, using: train) { alternatives.append(e) }
         return AsymptoticTail(expansion: final, window: k1...k2, validationMisfit: simplest.chi,
-                              alternatives: alternatives, covariance: covariance)
+                              alternatives: alternatives, covariance: covariance, relativeRemainder: nil)
     }
 
     /// Model values and error estimates for k in k0...k1.
@@ -116,7 +171,9 @@ public struct AsymptoticTail: Sendable {
             basis.append(g.indices.map { (k0 + $0) % 2 == 0 ? g[$0] : -g[$0] })
         }
         var err = m.map { Swift.abs($0) * 1e-14 }
-        if basis.count == covariance.count {
+        if let r = relativeRemainder {
+            for i in err.indices { err[i] += r * Swift.abs(m[i]) }
+        } else if basis.count == covariance.count {
             for i in err.indices {
                 var v = 0.0
                 for a in basis.indices { for b in basis.indices { v += basis[a][i] * covariance[a][b] * basis[b][i] } }
@@ -129,7 +186,7 @@ public struct AsymptoticTail: Sendable {
             let a = alt.coefficients(from: k0, through: k1)
             for i in err.indices { err[i] += Swift.abs(a[i] - m[i]) }
         }
-        if alternatives.count < 2 { err = zip(err, m).map { $0 + Swift.abs($1) } }
+        if relativeRemainder == nil && alternatives.count < 2 { err = zip(err, m).map { $0 + Swift.abs($1) } }
         return (m, err)
     }
 }

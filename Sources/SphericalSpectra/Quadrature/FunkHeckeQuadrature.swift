@@ -38,22 +38,24 @@ public struct FunkHeckeQuadrature: Sendable {
         let dm2 = 0.5 * Double(d - 2), dm3 = 0.5 * Double(d - 3)
         // Kernel values at the nodes, in parallel (two interleaved chunks). The lower half's
         // node -1 + 2u^2 is the mirror of the upper half's 1 - 2u^2, and P_k(-t) = (-1)^k P_k(t).
-        let samples = ParallelSlots<(s: [Double], upper: [Double], lower: [Double])>(count: 2)
+        let samples = ParallelSlots<(s: [Double], sLow: [Double], upper: [Double], lower: [Double])>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { c in
-            var ss: [Double] = [], up: [Double] = [], low: [Double] = []
+            var ss: [Double] = [], sl: [Double] = [], up: [Double] = [], low: [Double] = []
             for i in stride(from: c, to: n, by: 2) {
-                let u = rule.nodes[i], e = 2 * u * u, f = 2 - e
+                // s = 1 - t = 2 u^2 of the exact Gauss node, e its double rounding.
+                let e = rule.squareHigh[i], f = 2 - e
                 // Weight 2 sqrt 2 c_d (1 - t)^{(d-2)/2} (1 + t)^{(d-3)/2} on the upper half; mirrored below.
                 let jacobian = exp(logPrefactor + dm2 * log(e) + dm3 * log(f)) * rule.weights[i]
-                ss.append(e)
+                ss.append(e); sl.append(rule.squareLow[i])
                 up.append(jacobian * kernel.value(1 - e, oneMinusT: e, onePlusT: f))
                 low.append(jacobian * kernel.value(-1 + e, oneMinusT: f, onePlusT: e))
             }
-            samples[c] = (ss, up, low)
+            samples[c] = (ss, sl, up, low)
         }
         let pad = (4 - n % 4) % 4
         let zeros = [Double](repeating: 0, count: pad)
         let s = samples[0]!.s + samples[1]!.s + zeros
+        let sLow = samples[0]!.sLow + samples[1]!.sLow + zeros
         let upper = samples[0]!.upper + samples[1]!.upper + zeros
         let lower = samples[0]!.lower + samples[1]!.lower + zeros
         // The recurrence, split over nodes between two threads; partial sums added after.
@@ -62,7 +64,7 @@ public struct FunkHeckeQuadrature: Sendable {
         let parts = ParallelSlots<([Double], [Double])>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { c in
             let lo = c == 0 ? 0 : half, hi = c == 0 ? half : count
-            parts[c] = FunkHeckeQuadrature.recurrence(s: Array(s[lo..<hi]), upper: Array(upper[lo..<hi]),
+            parts[c] = FunkHeckeQuadrature.recurrence(s: Array(s[lo..<hi]), sLow: Array(sLow[lo..<hi]), upper: Array(upper[lo..<hi]),
                                                       lower: Array(lower[lo..<hi]), dimension: d, kmax: kmax)
         }
         let (s0, a0) = parts[0]!, (s1, a1) = parts[1]!
@@ -87,29 +89,37 @@ public struct FunkHeckeQuadrature: Sendable {
     ///
     /// which never forms t = 1 - s: near t = 1 the plain form would see t rounded by eps/2,
     /// amplified by P_k'(1) ~ k^2 (measured: relative errors 1e-11 at k = 30 for d = 2).
-    static func recurrence(s: [Double], upper: [Double], lower: [Double], dimension d: Int, kmax: Int) -> ([Double], [Double]) {
+    static func recurrence(s: [Double], sLow: [Double], upper: [Double], lower: [Double], dimension d: Int, kmax: Int) -> ([Double], [Double]) {
         var sums = [Double](repeating: 0, count: kmax + 1)
         var absSums = [Double](repeating: 0, count: kmax + 1)
         let chunks = s.count / 4
         if chunks == 0 { return (sums, absSums) }
         func v(_ a: [Double], _ j: Int) -> SIMD4<Double> { SIMD4(a[4 * j], a[4 * j + 1], a[4 * j + 2], a[4 * j + 3]) }
         var sv = (0..<chunks).map { v(s, $0) }
+        var slv = (0..<chunks).map { v(sLow, $0) }
         var uv = (0..<chunks).map { v(upper, $0) }
         var lv = (0..<chunks).map { v(lower, $0) }
         var hv = (0..<chunks).map { pointwiseMax(uv[$0], -uv[$0]) + pointwiseMax(lv[$0], -lv[$0]) }
         var p = [SIMD4<Double>](repeating: SIMD4(repeating: 1), count: chunks)
         var diff = [SIMD4<Double>](repeating: .zero, count: chunks)
+        // dP_k/ds and dD_k/ds, for the first-order node correction P_k(1 - s - sLow) = P_k - sLow dP_k/ds.
+        var pd = [SIMD4<Double>](repeating: .zero, count: chunks)
+        var dd = [SIMD4<Double>](repeating: .zero, count: chunks)
         var su = SIMD4<Double>.zero, sl = SIMD4<Double>.zero, m = SIMD4<Double>.zero
         for j in 0..<chunks { su += uv[j]; sl += lv[j]; m += hv[j] }
         sums[0] = su.sum() + sl.sum(); absSums[0] = m.sum()
         if kmax == 0 { return (sums, absSums) }
         su = .zero; sl = .zero; m = .zero
         for j in 0..<chunks {
-            diff[j] = -sv[j]; p[j] = 1 - sv[j]
-            su += uv[j] * p[j]; sl += lv[j] * p[j]; m += hv[j] * pointwiseMax(p[j], -p[j])
+            diff[j] = -sv[j]; p[j] = 1 - sv[j]; dd[j] = SIMD4(repeating: -1); pd[j] = SIMD4(repeating: -1)
+            let corrected = p[j] - slv[j]
+            su += uv[j] * corrected; sl += lv[j] * corrected; m += hv[j] * pointwiseMax(p[j], -p[j])
         }
         sums[1] = su.sum() - sl.sum(); absSums[1] = m.sum()
         sv.withUnsafeMutableBufferPointer { sb in
+         slv.withUnsafeMutableBufferPointer { slb in
+          pd.withUnsafeMutableBufferPointer { pdb in
+           dd.withUnsafeMutableBufferPointer { ddb in
           uv.withUnsafeMutableBufferPointer { ub in
             lv.withUnsafeMutableBufferPointer { lb in
               hv.withUnsafeMutableBufferPointer { hb in
@@ -117,6 +127,7 @@ public struct FunkHeckeQuadrature: Sendable {
                   diff.withUnsafeMutableBufferPointer { db in
                     let sp = sb.baseAddress!, up = ub.baseAddress!, lp = lb.baseAddress!, hp = hb.baseAddress!
                     let pp = pb.baseAddress!, dp = db.baseAddress!
+                    let slp = slb.baseAddress!, pdp = pdb.baseAddress!, ddp = ddb.baseAddress!
                     for k in stride(from: 1, to: kmax, by: 1) {
                         let den = 1 / Double(k + d - 2)
                         let a = SIMD4<Double>(repeating: Double(2 * k + d - 2) * den)
@@ -124,14 +135,21 @@ public struct FunkHeckeQuadrature: Sendable {
                         var su = SIMD4<Double>.zero, sl = SIMD4<Double>.zero, m = SIMD4<Double>.zero
                         var cu = SIMD4<Double>.zero, cl = SIMD4<Double>.zero
                         for j in 0..<chunks {
-                            let pk = pp[j]
-                            let dk = b * dp[j] - a * sp[j] * pk
+                            let pk = pp[j], sj = sp[j]
+                            let dk = b * dp[j] - a * sj * pk
                             let next = pk + dk
                             dp[j] = dk
                             pp[j] = next
+                            // Derivatives in s of the two lines above.
+                            let dkd = b * ddp[j] - a * (pk + sj * pdp[j])
+                            let nextd = pdp[j] + dkd
+                            ddp[j] = dkd
+                            pdp[j] = nextd
+                            // P_k at the exact node: s + sLow, to first order (sLow ~ 1e-17 s).
+                            let value = next + slp[j] * nextd
                             // Compensated (TwoSum) accumulation: the partial sums are O(mu_0)
                             // while mu_k may be 1e-6 mu_0; plain summation would lose ~sqrt(n) ulps of mu_0.
-                            let x = up[j] * next, y = lp[j] * next
+                            let x = up[j] * value, y = lp[j] * value
                             let tu = su + x, zu = tu - su
                             cu += (su - (tu - zu)) + (x - zu); su = tu
                             let tl = sl + y, zl = tl - sl
@@ -147,6 +165,9 @@ public struct FunkHeckeQuadrature: Sendable {
               }
             }
           }
+           }
+          }
+         }
         }
         return (sums, absSums)
     }

@@ -9,9 +9,11 @@ import Foundation
 /// 1. k <= min(kmax, quadratureLimit): Funk-Hecke quadrature in u (t = 1 - 2u^2, -1 + 2u^2)
 ///    at two rule sizes; error = |fine - coarse| + rounding bound. If the values are already
 ///    all unresolved (past the rounding floor) at k = 225...256, quadrature stops there.
-/// 2. The large-k expansion in closed-form Gegenbauer coefficients of the singular terms,
-///    fitted on the accurate quadrature range (``AsymptoticTail``); it takes over wherever its
-///    error estimate is smaller (past the rounding floor) and for k > quadratureLimit, so
+/// 2. The large-k expansion in closed-form Gegenbauer coefficients of the singular terms
+///    (``AsymptoticTail``), with coefficients fitted to the kernel next to t = +-1 for
+///    half-integer leading exponents (``EndpointExpansion``, Proofs/endpoint-expansion.md) and
+///    fitted on the accurate quadrature range; at each k the value with the smallest error
+///    estimate is kept (past the rounding floor, and for k > quadratureLimit), so
 ///    kmax = 10^5 costs O(quadratureLimit^2 + kmax).
 /// 3. Polynomial kernels of degree p: mu_k = 0 exactly for k > p.
 ///
@@ -122,23 +124,39 @@ public struct GegenbauerSpectrum: Sendable {
                 mu[k] = 0; method[k] = .exactZero
             }
         } else {
-            // Fit on data accurate to 1e-9; kernels whose eigenvalues reach the rounding floor
-            // early (deep ELU NTKs: k^-5 from mu_0 ~ 4) leave too short a window there, so
-            // fall back to 1e-7 ... 1e-3 (the fit weights each value by its error, and the
-            // model's error estimate carries the data's through the least-squares covariance).
-            for accuracy in [1e-9, 1e-7, 1e-5, 1e-4, 1e-3] where tail == nil {
-                tail = AsymptoticTail.fit(mu: Array(mu[0...kq]), error: Array(err[0...kq]), dimension: d, accuracy: accuracy)
+            // Two models of the tail, each with its own error estimate; at every k the value
+            // with the smallest estimate (quadrature or either model) is kept.
+            // (a) Half-integer leading exponent (activations non-smooth at 0, Laplace): the
+            //     singular terms' coefficients from the kernel next to t = +-1 (``EndpointExpansion``).
+            var models: [AsymptoticTail] = []
+            if case .algebraic(let a) = predictedDecay, a > 0, (2 * a).rounded() == 2 * a, Int(2 * a) % 2 == 1,
+               let endpoint = AsymptoticTail.endpoint(kernel: kernel, exponent: a, dimension: d,
+                                                      mu: quadratureValues, error: quadratureErrors) {
+                models.append(endpoint)
             }
-            if let tail {
-                let start = tail.window.lowerBound
-                let (m, e) = tail.values(from: start, through: kmax)
-                for k in start...kmax where k > kq || e[k - start] < err[k] {
+            // (b) The expansion fitted to the eigenvalues: on data accurate to 1e-9; kernels
+            //     whose eigenvalues reach the rounding floor early (deep ELU NTKs: k^-5 from
+            //     mu_0 ~ 4) leave too short a window there, so fall back to 1e-7 ... 1e-3 (the fit
+            //     weights each value by its error, and the model's error estimate carries the
+            //     data's through the least-squares covariance).
+            var fitted: AsymptoticTail? = nil
+            for accuracy in [1e-9, 1e-7, 1e-5, 1e-4, 1e-3] where fitted == nil {
+                fitted = AsymptoticTail.fit(mu: quadratureValues, error: quadratureErrors, dimension: d, accuracy: accuracy)
+            }
+            if let fitted { models.append(fitted) }
+            tail = models.first
+            if kq < kmax { for k in (kq + 1)...kmax { err[k] = .infinity } }
+            for model in models {
+                let start = model.window.lowerBound
+                let (m, e) = model.values(from: start, through: kmax)
+                for k in start...kmax where e[k - start] < err[k] {
                     mu[k] = m[k - start]; err[k] = e[k - start]; method[k] = .asymptotic
                 }
-            } else if kq < kmax {
-                // No model: beyond the quadrature only a bound (assumes |mu_k| does not grow).
+            }
+            if kq < kmax {
+                // No (finite) model: beyond the quadrature only a bound (assumes |mu_k| does not grow).
                 let bound = (max(kq / 2, 0)...kq).map { Swift.abs(mu[$0]) + err[$0] }.max() ?? 0
-                for k in (kq + 1)...kmax { mu[k] = 0; err[k] = bound; method[k] = .bound }
+                for k in (kq + 1)...kmax where !err[k].isFinite { mu[k] = 0; err[k] = bound; method[k] = .bound }
             }
         }
         self.tail = tail
