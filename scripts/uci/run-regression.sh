@@ -7,9 +7,11 @@
 #   bash scripts/uci/run-regression.sh [UCI_ROOT] [SPLITS] [DATASETS...]
 #
 # Defaults: ../shared/data/uci, the first 5 of the standard splits, the small sets.
+# ACTIVATIONS, DEPTHS and KERNELS (space-separated, in the environment) narrow or widen the
+# grid; defaults "relu gelu erf leaky_relu(0.2)", "2 3", "nngp ntk".
 # One optimiser start (--restarts 1) per split keeps the grid affordable on 2 cores. ELU is
-# not in the grid: even with Genz's bivariate normal (5 us a dual) and finite-difference
-# hyperparameter derivatives, one split of yacht took 19 minutes (NTK, 26 evaluations).
+# not in the default grid: its duals need the bivariate normal in the tails, and with
+# finite-difference hyperparameter derivatives one yacht split takes about 5 minutes (NNGP).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="${1:-../shared/data/uci}"
@@ -20,10 +22,13 @@ datasets=("$@")
 out=notebooks-data/tsuchida/regression
 mkdir -p "$out"
 swift build -c release -Xswiftc -enable-testing --product rkhs >/dev/null
+read -r -a activations <<< "${ACTIVATIONS:-relu gelu erf leaky_relu(0.2)}"
+read -r -a depths <<< "${DEPTHS:-2 3}"
+read -r -a kernels <<< "${KERNELS:-nngp ntk}"
 for data in "${datasets[@]}"; do
-  for depth in 2 3; do
-    for kernel in nngp ntk; do
-      for act in relu gelu erf 'leaky_relu(0.2)'; do
+  for depth in "${depths[@]}"; do
+    for kernel in "${kernels[@]}"; do
+      for act in "${activations[@]}"; do
         file="$out/${data}_${act//[()]/}_d${depth}_${kernel}.json"
         [ -s "$file" ] && continue
         echo "== $data $act depth $depth $kernel" >&2
