@@ -27,8 +27,17 @@ import NeuralKernels
     }
 
     @Test(arguments: cases) func valuesAndDerivativesMatchKernelCore(_ name: String, _ depth: Int, _ kind: KernelKind) throws {
+        try check(name, depth, kind, w2: 1.6, b2: 0.25)
+    }
+
+    /// Large variances (ELU's optimum on yacht is about sigma_w^2 = 7.4, sigma_b^2 = 35): the
+    /// ELU duals' tilted terms then multiply bivariate normal tails by up to e^{40}.
+    @Test(arguments: [KernelKind.nngp, .ntk]) func eluAtLargeVariances(_ kind: KernelKind) throws {
+        try check("elu(1)", 2, kind, w2: 7.4, b2: 35)
+    }
+
+    func check(_ name: String, _ depth: Int, _ kind: KernelKind, w2: Double, b2: Double) throws {
         let a = try ActivationCatalogue.activation(named: name)
-        let w2 = 1.6, b2 = 0.25
         let m = NetworkCovariance(activation: a, depth: depth, kind: kind).matrices(Self.points, sigmaW2: w2, sigmaB2: b2, gradient: true)
         let reference = try gram(a, depth, kind, w2: w2, b2: b2)
         let scale = reference.map(Swift.abs).max()!
