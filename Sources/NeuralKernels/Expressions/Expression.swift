@@ -67,13 +67,18 @@ public indirect enum Expression: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// A fully parenthesised form that parses back to the same value.
+    /// A fully parenthesised form that parses back to the same expression (same value at
+    /// every x) for every expression the parser returns. Derivatives may contain `sign(...)`
+    /// (the derivative of `abs`), which the parser does not accept.
     public var description: String {
         switch self {
         case .constant(let c):
             if c == Double.pi { return "pi" }
-            let s = c == c.rounded() && Swift.abs(c) < 1e15 ? String(Int(c)) : "\(c)"
-            return c < 0 ? "(\(s))" : s
+            if c.isNaN { return "(0/0)" }
+            if c.isInfinite { return c < 0 ? "(-1/0)" : "(1/0)" }
+            let magnitude = Swift.abs(c)
+            let s = magnitude == magnitude.rounded() && magnitude < 1e15 ? String(Int(magnitude)) : "\(magnitude)"
+            return c.sign == .minus ? "(-\(s))" : s
         case .variable: return "x"
         case .negate(let a): return "(-\(a))"
         case .add(let a, let b): return "(\(a) + \(b))"

@@ -11,8 +11,11 @@ extension Expression {
         case .subtract(let a, let b): return minus(a.derivative(), b.derivative())
         case .multiply(let a, let b): return plus(times(a.derivative(), b), times(a, b.derivative()))
         case .divide(let a, let b):
-            // (a'b - ab')/b^2
-            return over(minus(times(a.derivative(), b), times(a, b.derivative())), times(b, b))
+            // a'/b when b is constant (dividing by b^2 each time would overflow after ten
+            // derivatives: 2^(2^k)); otherwise (a'b - ab')/b^2.
+            if b.isConstant { return over(a.derivative(), b) }
+            if a.isConstant { return neg(over(times(a, b.derivative()), raise(b, .constant(2)))) }
+            return over(minus(times(a.derivative(), b), times(a, b.derivative())), raise(b, .constant(2)))
         case .power(let a, let b):
             if b.isConstant {
                 let n = b.evaluate(0)

@@ -1,14 +1,35 @@
-/// Recursive-descent parser for ``Expression`` (grammar in its documentation).
+/// Recursive-descent parser for ``Expression``.
 ///
-/// Errors name the column and what was expected; input is limited to 10 000 characters and
-/// 200 levels of nesting, so hostile input cannot exhaust the stack.
+/// Grammar (precedence low to high; `^` is right-associative and binds tighter than unary
+/// minus, so `-x^2` = -(x^2) and `2^-x` = 2^(-x)):
+///
+///     expression := term (('+' | '-') term)*
+///     term       := unary (('*' | '/') unary)*
+///     unary      := ('-' | '+') unary | power
+///     power      := primary ('^' unary)?
+///     primary    := number | 'x' | 'pi' | 'e' | function '(' expression ')' | '(' expression ')'
+///     number     := digits ['.' digits] [('e' | 'E') ['+' | '-'] digits]   (also '.5', '5.')
+///     function   := exp | log | log1p | expm1 | sqrt | tanh | erf | sin | cos | abs
+///
+/// Spaces are ignored between tokens. Every error is a ``KernelError/invalidExpression(_:reason:)``
+/// naming the column (1-based, in characters) and what was expected there, e.g.
+/// `unexpected ')' at column 7; expected a number, x, pi, a function or '('`; an unknown name
+/// lists the allowed ones.
+///
+/// Hostile input cannot exhaust the stack or the memory: the text is limited to
+/// ``maxLength`` characters and the syntax tree to ``maxHeight`` levels (parentheses, unary
+/// signs, powers and long chains of `+` or `*` all count), which bounds every recursive walk
+/// of the tree (evaluation, derivative, description) at a few hundred frames.
 public struct ExpressionParser {
+    /// Longest accepted text, in characters.
     public static let maxLength = 10_000
-    public static let maxDepth = 200
+    /// Highest accepted syntax tree.
+    public static let maxHeight = 250
 
     private let text: String
     private let chars: [Character]
     private var position = 0
+    /// Current recursion depth of the parser itself.
     private var depth = 0
 
     /// Parses `text` into an expression in x.
@@ -19,23 +40,36 @@ public struct ExpressionParser {
 
     private init(_ text: String) {
         self.text = text
-        self.chars = Array(text)
+        // Counting characters first keeps a huge input from being copied into an array.
+        self.chars = text.count <= Self.maxLength ? Array(text) : []
     }
 
+    private static let expectedOperand = "expected a number, x, pi, a function or '('"
+
     private mutating func parseAll() throws -> Expression {
-        guard chars.count <= Self.maxLength else { throw fail("longer than \(Self.maxLength) characters") }
+        guard text.count <= Self.maxLength else { throw fail("longer than \(Self.maxLength) characters") }
         skipSpaces()
         guard position < chars.count else { throw fail("empty expression; expected an expression in x") }
-        let e = try expression()
+        let (e, _) = try expression()
         skipSpaces()
         if position < chars.count {
-            throw fail("unexpected '\(chars[position])' at column \(position + 1); expected an operator or the end")
+            let c = chars[position]
+            let hint = c == ")" ? " (no '(' is open)" : ""
+            throw fail("unexpected \(quoted(c)) at column \(position + 1)\(hint); expected an operator (+ - * / ^) or the end")
         }
         return e
     }
 
     private func fail(_ reason: String) -> KernelError {
         .invalidExpression(text, reason: reason)
+    }
+
+    /// A character for an error message, control characters escaped so the message stays on one line.
+    private func quoted(_ c: Character) -> String {
+        if c.unicodeScalars.allSatisfy({ $0.properties.generalCategory != .control && $0.properties.generalCategory != .format }) && !c.isNewline {
+            return "'\(c)'"
+        }
+        return "'" + c.unicodeScalars.map { "\\u{\(String($0.value, radix: 16))}" }.joined() + "'"
     }
 
     private mutating func skipSpaces() {
@@ -47,108 +81,138 @@ public struct ExpressionParser {
         return position < chars.count ? chars[position] : nil
     }
 
+    /// Counts parser recursion (parentheses, unary signs, powers, function arguments).
     private mutating func enter() throws {
         depth += 1
-        if depth > Self.maxDepth { throw fail("nested deeper than \(Self.maxDepth) levels") }
+        if depth > Self.maxHeight { throw tooDeep() }
     }
 
-    private mutating func expression() throws -> Expression {
+    private func tooDeep() -> KernelError {
+        fail("nested deeper than \(Self.maxHeight) levels (parentheses, signs, powers and chains of + or * all count)")
+    }
+
+    /// A node over children of the given heights, refused when the tree gets too high.
+    private func node(_ e: Expression, _ heights: Int...) throws -> (Expression, Int) {
+        let h = 1 + (heights.max() ?? 0)
+        if h > Self.maxHeight { throw tooDeep() }
+        return (e, h)
+    }
+
+    private mutating func expression() throws -> (Expression, Int) {
         try enter(); defer { depth -= 1 }
-        var left = try term()
+        var (left, height) = try term()
         while let c = peek(), c == "+" || c == "-" {
             position += 1
-            let right = try term()
-            left = c == "+" ? .add(left, right) : .subtract(left, right)
+            let (right, h) = try term()
+            (left, height) = try node(c == "+" ? .add(left, right) : .subtract(left, right), height, h)
         }
-        return left
+        return (left, height)
     }
 
-    private mutating func term() throws -> Expression {
-        var left = try unary()
+    private mutating func term() throws -> (Expression, Int) {
+        var (left, height) = try unary()
         while let c = peek(), c == "*" || c == "/" {
             position += 1
-            let right = try unary()
-            left = c == "*" ? .multiply(left, right) : .divide(left, right)
+            if c == "*", peek() == "*" {
+                throw fail("unexpected '*' at column \(position + 1); write powers with '^' (x^2, not x**2)")
+            }
+            let (right, h) = try unary()
+            (left, height) = try node(c == "*" ? .multiply(left, right) : .divide(left, right), height, h)
         }
-        return left
+        return (left, height)
     }
 
-    private mutating func unary() throws -> Expression {
+    private mutating func unary() throws -> (Expression, Int) {
         try enter(); defer { depth -= 1 }
         if let c = peek(), c == "-" || c == "+" {
             position += 1
-            let operand = try unary()
-            return c == "-" ? .negate(operand) : operand
+            let (operand, h) = try unary()
+            return c == "-" ? try node(.negate(operand), h) : (operand, h)
         }
         return try power()
     }
 
-    private mutating func power() throws -> Expression {
-        let base = try primary()
+    private mutating func power() throws -> (Expression, Int) {
+        let (base, hb) = try primary()
         if peek() == "^" {
             position += 1
-            let exponent = try unary()
-            return .power(base, exponent)
+            let (exponent, he) = try unary()
+            return try node(.power(base, exponent), hb, he)
         }
-        return base
+        return (base, hb)
     }
 
-    private mutating func primary() throws -> Expression {
+    private mutating func primary() throws -> (Expression, Int) {
         guard let c = peek() else {
-            throw fail("unexpected end at column \(position + 1); expected a number, x, pi, a function or '('")
+            throw fail("unexpected end at column \(position + 1); \(Self.expectedOperand)")
         }
         if c == "(" {
+            let open = position
             position += 1
             let inner = try expression()
             guard peek() == ")" else {
-                throw fail("missing ')' at column \(position + 1)")
+                throw fail("missing ')' at column \(position + 1) to close the '(' at column \(open + 1)")
             }
             position += 1
             return inner
         }
-        if c.isNumber || c == "." { return try number() }
-        if c.isLetter {
+        if c.isASCII && (c.isNumber || c == ".") { return try number() }
+        if c.isLetter || c == "_" {
             let start = position
             while position < chars.count, chars[position].isLetter || chars[position].isNumber || chars[position] == "_" {
                 position += 1
             }
             let name = String(chars[start..<position])
             switch name {
-            case "x": return .variable
-            case "pi": return .constant(Double.pi)
-            case "e": return .constant(2.718281828459045)
+            case "x": return (.variable, 1)
+            case "pi": return (.constant(Double.pi), 1)
+            case "e": return (.constant(2.718281828459045), 1)
             default:
                 guard let f = ElementaryFunction(rawValue: name), f != .sign else {
-                    throw fail("unknown name '\(name)' at column \(start + 1); allowed: x, pi, e, "
+                    throw fail("unknown name '\(name.prefix(40))' at column \(start + 1); allowed: x, pi, e, "
                                + ElementaryFunction.userNames.joined(separator: ", "))
                 }
-                guard peek() == "(" else { throw fail("'\(name)' at column \(start + 1) needs '(' and an argument") }
+                guard peek() == "(" else {
+                    throw fail("'\(name)' at column \(start + 1) needs its argument in parentheses, as in \(name)(x)")
+                }
+                let open = position
                 position += 1
-                let argument = try expression()
-                guard peek() == ")" else { throw fail("missing ')' after the argument of '\(name)' at column \(position + 1)") }
+                let (argument, h) = try expression()
+                guard peek() == ")" else {
+                    throw fail("missing ')' at column \(position + 1) to close the argument of '\(name)' opened at column \(open + 1)")
+                }
                 position += 1
-                return .function(f, argument)
+                return try node(.function(f, argument), h)
             }
         }
-        throw fail("unexpected '\(c)' at column \(position + 1); expected a number, x, pi, a function or '('")
+        throw fail("unexpected \(quoted(c)) at column \(position + 1); \(Self.expectedOperand)")
     }
 
-    private mutating func number() throws -> Expression {
+    private mutating func number() throws -> (Expression, Int) {
         let start = position
-        while position < chars.count, chars[position].isNumber || chars[position] == "." { position += 1 }
+        func digits() { while position < chars.count, chars[position].isASCII, chars[position].isNumber { position += 1 } }
+        digits()
+        if position < chars.count, chars[position] == "." { position += 1; digits() }
         if position < chars.count, chars[position] == "e" || chars[position] == "E" {
             // An exponent only if digits follow (so that '2e' is not swallowed).
             var look = position + 1
             if look < chars.count, chars[look] == "+" || chars[look] == "-" { look += 1 }
-            if look < chars.count, chars[look].isNumber {
+            if look < chars.count, chars[look].isASCII, chars[look].isNumber {
                 position = look
-                while position < chars.count, chars[position].isNumber { position += 1 }
+                digits()
             }
         }
-        let literal = String(chars[start..<position])
-        guard let value = Double(literal), value.isFinite else {
-            throw fail("malformed number '\(literal)' at column \(start + 1)")
+        // '1.2.3' or '1e5.2': swallow the rest so the whole literal is named.
+        if position < chars.count, chars[position] == "." {
+            while position < chars.count, chars[position] == "." || (chars[position].isASCII && chars[position].isNumber) { position += 1 }
         }
-        return .constant(value)
+        let literal = String(chars[start..<position])
+        guard let value = Double(literal) else {
+            throw fail("malformed number '\(literal.prefix(40))' at column \(start + 1)")
+        }
+        guard value.isFinite else {
+            throw fail("number '\(literal.prefix(40))' at column \(start + 1) is too large for a double")
+        }
+        return (.constant(value), 1)
     }
 }
