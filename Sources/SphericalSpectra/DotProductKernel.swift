@@ -16,11 +16,15 @@ public protocol DotProductKernel: Sendable {
     var predictedDecay: PredictedDecay { get }
     /// The prediction for even and odd k separately (defaults to `predictedDecay` for both).
     var parityDecay: ParityDecay { get }
+    /// The kernel's Maclaurin series in t when known in closed form with non-negative
+    /// coefficients (entire kernels such as the Gaussian); nil otherwise (the default).
+    var maclaurinSeries: MaclaurinSeries? { get }
 }
 
 extension DotProductKernel {
     public var valueAccuracy: Double { 4 * Double.ulpOfOne }
     public var predictedDecay: PredictedDecay { .unknown }
+    public var maclaurinSeries: MaclaurinSeries? { nil }
     public var parityDecay: ParityDecay {
         .same(predictedDecay, reason: "no parity structure is known for this kernel; both parities are predicted alike")
     }

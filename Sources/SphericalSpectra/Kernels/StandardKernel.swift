@@ -83,6 +83,12 @@ public struct StandardKernel: DotProductKernel {
         }
     }
 
+    /// The Gaussian is e^{-2c} e^{2ct}: a_n = e^{-2c} (2c)^n / n!, all positive.
+    public var maclaurinSeries: MaclaurinSeries? {
+        guard case .gaussian(let c) = family else { return nil }
+        return MaclaurinSeries { n in -2 * c + Double(n) * log(2 * c) - lgamma(Double(n) + 1) }
+    }
+
     public func value(_ t: Double, oneMinusT: Double, onePlusT: Double) -> Double {
         switch family {
         case .laplace(let c): return exp(-c * (2 * oneMinusT).squareRoot())

@@ -20,7 +20,7 @@ import Foundation
 /// A value is `resolved` when its error estimate is at most `resolvedTolerance` |mu_k|;
 /// unresolved values keep their best estimate and error but must not be read as digits.
 public struct GegenbauerSpectrum: Sendable {
-    public enum Method: String, Sendable { case quadrature, asymptotic, exactZero, bound }
+    public enum Method: String, Sendable { case quadrature, asymptotic, exactZero, bound, maclaurinSeries }
 
     public struct Options: Sendable {
         /// Largest k computed by quadrature (the rest by the asymptotic expansion).
@@ -159,9 +159,16 @@ public struct GegenbauerSpectrum: Sendable {
                 for k in (kq + 1)...kmax where !err[k].isFinite { mu[k] = 0; err[k] = bound; method[k] = .bound }
             }
         }
+        if let series = kernel.maclaurinSeries {
+            // Entire kernels: positive sums, accurate far below quadrature's floor.
+            let (m, e) = series.eigenvalues(dimension: d, kmax: kmax)
+            for k in 0...kmax where e[k] < err[k] && method[k] != .exactZero {
+                mu[k] = m[k]; err[k] = e[k]; method[k] = .maclaurinSeries
+            }
+        }
         self.tail = tail
         var measuredMu = Array(mu[0...kq]), measuredError = Array(err[0...kq])
-        for k in 0...kq where method[k] == .asymptotic {
+        for k in 0...kq where method[k] == .asymptotic || method[k] == .maclaurinSeries {
             measuredMu[k] = quadratureValues[k]; measuredError[k] = quadratureErrors[k]
         }
         self.measuredMu = measuredMu
