@@ -51,4 +51,19 @@ import Testing
         #expect(worstLow <= 1e-6, "d \(d): \(worstLow) where 1e-14 mu_0 <= mu_k < 1e-6 mu_0")
         print("gaussian(\(c)) on S^\(d - 1): worst relative error \(worstHigh) (>= 1e-6 mu_0), \(worstLow) (down to 1e-14 mu_0)")
     }
+
+    /// The quadrature alone (the same kernel without its series): every value it marks resolved
+    /// must be within its error estimate, at large d too, where the rounding floor is met early.
+    @Test(arguments: [3, 10, 32, 64])
+    func quadratureEstimatesBoundItsErrors(_ d: Int) throws {
+        let c = 1.5, s = 2 * c
+        let kernel = ClosureKernel(name: "gaussian without series", exact: { _, y, _ in exp(-2 * c * y) })
+        let spectrum = try GegenbauerSpectrum(kernel: kernel, dimension: d, kmax: 80)
+        for k in 0...80 where spectrum.method[k] == .quadrature {
+            let (logExact, size) = Self.logMuWithSize(k: k, d: d, s: s)
+            let exact = exp(logExact), referenceError = 4 * Double.ulpOfOne * size * exact
+            let actual = Swift.abs(spectrum.mu[k] - exact)
+            #expect(actual <= spectrum.error[k] + referenceError, "d \(d) k \(k): error \(actual) above its estimate \(spectrum.error[k]) (mu \(exact))")
+        }
+    }
 }
