@@ -63,7 +63,8 @@ public struct MaclaurinSeries: Sendable {
                 previous = logTerm
                 // Stop when the terms fall geometrically (ratio <= 1/2) below 1e-20 of the sum;
                 // the rest is then at most term * ratio / (1 - ratio).
-                if sum > 0 && ratio <= 0.5 && (term <= 1e-20 * sum || logTerm < -745) {
+                // (Terms below e^-745 underflow: then mu_k < 1e-300 and the sum may be 0.)
+                if ratio <= 0.5 && ((sum > 0 && term <= 1e-20 * sum) || logTerm < -745) {
                     rounding += term * ratio / (1 - ratio)
                     settled = true
                     break
@@ -71,7 +72,7 @@ public struct MaclaurinSeries: Sendable {
             }
             if settled {
                 mu[k] = sum
-                error[k] = rounding + 2 * eps * sum + Double.leastNonzeroMagnitude
+                error[k] = rounding + 2 * eps * sum + (previous < -690 ? 1e-300 : Double.leastNonzeroMagnitude)
             }
         }
         return (mu, error)
