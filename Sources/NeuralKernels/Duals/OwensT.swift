@@ -4,11 +4,13 @@ import Foundation
 ///
 ///     T(h, a) = (1 / 2 pi) integral_0^a exp(-h^2 (1 + x^2) / 2) / (1 + x^2) dx,
 ///
-/// odd in a and even in h, by Gauss-Legendre on panels of [0, a]. The integrand is entire in x
-/// apart from the poles x = +-i, and the Gaussian factor has width 1/|h|, so panels of length
-/// at most min(1/2, 1/|h|) with 20 points each resolve it to a few ulps for the arguments the
-/// continued ELU duals use (|a| <= a few, |h| up to ~10; checked against mpmath in
-/// ContinuedDualTests).
+/// odd in a and even in h, by 20-point Gauss-Legendre on panels of [0, a]. The integrand is
+/// entire in x apart from the poles x = +-i, and the Gaussian factor varies on the scale 1/|h|:
+/// panels of length at most min(3/2, 4/|h|) keep the poles outside a Bernstein ellipse of
+/// parameter ~3 and the Gaussian's growth inside it moderate, so each panel is exact to a few
+/// ulps (ContinuedDualTests: T(0, a) = atan(a)/(2 pi), T(h, 1) = Phi(h) Phi(-h)/2 to 1e-14, and
+/// the Owen forms of the ELU duals' bivariate normal terms to 1e-13). One panel covers the
+/// endpoint fits' arguments (a = s/rho <= 1.3, |h| a <= 4) at 20 exponentials a call.
 ///
 /// Owen (1956): for h k != 0,
 ///
@@ -21,7 +23,7 @@ public enum OwensT {
         if a == 0 { return 0 }
         if a < 0 { return -value(h, -a) }
         let h2 = h * h
-        let width = min(0.5, 1 / max(Swift.abs(h), 1e-300))
+        let width = min(1.5, 4 / max(Swift.abs(h), 1e-300))
         let panels = max(1, Int((a / width).rounded(.up)))
         let rule = GaussLegendre.rule(count: 20)
         let step = a / Double(panels)
