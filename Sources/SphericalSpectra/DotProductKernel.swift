@@ -19,10 +19,16 @@ public protocol DotProductKernel: Sendable {
     /// The kernel's Maclaurin series in t when known in closed form with non-negative
     /// coefficients (entire kernels such as the Gaussian); nil otherwise (the default).
     var maclaurinSeries: MaclaurinSeries? { get }
+    /// The singular part y^a B(y) = sum_j b_j (1 - t)^{a + j} of kappa at t = 1 - y, computed
+    /// exactly as the odd part (K(theta) - K(-theta))/2 of the kernel's analytic continuation in
+    /// the signed angle theta (Proofs/endpoint-expansion.md); nil (the default) when the kernel
+    /// cannot be continued, and then ``EndpointExpansion`` fits the singular terms in t-space.
+    func upperSingularPart(oneMinusT y: Double) -> Double?
 }
 
 extension DotProductKernel {
     public var valueAccuracy: Double { 4 * Double.ulpOfOne }
+    public func upperSingularPart(oneMinusT y: Double) -> Double? { nil }
     public var predictedDecay: PredictedDecay { .unknown }
     public var maclaurinSeries: MaclaurinSeries? { nil }
     public var parityDecay: ParityDecay {

@@ -38,21 +38,15 @@ import _TestSupport
         "selu_ntk_depth3_bias", "elu_nngp_depth3_bias", "laplace_1",
     ].flatMap { name in [2, 3, 5, 10].map { "\(name) \($0)" } }
 
-    /// Kernel/dimension pairs that still miss the issue's accuracy targets (issue 4, open work):
-    /// past the double-precision floor the 3-layer ELU NNGP (k^-(d-1)-5, certified quadrature
-    /// data only to k ~ 18) gets its values from a tail fitted on 1e-4 data, with actual errors
-    /// 1e-5 ... 3e-5 where 1e-6 is the target -- bounded by their estimates and flagged
-    /// unresolved, as the second check below confirms. The endpoint expansion fitted to the
-    /// kernel (a = 5/2) gets b_0 only to ~5e-6 and cannot be validated where quadrature is
-    /// certified (Proofs/endpoint-expansion.md, "Known limit"). (The circle's 3-layer ReLU NNGP
-    /// and SELU NTK, 2.3e-10 and 7.7e-10 before, and the ELU NNGP at d = 10 left the list when
-    /// the Gauss-Legendre nodes and weights became exact to double-double:
-    /// Proofs/spectral-quadrature.md.)
+    /// Kernel/dimension pairs that still miss the issue's accuracy targets: none. (The 3-layer
+    /// ELU NNGP at d = 2, 3, 5, 1e-5 ... 3e-5 past the double-precision floor with a tail fitted on
+    /// 1e-4 data, left the list when the singular terms at t = 1 came exactly from the kernel's
+    /// continuation in the signed angle, Proofs/endpoint-expansion.md; the circle's 3-layer ReLU
+    /// NNGP and SELU NTK, and the ELU NNGP at d = 10, when the Gauss-Legendre nodes and weights
+    /// became exact to double-double, Proofs/spectral-quadrature.md.)
     /// `withKnownIssue` fails as soon as one of them starts meeting the targets, so this list
-    /// must shrink as the work lands. The error-estimate check below has no exceptions.
-    static let knownMisses: Set<String> = [
-        "elu_nngp_depth3_bias 2", "elu_nngp_depth3_bias 3", "elu_nngp_depth3_bias 5",
-    ]
+    /// must match reality. The error-estimate check below has no exceptions.
+    static let knownMisses: Set<String> = []
 
     @Test(arguments: cases)
     func matchesReference(key: String) throws {

@@ -69,3 +69,43 @@ import _TestSupport
         }
     }
 }
+
+/// The singular terms from the kernel's continuation in the signed angle
+/// (``EndpointExpansion/continuedSingularTerms(of:exponent:range:degree:points:)``,
+/// Proofs/endpoint-expansion.md).
+@Suite struct ContinuedSingularTermsTests {
+    /// b_0 against closed forms and the mpmath reference, and the two fits against each other.
+    @Test func leadingCoefficients() throws {
+        let cases: [(NetworkSphereKernel, Double, Double, Double)] = [
+            // 2-layer ReLU NTK (bias 1): (1 - t)^{1/2} coefficient -1/pi (LeadingTermTests).
+            (try NetworkSphereKernel(NetworkKernel(activation: .relu, depth: 2), kind: .ntk), 0.5, -1 / Double.pi, 1e-12),
+            // 3-layer ELU NNGP (bias 1): -0.039058722 fitted to the 30-digit fixture eigenvalues
+            // at k = 60 ... 200 (consistent across d to its 8 digits).
+            (try NetworkSphereKernel(NetworkKernel(activation: .elu(), depth: 3, sigmaB: 1), kind: .nngp), 2.5, -0.039058722, 3e-8),
+        ]
+        for (kernel, a, reference, tolerance) in cases {
+            let first = try #require(EndpointExpansion.continuedSingularTerms(of: kernel, exponent: a))
+            let second = try #require(EndpointExpansion.continuedSingularTerms(of: kernel, exponent: a, range: 0.75, degree: 14))
+            let b0 = first[0].coefficient
+            print("\(kernel.name): b_0 = \(b0) (second fit \(second[0].coefficient)), b_1...b_3 = \(first[1...3].map(\.coefficient)) vs \(second[1...3].map(\.coefficient))")
+            #expect(Swift.abs(b0 / reference - 1) <= tolerance, "\(kernel.name): b_0 = \(b0), reference \(reference)")
+            // Well conditioned: b_0 agrees to 1e-10 between the fits (measured 2e-11 for the ELU
+            // NNGP, 1e-15 for the ReLU NTK), each further order losing about three digits.
+            for j in 0...3 {
+                let x = first[j].coefficient, y = second[j].coefficient
+                #expect(Swift.abs(x - y) <= 1e-10 * pow(1000, Double(j)) * Swift.abs(b0), "\(kernel.name): b_\(j) = \(x) vs \(y)")
+            }
+        }
+    }
+
+    /// Kernels without a continuation (no closed-form odd parts: GELU's smooth duals, quadrature
+    /// duals, tables) keep the t-space fit.
+    @Test func onlyClosedFormNetworksContinue() throws {
+        let gelu = try NetworkSphereKernel(NetworkKernel(activation: .gelu, depth: 3), kind: .nngp)
+        #expect(gelu.upperSingularPart(oneMinusT: 0.1) == nil)
+        let laplace = try StandardKernel.parse("laplace(1)")
+        #expect(laplace.upperSingularPart(oneMinusT: 0.1) == nil)
+        let elu = try NetworkSphereKernel(NetworkKernel(activation: .elu(), depth: 3), kind: .ntk)
+        #expect(elu.upperSingularPart(oneMinusT: 0.1) != nil)
+    }
+}

@@ -20,7 +20,9 @@ extension Activation {
             closedForm: ClosedFormDuals(
                 reference: "Tsuchida et al. (2021); Proofs/elu-family-duals.md", isCheap: false,
                 nngp: { ExponentialLinearDuals.nngp($0, alpha: alpha) },
-                derivative: { ExponentialLinearDuals.derivative($0, alpha: alpha) }))
+                derivative: { ExponentialLinearDuals.derivative($0, alpha: alpha) },
+                nngpOddPart: { ExponentialLinearDuals.nngpOddPart($0, alpha: alpha) },
+                derivativeOddPart: { ExponentialLinearDuals.derivativeOddPart($0, alpha: alpha) }))
     }
 
     /// SELU: lambda * ELU(alpha) with the self-normalising constants; degree 1, jump lambda (1 - alpha).
@@ -34,7 +36,9 @@ extension Activation {
             closedForm: ClosedFormDuals(
                 reference: "lambda^2 times the ELU(alpha) duals; Proofs/elu-family-duals.md", isCheap: false,
                 nngp: { l * l * ExponentialLinearDuals.nngp($0, alpha: a) },
-                derivative: { l * l * ExponentialLinearDuals.derivative($0, alpha: a) }))
+                derivative: { l * l * ExponentialLinearDuals.derivative($0, alpha: a) },
+                nngpOddPart: { l * l * ExponentialLinearDuals.nngpOddPart($0, alpha: a) },
+                derivativeOddPart: { l * l * ExponentialLinearDuals.derivativeOddPart($0, alpha: a) }))
     }()
 
     /// CELU(alpha): x for x >= 0, alpha (e^{x/alpha} - 1) for x < 0. Always C^1; the second
@@ -54,6 +58,14 @@ extension Activation {
                 derivative: { p in
                     let s = alpha * alpha
                     return ExponentialLinearDuals.derivative(GaussianPair(q1: p.q1 / s, q2: p.q2 / s, c: p.c / s, angle: p.angle), alpha: 1)
+                },
+                nngpOddPart: { p in
+                    let s = alpha * alpha
+                    return s * ExponentialLinearDuals.nngpOddPart(GaussianPair(q1: p.q1 / s, q2: p.q2 / s, c: p.c / s, angle: p.angle), alpha: 1)
+                },
+                derivativeOddPart: { p in
+                    let s = alpha * alpha
+                    return ExponentialLinearDuals.derivativeOddPart(GaussianPair(q1: p.q1 / s, q2: p.q2 / s, c: p.c / s, angle: p.angle), alpha: 1)
                 }))
     }
 }

@@ -50,7 +50,9 @@ extension Activation {
             closedForm: ClosedFormDuals(
                 reference: "Cho & Saul (2009), arc-cosine kernel of order \(p); Proofs/arc-cosine-kernels.md",
                 nngp: { ArcCosine.expectation(order: p, $0) },
-                derivative: { p == 0 ? 0 : Double(p * p) * ArcCosine.expectation(order: p - 1, $0) }),
+                derivative: { p == 0 ? 0 : Double(p * p) * ArcCosine.expectation(order: p - 1, $0) },
+                nngpOddPart: { ArcCosine.oddPart(order: p, $0) },
+                derivativeOddPart: { p == 0 ? 0 : Double(p * p) * ArcCosine.oddPart(order: p - 1, $0) }),
             homogeneity: p)
     }
 
@@ -72,7 +74,9 @@ extension Activation {
             closedForm: ClosedFormDuals(
                 reference: "leaky ReLU as (1-a) relu + a x; Proofs/arc-cosine-kernels.md",
                 nngp: { (1 - a) * (1 - a) * ArcCosine.expectation(order: 1, $0) + a * $0.c },
-                derivative: { (1 - a) * (1 - a) * ArcCosine.expectation(order: 0, $0) + a }),
+                derivative: { (1 - a) * (1 - a) * ArcCosine.expectation(order: 0, $0) + a },
+                nngpOddPart: { (1 - a) * (1 - a) * ArcCosine.oddPart(order: 1, $0) },
+                derivativeOddPart: { (1 - a) * (1 - a) * ArcCosine.oddPart(order: 0, $0) }),
             homogeneity: 1)
     }
 }

@@ -128,14 +128,26 @@ public struct ClosedFormDuals: Sendable {
     /// forms (ELU's, which integrate the bivariate normal function) are tabulated, like
     /// quadrature duals, where a kernel is evaluated very many times.
     public let isCheap: Bool
+    /// For activations non-smooth at 0 whose duals are analytic functions of the signed
+    /// correlation angle theta (arc-cosine, ELU family): the odd part
+    /// O(theta) = (K(theta) - K(-theta))/2 of that continuation, for equal variances and rho > 0,
+    /// evaluated at the pair's angle theta >= 0 (NaN outside that domain). The continued dual
+    /// is K(-theta) = K(theta) - 2 O(theta); near theta = 0 the odd part is exactly the
+    /// dual's singular part sum_j b_j (1 - rho)^{a + j} (Proofs/endpoint-expansion.md).
+    public let nngpOddPart: (@Sendable (GaussianPair) -> Double)?
+    public let derivativeOddPart: (@Sendable (GaussianPair) -> Double)?
 
     public init(reference: String, isCheap: Bool = true,
                 nngp: @escaping @Sendable (GaussianPair) -> Double,
-                derivative: @escaping @Sendable (GaussianPair) -> Double) {
+                derivative: @escaping @Sendable (GaussianPair) -> Double,
+                nngpOddPart: (@Sendable (GaussianPair) -> Double)? = nil,
+                derivativeOddPart: (@Sendable (GaussianPair) -> Double)? = nil) {
         self.reference = reference
         self.isCheap = isCheap
         self.nngp = nngp
         self.derivative = derivative
+        self.nngpOddPart = nngpOddPart
+        self.derivativeOddPart = derivativeOddPart
     }
 
     /// Closed forms that are smooth in (q1, q2, c) up to rho = +-1 (erf, GELU, sin, ...),
@@ -147,5 +159,7 @@ public struct ClosedFormDuals: Sendable {
         self.isCheap = true
         self.nngp = { nngp($0.q1, $0.q2, $0.c) }
         self.derivative = { derivative($0.q1, $0.q2, $0.c) }
+        self.nngpOddPart = nil
+        self.derivativeOddPart = nil
     }
 }

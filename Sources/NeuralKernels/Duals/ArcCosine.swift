@@ -30,6 +30,18 @@ public enum ArcCosine {
         return scale * unitVariance(order: p, angle: pair.angle)
     }
 
+    /// The odd part, in the signed angle theta, of the closed form continued analytically:
+    /// 2 pi E = A_p(rho) sin theta + B_p(rho) (pi - theta) is analytic in theta, and its odd part is
+    /// (A_p(rho) sin theta - B_p(rho) theta)/(2 pi), times (q1 q2)^{p/2}. For equal variances and
+    /// rho > 0 (NaN otherwise), like ``ClosedFormDuals/nngpOddPart``.
+    public static func oddPart(order p: Int, _ pair: GaussianPair) -> Double {
+        guard pair.q1 == pair.q2, pair.q1 > 0, pair.rho > 0 else { return .nan }
+        let scale = p == 0 ? 1.0 : pow(pair.q1, Double(p))
+        let (a, b) = polynomials(order: p)
+        let rho = pair.rho
+        return scale * (NeuralKernels.horner(a, rho) * pair.angle.sine - NeuralKernels.horner(b, rho) * pair.angle.theta) / (2 * Double.pi)
+    }
+
     /// E[relu(z1)^p relu(z2)^p] for standard normals with correlation rho.
     public static func unitVariance(order p: Int, rho: Double) -> Double {
         unitVariance(order: p, angle: CorrelationAngle(q1: 1, q2: 1, c: rho))

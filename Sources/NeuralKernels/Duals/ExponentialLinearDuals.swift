@@ -86,4 +86,42 @@ public enum ExponentialLinearDuals {
         let both = exp(0.5 * (q1 + q2) + c) * lower(p, -(q1 + c), -(q2 + c), logWeight: 0.5 * (q1 + q2) + c)
         return quadrant + alpha * (expV + expU) + alpha * alpha * both
     }
+
+    // MARK: Continuation to signed angles (Proofs/elu-family-duals.md, "Continuation to signed angles")
+
+    /// The odd part, in the signed correlation angle theta, of the analytic continuation of
+    /// E[ELU_alpha(u) ELU_alpha(v)] for equal variances q1 = q2 = q, at the pair's angle
+    /// theta in (0, pi/2) (rho > 0): O(theta) = (K(theta) - K(-theta))/2, where K(theta) is the dual
+    /// written as an analytic function of theta. So the continued dual is K(-theta) = K(theta) - 2 O(theta).
+    ///
+    /// Every bivariate normal term is written through Owen's T (``OwensT``); with
+    /// sigma = sqrt q, s = sin theta, T1 = T(sigma rho, s/rho), T2 = T(sigma (1 + rho), tan(theta/2)):
+    ///
+    ///     O = q (s - theta rho)/(2 pi)
+    ///       + 2 alpha e^{q/2} (-(q p_a/2) erf(sigma s/sqrt 2) + q rho T1)
+    ///       + alpha^2 (2 e^{q/2} T1 - 2 e^{q + q rho} T2 - theta/(2 pi)),
+    ///
+    /// p_a = exp(-q rho^2/2)/(sigma sqrt(2 pi)). NaN when q1 != q2 or rho <= 0.
+    public static func nngpOddPart(_ p: GaussianPair, alpha: Double) -> Double {
+        guard p.q1 == p.q2, p.q1 > 0, p.rho > 0 else { return .nan }
+        let q = p.q1, sigma = q.squareRoot(), rho = p.rho, s = p.angle.sine, theta = p.angle.theta
+        let t1 = OwensT.value(sigma * rho, s / rho)
+        let t2 = OwensT.value(sigma * (1 + rho), s / (1 + rho))
+        let pa = exp(-0.5 * q * rho * rho) / (sigma * (2 * Double.pi).squareRoot())
+        let positive = q * (s - theta * rho) / (2 * Double.pi)
+        let mixed = exp(0.5 * q) * (-0.5 * q * pa * erf(sigma * s / 2.0.squareRoot()) + q * rho * t1)
+        let negative = 2 * exp(0.5 * q) * t1 - 2 * exp(q + q * rho) * t2 - theta / (2 * Double.pi)
+        return positive + 2 * alpha * mixed + alpha * alpha * negative
+    }
+
+    /// The odd part of the continued E[ELU_alpha'(u) ELU_alpha'(v)], as ``nngpOddPart(_:alpha:)``:
+    ///
+    ///     O' = -theta/(2 pi) + 2 alpha e^{q/2} T1 - 2 alpha^2 e^{q + q rho} T2.
+    public static func derivativeOddPart(_ p: GaussianPair, alpha: Double) -> Double {
+        guard p.q1 == p.q2, p.q1 > 0, p.rho > 0 else { return .nan }
+        let q = p.q1, sigma = q.squareRoot(), rho = p.rho, s = p.angle.sine, theta = p.angle.theta
+        let t1 = OwensT.value(sigma * rho, s / rho)
+        let t2 = OwensT.value(sigma * (1 + rho), s / (1 + rho))
+        return -theta / (2 * Double.pi) + 2 * alpha * exp(0.5 * q) * t1 - 2 * alpha * alpha * exp(q + q * rho) * t2
+    }
 }

@@ -29,6 +29,9 @@ public struct SphereKernel: Sendable {
         let nngp: @Sendable (GaussianPair) -> Double
         let derivative: @Sendable (GaussianPair) -> Double
         let secondMoment: Double
+        /// The odd parts in the signed angle (``ClosedFormDuals/nngpOddPart``), when known.
+        let nngpOdd: (@Sendable (GaussianPair) -> Double)?
+        let derivativeOdd: (@Sendable (GaussianPair) -> Double)?
     }
 
     /// The common input variance <x, x>/d (1 on the unit sphere in the sphere convention).
@@ -59,7 +62,8 @@ public struct SphereKernel: Sendable {
             variances.append(q)
             if let closed = network.activation.closedForm, closed.isCheap {
                 layers.append(LayerDuals(q: q, nngp: closed.nngp, derivative: closed.derivative,
-                                         secondMoment: closed.nngp(GaussianPair(q1: q, q2: q, c: q))))
+                                         secondMoment: closed.nngp(GaussianPair(q1: q, q2: q, c: q)),
+                                         nngpOdd: closed.nngpOddPart, derivativeOdd: closed.derivativeOddPart))
             } else {
                 let f = TabulatedDual(q: q) { rho in dual.nngp(q1: q, q2: q, c: q * rho) }
                 let g = TabulatedDual(q: q) { rho in dual.derivative(q1: q, q2: q, c: q * rho) }
@@ -68,7 +72,9 @@ public struct SphereKernel: Sendable {
                     q: q,
                     nngp: { pair in f.value(theta: pair.angle.theta) },
                     derivative: { pair in g.value(theta: pair.angle.theta) },
-                    secondMoment: dual.secondMoment(q: q)))
+                    secondMoment: dual.secondMoment(q: q),
+                    nngpOdd: network.activation.closedForm?.nngpOddPart,
+                    derivativeOdd: network.activation.closedForm?.derivativeOddPart))
             }
             state = NonlinearityLayer(network.activation)(state)
             state = network.denseLayer(l, inputWidth: 0)(state)
@@ -110,6 +116,63 @@ public struct SphereKernel: Sendable {
             let postDeficit = pair.angle.theta < 0.2 && priceApplies
                 ? DualActivation.priceDeficit(q: layer.q, angle: pair.angle, derivative: layer.derivative)
                 : layer.secondMoment - nngp
+            state = KernelState(q1: layer.secondMoment, q2: layer.secondMoment, nngp: nngp, ntk: ntk)
+            state = network.denseLayer(index + 1, inputWidth: 0)(state)
+            deficit = w2 * postDeficit
+            surplus = w2 * (layer.secondMoment + nngp) + 2 * b2
+        }
+        return (state.nngp, state.ntk)
+    }
+
+    /// Whether ``singularPart(oneMinusT:)`` is available: every layer's duals have known odd
+    /// parts in the signed angle (arc-cosine and ELU-family closed forms).
+    public var hasContinuation: Bool {
+        priceApplies && !layers.isEmpty && layers.allSatisfy { $0.nngpOdd != nil && $0.derivativeOdd != nil }
+    }
+
+    /// The odd part S = (K(theta) - K(-theta))/2 of the NNGP and NTK in the signed angle theta of
+    /// t = cos theta = 1 - y, K(-theta) the analytic continuation through theta = 0. Near t = 1 this is
+    /// exactly the singular part y^a B(y) = sum_j b_j (1 - t)^{a + j} of the Puiseux expansion
+    /// kappa(1 - y) = A(y) + y^a B(y) (Proofs/endpoint-expansion.md).
+    ///
+    /// The continued branch is computed layer by layer: layer l's dual at the signed angle
+    /// -theta_l is K_l(theta_l) - 2 O_l(theta_l) (the odd part in closed form); the deficit q - c of
+    /// the next layer is the (Price-accurate) deficit of the true branch plus 2 w^2 O_l, and the
+    /// next angle is again negative, theta_{l+1} = -2 asin(sqrt((1 - rho_{l+1})/2)) (1 - rho_{l+1}
+    /// is even in theta_l to leading order, its square root odd). Nil when the continuation is
+    /// not available or leaves rho > 0 (y too large).
+    public func singularPart(oneMinusT y: Double) -> (nngp: Double, ntk: Double)? {
+        guard hasContinuation, y >= 0 else { return nil }
+        guard let plus = branch(oneMinusT: y, continued: false), let minus = branch(oneMinusT: y, continued: true)
+        else { return nil }
+        return (0.5 * (plus.nngp - minus.nngp), 0.5 * (plus.ntk - minus.ntk))
+    }
+
+    /// NNGP and NTK at t = 1 - y on the true branch (theta > 0) or the continued one (-theta), with
+    /// Price-accurate deficits.
+    private func branch(oneMinusT y: Double, continued: Bool) -> (nngp: Double, ntk: Double)? {
+        let t = 1 - y
+        let w2 = network.sigmaW * network.sigmaW
+        let b2 = network.sigmaB * network.sigmaB * network.sigmaI * network.sigmaI
+        let s = inputVariance
+        var state = network.denseLayer(0, inputWidth: Double(network.inputDimension ?? 1))(
+            KernelState(q1: s, q2: s, nngp: s * t, ntk: 0))
+        var deficit = w2 * s * y
+        var surplus = w2 * s * (2 - y) + 2 * b2
+        for (index, layer) in layers.enumerated() {
+            // The pair at |theta_l|; the continued branch sits at -|theta_l|.
+            let pair = GaussianPair(q: layer.q, deficit: deficit, surplus: surplus)
+            guard pair.rho > 0, let nngpOdd = layer.nngpOdd, let derivativeOdd = layer.derivativeOdd else { return nil }
+            let oddN = continued ? nngpOdd(pair) : 0, oddD = continued ? derivativeOdd(pair) : 0
+            guard oddN.isFinite, oddD.isFinite else { return nil }
+            let trueNNGP = layer.nngp(pair)
+            let nngp = trueNNGP - 2 * oddN
+            let ntk = state.ntk * (layer.derivative(pair) - 2 * oddD)
+            let truePostDeficit = pair.angle.theta < 0.2
+                ? DualActivation.priceDeficit(q: layer.q, angle: pair.angle, derivative: layer.derivative)
+                : layer.secondMoment - trueNNGP
+            let postDeficit = truePostDeficit + 2 * oddN
+            guard postDeficit >= 0 else { return nil }
             state = KernelState(q1: layer.secondMoment, q2: layer.secondMoment, nngp: nngp, ntk: ntk)
             state = network.denseLayer(index + 1, inputWidth: 0)(state)
             deficit = w2 * postDeficit

@@ -14,6 +14,7 @@ public struct NetworkSphereKernel: DotProductKernel {
     public let kind: KernelKind
     public let valueAccuracy: Double
     private let evaluate: @Sendable (Double, Double, Double) -> Double
+    private let singular: (@Sendable (Double) -> Double?)?
 
     /// The exact kernel (``SphereKernel``).
     public init(_ network: NetworkKernel, kind: KernelKind) throws {
@@ -29,6 +30,14 @@ public struct NetworkSphereKernel: DotProductKernel {
             let v = sphere.values(t, oneMinusT: a, onePlusT: b)
             return wantNNGP ? v.nngp : v.ntk
         }
+        if sphere.hasContinuation {
+            self.singular = { (y: Double) -> Double? in
+                guard let s = sphere.singularPart(oneMinusT: y) else { return nil }
+                return wantNNGP ? s.nngp : s.ntk
+            }
+        } else {
+            self.singular = nil
+        }
     }
 
     /// A tabulated kernel (``SphereKernelTable``) of `network`: faster, accurate to `table.error`.
@@ -38,7 +47,10 @@ public struct NetworkSphereKernel: DotProductKernel {
         self.valueAccuracy = Swift.max(8 * Double.ulpOfOne, kind == .nngp ? table.error.nngp : table.error.ntk)
         let wantNNGP = kind == .nngp
         self.evaluate = { (t: Double, _: Double, _: Double) -> Double in wantNNGP ? table.nngp(t) : table.ntk(t) }
+        self.singular = nil
     }
+
+    public func upperSingularPart(oneMinusT y: Double) -> Double? { singular?(y) }
 
     public func value(_ t: Double, oneMinusT: Double, onePlusT: Double) -> Double {
         evaluate(t, oneMinusT, onePlusT)
