@@ -269,14 +269,14 @@ public struct AsymptoticTail: Sendable {
         }
         var err = m.map { Swift.abs($0) * 1e-14 }
         if let (epsilon, derivatives) = coefficientError, let a = expansion.upper.first?.exponent {
-            // epsilon sum_i |sum_j G_k(d, a + j) d b_j / d S_i| for k up to k0 + 2000; further out
+            // epsilon sum_i |sum_j G_k(d, a + j) d b_j / d S_i| for k up to k0 + 256; further out
             // the leading term dominates and the triangle inequality over j is as tight.
             let g = derivatives.indices.map { SingularExpansion.gegenbauerCoefficients(ofPower: a + Double($0), dimension: expansion.dimension, from: k0, through: k1) }
             let perTerm = derivatives.map { $0.reduce(0) { $0 + Swift.abs($1) } }
             let m = derivatives.first?.count ?? 0
             for i in err.indices {
                 var bound = 0.0
-                if i <= 2000 {
+                if i <= 256 {
                     for row in 0..<m {
                         var s = 0.0
                         for j in derivatives.indices { s += g[j][i] * derivatives[j][row] }
