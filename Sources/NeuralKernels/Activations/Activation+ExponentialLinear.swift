@@ -44,28 +44,21 @@ extension Activation {
     /// CELU(alpha): x for x >= 0, alpha (e^{x/alpha} - 1) for x < 0. Always C^1; the second
     /// derivative jumps by -1/alpha.
     public static func celu(_ alpha: Double = 1) -> Activation {
-        Activation(
+        // CELU(alpha)(x) = alpha ELU(1)(x/alpha): the duals at the pair scaled by 1/alpha^2.
+        let s = alpha * alpha
+        @Sendable func scaled(_ p: GaussianPair) -> GaussianPair {
+            GaussianPair(q1: p.q1 / s, q2: p.q2 / s, c: p.c / s, angle: p.angle)
+        }
+        return Activation(
             name: "celu(\(formatParameter(alpha)))",
             negative: Branch(value: { alpha * expm1($0 / alpha) }, derivative: { exp($0 / alpha) }),
             positive: .monomial(1, 1),
             regularity: .kink(degree: 2, jump: -1 / alpha), parity: .neither,
             closedForm: ClosedFormDuals(
                 reference: "CELU(alpha)(x) = alpha ELU(1)(x/alpha); Proofs/elu-family-duals.md", isCheap: false,
-                nngp: { p in
-                    let s = alpha * alpha
-                    return s * ExponentialLinearDuals.nngp(GaussianPair(q1: p.q1 / s, q2: p.q2 / s, c: p.c / s, angle: p.angle), alpha: 1)
-                },
-                derivative: { p in
-                    let s = alpha * alpha
-                    return ExponentialLinearDuals.derivative(GaussianPair(q1: p.q1 / s, q2: p.q2 / s, c: p.c / s, angle: p.angle), alpha: 1)
-                },
-                nngpOddPart: { p in
-                    let s = alpha * alpha
-                    return s * ExponentialLinearDuals.nngpOddPart(GaussianPair(q1: p.q1 / s, q2: p.q2 / s, c: p.c / s, angle: p.angle), alpha: 1)
-                },
-                derivativeOddPart: { p in
-                    let s = alpha * alpha
-                    return ExponentialLinearDuals.derivativeOddPart(GaussianPair(q1: p.q1 / s, q2: p.q2 / s, c: p.c / s, angle: p.angle), alpha: 1)
-                }))
+                nngp: { s * ExponentialLinearDuals.nngp(scaled($0), alpha: 1) },
+                derivative: { ExponentialLinearDuals.derivative(scaled($0), alpha: 1) },
+                nngpOddPart: { s * ExponentialLinearDuals.nngpOddPart(scaled($0), alpha: 1) },
+                derivativeOddPart: { ExponentialLinearDuals.derivativeOddPart(scaled($0), alpha: 1) }))
     }
 }
