@@ -9,7 +9,8 @@
 # Defaults: ../shared/data/uci, the first 5 of the standard splits, the small sets.
 # ACTIVATIONS, DEPTHS and KERNELS (space-separated, in the environment) narrow or widen the
 # grid; defaults "relu gelu erf leaky_relu(0.2)", "2 3", "nngp ntk". MAX_TRAIN=N passes
-# --max-train N (a seeded subsample of each training part; used for protein).
+# --max-train N (a seeded subsample of each training part; used for protein). RKHS=path runs
+# that binary instead of building one (a copy lets a long grid run on while the tree is rebuilt).
 # One optimiser start (--restarts 1) per split keeps the grid affordable on 2 cores. ELU is
 # not in the default grid: its duals need the bivariate normal in the tails, and with
 # finite-difference hyperparameter derivatives one yacht split takes about 5 minutes (NNGP).
@@ -22,7 +23,10 @@ datasets=("$@")
 [ ${#datasets[@]} -eq 0 ] && datasets=(yacht bostonHousing energy concrete wine-quality-red)
 out=notebooks-data/tsuchida/regression
 mkdir -p "$out"
-swift build -c release -Xswiftc -enable-testing --product rkhs >/dev/null
+if [ -z "${RKHS:-}" ]; then
+  swift build -c release -Xswiftc -enable-testing --product rkhs >/dev/null
+  RKHS=.build/release/rkhs
+fi
 read -r -a activations <<< "${ACTIVATIONS:-relu gelu erf leaky_relu(0.2)}"
 read -r -a depths <<< "${DEPTHS:-2 3}"
 read -r -a kernels <<< "${KERNELS:-nngp ntk}"
@@ -33,7 +37,7 @@ for data in "${datasets[@]}"; do
         file="$out/${data}_${act//[()]/}_d${depth}_${kernel}.json"
         [ -s "$file" ] && continue
         echo "== $data $act depth $depth $kernel" >&2
-        OPENBLAS_NUM_THREADS=1 .build/release/rkhs regress --uci "$root/$data" --activation "$act" --depth "$depth" \
+        OPENBLAS_NUM_THREADS=1 "$RKHS" regress --uci "$root/$data" --activation "$act" --depth "$depth" \
             --kernel "$kernel" --splits "$splits" --restarts 1 ${MAX_TRAIN:+--max-train "$MAX_TRAIN"} --format json > "$file.tmp" && mv "$file.tmp" "$file" \
             || { rm -f "$file.tmp"; echo "failed: $data $act $depth $kernel" >&2; }
       done
