@@ -58,17 +58,21 @@ public struct LBFGS: Sendable {
             }
             var direction = q.map { -$0 }
             if dot(direction, gx) >= 0 { direction = gx.map { -$0 } ; s.removeAll(); y.removeAll() }
-            // Backtracking on the projected path.
+            // Backtracking on the projected path; each retry minimises the quadratic through
+            // f(x), the slope along the step and the rejected value (Nocedal & Wright 2006,
+            // section 3.5), kept within [0.1 t, 0.5 t]; 0.3 t after a failed evaluation.
             var t = 1.0
             var accepted: ([Double], Double, [Double])? = nil
             for _ in 0..<30 {
                 let trial = project((0..<n).map { x[$0] + t * direction[$0] })
                 let moved = (0..<n).map { trial[$0] - x[$0] }
                 if dot(moved, moved) == 0 { break }
-                if let (ft, gt) = eval(trial), ft <= fx + 1e-4 * dot(gx, moved) {
-                    accepted = (trial, ft, gt); break
-                }
-                t *= 0.3
+                let slope = dot(gx, moved)
+                guard let (ft, gt) = eval(trial) else { t *= 0.3; continue }
+                if ft <= fx + 1e-4 * slope { accepted = (trial, ft, gt); break }
+                let curvature = ft - fx - slope
+                let minimiser = curvature > 0 ? -slope / (2 * curvature) : 0.3
+                t *= min(0.5, max(0.1, minimiser))
             }
             guard let (xNew, fNew, gNew) = accepted else { break }
             let sk = (0..<n).map { xNew[$0] - x[$0] }, yk = (0..<n).map { gNew[$0] - gx[$0] }
