@@ -18,7 +18,8 @@ import NeuralKernels
 /// the last bracket being sqrt(q1 q2) d(rho): the correlation's change. For positively
 /// homogeneous activations of degree p (ReLU, LeakyReLU: p = 1) S1 = p F and T1 = (p - 1) D
 /// exactly, and for p = 1 E[phi'' phi''] = jump^2 / (2 pi sqrt(q1 q2 - c^2)) (phi'' = jump
-/// times a Dirac mass at 0): every derivative is then in closed form. Otherwise the scaling
+/// times a Dirac mass at 0): every derivative is then in closed form. Activations whose closed
+/// form declares a ``DualJet`` (the ELU family) give all of them at once. Otherwise the scaling
 /// derivatives S, T are central differences along l (relative step 6e-6, which keeps rho fixed,
 /// so never leaves the admissible set; error about 1e-10 relative for the closed-form duals)
 /// and E[phi'' phi''] is a central difference in c (one-sided near rho = +-1).
@@ -33,9 +34,11 @@ struct DualPartials: Sendable {
     /// dominated the Gram loop when threads contended on the shared reference counts.
     let nngp: @Sendable (GaussianPair) -> Double
     let derivative: @Sendable (GaussianPair) -> Double
+    let jet: (@Sendable (GaussianPair) -> DualJet?)?
 
     init(_ activation: Activation) {
         dual = DualActivation(activation)
+        jet = activation.closedForm?.jet
         if let closed = activation.closedForm {
             nngp = closed.nngp; derivative = closed.derivative
         } else {
@@ -52,6 +55,19 @@ struct DualPartials: Sendable {
                   ntk: Bool) -> (f: Double, d: Double, df: (Double, Double), dd: (Double, Double))
     {
         let pair = GaussianPair(q1: q1, q2: q2, c: c)
+        func change(_ s1: Double, _ s2: Double, _ slope: Double, _ dir: (Double, Double, Double)) -> Double {
+            let rhoPart = dir.2 - 0.5 * c * (dir.0 / q1 + dir.1 / q2)
+            return s1 * dir.0 / (2 * q1) + s2 * dir.1 / (2 * q2) + (rhoPart == 0 ? 0 : slope * rhoPart)
+        }
+        if let jet, let j = jet(pair) {
+            let df = (change(j.nngpScaling.first, j.nngpScaling.second, j.derivative, d1),
+                      change(j.nngpScaling.first, j.nngpScaling.second, j.derivative, d2))
+            guard ntk else { return (j.nngp, j.derivative, df, (0, 0)) }
+            // The E[phi'' phi''] term is dropped at rho = +-1, as below.
+            let slope = Swift.abs(pair.rho) < 1 - 1e-12 ? j.derivativeSlope : 0
+            let t = j.derivativeScaling
+            return (j.nngp, j.derivative, df, (change(t.first, t.second, slope, d1), change(t.first, t.second, slope, d2)))
+        }
         let f = nngp(pair)
         let d = derivative(pair)
         let h = DualPartials.step
@@ -67,10 +83,6 @@ struct DualPartials: Sendable {
             // Equal variances: (u, v) is exchangeable, so S1 = S2 (and T1 = T2 below).
             s1 = (nngp(up1) - nngp(down1)) / (2 * h)
             s2 = q1 == q2 ? s1 : (nngp(up2) - nngp(down2)) / (2 * h)
-        }
-        func change(_ s1: Double, _ s2: Double, _ slope: Double, _ dir: (Double, Double, Double)) -> Double {
-            let rhoPart = dir.2 - 0.5 * c * (dir.0 / q1 + dir.1 / q2)
-            return s1 * dir.0 / (2 * q1) + s2 * dir.1 / (2 * q2) + (rhoPart == 0 ? 0 : slope * rhoPart)
         }
         let df = (change(s1, s2, d, d1), change(s1, s2, d, d2))
         guard ntk else { return (f, d, df, (0, 0)) }

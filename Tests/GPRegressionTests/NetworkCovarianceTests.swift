@@ -18,7 +18,8 @@ import NeuralKernels
 
     static let cases: [(String, Int, KernelKind)] = [
         ("relu", 2, .nngp), ("relu", 3, .ntk), ("gelu", 3, .nngp), ("gelu", 3, .ntk), ("erf", 3, .ntk),
-        ("elu(1)", 3, .ntk), ("tanh", 3, .nngp), ("abs", 3, .ntk),
+        ("elu(1)", 3, .ntk), ("elu(0.5)", 3, .ntk), ("selu", 2, .nngp), ("celu(2)", 3, .ntk),
+        ("tanh", 3, .nngp), ("abs", 3, .ntk),
     ]
 
     func gram(_ a: Activation, _ depth: Int, _ kind: KernelKind, w2: Double, b2: Double) throws -> [Double] {

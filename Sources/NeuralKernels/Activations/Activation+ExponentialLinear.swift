@@ -22,7 +22,8 @@ extension Activation {
                 nngp: { ExponentialLinearDuals.nngp($0, alpha: alpha) },
                 derivative: { ExponentialLinearDuals.derivative($0, alpha: alpha) },
                 nngpOddPart: { ExponentialLinearDuals.nngpOddPart($0, alpha: alpha) },
-                derivativeOddPart: { ExponentialLinearDuals.derivativeOddPart($0, alpha: alpha) }))
+                derivativeOddPart: { ExponentialLinearDuals.derivativeOddPart($0, alpha: alpha) },
+                jet: { ExponentialLinearDuals.jet($0, alpha: alpha) }))
     }
 
     /// SELU: lambda * ELU(alpha) with the self-normalising constants; degree 1, jump lambda (1 - alpha).
@@ -38,7 +39,8 @@ extension Activation {
                 nngp: { l * l * ExponentialLinearDuals.nngp($0, alpha: a) },
                 derivative: { l * l * ExponentialLinearDuals.derivative($0, alpha: a) },
                 nngpOddPart: { l * l * ExponentialLinearDuals.nngpOddPart($0, alpha: a) },
-                derivativeOddPart: { l * l * ExponentialLinearDuals.derivativeOddPart($0, alpha: a) }))
+                derivativeOddPart: { l * l * ExponentialLinearDuals.derivativeOddPart($0, alpha: a) },
+                jet: { ExponentialLinearDuals.jet($0, alpha: a)?.scaled(by: l * l) }))
     }()
 
     /// CELU(alpha): x for x >= 0, alpha (e^{x/alpha} - 1) for x < 0. Always C^1; the second
@@ -59,6 +61,7 @@ extension Activation {
                 nngp: { s * ExponentialLinearDuals.nngp(scaled($0), alpha: 1) },
                 derivative: { ExponentialLinearDuals.derivative(scaled($0), alpha: 1) },
                 nngpOddPart: { s * ExponentialLinearDuals.nngpOddPart(scaled($0), alpha: 1) },
-                derivativeOddPart: { ExponentialLinearDuals.derivativeOddPart(scaled($0), alpha: 1) }))
+                derivativeOddPart: { ExponentialLinearDuals.derivativeOddPart(scaled($0), alpha: 1) },
+                jet: { ExponentialLinearDuals.jet(scaled($0), alpha: 1)?.argumentsScaled(by: s) }))
     }
 }

@@ -136,18 +136,24 @@ public struct ClosedFormDuals: Sendable {
     /// dual's singular part sum_j b_j (1 - rho)^{a + j} (Proofs/endpoint-expansion.md).
     public let nngpOddPart: (@Sendable (GaussianPair) -> Double)?
     public let derivativeOddPart: (@Sendable (GaussianPair) -> Double)?
+    /// Both duals with the first derivatives hyperparameter gradients need (``DualJet``), in
+    /// closed form, where that is much cheaper than differencing the duals (ELU family); nil
+    /// from the closure where the closed form does not apply (a degenerate pair).
+    public let jet: (@Sendable (GaussianPair) -> DualJet?)?
 
     public init(reference: String, isCheap: Bool = true,
                 nngp: @escaping @Sendable (GaussianPair) -> Double,
                 derivative: @escaping @Sendable (GaussianPair) -> Double,
                 nngpOddPart: (@Sendable (GaussianPair) -> Double)? = nil,
-                derivativeOddPart: (@Sendable (GaussianPair) -> Double)? = nil) {
+                derivativeOddPart: (@Sendable (GaussianPair) -> Double)? = nil,
+                jet: (@Sendable (GaussianPair) -> DualJet?)? = nil) {
         self.reference = reference
         self.isCheap = isCheap
         self.nngp = nngp
         self.derivative = derivative
         self.nngpOddPart = nngpOddPart
         self.derivativeOddPart = derivativeOddPart
+        self.jet = jet
     }
 
     /// Closed forms that are smooth in (q1, q2, c) up to rho = +-1 (erf, GELU, sin, ...),
@@ -161,5 +167,6 @@ public struct ClosedFormDuals: Sendable {
         self.derivative = { derivative($0.q1, $0.q2, $0.c) }
         self.nngpOddPart = nil
         self.derivativeOddPart = nil
+        self.jet = nil
     }
 }

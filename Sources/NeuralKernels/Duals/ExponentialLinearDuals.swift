@@ -56,35 +56,136 @@ public enum ExponentialLinearDuals {
         return BivariateNormal.cdf(-a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle.negated, weight: weight)
     }
 
+    /// Whether the closed form applies: both variances positive, and the largest tilting factor
+    /// e^{(q1+q2)/2 + c} (multiplying a probability about as small) within double range.
+    /// Beyond (q above about 320, reached by deep networks with sigma_w^2 > 2) the wedge
+    /// quadrature, accurate to about 1e-14 everywhere, takes over.
+    @inlinable static func closedFormApplies(_ p: GaussianPair) -> Bool {
+        p.q1 > 0 && p.q2 > 0 && 0.5 * (p.q1 + p.q2) + max(p.c, 0) <= 640
+    }
+
     /// E[ELU_alpha(u) ELU_alpha(v)].
     public static func nngp(_ p: GaussianPair, alpha: Double) -> Double {
-        if p.q1 <= 0 || p.q2 <= 0 { return DualActivation(.elu(alpha)).nngpByQuadrature(p) }
-        let q1 = p.q1, q2 = p.q2, c = p.c
-        let positive = ArcCosine.expectation(order: 1, p)
-        // E[u e^v; u>0, v<0] = e^{q2/2} (E[u; u > -c, v < -q2] + c P(u > -c, v < -q2)).
-        let uExpV = exp(0.5 * q2) * (tiltedTruncatedMean(p) + c * upperLower(p, -c, -q2, logWeight: 0.5 * q2))
-        let uNeg = truncatedMean(p, a: 0, b: 0, vOffset: 0, uOffset: 0)
-        let swapped = GaussianPair(q1: q2, q2: q1, c: c, angle: p.angle)
-        let vExpU = exp(0.5 * q1) * (tiltedTruncatedMean(swapped) + c * upperLower(swapped, -c, -q1, logWeight: 0.5 * q1))
-        let vNeg = truncatedMean(swapped, a: 0, b: 0, vOffset: 0, uOffset: 0)
-        let both = exp(0.5 * (q1 + q2) + c) * lower(p, -(q1 + c), -(q2 + c), logWeight: 0.5 * (q1 + q2) + c)
-        let expU = exp(0.5 * q1) * lower(p, -q1, -c, logWeight: 0.5 * q1)
-        let expV = exp(0.5 * q2) * lower(p, -c, -q2, logWeight: 0.5 * q2)
-        let quadrant = p.angle.complement / (2 * Double.pi)      // P(u < 0, v < 0)
-        return positive + alpha * (uExpV - uNeg) + alpha * (vExpU - vNeg)
-            + alpha * alpha * (both - expU - expV + quadrant)
+        if !closedFormApplies(p) { return DualActivation(.elu(alpha)).nngpByQuadrature(p) }
+        return TiltedTerms(p, alpha: alpha, full: true).nngp
     }
 
     /// E[ELU_alpha'(u) ELU_alpha'(v)] with ELU' = 1 (x > 0), alpha e^x (x < 0).
     public static func derivative(_ p: GaussianPair, alpha: Double) -> Double {
-        if p.q1 <= 0 || p.q2 <= 0 { return DualActivation(.elu(alpha)).derivativeByQuadrature(p) }
-        let q1 = p.q1, q2 = p.q2, c = p.c
-        let quadrant = p.angle.complement / (2 * Double.pi)      // P(u > 0, v > 0)
+        if !closedFormApplies(p) { return DualActivation(.elu(alpha)).derivativeByQuadrature(p) }
+        return TiltedTerms(p, alpha: alpha, full: false).derivative
+    }
+
+    /// Both duals with their scaling derivatives and dD/dc (``DualJet``), from the same five
+    /// bivariate normal values the NNGP dual needs (Proofs/elu-family-duals.md, "First
+    /// derivatives"): about the cost of one NNGP dual, where central differences cost ten.
+    /// Nil where the closed form does not apply (a degenerate pair, or variances beyond the
+    /// range of its tilting factors).
+    public static func jet(_ p: GaussianPair, alpha: Double) -> DualJet? {
+        guard closedFormApplies(p) else { return nil }
+        let t = TiltedTerms(p, alpha: alpha, full: true)
+        let q1 = p.q1, q2 = p.q2, c = p.c, sine = p.angle.sine
         let swapped = GaussianPair(q1: q2, q2: q1, c: c, angle: p.angle)
-        let expV = exp(0.5 * q2) * upperLower(p, -c, -q2, logWeight: 0.5 * q2)        // E[e^v; u > 0, v < 0]
-        let expU = exp(0.5 * q1) * upperLower(swapped, -c, -q1, logWeight: 0.5 * q1)  // E[e^u; v > 0, u < 0]
-        let both = exp(0.5 * (q1 + q2) + c) * lower(p, -(q1 + c), -(q2 + c), logWeight: 0.5 * (q1 + q2) + c)
-        return quadrant + alpha * (expV + expU) + alpha * alpha * both
+        let f = t.nngp, d = t.derivative
+        let root2pi = (2 * Double.pi).squareRoot()
+        // E[e^u phi(v); u < 0]: the tilt by e^u gives e^{q1/2} E[phi(v + c); u < -q1].
+        let g1 = t.vExpU + alpha * (t.both - t.expU)
+        let g2 = t.uExpV + alpha * (t.both - t.expV)
+        // E[delta(u) phi(v)] = p_u(0) E[phi(v) | u = 0], v | u = 0 ~ N(0, s^2), s = sqrt(q2) sin theta:
+        // E[phi(v)] = s/sqrt(2 pi) + alpha (e^{s^2/2} Phi(-s) - 1/2). Weighted by 1 - alpha.
+        func atZero(_ qOther: Double, _ qHere: Double) -> Double {
+            let s = qOther.squareRoot() * sine
+            let mean = s / root2pi + alpha * (exp(0.5 * s * s) * BivariateNormal.phi(-s) - 0.5)
+            return mean / (root2pi * qHere.squareRoot())
+        }
+        // S_i = q_i E[phi''(u_i) phi(v_j)] + c D (heat equation and Price's theorem), with
+        // phi'' = alpha e^x 1{x < 0} + (1 - alpha) delta_0.
+        let s1 = q1 * (alpha * g1 + (1 - alpha) * atZero(q2, q1)) + c * d
+        let s2 = q2 * (alpha * g2 + (1 - alpha) * atZero(q1, q2)) + c * d
+        // T_1 = E[u phi''(u) phi'(v)] = alpha E[u e^u phi'(v); u < 0] (u delta(u) = 0); tilted:
+        // alpha e^{q1/2} { E[u + q1; u < -q1, v > -c] + alpha e^{c + q2/2} E[u + q1 + c; u < -q1 - c, v < -q2 - c] }.
+        // By (u, v) -> (-u, -v), E[u; u < -q1, v > -c] = -E[u; u > q1, v < c], whose
+        // conditional offsets are 0 and -q1 sin^2 theta.
+        func derivativeScaling(_ p: GaussianPair, _ pUpper: Double, _ e: Double) -> Double {
+            let q = p.q1, r = p.q2
+            let linear = -truncatedMean(p, a: q, b: c, vOffset: 0, uOffset: -q * sine * sine) + q * pUpper
+            let corner = lowerTruncatedMean(p, a: -(q + c), b: -(r + c),
+                                            vOffset: -r * sine * sine, uOffset: -q * sine * sine)
+                + (q + c) * t.pBoth
+            return alpha * (e * linear + alpha * t.eBoth * corner)
+        }
+        let t1 = derivativeScaling(p, t.pUpperU, t.eU)
+        let t2 = derivativeScaling(swapped, t.pUpperV, t.eV)
+        // E[phi''(u) phi''(v)] = alpha^2 E[e^{u+v}; u, v < 0]
+        //   + alpha (1 - alpha) (p_v(0) E[e^u; u < 0 | v = 0] + (u <-> v)) + (1 - alpha)^2 p(0, 0).
+        var slope = alpha * alpha * t.both
+        if alpha != 1 {
+            func tilted(_ qHere: Double, _ qOther: Double) -> Double {
+                let s = qHere.squareRoot() * sine
+                return exp(0.5 * s * s) * BivariateNormal.phi(-s) / (root2pi * qOther.squareRoot())
+            }
+            let density = 1 / (2 * Double.pi * (q1 * q2).squareRoot() * sine)
+            slope += alpha * (1 - alpha) * (tilted(q1, q2) + tilted(q2, q1)) + (1 - alpha) * (1 - alpha) * density
+        }
+        return DualJet(nngp: f, derivative: d, nngpScaling: (s1, s2), derivativeScaling: (t1, t2),
+                       derivativeSlope: slope)
+    }
+
+    /// E[u; u < a, v < b] by Stein's lemma: -q1 p_u(a) P(v < b | u = a) - c p_v(b) P(u < a | v = b),
+    /// with the conditional offsets b - c a/q1 (`vOffset`) and a - c b/q2 (`uOffset`) in closed form.
+    static func lowerTruncatedMean(_ p: GaussianPair, a: Double, b: Double,
+                                   vOffset: Double, uOffset: Double) -> Double {
+        let s1 = p.q1.squareRoot(), s2 = p.q2.squareRoot()
+        let sine = p.angle.sine
+        let pa = exp(-0.5 * a * a / p.q1) / (s1 * (2 * Double.pi).squareRoot())
+        let pb = exp(-0.5 * b * b / p.q2) / (s2 * (2 * Double.pi).squareRoot())
+        return -p.q1 * pa * cdfLimit(vOffset, s2 * sine) - p.c * pb * cdfLimit(uOffset, s1 * sine)
+    }
+
+    /// The tilted expectations the ELU duals are assembled from, for one pair: five bivariate
+    /// normal values (three when only the derivative dual is wanted, `full == false`).
+    struct TiltedTerms {
+        let alpha: Double
+        let eU: Double, eV: Double, eBoth: Double       // e^{q1/2}, e^{q2/2}, e^{(q1+q2)/2 + c}
+        let pUpperV: Double                             // P(u > -c, v < -q2)
+        let pUpperU: Double                             // P(v > -c, u < -q1)
+        let pBoth: Double                               // P(u < -q1 - c, v < -q2 - c)
+        let expU: Double, expV: Double                  // E[e^u; u < 0, v < 0], E[e^v; u < 0, v < 0]
+        let uExpV: Double, vExpU: Double                // E[u e^v; u > 0, v < 0], E[v e^u; v > 0, u < 0]
+        let uNeg: Double, vNeg: Double                  // E[u; u > 0, v < 0], E[v; v > 0, u < 0]
+        let positive: Double                            // E[uv; u > 0, v > 0]
+        let quadrant: Double                            // P(u < 0, v < 0) = P(u > 0, v > 0)
+
+        init(_ p: GaussianPair, alpha: Double, full: Bool) {
+            self.alpha = alpha
+            let q1 = p.q1, q2 = p.q2, c = p.c
+            let swapped = GaussianPair(q1: q2, q2: q1, c: c, angle: p.angle)
+            eU = exp(0.5 * q1); eV = exp(0.5 * q2); eBoth = exp(0.5 * (q1 + q2) + c)
+            pUpperV = upperLower(p, -c, -q2, logWeight: 0.5 * q2)
+            pUpperU = upperLower(swapped, -c, -q1, logWeight: 0.5 * q1)
+            pBoth = lower(p, -(q1 + c), -(q2 + c), logWeight: 0.5 * (q1 + q2) + c)
+            quadrant = p.angle.complement / (2 * Double.pi)
+            guard full else {
+                expU = .nan; expV = .nan; uExpV = .nan; vExpU = .nan; uNeg = .nan; vNeg = .nan; positive = .nan
+                return
+            }
+            expU = eU * lower(p, -q1, -c, logWeight: 0.5 * q1)
+            expV = eV * lower(p, -c, -q2, logWeight: 0.5 * q2)
+            // E[u e^v; u>0, v<0] = e^{q2/2} (E[u; u > -c, v < -q2] + c P(u > -c, v < -q2)).
+            uExpV = eV * (tiltedTruncatedMean(p) + c * pUpperV)
+            vExpU = eU * (tiltedTruncatedMean(swapped) + c * pUpperU)
+            uNeg = truncatedMean(p, a: 0, b: 0, vOffset: 0, uOffset: 0)
+            vNeg = truncatedMean(swapped, a: 0, b: 0, vOffset: 0, uOffset: 0)
+            positive = ArcCosine.expectation(order: 1, p)
+        }
+
+        var both: Double { eBoth * pBoth }
+
+        var nngp: Double {
+            positive + alpha * (uExpV - uNeg) + alpha * (vExpU - vNeg) + alpha * alpha * (both - expU - expV + quadrant)
+        }
+
+        var derivative: Double { quadrant + alpha * (eV * pUpperV + eU * pUpperU) + alpha * alpha * both }
     }
 
     // MARK: Continuation to signed angles (Proofs/elu-family-duals.md, "Continuation to signed angles")
@@ -101,9 +202,10 @@ public enum ExponentialLinearDuals {
     ///       + 2 alpha e^{q/2} (-(q p_a/2) erf(sigma s/sqrt 2) + q rho T1)
     ///       + alpha^2 (2 e^{q/2} T1 - 2 e^{q + q rho} T2 - theta/(2 pi)),
     ///
-    /// p_a = exp(-q rho^2/2)/(sigma sqrt(2 pi)). NaN when q1 != q2 or rho <= 0.
+    /// p_a = exp(-q rho^2/2)/(sigma sqrt(2 pi)). NaN when q1 != q2, rho <= 0 or the variance is
+    /// beyond the closed form's range (``closedFormApplies(_:)``).
     public static func nngpOddPart(_ p: GaussianPair, alpha: Double) -> Double {
-        guard p.q1 == p.q2, p.q1 > 0, p.rho > 0 else { return .nan }
+        guard p.q1 == p.q2, p.rho > 0, closedFormApplies(p) else { return .nan }
         let q = p.q1, sigma = q.squareRoot(), rho = p.rho, s = p.angle.sine, theta = p.angle.theta
         let t1 = OwensT.value(sigma * rho, s / rho)
         let t2 = OwensT.value(sigma * (1 + rho), s / (1 + rho))
@@ -118,7 +220,7 @@ public enum ExponentialLinearDuals {
     ///
     ///     O' = -theta/(2 pi) + 2 alpha e^{q/2} T1 - 2 alpha^2 e^{q + q rho} T2.
     public static func derivativeOddPart(_ p: GaussianPair, alpha: Double) -> Double {
-        guard p.q1 == p.q2, p.q1 > 0, p.rho > 0 else { return .nan }
+        guard p.q1 == p.q2, p.rho > 0, closedFormApplies(p) else { return .nan }
         let q = p.q1, sigma = q.squareRoot(), rho = p.rho, s = p.angle.sine, theta = p.angle.theta
         let t1 = OwensT.value(sigma * rho, s / rho)
         let t2 = OwensT.value(sigma * (1 + rho), s / (1 + rho))
