@@ -56,41 +56,32 @@ lines = ["# GP regression with NNGP/NTK covariances on the UCI suite",
          "  and the published MC-dropout figures (Gal & Ghahramani 2016; all 20 splits, quoted from",
          "  `../shared/data/uci/PROVENANCE.md`; NLL = minus their test log-likelihood).",
          "",
-         "## What was not run (time: two mornings on 2 shared cores)",
+         "## What was not run (time: three mornings on 2 shared cores)",
          "",
-         "* Not every (activation, depth, kernel) on every data set, nor all 20 standard splits: each",
-         "  row says how many of the first splits it used (3 or 5; kin8nm also 2). Rows with different",
-         "  split counts are not strictly comparable; the summary picks the best among the rows with the",
+         "* Not every (activation, depth, kernel) on every data set, nor all 20 standard splits: the",
+         "  coverage table below is generated from the results present. Rows with different split",
+         "  counts are not strictly comparable; the summary picks the best among the rows with the",
          "  most splits of that data set.",
-         "* ELU: yacht (NNGP at depths 2 and 3, NTK at depths 2-4), energy and concrete (NTK, depths",
-         "  2-4) and bostonHousing (NTK, depth 2), on 3 splits. Its duals need the bivariate normal in the tails (the tilted terms multiply it by up",
-         "  to e^{q}, and the marginal likelihood drives sigma_b^2 to 12-39 here), and its",
-         "  hyperparameter derivatives are finite differences of the closed form (4-10 dual",
-         "  evaluations a pair and layer): a yacht split costs 20 s by NTK but 110-230 s by NNGP, where",
-         "  the optimiser needs 100-180 likelihood evaluations (the gradient itself is checked at these",
-         "  variances in NetworkCovarianceTests); a bostonHousing NTK split about 200 s, energy and",
-         "  concrete about 60 s.",
-         "* Depth 4: yacht, bostonHousing and concrete (ReLU, LeakyReLU, GELU, erf; NNGP and NTK).",
-         "* The large sets (naval, power, protein): ReLU and GELU NNGP at depth 2 on 3 splits; kin8nm:",
-         "  ReLU NNGP at depth 2 on all 20 splits (if its row says 20) and at depth 3 on 2. Hyperparameters are fitted on a seeded subset of",
-         "  2000 training points (`--fit-points`), predictions use every training point. protein uses",
-         "  `--max-train 5000` (a seeded subsample of each training part, recorded in the JSON).",
+         "* The large sets (kin8nm, naval, power, protein) only at depth 2, mostly NNGP: one split costs",
+         "  40-130 s (hyperparameters fitted on a seeded subset of 2000 training points, `--fit-points`;",
+         "  predictions use every training point; protein uses `--max-train 5000`, a seeded subsample",
+         "  of each training part, recorded in the JSON).",
          "* The scikit-learn baseline only on yacht, boston, energy and concrete: on wine-quality-red one",
          "  split took about 20 minutes on the shared machine (ARD over 11 inputs, 3 optimiser starts),",
-         "  and on the large sets it is out of reach in this time (O(n^3) per evaluation with numerical",
-         "  ARD gradients over up to 16 inputs).",
+         "  and on the large sets it is out of reach in this time.",
          "* Hyperparameters use one optimiser start per split (`--restarts 1`); the CLI default is 3.",
          "  Where a row's noise sits at its lower bound 1e-6 (e.g. ReLU NTK on yacht: rough kernel,",
          "  near-interpolation), a second start might find a better optimum. The optimiser stops when",
          "  the gradient of log p is below 1e-3 n (Proofs/gp-regression-marginal-likelihood.md, section 4),",
          "  so a flat direction may end near its start after a few evaluations (the per-split",
-         "  hyperparameters and evaluation counts are in each JSON).",
+         "  hyperparameters and evaluation counts are in each JSON). The column 'at bound' counts the",
+         "  splits whose sigma_w^2 or sigma_b^2 ended on the box [1e-4, 100]: there the likelihood was",
+         "  still rising (sigma_b^2 = 100 for most ELU NNGP fits: a flat direction).",
+         "* ELU rows were all re-run after two fixes of the ELU duals' bivariate normal tails and with",
+         "  closed-form hyperparameter derivatives (Proofs/elu-family-duals.md): before, at the",
+         "  variances these fits reach (q about 50), errors up to 27% in far-tail probabilities had",
+         "  made the ELU NNGP Gram matrix indefinite near the optimum on yacht.",
          "",
-         "* Caution on the ELU NNGP NLLs on yacht: on one split each (the third) the fitted noise",
-         "  is 1e-6...4e-5 of the standardised target's variance, so the predictive variance is tiny",
-         "  and one badly predicted test point gives a per-point NLL of 16 (depth 2) or 157 (depth 3);",
-         "  the other splits' NLLs are about 0. The RMSEs are not affected. A noise floor or a second",
-         "  optimiser start would change this; not run.",
          "* Caution on wine-quality-red NLL: the target is an integer score and the data contain",
          "  repeated rows, so test points that duplicate training rows get small predictive variances;",
          "  the negative NLLs there (and the one scikit-learn split, NLL -1.18) reflect that, not a",
@@ -98,6 +89,33 @@ lines = ["# GP regression with NNGP/NTK covariances on the UCI suite",
          "",
          "## Results",
          ""]
+# Coverage: which (kernel, depth) ran for each data set and activation, with split counts.
+lines += ["### Coverage (kernel: depths, splits)", "",
+          "| data set | " + " | ".join(ACTS) + " |", "|---|" + "---|" * len(ACTS)]
+for name in ORDER:
+    rs = runs.get(name, [])
+    if not rs:
+        continue
+    cells = []
+    for act in ACTS:
+        parts = []
+        for kernel in ["nngp", "ntk"]:
+            got = sorted((r["depth"], r["splits"]) for r in rs if r["activation"] == act and r["kernel"] == kernel)
+            if got:
+                depths = ",".join(str(d) for d, _ in got)
+                splits = sorted({n for _, n in got})
+                parts.append(f"{kernel} {depths} ({'/'.join(map(str, splits))})")
+        cells.append("; ".join(parts) or "-")
+    lines.append(f"| {name} | " + " | ".join(cells) + " |")
+lines.append("")
+
+
+def at_bound(r):
+    """Splits whose sigma_w^2 or sigma_b^2 ended on the optimiser's box [1e-4, 1e2]."""
+    return sum(1 for s in r.get("per_split", [])
+               if any(s[k] >= 100 * (1 - 1e-9) or s[k] <= 1e-4 * (1 + 1e-9) for k in ("sigma_w2", "sigma_b2")))
+
+
 # Summary: the best network kernel (by mean test RMSE) per data set against the baselines.
 lines += ["### Summary (best network kernel by mean test RMSE)", "",
           "| data set | best network kernel | splits | its RMSE | its NLL | RBF-ARD GP RMSE | RBF-ARD NLL | MC dropout RMSE | MC dropout NLL |",
@@ -120,7 +138,7 @@ for name in ORDER:
     rs = runs.get(name, [])
     if not rs and name not in baselines:
         continue
-    lines += [f"### {name}", "", "| model | depth | kernel | splits | test RMSE | test NLL |", "|---|---|---|---|---|---|"]
+    lines += [f"### {name}", "", "| model | depth | kernel | splits | test RMSE | test NLL | at bound |", "|---|---|---|---|---|---|---|"]
     rs.sort(key=lambda r: (r["depth"], ACTS.index(r["activation"]) if r["activation"] in ACTS else 99, r["kernel"]))
     best_rmse = min([r["rmse_mean"] for r in rs] or [float("inf")])
     best_nll = min([r["nll_mean"] for r in rs] or [float("inf")])
@@ -131,14 +149,14 @@ for name in ORDER:
             rm = f"**{rm}**"
         if r["nll_mean"] == best_nll:
             nl = f"**{nl}**"
-        lines.append(f"| {r['activation']} | {r['depth']} | {r['kernel']} | {r['splits']} | {rm} | {nl} |")
+        lines.append(f"| {r['activation']} | {r['depth']} | {r['kernel']} | {r['splits']} | {rm} | {nl} | {at_bound(r)} |")
     if name in baselines:
         b = baselines[name]
         lines.append(f"| RBF-ARD GP (scikit-learn {b['sklearn']}) | - | - | {b['splits']} | "
-                     f"{fmt(b['rmse_mean'], b['rmse_stderr'])} | {fmt(b['nll_mean'], b['nll_stderr'])} |")
+                     f"{fmt(b['rmse_mean'], b['rmse_stderr'])} | {fmt(b['nll_mean'], b['nll_stderr'])} | - |")
     if name in DROPOUT:
         m, s, ll = DROPOUT[name]
-        lines.append(f"| MC dropout (published) | 1 hidden | - | 20 | {m:.2f} ± {s:.2f} | {-ll:.2f} |")
+        lines.append(f"| MC dropout (published) | 1 hidden | - | 20 | {m:.2f} ± {s:.2f} | {-ll:.2f} | - |")
     lines.append("")
 open(out + ".tmp", "w").write("\n".join(lines) + "\n")
 os.replace(out + ".tmp", out)
