@@ -43,9 +43,32 @@ public struct ExactGP: Sendable {
         return try MarginalLikelihood.evaluate(k: m.k, dLogW2: m.dLogW2, dLogB2: m.dLogB2, noise: h.noise, y: y)
     }
 
-    /// The hyperparameters maximising the marginal likelihood (best of the restarts) and
-    /// the number of likelihood evaluations spent.
-    public func optimise(_ x: [[Double]], _ y: [Double], restarts: Int = 3) throws -> (Hyperparameters, evaluations: Int, logLikelihood: Double) {
+    /// The result of ``optimise(_:_:restarts:)``.
+    public struct Fit: Sendable {
+        /// The hyperparameters maximising the marginal likelihood (best of the restarts).
+        public let hyperparameters: Hyperparameters
+        /// Likelihood evaluations spent by all restarts.
+        public let evaluations: Int
+        public let logLikelihood: Double
+        /// Whether the best restart met the optimiser's convergence test (see ``LBFGS``).
+        public let converged: Bool
+        /// Norm of the projected gradient of -log p / n at the result.
+        public let projectedGradientNorm: Double
+        /// The hyperparameters (of sigma_w^2, sigma_b^2, noise) that ended on the box, with the
+        /// bound: the likelihood was still rising there.
+        public var atBound: [String] {
+            let names = ["sigma_w2", "sigma_b2", "noise"], logs = hyperparameters.logs
+            return (0..<3).compactMap { i in
+                if logs[i] <= ExactGP.lower[i] + 1e-9 { return "\(names[i]) at its lower bound \(exp(ExactGP.lower[i]))" }
+                if logs[i] >= ExactGP.upper[i] - 1e-9 { return "\(names[i]) at its upper bound \(exp(ExactGP.upper[i]))" }
+                return nil
+            }
+        }
+    }
+
+    /// The hyperparameters maximising the marginal likelihood (best of the restarts), with
+    /// the evaluations spent and whether the optimiser converged.
+    public func optimise(_ x: [[Double]], _ y: [Double], restarts: Int = 3) throws -> Fit {
         var best: (LBFGS.Result)? = nil
         var evaluations = 0
         for start in ExactGP.starts.prefix(max(1, restarts)) {
@@ -59,7 +82,9 @@ public struct ExactGP: Sendable {
             }
         }
         guard let best else { throw RegressionError.fitFailed("marginal likelihood could not be evaluated at any starting point (covariance not positive definite)") }
-        return (Hyperparameters(logs: best.x), evaluations, -best.value * Double(y.count))
+        return Fit(hyperparameters: Hyperparameters(logs: best.x), evaluations: evaluations,
+                   logLikelihood: -best.value * Double(y.count), converged: best.converged,
+                   projectedGradientNorm: best.projectedGradientNorm)
     }
 
     /// Posterior predictive mean and variance (including the noise) at `test`, given training data.

@@ -6,8 +6,10 @@ import Foundation
 public struct LBFGS: Sendable {
     public var memory = 6
     public var maxIterations = 60
-    /// Stop when the step changes f by less than this (absolute) and the projected gradient is small.
+    /// Stop when the step changes f by less than this (absolute) and the projected gradient's
+    /// norm is below `gradientTolerance`.
     public var tolerance = 1e-6
+    public var gradientTolerance = 1e-3
 
     public init() {}
 
@@ -16,6 +18,12 @@ public struct LBFGS: Sendable {
         public let value: Double
         public let iterations: Int
         public let evaluations: Int
+        /// Whether it stopped by the convergence test (small decrease and small projected
+        /// gradient), rather than by the iteration limit or a line search that found no
+        /// acceptable step while the projected gradient was still large.
+        public let converged: Bool
+        /// The norm of the projected gradient at `x`.
+        public let projectedGradientNorm: Double
     }
 
     public func minimize(_ x0: [Double], lower: [Double], upper: [Double],
@@ -32,6 +40,14 @@ public struct LBFGS: Sendable {
         guard var (fx, gx) = eval(x) else { return nil }
         var s: [[Double]] = [], y: [[Double]] = []
         var iteration = 0
+        // Projected gradient: components pushing against an active bound do not count.
+        func projectedNorm(_ x: [Double], _ g: [Double]) -> Double {
+            (0..<n).reduce(0.0) { sum, i in
+                let blocked = (x[i] <= lower[i] && g[i] > 0) || (x[i] >= upper[i] && g[i] < 0)
+                return blocked ? sum : sum + g[i] * g[i]
+            }.squareRoot()
+        }
+        var converged = false
         while iteration < maxIterations {
             iteration += 1
             // Two-loop recursion for the direction -H g.
@@ -74,7 +90,11 @@ public struct LBFGS: Sendable {
                 let minimiser = curvature > 0 ? -slope / (2 * curvature) : 0.3
                 t *= min(0.5, max(0.1, minimiser))
             }
-            guard let (xNew, fNew, gNew) = accepted else { break }
+            guard let (xNew, fNew, gNew) = accepted else {
+                // No acceptable step: stationary to rounding if the gradient is small.
+                converged = projectedNorm(x, gx) < gradientTolerance
+                break
+            }
             let sk = (0..<n).map { xNew[$0] - x[$0] }, yk = (0..<n).map { gNew[$0] - gx[$0] }
             if dot(sk, yk) > 1e-12 * dot(yk, yk).squareRoot() * dot(sk, sk).squareRoot() {
                 s.append(sk); y.append(yk)
@@ -82,13 +102,10 @@ public struct LBFGS: Sendable {
             }
             let decrease = fx - fNew
             x = xNew; fx = fNew; gx = gNew
-            // Projected gradient: components pushing against an active bound do not count.
-            let pg = (0..<n).map { i -> Double in
-                (x[i] <= lower[i] && gx[i] > 0) || (x[i] >= upper[i] && gx[i] < 0) ? 0 : gx[i]
-            }
-            if decrease < tolerance && dot(pg, pg).squareRoot() < 1e-3 { break }
+            if decrease < tolerance && projectedNorm(x, gx) < gradientTolerance { converged = true; break }
         }
-        return Result(x: x, value: fx, iterations: iteration, evaluations: evaluations)
+        return Result(x: x, value: fx, iterations: iteration, evaluations: evaluations, converged: converged,
+                      projectedGradientNorm: projectedNorm(x, gx))
     }
 
     private func dot(_ a: [Double], _ b: [Double]) -> Double {

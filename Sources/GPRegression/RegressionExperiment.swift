@@ -18,6 +18,9 @@ public struct RegressionExperiment: Sendable {
         public let fitPoints: Int
         /// Marginal-likelihood evaluations spent by the optimiser (all restarts).
         public let evaluations: Int
+        /// Whether the optimiser met its convergence test, and what ended on the box.
+        public let converged: Bool
+        public let atBound: [String]
     }
 
     public struct Summary: Sendable {
@@ -78,7 +81,8 @@ public struct RegressionExperiment: Sendable {
         if train.count > fitPoints {
             fitRows = RegressionExperiment.randomSplits(count: train.count, splits: 1, testFraction: Double(train.count - fitPoints) / Double(train.count), seed: seed)[0].train
         }
-        let (h, evaluations, _) = try gp.optimise(fitRows.map { xTrain[$0] }, fitRows.map { yTrain[$0] }, restarts: restarts)
+        let fit = try gp.optimise(fitRows.map { xTrain[$0] }, fitRows.map { yTrain[$0] }, restarts: restarts)
+        let h = fit.hyperparameters
         let prediction = try gp.predict(train: xTrain, yTrain, test: xTest, h)
         var se = 0.0, nll = 0.0
         for (k, row) in test.enumerated() {
@@ -90,6 +94,6 @@ public struct RegressionExperiment: Sendable {
         }
         return SplitResult(rmse: (se / Double(test.count)).squareRoot(), nll: nll / Double(test.count),
                            hyperparameters: h, seconds: Date().timeIntervalSince(start), fitPoints: fitRows.count,
-                           evaluations: evaluations)
+                           evaluations: fit.evaluations, converged: fit.converged, atBound: fit.atBound)
     }
 }

@@ -13,7 +13,9 @@ struct RegressCommand: ParsableCommand {
             likelihood (analytic gradient, L-BFGS in log-parameters, 3 restarts) on at most --fit-points training \
             points (a seeded subset when there are more); predictions use every training point. RMSE and NLL \
             are in the target's original units; summaries are mean and standard error over splits. \
-            JSON fields: rmse_mean, rmse_stderr, nll_mean, nll_stderr, splits, per_split.
+            JSON fields: rmse_mean, rmse_stderr, nll_mean, nll_stderr, splits, per_split (each with the \
+            hyperparameters, evaluations, converged and at_bound). A split whose optimiser stops short of its \
+            convergence test, or whose hyperparameters end on the box, is reported on standard error.
             """)
 
     @Option(help: "CSV (or whitespace-separated) file with a header row or numbered columns.") var data: String?
@@ -72,20 +74,28 @@ struct RegressCommand: ParsableCommand {
             FileHandle.standardError.write(Data(String(format: "regress: split %d/%d  rmse %.4g  nll %.4g  (sigma_w^2 %.3g, sigma_b^2 %.3g, noise %.3g; %d evaluations, %.1f s, %.0f s total)\n",
                 k + 1, splitList.count, r.rmse, r.nll, r.hyperparameters.sigmaW2, r.hyperparameters.sigmaB2, r.hyperparameters.noise,
                 r.evaluations, r.seconds, Date().timeIntervalSince(start)).utf8))
+            // Numerical trouble is reported, not hidden: a fit that stopped short, or on the box.
+            if !r.converged {
+                FileHandle.standardError.write(Data("regress: warning: split \(k + 1): the optimiser stopped before its convergence test (iteration limit, or no acceptable step with the gradient still large); the hyperparameters are the best found\n".utf8))
+            }
+            for bound in r.atBound {
+                FileHandle.standardError.write(Data("regress: note: split \(k + 1): \(bound) (the marginal likelihood still rises beyond it)\n".utf8))
+            }
         }
         let summary = RegressionExperiment.Summary(splits: results)
         func num(_ x: Double) -> String { x.isFinite ? full(x) : "null" }
         switch format {
         case .json:
-            let per = results.map { "{\"rmse\":\(num($0.rmse)),\"nll\":\(num($0.nll)),\"sigma_w2\":\(num($0.hyperparameters.sigmaW2)),\"sigma_b2\":\(num($0.hyperparameters.sigmaB2)),\"noise\":\(num($0.hyperparameters.noise)),\"fit_points\":\($0.fitPoints),\"evaluations\":\($0.evaluations),\"seconds\":\(num($0.seconds))}" }
+            let per = results.map { "{\"rmse\":\(num($0.rmse)),\"nll\":\(num($0.nll)),\"sigma_w2\":\(num($0.hyperparameters.sigmaW2)),\"sigma_b2\":\(num($0.hyperparameters.sigmaB2)),\"noise\":\(num($0.hyperparameters.noise)),\"fit_points\":\($0.fitPoints),\"evaluations\":\($0.evaluations),\"converged\":\($0.converged),\"at_bound\":[\($0.atBound.map { "\"\(jsonEscape($0))\"" }.joined(separator: ","))],\"seconds\":\(num($0.seconds))}" }
             print("{\"dataset\":\"\(jsonEscape(dataset.name))\",\"activation\":\"\(jsonEscape(act.name))\",\"depth\":\(depth),\"kernel\":\"\(kernel.rawValue)\","
                   + "\"rmse_mean\":\(num(summary.rmseMean)),\"rmse_stderr\":\(num(summary.rmseStderr)),\"nll_mean\":\(num(summary.nllMean)),\"nll_stderr\":\(num(summary.nllStderr)),"
                   + "\"splits\":\(results.count),\"max_train\":\(maxTrain.map(String.init) ?? "null"),\"fit_points\":\(fitPoints),\"seconds\":\(num(Date().timeIntervalSince(start))),\"per_split\":[\(per.joined(separator: ","))]}")
         case .csv:
-            print("split,rmse,nll,sigma_w2,sigma_b2,noise,fit_points,evaluations,seconds")
+            print("split,rmse,nll,sigma_w2,sigma_b2,noise,fit_points,evaluations,converged,seconds")
             for (k, r) in results.enumerated() {
                 print([String(k + 1), num(r.rmse), num(r.nll), num(r.hyperparameters.sigmaW2), num(r.hyperparameters.sigmaB2),
-                       num(r.hyperparameters.noise), String(r.fitPoints), String(r.evaluations), num(r.seconds)].joined(separator: ","))
+                       num(r.hyperparameters.noise), String(r.fitPoints), String(r.evaluations), String(r.converged),
+                       num(r.seconds)].joined(separator: ","))
             }
         case .table:
             print("\(dataset.name): \(act.name) \(kernel.rawValue), depth \(depth), \(results.count) splits")

@@ -56,7 +56,9 @@ import NeuralKernels
     @Test func optimiserFindsAStationaryMaximum() throws {
         let (x, y) = MarginalLikelihoodGradientTests.data(n: 60, d: 3, seed: 9)
         let gp = ExactGP(covariance: NetworkCovariance(activation: .relu, depth: 2, kind: .nngp))
-        let (h, _, value) = try gp.optimise(x, y)
+        let fit = try gp.optimise(x, y)
+        let h = fit.hyperparameters, value = fit.logLikelihood
+        #expect(fit.converged)
         for start in ExactGP.starts {
             #expect(value >= (try gp.logMarginalLikelihood(x, y, start, gradient: false).value) - 1e-9)
         }
@@ -77,5 +79,19 @@ import NeuralKernels
             return (a * a + 100 * b * b, [-2 * a - 400 * p[0] * b, 200 * b])
         }!
         #expect(Swift.abs(r.x[0] - 1) < 1e-4 && Swift.abs(r.x[1] - 1) < 1e-4, "\(r.x)")
+        #expect(r.converged)
+    }
+
+    /// An iteration limit too small to reach the minimum is reported as non-convergence, with
+    /// the gradient left.
+    @Test func lbfgsReportsNonConvergence() {
+        var solver = LBFGS()
+        solver.maxIterations = 3
+        let r = solver.minimize([-1.2, 1], lower: [-5, -5], upper: [5, 5]) { p in
+            let a = 1 - p[0], b = p[1] - p[0] * p[0]
+            return (a * a + 100 * b * b, [-2 * a - 400 * p[0] * b, 200 * b])
+        }!
+        #expect(!r.converged)
+        #expect(r.projectedGradientNorm > 1e-3)
     }
 }
