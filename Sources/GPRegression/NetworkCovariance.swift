@@ -59,8 +59,10 @@ public struct NetworkCovariance: Sendable {
             let p = a[l], q = bPath[l]
             if !gradient {
                 let pair = GaussianPair(q1: p.v, q2: q.v, c: s.v)
-                let f = partials.nngp(pair)
-                if ntk { t.v = w2 * f + b2 + w2 * partials.derivative(pair) * t.v }
+                // Both duals from one jet where there is one (ELU: 5 bivariate normal values, not 8).
+                let both = ntk ? partials.jet?(pair).map { ($0.nngp, $0.derivative) } : nil
+                let f = both?.0 ?? partials.nngp(pair)
+                if ntk { t.v = w2 * f + b2 + w2 * (both?.1 ?? partials.derivative(pair)) * t.v }
                 s.v = w2 * f + b2
                 continue
             }
