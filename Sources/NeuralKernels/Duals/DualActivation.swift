@@ -36,6 +36,14 @@ public struct DualActivation: Sendable {
         return derivativeByQuadrature(pair)
     }
 
+    /// Both duals at once: from the closed form's ``DualJet`` where it declares one (the ELU
+    /// family computes both from the same five bivariate normal values, not eight), else
+    /// separately.
+    public func both(_ pair: GaussianPair) -> (nngp: Double, derivative: Double) {
+        if let jet = activation.closedForm?.jet, let j = jet(pair) { return (j.nngp, j.derivative) }
+        return (nngp(pair), derivative(pair))
+    }
+
     /// E[phi(u)^2] for Var u = q.
     public func secondMoment(q: Double) -> Double { nngp(q1: q, q2: q, c: q) }
 

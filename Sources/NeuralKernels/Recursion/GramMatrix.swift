@@ -75,8 +75,8 @@ public struct GramMatrix: Sendable {
                 for l in 1..<net.depth {
                     let q1 = diagonal[l - 1][i], q2 = diagonal[l - 1][j]
                     let pair = GaussianPair(q1: q1, q2: q2, c: state.nngp)
-                    let nngp = dual.nngp(pair)
-                    let derivative = dual.derivative(pair)
+                    // The NNGP needs no derivative dual; the NTK takes both at once.
+                    let (nngp, derivative) = kind == .nngp ? (dual.nngp(pair), 0) : dual.both(pair)
                     state = KernelState(q1: diagonal[l - 1 + net.depth - 1][i], q2: diagonal[l - 1 + net.depth - 1][j],
                                         nngp: nngp, ntk: state.ntk * derivative)
                     state = net.denseLayer(l, inputWidth: dd)(state)

@@ -11,8 +11,7 @@ public struct NonlinearityLayer: Sendable {
 
     public func callAsFunction(_ s: KernelState) -> KernelState {
         let c = s.nngp
-        let nngp = dual.nngp(q1: s.q1, q2: s.q2, c: c)
-        let derivative = dual.derivative(q1: s.q1, q2: s.q2, c: c)
+        let (nngp, derivative) = dual.both(GaussianPair(q1: s.q1, q2: s.q2, c: c))
         let q1 = dual.secondMoment(q: s.q1)
         let q2 = s.q2 == s.q1 ? q1 : dual.secondMoment(q: s.q2)
         return KernelState(q1: q1, q2: q2, nngp: nngp, ntk: s.ntk * derivative)
