@@ -35,11 +35,11 @@ import _TestSupport
             // P(u < -q, v < -c), P(u > -c, v < -q), P(u < -q - c, v < -q - c).
             let checks: [(Double, Double)] = [
                 (0.5 * phi(-sigma) + 0.5 * phi(-sigma * rho) - t1,
-                 ExponentialLinearDuals.lower(pair, -q, -pair.c, logWeight: 0)),
+                 ExponentialLinearDuals.lower(pair, -q, -pair.c, logScale: 0)),
                 (0.5 * phi(-sigma) - 0.5 * phi(-sigma * rho) + t1,
-                 ExponentialLinearDuals.upperLower(pair, -pair.c, -q, logWeight: 0)),
+                 ExponentialLinearDuals.upperLower(pair, -pair.c, -q, logScale: 0)),
                 (phi(-sigma * (1 + rho)) - 2 * t2,
-                 ExponentialLinearDuals.lower(pair, -(q + pair.c), -(q + pair.c), logWeight: 0)),
+                 ExponentialLinearDuals.lower(pair, -(q + pair.c), -(q + pair.c), logScale: 0)),
             ]
             for (i, (owen, existing)) in checks.enumerated() {
                 #expect(Swift.abs(owen - existing) <= 4e-16 + 1e-13 * Swift.abs(existing),

@@ -10,8 +10,9 @@ import _TestSupport
 /// where phi' jumps (the Dirac terms have no quadrature).
 @Suite struct DualJetTests {
     static let activations: [Activation] = [.elu(1), .elu(0.5), .selu, .celu(1), .celu(2)]
-    /// Unequal and equal variances, up to the sizes GP regression reaches (q about 40).
-    static let variancePairs: [(Double, Double)] = [(1, 1), (0.5, 2), (3, 0.7), (10, 10), (35, 28), (40, 40)]
+    /// Unequal and equal variances, up to and far beyond the sizes GP regression reaches (q of
+    /// 40 to 600), where the tilting factors exceed double range.
+    static let variancePairs: [(Double, Double)] = [(1, 1), (0.5, 2), (3, 0.7), (10, 10), (35, 28), (40, 40), (300, 330), (2000, 1500)]
     static let correlations: [Double] = [-1, -0.999999, -0.9, -0.5, 0, 0.3, 0.7, 0.99, 0.999999, 1]
 
     typealias Branches = (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double)

@@ -32,15 +32,36 @@ public enum BivariateNormal {
     /// order one. Where weight times the cancellation error stays below 1e-14, the costly
     /// relative route is skipped. The default asks for relative accuracy.
     public static func cdf(_ h: Double, _ k: Double, angle: CorrelationAngle, weight: Double = .infinity) -> Double {
+        min(1, scaledCDF(h, k, angle: angle, logScale: 0, absoluteTolerance: weight.isFinite ? 1e-14 / weight : 0))
+    }
+
+    /// e^{logScale} Phi2(h, k; rho), formed without overflow or underflow of either factor (the
+    /// ELU duals multiply values as small as e^{-2q} by e^{2q}, beyond double range for q above
+    /// about 350), to relative accuracy about 1e-14, or to `absoluteTolerance` where a
+    /// relatively accurate value would need the slow route (rho < 0 with cancellation).
+    public static func scaledCDF(_ h: Double, _ k: Double, angle: CorrelationAngle, logScale: Double,
+                                 absoluteTolerance: Double) -> Double {
         let fast = genz(h, k, angle: angle)
-        if fast >= 1e-7 { return fast }
-        if angle.rho >= 0 { return dreznerGraded(h, k, angle: angle) }
+        if fast >= 1e-7 && logScale < 700 { return exp(logScale) * fast }
+        let graded = dreznerGraded(h, k, angle: angle, logScale: logScale)
+        if angle.rho >= 0 { return graded.value }
         // rho < 0: Drezner's integral is subtracted from Phi(h) Phi(k); the difference carries
-        // an absolute error of about 1e-15 Phi(h) Phi(k) (at most 1e-14 measured).
-        let refined = dreznerGraded(h, k, angle: angle)
-        let error = 1e-14 * phi(h) * phi(k)
-        if error <= 1e-14 * refined || error * weight <= 1e-14 { return refined }
-        return adaptive(h, k, angle: angle, estimate: refined)
+        // an absolute error of about 1e-15 Phi(h) Phi(k) (scaled), at most 1e-14 measured.
+        let error = 1e-14 * graded.product
+        if error <= 1e-14 * graded.value || error <= absoluteTolerance { return graded.value }
+        // The graded value is known to a few per cent where the unscaled value exceeds 1e-13.
+        let estimate = graded.value * exp(-logScale) > 1e-13 ? graded.value : nil
+        return adaptive(h, k, angle: angle, estimate: estimate, logScale: logScale)
+    }
+
+    /// log Phi(x), accurate where Phi(x) underflows: below -37 from the asymptotic series
+    /// Phi(x) = phi(x)/(-x) (1 - r + 3 r^2 - 15 r^3 + ... + 135135 r^7...), r = 1/x^2, whose
+    /// first omitted term is below 2e-17 there.
+    @inlinable public static func logPhi(_ x: Double) -> Double {
+        if x > -37 { return log(phi(x)) }
+        let r = 1 / (x * x)
+        let series = 1 - r * (1 - 3 * r * (1 - 5 * r * (1 - 7 * r * (1 - 9 * r * (1 - 11 * r * (1 - 13 * r))))))
+        return -0.5 * x * x - log(-x) - 0.5 * log(2 * Double.pi) + log(series)
     }
 
     /// Phi2(h, k; rho) by Drezner and Wesolowsky's form. With t = pi/2 - p (p between pi/2 and
@@ -63,9 +84,18 @@ public enum BivariateNormal {
     /// 20-point Gauss-Legendre on each panel.
     /// Relative accuracy about 1e-14 for rho >= 0 (BivariateNormalTests: both tail fixtures,
     /// limits to -37). Proofs/elu-family-duals.md, "Numerics".
-    static func dreznerGraded(_ h: Double, _ k: Double, angle: CorrelationAngle) -> Double {
-        if angle.theta == 0 { return phi(min(h, k)) }
-        if angle.complement == 0 { return max(0, phi(h) + phi(k) - 1) }
+    ///
+    /// With `logScale` L the value is e^L Phi2, its terms formed as exp(L + log Phi(h) + log Phi(k))
+    /// and exp(L - E(peak)) times the normalised integral; `product` is e^L Phi(h) Phi(k), the
+    /// size of the terms that cancel when rho < 0.
+    static func dreznerGraded(_ h: Double, _ k: Double, angle: CorrelationAngle, logScale: Double = 0)
+        -> (value: Double, product: Double)
+    {
+        if angle.theta == 0 { let v = exp(logScale + logPhi(min(h, k))); return (v, v) }
+        if angle.complement == 0 {
+            // Phi(h) + Phi(k) - 1 = Phi(h) - Phi(-k): not a tail unless it vanishes.
+            return (exp(logScale) * max(0, phi(h) - phi(-k)), exp(logScale + logPhi(h) + logPhi(k)))
+        }
         let hk = h * k, difference = (h - k) * (h - k), sum = (h + k) * (h + k)
         let right = 0.5 * Double.pi
         func exponent(_ p: Double) -> Double {
@@ -110,8 +140,16 @@ public enum BivariateNormal {
             }
             integral += half * panel
         }
-        let tail = exp(-e0) * integral / (2 * Double.pi)
-        return min(1, max(0, angle.rho >= 0 ? phi(h) * phi(k) + tail : phi(h) * phi(k) - tail))
+        // In double range the unscaled value is formed first and scaled once (the arithmetic, and
+        // so the rounding, of the plain Phi2); otherwise each term from logs.
+        let direct = phi(h) * phi(k), decay = exp(-e0), factor = exp(logScale)
+        if direct > 1e-290 && decay > 1e-290 && factor.isFinite {
+            let tail = decay * integral / (2 * Double.pi)
+            return (factor * max(0, angle.rho >= 0 ? direct + tail : direct - tail), factor * direct)
+        }
+        let tail = exp(logScale - e0) * integral / (2 * Double.pi)
+        let product = exp(logScale + logPhi(h) + logPhi(k))
+        return (max(0, angle.rho >= 0 ? product + tail : product - tail), product)
     }
 
     /// Gauss-Legendre rules of 6, 12, 20 (Genz's) and 32, 48 points: the nodes in (-1, 0) and
@@ -197,18 +235,20 @@ public enum BivariateNormal {
     /// value (which made a call cost about 1 ms). `estimate`, when given, is a value known to
     /// a relative accuracy of a few per cent or better (Genz's, where it exceeds 1e-13) and
     /// replaces the rough pass.
-    public static func adaptive(_ h: Double, _ k: Double, angle: CorrelationAngle, estimate: Double? = nil) -> Double {
+    public static func adaptive(_ h: Double, _ k: Double, angle: CorrelationAngle, estimate: Double? = nil,
+                                logScale: Double = 0) -> Double {
         let rho = angle.rho
         let s = angle.sine
         if s == 0 || angle.theta == 0 || angle.complement == 0 {
-            return rho > 0 ? phi(min(h, k)) : max(0, phi(h) + phi(k) - 1)
+            return exp(logScale) * (rho > 0 ? phi(min(h, k)) : max(0, phi(h) + phi(k) - 1))
         }
-        let lower = -39.0
-        if h <= lower { return 0 }
-        // cos theta computed from the angle keeps rho's small deviations from +-1.
-        let integrand: (Double) -> Double = { x in
-            exp(-0.5 * x * x) / (2 * Double.pi).squareRoot() * phi((k - rho * x) / s)
-        }
+        // Below h - 40 (and below -39) the integrand is negligible next to its values near h.
+        let lower = min(-39.0, h - 40)
+        // cos theta computed from the angle keeps rho's small deviations from +-1; with a scale,
+        // the integrand e^L phi(x) Phi(z) is formed from logs (either factor may be out of range).
+        let integrand: (Double) -> Double = logScale == 0
+            ? { x in exp(-0.5 * x * x) / (2 * Double.pi).squareRoot() * phi((k - rho * x) / s) }
+            : { x in exp(logScale - 0.5 * x * x + logPhi((k - rho * x) / s)) / (2 * Double.pi).squareRoot() }
         // The inner function steps at x0 = k/rho over a width ~ s/|rho|: give the step its own
         // panels (an adaptive rule whose nodes all miss a thin layer would never see it).
         var inner: [Double] = []
@@ -218,7 +258,7 @@ public enum BivariateNormal {
         }
         // Far in the tails the mass sits in a layer of width 1/slope at h, or of width
         // 1/sqrt(curvature) around an interior mode, which a panel of width 30 would miss.
-        inner += massCuts(h, k, rho: rho, sine: s)
+        inner += massCuts(h, k, rho: rho, sine: s, lower: min(-40, lower))
         let cuts = [lower] + Set(inner.filter { $0 > lower && $0 < h }).sorted() + [h]
         func integral(_ quadrature: AdaptiveGaussLegendre, scale: Double) -> Double {
             var total = 0.0
@@ -228,7 +268,7 @@ public enum BivariateNormal {
             return total
         }
         let size: Double
-        if let estimate, estimate > 1e-13 {
+        if let estimate, estimate > 0 {
             size = estimate
         } else {
             size = integral(AdaptiveGaussLegendre(relativeTolerance: 1e-3, maxDepth: 40), scale: 0)
@@ -236,7 +276,7 @@ public enum BivariateNormal {
         // Half the rough size: its own error is far below that, so no panel is judged against
         // more than the true integral.
         let total = integral(AdaptiveGaussLegendre(relativeTolerance: 1e-15, maxDepth: 40), scale: 0.5 * size)
-        return min(1, max(0, total))
+        return max(0, logScale == 0 ? min(1, total) : total)
     }
 
     /// Cut points around the mass of the conditional integrand f(x) = phi(x) Phi((k - rho x)/s)
@@ -244,7 +284,7 @@ public enum BivariateNormal {
     /// (log f)'(x) = -x - (rho/s) m(z), z = (k - rho x)/s, m = phi/Phi, decreases: bisection
     /// finds the mode x*. If it is h, the mass lies within a few 1/(log f)'(h) of h; otherwise
     /// within a few sigma of x*, sigma^-2 = -(log f)''(x*) = 1 + (rho/s)^2 m (z + m).
-    static func massCuts(_ h: Double, _ k: Double, rho: Double, sine s: Double) -> [Double] {
+    static func massCuts(_ h: Double, _ k: Double, rho: Double, sine s: Double, lower: Double = -40) -> [Double] {
         let ratio = rho / s
         func millsRatio(_ z: Double) -> Double {
             // phi(z)/Phi(z); below z = -37 both underflow and the asymptotic series is exact
@@ -258,7 +298,7 @@ public enum BivariateNormal {
             let width = 1 / max(atH, 1e-300)
             return [1.0, 4, 12, 40].map { h - $0 * width }
         }
-        var a = -40.0, b = h
+        var a = lower, b = h
         if slope(a) <= 0 { return [] }
         for _ in 0..<60 where b - a > 1e-12 * max(1, Swift.abs(a)) {
             let m = 0.5 * (a + b)

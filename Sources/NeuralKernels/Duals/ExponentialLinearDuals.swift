@@ -12,55 +12,84 @@ import Foundation
 /// and Stein's lemma to arc-cosine kernels, univariate normal functions and the bivariate
 /// normal distribution function ``BivariateNormal``. SELU and CELU follow by scaling.
 public enum ExponentialLinearDuals {
-    /// E[u; u > a, v < b] by Stein's lemma:
-    /// q1 p_u(a) P(v < b | u = a) - c p_v(b) P(u > a | v = b).
+    /// e^L E[u; u > a, v < b] by Stein's lemma:
+    /// q1 p_u(a) P(v < b | u = a) - c p_v(b) P(u > a | v = b), each product formed from logs
+    /// (the tilting factor e^L may be far out of double range, the probabilities far below it).
     ///
     /// The conditional offsets b - c a/q1 and c b/q2 - a are passed in closed form by the
     /// callers (for the thresholds used they are -q2 sin^2 theta, 0, ...): formed by
     /// subtraction they would cancel near rho = +-1, where they are divided by the vanishing
     /// conditional spread.
     static func truncatedMean(_ p: GaussianPair, a: Double, b: Double,
-                              vOffset: Double, uOffset: Double) -> Double {
+                              vOffset: Double, uOffset: Double, logScale: Double = 0) -> Double {
         let s1 = p.q1.squareRoot(), s2 = p.q2.squareRoot()
         let sine = p.angle.sine
         let condV = s2 * sine, condU = s1 * sine        // conditional standard deviations
-        let pa = exp(-0.5 * a * a / p.q1) / (s1 * (2 * Double.pi).squareRoot())
-        let pb = exp(-0.5 * b * b / p.q2) / (s2 * (2 * Double.pi).squareRoot())
-        return p.q1 * pa * cdfLimit(vOffset, condV) - p.c * pb * cdfLimit(uOffset, condU)
+        let root2pi = (2 * Double.pi).squareRoot()
+        let first = scaledProduct(logScale - 0.5 * a * a / p.q1, vOffset, condV) / (s1 * root2pi)
+        let second = scaledProduct(logScale - 0.5 * b * b / p.q2, uOffset, condU) / (s2 * root2pi)
+        return p.q1 * first - p.c * second
     }
 
-    /// E[u; u > -c, v < -q2]: offsets b - c a/q1 = -q2 sin^2 theta and c b/q2 - a = 0.
+    /// e^x Phi(y / s) (its limits when s = 0): a plain product in double range, so ordinary
+    /// arguments round as before; from logs where either factor leaves the range.
+    static func scaledProduct(_ x: Double, _ y: Double, _ s: Double) -> Double {
+        let factor = exp(x)
+        let probability = s > 0 ? BivariateNormal.phi(y / s) : (y > 0 ? 1 : (y < 0 ? 0 : 0.5))
+        if factor.isFinite && factor > 1e-290 && (probability > 1e-290 || probability == 0 && s == 0) {
+            return factor * probability
+        }
+        return exp(x + logCDFLimit(y, s))
+    }
+
+    /// e^{q2/2} E[u; u > -c, v < -q2]: offsets b - c a/q1 = -q2 sin^2 theta and c b/q2 - a = 0.
     static func tiltedTruncatedMean(_ p: GaussianPair) -> Double {
         let sine = p.angle.sine
-        return truncatedMean(p, a: -p.c, b: -p.q2, vOffset: -p.q2 * sine * sine, uOffset: 0)
+        return truncatedMean(p, a: -p.c, b: -p.q2, vOffset: -p.q2 * sine * sine, uOffset: 0, logScale: 0.5 * p.q2)
     }
 
-    /// Phi(x / s), with its limits when the conditional spread s vanishes (rho = +-1).
-    static func cdfLimit(_ x: Double, _ s: Double) -> Double {
-        if s > 0 { return BivariateNormal.phi(x / s) }
-        return x > 0 ? 1 : (x < 0 ? 0 : 0.5)
+    /// log Phi(x / s), with its limits when the conditional spread s vanishes (rho = +-1).
+    static func logCDFLimit(_ x: Double, _ s: Double) -> Double {
+        if s > 0 { return BivariateNormal.logPhi(x / s) }
+        return x > 0 ? 0 : (x < 0 ? -.infinity : log(0.5))
     }
 
-    /// P(u < a, v < b) for the pair, through the standardised bivariate normal. `logWeight`:
-    /// the log of the factor the caller multiplies it by; relative to the dual's scale
-    /// sqrt(q1 q2) it tells the bivariate normal how much absolute accuracy is needed.
+    /// P(u < a, v < b), which the caller multiplies by e^{logWeight}: accurate to 1e-14 of the
+    /// dual's scale max(1, sqrt(q1 q2)) after that multiplication, at least.
     static func lower(_ p: GaussianPair, _ a: Double, _ b: Double, logWeight: Double) -> Double {
-        let weight = exp(logWeight) / max(1, (p.q1 * p.q2).squareRoot())
-        return BivariateNormal.cdf(a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle, weight: weight)
+        BivariateNormal.scaledCDF(a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle, logScale: 0,
+                                  absoluteTolerance: 1e-14 * max(1, (p.q1 * p.q2).squareRoot()) * exp(-logWeight))
     }
 
-    /// P(u > a, v < b) = P(-u < -a, v < b): the pair (-u, v) has the negated correlation, so
-    /// no subtraction (which would cancel in the tails).
+    /// P(u > a, v < b), which the caller multiplies by e^{logWeight} (see ``lower(_:_:_:logWeight:)``).
     static func upperLower(_ p: GaussianPair, _ a: Double, _ b: Double, logWeight: Double) -> Double {
-        let weight = exp(logWeight) / max(1, (p.q1 * p.q2).squareRoot())
-        return BivariateNormal.cdf(-a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle.negated, weight: weight)
+        BivariateNormal.scaledCDF(-a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle.negated, logScale: 0,
+                                  absoluteTolerance: 1e-14 * max(1, (p.q1 * p.q2).squareRoot()) * exp(-logWeight))
     }
 
-    /// Whether the closed form applies: both variances positive, and the largest tilting factor
-    /// e^{(q1+q2)/2 + c} (multiplying a probability about as small) within double range.
-    /// Beyond (q above about 320, reached by deep networks with sigma_w^2 > 2) the wedge
-    /// quadrature, accurate to about 1e-14 everywhere, takes over.
+    /// e^{logScale} P(u < a, v < b) for the pair, through the standardised bivariate normal,
+    /// to an absolute accuracy of 1e-14 of the dual's scale max(1, sqrt(q1 q2)) at least.
+    static func lower(_ p: GaussianPair, _ a: Double, _ b: Double, logScale: Double) -> Double {
+        BivariateNormal.scaledCDF(a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle, logScale: logScale,
+                                  absoluteTolerance: 1e-14 * max(1, (p.q1 * p.q2).squareRoot()))
+    }
+
+    /// e^{logScale} P(u > a, v < b) = e^{logScale} P(-u < -a, v < b): the pair (-u, v) has the
+    /// negated correlation, so no subtraction (which would cancel in the tails).
+    static func upperLower(_ p: GaussianPair, _ a: Double, _ b: Double, logScale: Double) -> Double {
+        BivariateNormal.scaledCDF(-a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle.negated,
+                                  logScale: logScale, absoluteTolerance: 1e-14 * max(1, (p.q1 * p.q2).squareRoot()))
+    }
+
+    /// Whether the closed form applies: both variances positive and finite. (Its tilting factors
+    /// e^{q/2}, e^{(q1+q2)/2 + c} are never formed on their own: every product with the small
+    /// probabilities they multiply is formed from logs.)
     @inlinable static func closedFormApplies(_ p: GaussianPair) -> Bool {
+        p.q1 > 0 && p.q2 > 0 && p.q1.isFinite && p.q2.isFinite
+    }
+
+    /// Whether the odd parts' closed forms apply: they still form e^{q + q rho} on its own.
+    @inlinable static func oddPartsApply(_ p: GaussianPair) -> Bool {
         p.q1 > 0 && p.q2 > 0 && 0.5 * (p.q1 + p.q2) + max(p.c, 0) <= 640
     }
 
@@ -79,8 +108,7 @@ public enum ExponentialLinearDuals {
     /// Both duals with their scaling derivatives and dD/dc (``DualJet``), from the same five
     /// bivariate normal values the NNGP dual needs (Proofs/elu-family-duals.md, "First
     /// derivatives"): about the cost of one NNGP dual, where central differences cost ten.
-    /// Nil where the closed form does not apply (a degenerate pair, or variances beyond the
-    /// range of its tilting factors).
+    /// Nil where the closed form does not apply (a degenerate pair).
     public static func jet(_ p: GaussianPair, alpha: Double) -> DualJet? {
         guard closedFormApplies(p) else { return nil }
         let t = TiltedTerms(p, alpha: alpha, full: true)
@@ -95,7 +123,7 @@ public enum ExponentialLinearDuals {
         // E[phi(v)] = s/sqrt(2 pi) + alpha (e^{s^2/2} Phi(-s) - 1/2). Weighted by 1 - alpha.
         func atZero(_ qOther: Double, _ qHere: Double) -> Double {
             let s = qOther.squareRoot() * sine
-            let mean = s / root2pi + alpha * (exp(0.5 * s * s) * BivariateNormal.phi(-s) - 0.5)
+            let mean = s / root2pi + alpha * (scaledProduct(0.5 * s * s, -s, 1) - 0.5)
             return mean / (root2pi * qHere.squareRoot())
         }
         // S_i = q_i E[phi''(u_i) phi(v_j)] + c D (heat equation and Price's theorem), with
@@ -105,24 +133,24 @@ public enum ExponentialLinearDuals {
         // T_1 = E[u phi''(u) phi'(v)] = alpha E[u e^u phi'(v); u < 0] (u delta(u) = 0); tilted:
         // alpha e^{q1/2} { E[u + q1; u < -q1, v > -c] + alpha e^{c + q2/2} E[u + q1 + c; u < -q1 - c, v < -q2 - c] }.
         // By (u, v) -> (-u, -v), E[u; u < -q1, v > -c] = -E[u; u > q1, v < c], whose
-        // conditional offsets are 0 and -q1 sin^2 theta.
-        func derivativeScaling(_ p: GaussianPair, _ pUpper: Double, _ e: Double) -> Double {
+        // conditional offsets are 0 and -q1 sin^2 theta. Every term carries its tilting factor.
+        func derivativeScaling(_ p: GaussianPair, _ tilt: Double) -> Double {
             let q = p.q1, r = p.q2
-            let linear = -truncatedMean(p, a: q, b: c, vOffset: 0, uOffset: -q * sine * sine) + q * pUpper
-            let corner = lowerTruncatedMean(p, a: -(q + c), b: -(r + c),
-                                            vOffset: -r * sine * sine, uOffset: -q * sine * sine)
-                + (q + c) * t.pBoth
-            return alpha * (e * linear + alpha * t.eBoth * corner)
+            let linear = -truncatedMean(p, a: q, b: c, vOffset: 0, uOffset: -q * sine * sine, logScale: 0.5 * q) + q * tilt
+            let corner = lowerTruncatedMean(p, a: -(q + c), b: -(r + c), vOffset: -r * sine * sine,
+                                            uOffset: -q * sine * sine, logScale: 0.5 * (q + r) + c)
+                + (q + c) * t.both
+            return alpha * (linear + alpha * corner)
         }
-        let t1 = derivativeScaling(p, t.pUpperU, t.eU)
-        let t2 = derivativeScaling(swapped, t.pUpperV, t.eV)
+        let t1 = derivativeScaling(p, t.tiltU)
+        let t2 = derivativeScaling(swapped, t.tiltV)
         // E[phi''(u) phi''(v)] = alpha^2 E[e^{u+v}; u, v < 0]
         //   + alpha (1 - alpha) (p_v(0) E[e^u; u < 0 | v = 0] + (u <-> v)) + (1 - alpha)^2 p(0, 0).
         var slope = alpha * alpha * t.both
         if alpha != 1 {
             func tilted(_ qHere: Double, _ qOther: Double) -> Double {
                 let s = qHere.squareRoot() * sine
-                return exp(0.5 * s * s) * BivariateNormal.phi(-s) / (root2pi * qOther.squareRoot())
+                return scaledProduct(0.5 * s * s, -s, 1) / (root2pi * qOther.squareRoot())
             }
             let density = 1 / (2 * Double.pi * (q1 * q2).squareRoot() * sine)
             slope += alpha * (1 - alpha) * (tilted(q1, q2) + tilted(q2, q1)) + (1 - alpha) * (1 - alpha) * density
@@ -131,25 +159,27 @@ public enum ExponentialLinearDuals {
                        derivativeSlope: slope)
     }
 
-    /// E[u; u < a, v < b] by Stein's lemma: -q1 p_u(a) P(v < b | u = a) - c p_v(b) P(u < a | v = b),
-    /// with the conditional offsets b - c a/q1 (`vOffset`) and a - c b/q2 (`uOffset`) in closed form.
+    /// e^L E[u; u < a, v < b] by Stein's lemma: -q1 p_u(a) P(v < b | u = a) - c p_v(b) P(u < a | v = b),
+    /// with the conditional offsets b - c a/q1 (`vOffset`) and a - c b/q2 (`uOffset`) in closed
+    /// form, each product formed from logs.
     static func lowerTruncatedMean(_ p: GaussianPair, a: Double, b: Double,
-                                   vOffset: Double, uOffset: Double) -> Double {
+                                   vOffset: Double, uOffset: Double, logScale: Double = 0) -> Double {
         let s1 = p.q1.squareRoot(), s2 = p.q2.squareRoot()
         let sine = p.angle.sine
-        let pa = exp(-0.5 * a * a / p.q1) / (s1 * (2 * Double.pi).squareRoot())
-        let pb = exp(-0.5 * b * b / p.q2) / (s2 * (2 * Double.pi).squareRoot())
-        return -p.q1 * pa * cdfLimit(vOffset, s2 * sine) - p.c * pb * cdfLimit(uOffset, s1 * sine)
+        let root2pi = (2 * Double.pi).squareRoot()
+        let first = scaledProduct(logScale - 0.5 * a * a / p.q1, vOffset, s2 * sine) / (s1 * root2pi)
+        let second = scaledProduct(logScale - 0.5 * b * b / p.q2, uOffset, s1 * sine) / (s2 * root2pi)
+        return -p.q1 * first - p.c * second
     }
 
     /// The tilted expectations the ELU duals are assembled from, for one pair: five bivariate
-    /// normal values (three when only the derivative dual is wanted, `full == false`).
+    /// normal values (three when only the derivative dual is wanted, `full == false`), each
+    /// already multiplied by its tilting factor (formed from logs, never on its own).
     struct TiltedTerms {
         let alpha: Double
-        let eU: Double, eV: Double, eBoth: Double       // e^{q1/2}, e^{q2/2}, e^{(q1+q2)/2 + c}
-        let pUpperV: Double                             // P(u > -c, v < -q2)
-        let pUpperU: Double                             // P(v > -c, u < -q1)
-        let pBoth: Double                               // P(u < -q1 - c, v < -q2 - c)
+        let tiltV: Double                               // e^{q2/2} P(u > -c, v < -q2) = E[e^v; u > 0, v < 0]
+        let tiltU: Double                               // e^{q1/2} P(v > -c, u < -q1) = E[e^u; v > 0, u < 0]
+        let both: Double                                // e^{(q1+q2)/2 + c} P(u < -q1-c, v < -q2-c) = E[e^{u+v}; u, v < 0]
         let expU: Double, expV: Double                  // E[e^u; u < 0, v < 0], E[e^v; u < 0, v < 0]
         let uExpV: Double, vExpU: Double                // E[u e^v; u > 0, v < 0], E[v e^u; v > 0, u < 0]
         let uNeg: Double, vNeg: Double                  // E[u; u > 0, v < 0], E[v; v > 0, u < 0]
@@ -160,32 +190,52 @@ public enum ExponentialLinearDuals {
             self.alpha = alpha
             let q1 = p.q1, q2 = p.q2, c = p.c
             let swapped = GaussianPair(q1: q2, q2: q1, c: c, angle: p.angle)
-            eU = exp(0.5 * q1); eV = exp(0.5 * q2); eBoth = exp(0.5 * (q1 + q2) + c)
-            pUpperV = upperLower(p, -c, -q2, logWeight: 0.5 * q2)
-            pUpperU = upperLower(swapped, -c, -q1, logWeight: 0.5 * q1)
-            pBoth = lower(p, -(q1 + c), -(q2 + c), logWeight: 0.5 * (q1 + q2) + c)
             quadrant = p.angle.complement / (2 * Double.pi)
+            if oddPartsApply(p) {
+                // In double range: the factors e^{q/2} times the plain probabilities, rounding as
+                // the spectra's fixtures were measured with (the continued-singular-term fits
+                // and the spectra at d = 10 move by 1e-10 and 1e-6 under one-ulp changes here).
+                let eU = exp(0.5 * q1), eV = exp(0.5 * q2), eBoth = exp(0.5 * (q1 + q2) + c)
+                let pUpperV = upperLower(p, -c, -q2, logWeight: 0.5 * q2)
+                let pUpperU = upperLower(swapped, -c, -q1, logWeight: 0.5 * q1)
+                tiltV = eV * pUpperV; tiltU = eU * pUpperU
+                both = eBoth * lower(p, -(q1 + c), -(q2 + c), logWeight: 0.5 * (q1 + q2) + c)
+                guard full else {
+                    expU = .nan; expV = .nan; uExpV = .nan; vExpU = .nan; uNeg = .nan; vNeg = .nan; positive = .nan
+                    return
+                }
+                expU = eU * lower(p, -q1, -c, logWeight: 0.5 * q1)
+                expV = eV * lower(p, -c, -q2, logWeight: 0.5 * q2)
+                let sine = p.angle.sine
+                uExpV = eV * (truncatedMean(p, a: -c, b: -q2, vOffset: -q2 * sine * sine, uOffset: 0) + c * pUpperV)
+                vExpU = eU * (truncatedMean(swapped, a: -c, b: -q1, vOffset: -q1 * sine * sine, uOffset: 0) + c * pUpperU)
+                uNeg = truncatedMean(p, a: 0, b: 0, vOffset: 0, uOffset: 0)
+                vNeg = truncatedMean(swapped, a: 0, b: 0, vOffset: 0, uOffset: 0)
+                positive = ArcCosine.expectation(order: 1, p)
+                return
+            }
+            tiltV = upperLower(p, -c, -q2, logScale: 0.5 * q2)
+            tiltU = upperLower(swapped, -c, -q1, logScale: 0.5 * q1)
+            both = lower(p, -(q1 + c), -(q2 + c), logScale: 0.5 * (q1 + q2) + c)
             guard full else {
                 expU = .nan; expV = .nan; uExpV = .nan; vExpU = .nan; uNeg = .nan; vNeg = .nan; positive = .nan
                 return
             }
-            expU = eU * lower(p, -q1, -c, logWeight: 0.5 * q1)
-            expV = eV * lower(p, -c, -q2, logWeight: 0.5 * q2)
+            expU = lower(p, -q1, -c, logScale: 0.5 * q1)
+            expV = lower(p, -c, -q2, logScale: 0.5 * q2)
             // E[u e^v; u>0, v<0] = e^{q2/2} (E[u; u > -c, v < -q2] + c P(u > -c, v < -q2)).
-            uExpV = eV * (tiltedTruncatedMean(p) + c * pUpperV)
-            vExpU = eU * (tiltedTruncatedMean(swapped) + c * pUpperU)
+            uExpV = tiltedTruncatedMean(p) + c * tiltV
+            vExpU = tiltedTruncatedMean(swapped) + c * tiltU
             uNeg = truncatedMean(p, a: 0, b: 0, vOffset: 0, uOffset: 0)
             vNeg = truncatedMean(swapped, a: 0, b: 0, vOffset: 0, uOffset: 0)
             positive = ArcCosine.expectation(order: 1, p)
         }
 
-        var both: Double { eBoth * pBoth }
-
         var nngp: Double {
             positive + alpha * (uExpV - uNeg) + alpha * (vExpU - vNeg) + alpha * alpha * (both - expU - expV + quadrant)
         }
 
-        var derivative: Double { quadrant + alpha * (eV * pUpperV + eU * pUpperU) + alpha * alpha * both }
+        var derivative: Double { quadrant + alpha * (tiltV + tiltU) + alpha * alpha * both }
     }
 
     // MARK: Continuation to signed angles (Proofs/elu-family-duals.md, "Continuation to signed angles")
@@ -203,9 +253,9 @@ public enum ExponentialLinearDuals {
     ///       + alpha^2 (2 e^{q/2} T1 - 2 e^{q + q rho} T2 - theta/(2 pi)),
     ///
     /// p_a = exp(-q rho^2/2)/(sigma sqrt(2 pi)). NaN when q1 != q2, rho <= 0 or the variance is
-    /// beyond the closed form's range (``closedFormApplies(_:)``).
+    /// beyond the range of its factor e^{q + q rho} (``oddPartsApply(_:)``).
     public static func nngpOddPart(_ p: GaussianPair, alpha: Double) -> Double {
-        guard p.q1 == p.q2, p.rho > 0, closedFormApplies(p) else { return .nan }
+        guard p.q1 == p.q2, p.rho > 0, oddPartsApply(p) else { return .nan }
         let q = p.q1, sigma = q.squareRoot(), rho = p.rho, s = p.angle.sine, theta = p.angle.theta
         let t1 = OwensT.value(sigma * rho, s / rho)
         let t2 = OwensT.value(sigma * (1 + rho), s / (1 + rho))
@@ -220,7 +270,7 @@ public enum ExponentialLinearDuals {
     ///
     ///     O' = -theta/(2 pi) + 2 alpha e^{q/2} T1 - 2 alpha^2 e^{q + q rho} T2.
     public static func derivativeOddPart(_ p: GaussianPair, alpha: Double) -> Double {
-        guard p.q1 == p.q2, p.rho > 0, closedFormApplies(p) else { return .nan }
+        guard p.q1 == p.q2, p.rho > 0, oddPartsApply(p) else { return .nan }
         let q = p.q1, sigma = q.squareRoot(), rho = p.rho, s = p.angle.sine, theta = p.angle.theta
         let t1 = OwensT.value(sigma * rho, s / rho)
         let t2 = OwensT.value(sigma * (1 + rho), s / (1 + rho))
