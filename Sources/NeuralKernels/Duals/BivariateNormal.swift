@@ -128,15 +128,35 @@ public enum BivariateNormal {
             for p in [peak - m * width, peak + m * width, angle.theta - m * sine, angle.theta + m * sine]
             where p > lo && p < hi { cuts.insert(p) }
         }
-        let sorted = cuts.sorted()
+        // Each panel is integrated in u = tan(a/2), a = p on the side p < pi/2 and a = pi - p on
+        // the other, where sin p = 2u/(1 + u^2), sin^2(a/2) = u^2/(1 + u^2), |dp| = 2 du/(1 + u^2):
+        //     E = (A (1 + u^2) + B u^2) (1 + u^2) / (8 u^2),  u in (0, 1],
+        // with A = (h - k)^2, B = 4hk for p < pi/2 and A = (h + k)^2, B = -4hk beyond: the same
+        // sums without cancellation as in p, and no trigonometric call per node (the sines
+        // and cosines were 60% of a deep ELU fit's time). u is within a factor pi/4 of a/2 and
+        // smooth, so the 20-point rule on the same panels keeps its accuracy; a = pi - p beyond
+        // pi/2 keeps the map regular as p -> pi (tan(p/2) would blow up there).
+        let beyond = angle.theta > right
+        let (a2, b2) = beyond ? (sum, -4 * hk) : (difference, 4 * hk)
+        // Only the ends must be mapped accurately (interior cuts merely partition): pi/2 -> 1
+        // exactly, and theta -> tan(a/2) formed relative to that end, (1 + t)/(1 - t) with
+        // t = tan((a - pi/2)/2) (a - pi/2 is exact), so a tiny interval (rho near 0) keeps its
+        // width; tan(a/2) itself for small a (rho -> +-1).
+        let endAngle = beyond ? angle.complement : angle.theta
+        let t = tan(0.5 * (endAngle - right))
+        let uEnd = t > -0.5 ? (1 + t) / (1 - t) : tan(0.5 * endAngle)
+        let interior = cuts.filter { $0 != lo && $0 != hi }.map { tan(0.5 * (beyond ? Double.pi - $0 : $0)) }
+        let sorted = [uEnd] + interior.filter { $0 > uEnd && $0 < 1 }.sorted() + [1.0]
         let rule = GaussLegendre.rule(count: 20)
         var integral = 0.0
         for i in 0..<(sorted.count - 1) {
             let mid = 0.5 * (sorted[i] + sorted[i + 1]), half = 0.5 * (sorted[i + 1] - sorted[i])
             var panel = 0.0
             for j in 0..<rule.nodes.count {
+                let u = mid + half * rule.nodes[j], u2 = u * u, onePlus = 1 + u2
+                let e = (a2 * onePlus + b2 * u2) * onePlus / (8 * u2)
                 // Relative to the peak, so the panel sums cannot underflow; e^{-e0} comes last.
-                panel += rule.weights[j] * exp(e0 - exponent(mid + half * rule.nodes[j]))
+                panel += rule.weights[j] * exp(e0 - e) * 2 / onePlus
             }
             integral += half * panel
         }
