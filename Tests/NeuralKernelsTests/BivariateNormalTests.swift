@@ -76,4 +76,34 @@ import _TestSupport
             }
         }
     }
+
+    /// The graded Drezner rule against the conditional integral (an independent form) where its
+    /// change of variable is most delicate: correlations within an ulp or a few of +-1 (the
+    /// variable u = tan(a/2) must stay regular as p -> pi) and of 0 (an interval of an ulp),
+    /// unequal variances as GP regression produces them, tail limits. rho >= 0 only: for
+    /// rho < 0 the graded value is not used where it cancels.
+    @Test func gradedRuleNearTheEndsOfTheCorrelationRange() {
+        let pairs: [(q1: Double, q2: Double, c: Double)] = [
+            (3, 0.7, (3 * 0.7).squareRoot()), (3, 0.7, -(3 * 0.7).squareRoot()),
+            (1, 1, 1 - 0x1p-52), (1, 1, -1 + 0x1p-52), (1, 1, 0.999999), (1, 1, -0.999999),
+            (1, 1, 0x1p-60), (1, 1, -0x1p-60), (2, 5, 1e-3),
+        ]
+        var worst = 0.0
+        for (q1, q2, c) in pairs {
+            let angle = CorrelationAngle(q1: q1, q2: q2, c: c)
+            guard angle.rho >= 0 || angle.complement > 0 else { continue }
+            for h in [-14.0, -9, -6.5, -3] {
+                for k in [-12.0, -7, -6.5, -2, 1] {
+                    let graded = BivariateNormal.dreznerGraded(h, k, angle: angle)
+                    if angle.rho < 0 && graded.product > 1e3 * graded.value { continue }
+                    let reference = BivariateNormal.adaptive(h, k, angle: angle)
+                    guard reference > 1e-300 else { continue }
+                    let relative = Swift.abs(graded.value - reference) / reference
+                    worst = max(worst, relative)
+                    #expect(relative <= 1e-13, "c \(c) q (\(q1), \(q2)) h \(h) k \(k): graded \(graded.value), conditional \(reference)")
+                }
+            }
+        }
+        print("graded vs conditional near rho = -1, 0, 1: worst relative difference \(worst)")
+    }
 }

@@ -128,6 +128,15 @@ public enum BivariateNormal {
             for p in [peak - m * width, peak + m * width, angle.theta - m * sine, angle.theta + m * sine]
             where p > lo && p < hi { cuts.insert(p) }
         }
+        // Where sin theta is far below the interval (rho within 1e-6 of +-1), the geometric
+        // grading from theta continues until it reaches the interval's scale: one panel from
+        // 81 sin theta to order one under-resolves exp(-E), E ~ (h -+ k)^2 / (2 p^2) rising
+        // steeply from that end (3e-11 lost at rho = 1 - 2^-52, h = -3, k = -2).
+        var m = 243.0
+        while m * sine < hi - lo {
+            for p in [angle.theta - m * sine, angle.theta + m * sine] where p > lo && p < hi { cuts.insert(p) }
+            m *= 3
+        }
         // Each panel is integrated in u = tan(a/2), a = p on the side p < pi/2 and a = pi - p on
         // the other, where sin p = 2u/(1 + u^2), sin^2(a/2) = u^2/(1 + u^2), |dp| = 2 du/(1 + u^2):
         //     E = (A (1 + u^2) + B u^2) (1 + u^2) / (8 u^2),  u in (0, 1],
