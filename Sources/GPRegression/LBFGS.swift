@@ -1,7 +1,9 @@
 import Foundation
 
 /// Limited-memory BFGS (Nocedal & Wright 2006, Algorithm 7.4) with a backtracking Armijo line
-/// search, inside a box (steps are projected onto it). Minimises f; an evaluation that fails
+/// search, inside a box: steps are projected onto it, and variables held on a bound by the
+/// gradient are left out of the quasi-Newton direction (a simple active-set rule, as in
+/// projected L-BFGS variants; Nocedal & Wright 2006, section 16.7, for the projected path). Minimises f; an evaluation that fails
 /// (throws or returns a non-finite value) counts as +infinity, so the line search backs off.
 public struct LBFGS: Sendable {
     public var memory = 6
@@ -50,30 +52,41 @@ public struct LBFGS: Sendable {
         var converged = false
         while iteration < maxIterations {
             iteration += 1
+            // Variables on a bound with the gradient pushing outward stay there this iteration:
+            // the direction is computed in the free variables only (gradient and pairs
+            // restricted to them). A full-space quasi-Newton direction that moves a bound
+            // variable is clipped by the projection, and in a valley coupling the variables
+            // (sigma_b^2 at its bound against the noise) what remains need not descend: the
+            // line search then fails with the projected gradient still large.
+            let blocked = (0..<n).map { (x[$0] <= lower[$0] && gx[$0] > 0) || (x[$0] >= upper[$0] && gx[$0] < 0) }
+            func free(_ v: [Double]) -> [Double] { (0..<n).map { blocked[$0] ? 0 : v[$0] } }
+            let g = free(gx)
+            let pairs = zip(s.map(free), y.map(free)).filter { dot($0.0, $0.1) > 1e-12 * (dot($0.0, $0.0) * dot($0.1, $0.1)).squareRoot() }
+            let (fs, fy) = (pairs.map(\.0), pairs.map(\.1))
             // Two-loop recursion for the direction -H g.
-            var q = gx
+            var q = g
             var alphas: [Double] = []
-            for k in stride(from: s.count - 1, through: 0, by: -1) {
-                let rho = 1 / dot(y[k], s[k])
-                let a = rho * dot(s[k], q)
+            for k in stride(from: fs.count - 1, through: 0, by: -1) {
+                let rho = 1 / dot(fy[k], fs[k])
+                let a = rho * dot(fs[k], q)
                 alphas.append(a)
-                for i in 0..<n { q[i] -= a * y[k][i] }
+                for i in 0..<n { q[i] -= a * fy[k][i] }
             }
-            if let last = s.indices.last {
-                let gamma = dot(s[last], y[last]) / dot(y[last], y[last])
+            if let last = fs.indices.last {
+                let gamma = dot(fs[last], fy[last]) / dot(fy[last], fy[last])
                 for i in 0..<n { q[i] *= gamma }
             } else {
-                let norm = dot(gx, gx).squareRoot()
+                let norm = dot(g, g).squareRoot()
                 if norm > 0 { for i in 0..<n { q[i] /= max(1, norm) } }
             }
-            for (index, k) in s.indices.enumerated() {
-                let rho = 1 / dot(y[k], s[k])
-                let b = rho * dot(y[k], q)
-                let a = alphas[s.count - 1 - index]
-                for i in 0..<n { q[i] += s[k][i] * (a - b) }
+            for (index, k) in fs.indices.enumerated() {
+                let rho = 1 / dot(fy[k], fs[k])
+                let b = rho * dot(fy[k], q)
+                let a = alphas[fs.count - 1 - index]
+                for i in 0..<n { q[i] += fs[k][i] * (a - b) }
             }
-            var direction = q.map { -$0 }
-            if dot(direction, gx) >= 0 { direction = gx.map { -$0 } ; s.removeAll(); y.removeAll() }
+            var direction = free(q.map { -$0 })
+            if dot(direction, g) >= 0 { direction = g.map { -$0 }; s.removeAll(); y.removeAll() }
             // Backtracking on the projected path; each retry minimises the quadratic through
             // f(x), the slope along the step and the rejected value (Nocedal & Wright 2006,
             // section 3.5), kept within [0.1 t, 0.5 t]; 0.3 t after a failed evaluation.

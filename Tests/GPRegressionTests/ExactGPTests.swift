@@ -94,4 +94,27 @@ import NeuralKernels
         #expect(!r.converged)
         #expect(r.projectedGradientNorm > 1e-3)
     }
+
+    /// With the minimum outside the box, the solution sits on a bound. In a valley coupling the
+    /// variables (as sigma_b^2 and the noise are coupled at sigma_b^2 = 100), a quasi-Newton
+    /// direction that moves the bound variable gets clipped, and its remainder is no descent
+    /// direction: the search must work in the free variables. Minimiser of
+    /// (x - 3)^2 + 50 (x - y)^2 + (y + z - 1)^2 + z^2 / 10 over x <= 1:
+    /// x = 1, and y, z from the free stationarity equations.
+    @Test func lbfgsConvergesOnABound() {
+        let solver = LBFGS()
+        let f: ([Double]) -> (value: Double, gradient: [Double])? = { p in
+            let (x, y, z) = (p[0], p[1], p[2])
+            let v = (x - 3) * (x - 3) + 50 * (x - y) * (x - y) + (y + z - 1) * (y + z - 1) + z * z / 10
+            return (v, [2 * (x - 3) + 100 * (x - y), -100 * (x - y) + 2 * (y + z - 1), 2 * (y + z - 1) + z / 5])
+        }
+        // Free equations at x = 1: 100 (y - 1) + 2 (y + z - 1) = 0, 2 (y + z - 1) + z / 5 = 0.
+        // From the second, y + z - 1 = -z / 10; the first gives y = 1 + z / 500;
+        // then 1 + z / 500 + z - 1 = -z / 10 forces z = 0, y = 1.
+        for start in [[0.0, 3, -2], [-4.0, 5, 5], [1.0, -3, 4]] {
+            let r = solver.minimize(start, lower: [-10, -10, -10], upper: [1, 10, 10], f)!
+            #expect(r.converged, "start \(start): \(r.x) after \(r.evaluations) evaluations")
+            #expect(Swift.abs(r.x[0] - 1) <= 1e-12 && Swift.abs(r.x[1] - 1) <= 1e-3 && Swift.abs(r.x[2]) <= 1e-2, "start \(start): \(r.x)")
+        }
+    }
 }
