@@ -8,12 +8,12 @@
 #
 # Defaults: ../shared/data/uci, the first 5 of the standard splits, the small sets.
 # ACTIVATIONS, DEPTHS and KERNELS (space-separated, in the environment) narrow or widen the
-# grid; defaults "relu gelu erf leaky_relu(0.2)", "2 3", "nngp ntk". MAX_TRAIN=N passes
+# grid; defaults "relu gelu erf leaky_relu(0.2) elu", "2 3", "nngp ntk". MAX_TRAIN=N passes
 # --max-train N (a seeded subsample of each training part; used for protein). RKHS=path runs
 # that binary instead of building one (a copy lets a long grid run on while the tree is rebuilt).
-# One optimiser start (--restarts 1) per split keeps the grid affordable on 2 cores. ELU is
-# not in the default grid: its duals need the bivariate normal in the tails, and with
-# finite-difference hyperparameter derivatives one yacht split takes about 5 minutes (NNGP).
+# One optimiser start (--restarts 1) per split keeps the grid affordable on 2 cores. ELU costs
+# most (its duals need the bivariate normal in the far tails at the variances these fits
+# reach): 5-40 s a yacht split, several minutes on wine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root="${1:-../shared/data/uci}"
@@ -27,7 +27,7 @@ if [ -z "${RKHS:-}" ]; then
   swift build -c release -Xswiftc -enable-testing --product rkhs >/dev/null
   RKHS=.build/release/rkhs
 fi
-read -r -a activations <<< "${ACTIVATIONS:-relu gelu erf leaky_relu(0.2)}"
+read -r -a activations <<< "${ACTIVATIONS:-relu gelu erf leaky_relu(0.2) elu}"
 read -r -a depths <<< "${DEPTHS:-2 3}"
 read -r -a kernels <<< "${KERNELS:-nngp ntk}"
 for data in "${datasets[@]}"; do
