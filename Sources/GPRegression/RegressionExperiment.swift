@@ -21,6 +21,10 @@ public struct RegressionExperiment: Sendable {
         /// Whether the optimiser met its convergence test, and what ended on the box.
         public let converged: Bool
         public let atBound: [String]
+        /// log p(y | X, hyperparameters) of the standardised targets on the fit points, at the
+        /// fitted hyperparameters: with one start per split the optimiser may end in either of
+        /// several local maxima, and this says which is higher.
+        public let logMarginalLikelihood: Double
     }
 
     public struct Summary: Sendable {
@@ -94,6 +98,7 @@ public struct RegressionExperiment: Sendable {
         }
         return SplitResult(rmse: (se / Double(test.count)).squareRoot(), nll: nll / Double(test.count),
                            hyperparameters: h, seconds: Date().timeIntervalSince(start), fitPoints: fitRows.count,
-                           evaluations: fit.evaluations, converged: fit.converged, atBound: fit.atBound)
+                           evaluations: fit.evaluations, converged: fit.converged, atBound: fit.atBound,
+                           logMarginalLikelihood: fit.logLikelihood)
     }
 }

@@ -189,13 +189,16 @@ import NeuralKernels
         let csv = try CommandLineRunner.run(common + ["--format", "csv"])
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(separator: "\n")
-        #expect(lines.first == "split,rmse,nll,sigma_w2,sigma_b2,noise,fit_points,evaluations,converged,seconds")
+        #expect(lines.first == "split,rmse,nll,sigma_w2,sigma_b2,noise,fit_points,evaluations,converged,log_marginal_likelihood,seconds")
         #expect(lines.count == 3)
         let json = try CommandLineRunner.run(common + ["--format", "json"])
         let splits = (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["per_split"] as? [[String: Any]]
         // Foundation's JSON parser may round the 17-digit value differently in the last place.
         let fromCSV = Double(lines[1].split(separator: ",")[1])!, fromJSON = splits?.first?["rmse"] as? Double ?? .nan
         #expect(Swift.abs(fromCSV - fromJSON) <= 4e-16 * fromCSV, "\(fromCSV) vs \(fromJSON)")
+        let evidenceCSV = Double(lines[1].split(separator: ",")[9])!
+        let evidenceJSON = try #require(splits?.first?["log_marginal_likelihood"] as? Double)
+        #expect(evidenceCSV.isFinite && Swift.abs(evidenceCSV - evidenceJSON) <= 1e-12 * Swift.abs(evidenceCSV))
         // The optimiser's outcome per split: converged or not (then a warning on stderr), and the
         // hyperparameters that ended on the box (then a note).
         for (k, split) in (splits ?? []).enumerated() {
