@@ -42,12 +42,13 @@ public struct LBFGS: Sendable {
         guard var (fx, gx) = eval(x) else { return nil }
         var s: [[Double]] = [], y: [[Double]] = []
         var iteration = 0
+        // Components held on a bound: at it, with the gradient pushing outward.
+        func blocked(_ x: [Double], _ g: [Double]) -> [Bool] {
+            (0..<n).map { (x[$0] <= lower[$0] && g[$0] > 0) || (x[$0] >= upper[$0] && g[$0] < 0) }
+        }
         // Projected gradient: components pushing against an active bound do not count.
         func projectedNorm(_ x: [Double], _ g: [Double]) -> Double {
-            (0..<n).reduce(0.0) { sum, i in
-                let blocked = (x[i] <= lower[i] && g[i] > 0) || (x[i] >= upper[i] && g[i] < 0)
-                return blocked ? sum : sum + g[i] * g[i]
-            }.squareRoot()
+            zip(blocked(x, g), g).reduce(0.0) { $0 + ($1.0 ? 0 : $1.1 * $1.1) }.squareRoot()
         }
         var converged = false
         while iteration < maxIterations {
@@ -58,8 +59,8 @@ public struct LBFGS: Sendable {
             // variable is clipped by the projection, and in a valley coupling the variables
             // (sigma_b^2 at its bound against the noise) what remains need not descend: the
             // line search then fails with the projected gradient still large.
-            let blocked = (0..<n).map { (x[$0] <= lower[$0] && gx[$0] > 0) || (x[$0] >= upper[$0] && gx[$0] < 0) }
-            func free(_ v: [Double]) -> [Double] { (0..<n).map { blocked[$0] ? 0 : v[$0] } }
+            let held = blocked(x, gx)
+            func free(_ v: [Double]) -> [Double] { (0..<n).map { held[$0] ? 0 : v[$0] } }
             let g = free(gx)
             let pairs = zip(s.map(free), y.map(free)).filter { dot($0.0, $0.1) > 1e-12 * (dot($0.0, $0.0) * dot($0.1, $0.1)).squareRoot() }
             let (fs, fy) = (pairs.map(\.0), pairs.map(\.1))
