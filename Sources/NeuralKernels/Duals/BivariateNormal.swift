@@ -80,8 +80,9 @@ public enum BivariateNormal {
     /// below e^{-100}). E is unimodal: in t, E' = (-h k cos^2 t + 2 E cos^2 t sin t)/cos^3 t
     /// vanishes only at sin t* = h/k or k/h, i.e. cos p* = sign(h k) min(|h|, |k|)/max(|h|, |k|),
     /// where E'' = 2 E; the peak is p* clamped to the interval. Cuts at the peak +- {1, 3, 9,
-    /// 27, 81} widths (width 1/max(|E'|, sqrt(2 E), 1)) and at theta +- {1, ..., 81} sin theta,
-    /// 20-point Gauss-Legendre on each panel.
+    /// 27, 81} widths (width 1/max(|E'|, sqrt(2 E), 1)) and at theta +- 3^j sin theta, j = 0, 1,
+    /// ... up to 81 sin theta or the interval's length, 20-point Gauss-Legendre on each panel,
+    /// in u = tan(a/2) (below), where the exponent needs no trigonometric call.
     /// Relative accuracy about 1e-14 for rho >= 0 (BivariateNormalTests: both tail fixtures,
     /// limits to -37). Proofs/elu-family-duals.md, "Numerics".
     ///
@@ -123,17 +124,16 @@ public enum BivariateNormal {
         var cuts: Set<Double> = [lo, hi]
         // Near rho = +-1 the term (h -+ k)^2 / (2 sin^2 p) varies on the scale sin theta next to
         // the end p = theta (sin p vanishes just beyond it): cuts graded on that scale too.
-        let sine = angle.sine
         for m in [1.0, 3, 9, 27, 81] {
-            for p in [peak - m * width, peak + m * width, angle.theta - m * sine, angle.theta + m * sine]
-            where p > lo && p < hi { cuts.insert(p) }
+            for p in [peak - m * width, peak + m * width] where p > lo && p < hi { cuts.insert(p) }
         }
-        // Where sin theta is far below the interval (rho within 1e-6 of +-1), the geometric
-        // grading from theta continues until it reaches the interval's scale: one panel from
-        // 81 sin theta to order one under-resolves exp(-E), E ~ (h -+ k)^2 / (2 p^2) rising
-        // steeply from that end (3e-11 lost at rho = 1 - 2^-52, h = -3, k = -2).
-        var m = 243.0
-        while m * sine < hi - lo {
+        // From theta the grading runs past 81 sin theta until it reaches the interval's scale:
+        // where sin theta is far below it (rho within 1e-6 of +-1), one panel from 81 sin theta
+        // to order one under-resolves exp(-E), E ~ (h -+ k)^2 / (2 p^2) rising steeply from that
+        // end (3e-11 lost at rho = 1 - 2^-52, h = -3, k = -2).
+        let sine = angle.sine
+        var m = 1.0
+        while m <= 81 || m * sine < hi - lo {
             for p in [angle.theta - m * sine, angle.theta + m * sine] where p > lo && p < hi { cuts.insert(p) }
             m *= 3
         }
