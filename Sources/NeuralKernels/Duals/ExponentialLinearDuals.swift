@@ -14,21 +14,22 @@ import Foundation
 public enum ExponentialLinearDuals {
     /// e^L E[u; u > a, v < b] by Stein's lemma:
     /// q1 p_u(a) P(v < b | u = a) - c p_v(b) P(u > a | v = b), each product formed from logs
-    /// (the tilting factor e^L may be far out of double range, the probabilities far below it).
+    /// (the tilting factor e^L may be far out of double range, the probabilities far below it);
+    /// with `uBelow`, e^L E[u; u < a, v < b] = -q1 p_u(a) P(v < b | u = a) - c p_v(b) P(u < a | v = b).
     ///
-    /// The conditional offsets b - c a/q1 and c b/q2 - a are passed in closed form by the
-    /// callers (for the thresholds used they are -q2 sin^2 theta, 0, ...): formed by
-    /// subtraction they would cancel near rho = +-1, where they are divided by the vanishing
-    /// conditional spread.
+    /// The conditional offsets b - c a/q1 (`vOffset`) and c b/q2 - a (`uOffset`; a - c b/q2
+    /// with `uBelow`) are passed in closed form by the callers (for the thresholds used they
+    /// are -q2 sin^2 theta, 0, ...): formed by subtraction they would cancel near rho = +-1,
+    /// where they are divided by the vanishing conditional spread.
     static func truncatedMean(_ p: GaussianPair, a: Double, b: Double,
-                              vOffset: Double, uOffset: Double, logScale: Double = 0) -> Double {
+                              vOffset: Double, uOffset: Double, logScale: Double = 0, uBelow: Bool = false) -> Double {
         let s1 = p.q1.squareRoot(), s2 = p.q2.squareRoot()
         let sine = p.angle.sine
         let condV = s2 * sine, condU = s1 * sine        // conditional standard deviations
         let root2pi = (2 * Double.pi).squareRoot()
         let first = scaledProduct(logScale - 0.5 * a * a / p.q1, vOffset, condV) / (s1 * root2pi)
         let second = scaledProduct(logScale - 0.5 * b * b / p.q2, uOffset, condU) / (s2 * root2pi)
-        return p.q1 * first - p.c * second
+        return (uBelow ? -p.q1 : p.q1) * first - p.c * second
     }
 
     /// e^x Phi(y / s) (its limits when s = 0): a plain product in double range, so ordinary
@@ -54,31 +55,19 @@ public enum ExponentialLinearDuals {
         return x > 0 ? 0 : (x < 0 ? -.infinity : log(0.5))
     }
 
-    /// P(u < a, v < b), which the caller multiplies by e^{logWeight}: accurate to 1e-14 of the
-    /// dual's scale max(1, sqrt(q1 q2)) after that multiplication, at least.
-    static func lower(_ p: GaussianPair, _ a: Double, _ b: Double, logWeight: Double) -> Double {
-        BivariateNormal.scaledCDF(a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle, logScale: 0,
-                                  absoluteTolerance: 1e-14 * max(1, (p.q1 * p.q2).squareRoot()) * exp(-logWeight))
-    }
-
-    /// P(u > a, v < b), which the caller multiplies by e^{logWeight} (see ``lower(_:_:_:logWeight:)``).
-    static func upperLower(_ p: GaussianPair, _ a: Double, _ b: Double, logWeight: Double) -> Double {
-        BivariateNormal.scaledCDF(-a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle.negated, logScale: 0,
-                                  absoluteTolerance: 1e-14 * max(1, (p.q1 * p.q2).squareRoot()) * exp(-logWeight))
-    }
-
     /// e^{logScale} P(u < a, v < b) for the pair, through the standardised bivariate normal,
-    /// to an absolute accuracy of 1e-14 of the dual's scale max(1, sqrt(q1 q2)) at least.
-    static func lower(_ p: GaussianPair, _ a: Double, _ b: Double, logScale: Double) -> Double {
+    /// which the caller multiplies by e^{logWeight}: accurate to 1e-14 of the dual's scale
+    /// max(1, sqrt(q1 q2)) after both factors, at least.
+    static func lower(_ p: GaussianPair, _ a: Double, _ b: Double, logScale: Double = 0, logWeight: Double = 0) -> Double {
         BivariateNormal.scaledCDF(a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle, logScale: logScale,
-                                  absoluteTolerance: 1e-14 * max(1, (p.q1 * p.q2).squareRoot()))
+                                  absoluteTolerance: 1e-14 * max(1, (p.q1 * p.q2).squareRoot()) * exp(-logWeight))
     }
 
     /// e^{logScale} P(u > a, v < b) = e^{logScale} P(-u < -a, v < b): the pair (-u, v) has the
-    /// negated correlation, so no subtraction (which would cancel in the tails).
-    static func upperLower(_ p: GaussianPair, _ a: Double, _ b: Double, logScale: Double) -> Double {
-        BivariateNormal.scaledCDF(-a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle.negated,
-                                  logScale: logScale, absoluteTolerance: 1e-14 * max(1, (p.q1 * p.q2).squareRoot()))
+    /// negated correlation, so no subtraction (which would cancel in the tails). Accuracy as
+    /// for ``lower(_:_:_:logScale:logWeight:)``.
+    static func upperLower(_ p: GaussianPair, _ a: Double, _ b: Double, logScale: Double = 0, logWeight: Double = 0) -> Double {
+        lower(GaussianPair(q1: p.q1, q2: p.q2, c: -p.c, angle: p.angle.negated), -a, b, logScale: logScale, logWeight: logWeight)
     }
 
     /// Whether the closed form applies: both variances positive and finite. (Its tilting factors
@@ -137,8 +126,8 @@ public enum ExponentialLinearDuals {
         func derivativeScaling(_ p: GaussianPair, _ tilt: Double) -> Double {
             let q = p.q1, r = p.q2
             let linear = -truncatedMean(p, a: q, b: c, vOffset: 0, uOffset: -q * sine * sine, logScale: 0.5 * q) + q * tilt
-            let corner = lowerTruncatedMean(p, a: -(q + c), b: -(r + c), vOffset: -r * sine * sine,
-                                            uOffset: -q * sine * sine, logScale: 0.5 * (q + r) + c)
+            let corner = truncatedMean(p, a: -(q + c), b: -(r + c), vOffset: -r * sine * sine,
+                                       uOffset: -q * sine * sine, logScale: 0.5 * (q + r) + c, uBelow: true)
                 + (q + c) * t.both
             return alpha * (linear + alpha * corner)
         }
@@ -157,19 +146,6 @@ public enum ExponentialLinearDuals {
         }
         return DualJet(nngp: f, derivative: d, nngpScaling: (s1, s2), derivativeScaling: (t1, t2),
                        derivativeSlope: slope)
-    }
-
-    /// e^L E[u; u < a, v < b] by Stein's lemma: -q1 p_u(a) P(v < b | u = a) - c p_v(b) P(u < a | v = b),
-    /// with the conditional offsets b - c a/q1 (`vOffset`) and a - c b/q2 (`uOffset`) in closed
-    /// form, each product formed from logs.
-    static func lowerTruncatedMean(_ p: GaussianPair, a: Double, b: Double,
-                                   vOffset: Double, uOffset: Double, logScale: Double = 0) -> Double {
-        let s1 = p.q1.squareRoot(), s2 = p.q2.squareRoot()
-        let sine = p.angle.sine
-        let root2pi = (2 * Double.pi).squareRoot()
-        let first = scaledProduct(logScale - 0.5 * a * a / p.q1, vOffset, s2 * sine) / (s1 * root2pi)
-        let second = scaledProduct(logScale - 0.5 * b * b / p.q2, uOffset, s1 * sine) / (s2 * root2pi)
-        return -p.q1 * first - p.c * second
     }
 
     /// The tilted expectations the ELU duals are assembled from, for one pair: five bivariate
@@ -191,41 +167,40 @@ public enum ExponentialLinearDuals {
             let q1 = p.q1, q2 = p.q2, c = p.c
             let swapped = GaussianPair(q1: q2, q2: q1, c: c, angle: p.angle)
             quadrant = p.angle.complement / (2 * Double.pi)
-            if oddPartsApply(p) {
-                // In double range: the factors e^{q/2} times the plain probabilities, rounding as
-                // the spectra's fixtures were measured with (the continued-singular-term fits
-                // and the spectra at d = 10 move by 1e-10 and 1e-6 under one-ulp changes here).
-                let eU = exp(0.5 * q1), eV = exp(0.5 * q2), eBoth = exp(0.5 * (q1 + q2) + c)
-                let pUpperV = upperLower(p, -c, -q2, logWeight: 0.5 * q2)
-                let pUpperU = upperLower(swapped, -c, -q1, logWeight: 0.5 * q1)
+            // In double range the factors e^{q/2} times the plain probabilities, rounding as the
+            // spectra's fixtures were measured with (the continued-singular-term fits and the
+            // spectra at d = 10 move by 1e-10 and 1e-6 under one-ulp changes here); beyond it
+            // every term is formed as one scaled quantity.
+            let inRange = oddPartsApply(p)
+            let eU = exp(0.5 * q1), eV = exp(0.5 * q2)
+            var pUpperV = Double.nan, pUpperU = Double.nan
+            if inRange {
+                pUpperV = upperLower(p, -c, -q2, logWeight: 0.5 * q2)
+                pUpperU = upperLower(swapped, -c, -q1, logWeight: 0.5 * q1)
                 tiltV = eV * pUpperV; tiltU = eU * pUpperU
-                both = eBoth * lower(p, -(q1 + c), -(q2 + c), logWeight: 0.5 * (q1 + q2) + c)
-                guard full else {
-                    expU = .nan; expV = .nan; uExpV = .nan; vExpU = .nan; uNeg = .nan; vNeg = .nan; positive = .nan
-                    return
-                }
+                both = exp(0.5 * (q1 + q2) + c) * lower(p, -(q1 + c), -(q2 + c), logWeight: 0.5 * (q1 + q2) + c)
+            } else {
+                tiltV = upperLower(p, -c, -q2, logScale: 0.5 * q2)
+                tiltU = upperLower(swapped, -c, -q1, logScale: 0.5 * q1)
+                both = lower(p, -(q1 + c), -(q2 + c), logScale: 0.5 * (q1 + q2) + c)
+            }
+            guard full else {
+                expU = .nan; expV = .nan; uExpV = .nan; vExpU = .nan; uNeg = .nan; vNeg = .nan; positive = .nan
+                return
+            }
+            if inRange {
                 expU = eU * lower(p, -q1, -c, logWeight: 0.5 * q1)
                 expV = eV * lower(p, -c, -q2, logWeight: 0.5 * q2)
                 let sine = p.angle.sine
                 uExpV = eV * (truncatedMean(p, a: -c, b: -q2, vOffset: -q2 * sine * sine, uOffset: 0) + c * pUpperV)
                 vExpU = eU * (truncatedMean(swapped, a: -c, b: -q1, vOffset: -q1 * sine * sine, uOffset: 0) + c * pUpperU)
-                uNeg = truncatedMean(p, a: 0, b: 0, vOffset: 0, uOffset: 0)
-                vNeg = truncatedMean(swapped, a: 0, b: 0, vOffset: 0, uOffset: 0)
-                positive = ArcCosine.expectation(order: 1, p)
-                return
+            } else {
+                expU = lower(p, -q1, -c, logScale: 0.5 * q1)
+                expV = lower(p, -c, -q2, logScale: 0.5 * q2)
+                // E[u e^v; u>0, v<0] = e^{q2/2} (E[u; u > -c, v < -q2] + c P(u > -c, v < -q2)).
+                uExpV = tiltedTruncatedMean(p) + c * tiltV
+                vExpU = tiltedTruncatedMean(swapped) + c * tiltU
             }
-            tiltV = upperLower(p, -c, -q2, logScale: 0.5 * q2)
-            tiltU = upperLower(swapped, -c, -q1, logScale: 0.5 * q1)
-            both = lower(p, -(q1 + c), -(q2 + c), logScale: 0.5 * (q1 + q2) + c)
-            guard full else {
-                expU = .nan; expV = .nan; uExpV = .nan; vExpU = .nan; uNeg = .nan; vNeg = .nan; positive = .nan
-                return
-            }
-            expU = lower(p, -q1, -c, logScale: 0.5 * q1)
-            expV = lower(p, -c, -q2, logScale: 0.5 * q2)
-            // E[u e^v; u>0, v<0] = e^{q2/2} (E[u; u > -c, v < -q2] + c P(u > -c, v < -q2)).
-            uExpV = tiltedTruncatedMean(p) + c * tiltV
-            vExpU = tiltedTruncatedMean(swapped) + c * tiltU
             uNeg = truncatedMean(p, a: 0, b: 0, vOffset: 0, uOffset: 0)
             vNeg = truncatedMean(swapped, a: 0, b: 0, vOffset: 0, uOffset: 0)
             positive = ArcCosine.expectation(order: 1, p)
