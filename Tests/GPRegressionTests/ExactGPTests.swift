@@ -110,11 +110,13 @@ import NeuralKernels
         }
         // Free equations at x = 1: 100 (y - 1) + 2 (y + z - 1) = 0, 2 (y + z - 1) + z / 5 = 0.
         // From the second, y + z - 1 = -z / 10; the first gives y = 1 + z / 500;
-        // then 1 + z / 500 + z - 1 = -z / 10 forces z = 0, y = 1.
+        // then 1 + z / 500 + z - 1 = -z / 10 forces z = 0, y = 1. The stopping rule leaves a
+        // gradient below 1e-3, and the free Hessian's smallest eigenvalue is about 2.16, so y and
+        // z are within 5e-4 of it.
         for start in [[0.0, 3, -2], [-4.0, 5, 5], [1.0, -3, 4]] {
             let r = solver.minimize(start, lower: [-10, -10, -10], upper: [1, 10, 10], f)!
             #expect(r.converged, "start \(start): \(r.x) after \(r.evaluations) evaluations")
-            #expect(Swift.abs(r.x[0] - 1) <= 1e-12 && Swift.abs(r.x[1] - 1) <= 1e-3 && Swift.abs(r.x[2]) <= 1e-2, "start \(start): \(r.x)")
+            #expect(Swift.abs(r.x[0] - 1) <= 1e-12 && Swift.abs(r.x[1] - 1) <= 1e-3 && Swift.abs(r.x[2]) <= 1e-3, "start \(start): \(r.x)")
         }
     }
 }
