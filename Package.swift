@@ -43,8 +43,12 @@ let package = Package(
         // Exact GP regression with network kernels, marginal-likelihood hyperparameters.
         .target(name: "GPRegression", dependencies: ["NeuralKernels", "_NumericalBackends"]),
 
+        // Training dynamics: kernel gradient descent of infinitely wide networks (mean and
+        // covariance over initialisations at any time) and finite networks trained beside it.
+        .target(name: "TrainingDynamics", dependencies: ["NeuralKernels", "SphericalSpectra", "_NumericalBackends"]),
+
         // Umbrella: only @_exported imports.
-        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra", "GPRegression", "SVGPlots"]),
+        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra", "GPRegression", "SVGPlots", "TrainingDynamics"]),
 
         // The command-line tool: thin, one file per subcommand.
         .executableTarget(name: "rkhs", dependencies: [
@@ -67,6 +71,8 @@ let package = Package(
         .testTarget(name: "SamplePathsTests", dependencies: ["SamplePaths", "_NumericalBackends", "_TestSupport"]),
         .testTarget(name: "KernelDynamicsTests", dependencies: ["KernelDynamics", "_TestSupport"]),
         .testTarget(name: "GPRegressionTests", dependencies: ["GPRegression", "NeuralKernels", "_TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "TrainingDynamicsTests", dependencies: ["TrainingDynamics", "NeuralKernels", "_NumericalBackends", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NumericalBackendsTests", dependencies: ["_NumericalBackends"]),
         .testTarget(name: "SphericalSpectraTests", dependencies: ["SphericalSpectra", "_NumericalBackends", "_TestSupport"],

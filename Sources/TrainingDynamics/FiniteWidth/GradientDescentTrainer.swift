@@ -1,0 +1,62 @@
+import Foundation
+
+/// Full-batch gradient descent on the MSE loss L = 1/(2n) sum_i (f(x_i) - y_i)^2 over the n
+/// training points, in the network's stored parameters: theta <- theta - eta grad L, the
+/// finite-width counterpart of the discrete ``TrainingSchedule`` (times are step counts).
+public struct GradientDescentTrainer: Sendable {
+    public let learningRate: Double
+
+    public init(learningRate: Double) throws {
+        guard learningRate.isFinite, learningRate > 0 else {
+            throw TrainingError.invalidParameter(name: "learning rate", value: "\(learningRate)", allowed: "a finite number > 0")
+        }
+        self.learningRate = learningRate
+    }
+
+    /// The outputs recorded along training.
+    public struct Record: Sendable {
+        /// The step counts at which outputs were recorded, ascending.
+        public let steps: [Int]
+        /// Per recorded step, the n training outputs.
+        public let train: [[Double]]
+        /// Per recorded step, the m test outputs.
+        public let test: [[Double]]
+    }
+
+    /// Trains `network` in place on (x, y) (x row-major n x d) and records the outputs on the
+    /// training and the m test points (row-major m x d) at each of `steps`. Throws
+    /// ``TrainingError/nonFinite(_:)`` if the outputs stop being finite (divergence).
+    public func train(_ network: inout TrainableNetwork, x: [Double], y: [Double],
+                      test: [Double], testCount m: Int, recordAt steps: [Int]) throws -> Record {
+        let n = y.count
+        let recorded = Array(Set(steps)).sorted()
+        guard let last = recorded.last, recorded.first! >= 0 else {
+            throw TrainingError.invalidParameter(name: "steps", value: "\(steps)", allowed: "step counts >= 0")
+        }
+        var trainOut: [[Double]] = [], testOut: [[Double]] = []
+        var next = 0
+        for step in 0...last {
+            let pass = network.forward(x, count: n)
+            let f = pass.outputs
+            if recorded[next] == step {
+                guard f.allSatisfy(\.isFinite) else {
+                    throw TrainingError.nonFinite("the finite network's outputs stopped being finite by step \(step) "
+                        + "(width \(network.widths[1]), learning rate \(learningRate)): gradient descent diverged")
+                }
+                trainOut.append(f)
+                testOut.append(m > 0 ? network.outputs(test, count: m) : [])
+                next += 1
+                if step == last { break }
+            }
+            let seed = (0..<n).map { (f[$0] - y[$0]) / Double(n) }
+            let g = network.gradients(pass, seed: seed)
+            for l in 0..<network.weights.count {
+                for k in 0..<network.weights[l].count { network.weights[l][k] -= learningRate * g.weights[l][k] }
+                if network.hasBias {
+                    for k in 0..<network.biases[l].count { network.biases[l][k] -= learningRate * g.biases[l][k] }
+                }
+            }
+        }
+        return Record(steps: recorded, train: trainOut, test: testOut)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import NeuralKernels
+
+/// The NNGP and NTK blocks that training dynamics need, on training points X and test points
+/// x*: K(X, X), Theta(X, X), K(x*, X), Theta(x*, X), K(x*, x*) (Neural Tangents' input
+/// convention <x, x'>/d, any activation, either parametrisation).
+///
+/// Both kernels come from one ``GramMatrix`` each on the stacked points [X; x*], so every
+/// block is computed by the same route (the tabulated sphere kernel when all points have
+/// one norm, the per-entry recursion otherwise) and the joint matrix stays positive
+/// semidefinite to rounding. The extra test-test block costs m^2 / 2 entries, which the full
+/// covariances use.
+public struct TrainingKernels: Sendable {
+    public let trainCount: Int
+    public let testCount: Int
+    /// Row-major n x n.
+    public let nngpTrain: [Double]
+    public let ntkTrain: [Double]
+    /// Row-major m x n.
+    public let nngpCross: [Double]
+    public let ntkCross: [Double]
+    /// Row-major m x m.
+    public let nngpTest: [Double]
+
+    public init(train: [[Double]], test: [[Double]], network: NetworkKernel, needsNTK: Bool = true,
+                progress: (@Sendable (Double) -> Void)? = nil) throws {
+        let n = train.count, m = test.count
+        let points = train + test
+        let total = n + m
+        let share = needsNTK ? 0.5 : 1.0
+        let nngp = try GramMatrix(points: points, network: network, kind: .nngp,
+                                  progress: progress.map { p in { @Sendable f in p(share * f) } })
+        let ntk = needsNTK
+            ? try GramMatrix(points: points, network: network, kind: .ntk,
+                             progress: progress.map { p in { @Sendable f in p(0.5 + 0.5 * f) } })
+            : nil
+        func block(_ g: GramMatrix, rows: Range<Int>, columns: Range<Int>) -> [Double] {
+            var out: [Double] = []
+            out.reserveCapacity(rows.count * columns.count)
+            for i in rows { out.append(contentsOf: g.values[(i * total + columns.lowerBound)..<(i * total + columns.upperBound)]) }
+            return out
+        }
+        trainCount = n
+        testCount = m
+        nngpTrain = block(nngp, rows: 0..<n, columns: 0..<n)
+        nngpCross = block(nngp, rows: n..<total, columns: 0..<n)
+        nngpTest = block(nngp, rows: n..<total, columns: n..<total)
+        ntkTrain = ntk.map { block($0, rows: 0..<n, columns: 0..<n) } ?? []
+        ntkCross = ntk.map { block($0, rows: n..<total, columns: 0..<n) } ?? []
+    }
+
+    /// The test kernels in the form ``EnsembleDynamics`` takes.
+    public var testKernels: EnsembleDynamics.TestKernels {
+        EnsembleDynamics.TestKernels(ntk: ntkCross, nngp: nngpCross,
+                                     nngpDiagonal: (0..<testCount).map { nngpTest[$0 * testCount + $0] },
+                                     nngpTest: nngpTest)
+    }
+}
