@@ -49,6 +49,16 @@ public struct TrainingKernels: Sendable {
         ntkCross = ntk.map { block($0, rows: n..<total, columns: 0..<n) } ?? []
     }
 
+    /// Kernel blocks computed elsewhere (e.g. empirical kernels of a finite network).
+    public init(trainCount: Int, testCount: Int, nngpTrain: [Double], ntkTrain: [Double],
+                nngpCross: [Double], ntkCross: [Double], nngpTest: [Double]) {
+        precondition(nngpTrain.count == trainCount * trainCount && nngpCross.count == testCount * trainCount
+                     && nngpTest.count == testCount * testCount)
+        self.trainCount = trainCount; self.testCount = testCount
+        self.nngpTrain = nngpTrain; self.ntkTrain = ntkTrain
+        self.nngpCross = nngpCross; self.ntkCross = ntkCross; self.nngpTest = nngpTest
+    }
+
     /// The test kernels in the form ``EnsembleDynamics`` takes.
     public var testKernels: EnsembleDynamics.TestKernels {
         EnsembleDynamics.TestKernels(ntk: ntkCross, nngp: nngpCross,

@@ -54,6 +54,17 @@ public enum BLAS {
                     1, r, Int32(ldr), b, Int32(ldb))
     }
 
+    /// Runs `body` with OpenBLAS on one thread, then restores its thread count. For many small
+    /// products run side by side on all cores (finite networks trained seed by seed), where
+    /// OpenBLAS's own threads would spend their time yielding to each other. OpenBLAS's count is
+    /// process-wide: do not nest or overlap calls.
+    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        let saved = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(saved) }
+        return try body()
+    }
+
     /// The result of ``pivotedCholesky(_:n:tolerance:)``.
     public struct PivotedCholesky: Sendable {
         /// Row-major n x n; its first `rank` rows hold the upper-trapezoidal factor R with

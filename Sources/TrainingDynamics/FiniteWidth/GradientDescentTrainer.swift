@@ -35,9 +35,11 @@ public struct GradientDescentTrainer: Sendable {
         }
         var trainOut: [[Double]] = [], testOut: [[Double]] = []
         var next = 0
+        let workspace = TrainableNetwork.Workspace(for: network, count: n)
+        var seed = [Double](repeating: 0, count: n)
         for step in 0...last {
-            let pass = network.forward(x, count: n)
-            let f = pass.outputs
+            network.forward(x, into: workspace)
+            let f = workspace.outputs
             if recorded[next] == step {
                 guard f.allSatisfy(\.isFinite) else {
                     throw TrainingError.nonFinite("the finite network's outputs stopped being finite by step \(step) "
@@ -48,14 +50,10 @@ public struct GradientDescentTrainer: Sendable {
                 next += 1
                 if step == last { break }
             }
-            let seed = (0..<n).map { (f[$0] - y[$0]) / Double(n) }
-            let g = network.gradients(pass, seed: seed)
-            for l in 0..<network.weights.count {
-                for k in 0..<network.weights[l].count { network.weights[l][k] -= learningRate * g.weights[l][k] }
-                if network.hasBias {
-                    for k in 0..<network.biases[l].count { network.biases[l][k] -= learningRate * g.biases[l][k] }
-                }
-            }
+            for i in 0..<n { seed[i] = (f[i] - y[i]) / Double(n) }
+            network.backward(seed: seed, in: workspace)
+            network.accumulateGradients(in: workspace)
+            network.descend(learningRate: learningRate, in: workspace)
         }
         return Record(steps: recorded, train: trainOut, test: testOut)
     }

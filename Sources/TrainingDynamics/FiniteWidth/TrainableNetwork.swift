@@ -53,6 +53,136 @@ public struct TrainableNetwork: Sendable {
             : (network.sigmaW / Double(widths[l]).squareRoot(), network.sigmaB)
     }
 
+    /// Buffers for the passes of one batch size, reused from step to step (a step at width
+    /// 4096 would otherwise allocate, zero and fault in megabytes of fresh pages).
+    public final class Workspace: @unchecked Sendable {
+        public let count: Int
+        /// inputs[l]: the N x n_l input of layer l (inputs[0] = x, then phi(h_l)).
+        var inputs: [[Double]]
+        /// pre[l]: layer l's N x n_{l+1} output h_{l+1} (the last is f).
+        var pre: [[Double]]
+        /// deltas[l]: seed_i d f(x_i) / d h_{l+1}, N x n_{l+1}.
+        var deltas: [[Double]]
+        var weightGradients: [[Double]]
+        var biasGradients: [[Double]]
+
+        public init(for network: TrainableNetwork, count: Int) {
+            self.count = count
+            let w = network.widths
+            inputs = (0..<network.network.depth).map { [Double](repeating: 0, count: count * w[$0]) }
+            pre = (0..<network.network.depth).map { [Double](repeating: 0, count: count * w[$0 + 1]) }
+            deltas = pre
+            weightGradients = network.weights.map { [Double](repeating: 0, count: $0.count) }
+            biasGradients = network.biases.map { [Double](repeating: 0, count: $0.count) }
+        }
+
+        /// The outputs f(x) of the last forward pass.
+        public var outputs: [Double] { pre.last! }
+    }
+
+    /// The forward pass of `x` (row-major N x d, N = workspace.count) into the workspace.
+    public func forward(_ x: [Double], into ws: Workspace) {
+        precondition(x.count == ws.count * widths[0])
+        let depth = network.depth, count = ws.count
+        let activation = network.activation
+        ws.inputs[0] = x
+        for l in 0..<depth {
+            let nIn = widths[l], nOut = widths[l + 1]
+            let (wf, bf) = factors(l)
+            ws.pre[l].withUnsafeMutableBufferPointer { h in
+                if hasBias {
+                    biases[l].withUnsafeBufferPointer { b in
+                        for i in 0..<count { for j in 0..<nOut { h[i * nOut + j] = bf * b[j] } }
+                    }
+                }
+                ws.inputs[l].withUnsafeBufferPointer { a in
+                    weights[l].withUnsafeBufferPointer { w in
+                        BLAS.gemm(.none, .transpose, m: count, n: nOut, k: nIn, alpha: wf, a.baseAddress!, lda: nIn,
+                                  w.baseAddress!, ldb: nIn, beta: hasBias ? 1 : 0, h.baseAddress!, ldc: nOut)
+                    }
+                }
+            }
+            if l < depth - 1 {
+                ws.pre[l].withUnsafeBufferPointer { h in
+                    ws.inputs[l + 1].withUnsafeMutableBufferPointer { a in
+                        for k in 0..<h.count { a[k] = activation(h[k]) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Backpropagates `seed` (N values at the output) into ws.deltas: row i of deltas[l] is
+    /// seed_i d f(x_i) / d h_{l+1}.
+    public func backward(seed: [Double], in ws: Workspace) {
+        let depth = network.depth, count = ws.count
+        let activation = network.activation
+        ws.deltas[depth - 1] = seed
+        for l in stride(from: depth - 1, to: 0, by: -1) {
+            let nIn = widths[l], nOut = widths[l + 1]
+            let wf = factors(l).weight
+            // Moved out while written: reading deltas[l] and writing deltas[l - 1] in place would
+            // be overlapping accesses to the one array of arrays.
+            var back: [Double] = []
+            swap(&back, &ws.deltas[l - 1])
+            back.withUnsafeMutableBufferPointer { back in
+                ws.deltas[l].withUnsafeBufferPointer { d in
+                    weights[l].withUnsafeBufferPointer { w in
+                        BLAS.gemm(.none, .none, m: count, n: nIn, k: nOut, alpha: wf, d.baseAddress!, lda: nOut,
+                                  w.baseAddress!, ldb: nIn, beta: 0, back.baseAddress!, ldc: nIn)
+                    }
+                }
+                ws.pre[l - 1].withUnsafeBufferPointer { h in
+                    for k in 0..<back.count { back[k] *= activation.derivative(h[k]) }
+                }
+            }
+            swap(&back, &ws.deltas[l - 1])
+        }
+    }
+
+    /// Gradients of sum_i seed_i f(x_i) with respect to the stored parameters, from the
+    /// workspace's last forward and backward passes, into ws.weightGradients / biasGradients.
+    public func accumulateGradients(in ws: Workspace) {
+        let count = ws.count
+        for l in 0..<network.depth {
+            let nIn = widths[l], nOut = widths[l + 1]
+            let (wf, bf) = factors(l)
+            ws.weightGradients[l].withUnsafeMutableBufferPointer { g in
+                ws.deltas[l].withUnsafeBufferPointer { d in
+                    ws.inputs[l].withUnsafeBufferPointer { a in
+                        BLAS.gemm(.transpose, .none, m: nOut, n: nIn, k: count, alpha: wf, d.baseAddress!, lda: nOut,
+                                  a.baseAddress!, ldb: nIn, beta: 0, g.baseAddress!, ldc: nIn)
+                    }
+                }
+            }
+            guard hasBias else { continue }
+            ws.biasGradients[l].withUnsafeMutableBufferPointer { b in
+                ws.deltas[l].withUnsafeBufferPointer { d in
+                    for j in 0..<nOut { b[j] = 0 }
+                    for i in 0..<count { for j in 0..<nOut { b[j] += d[i * nOut + j] } }
+                    for j in 0..<nOut { b[j] *= bf }
+                }
+            }
+        }
+    }
+
+    /// theta <- theta - eta * gradient, from the workspace's gradients.
+    public mutating func descend(learningRate eta: Double, in ws: Workspace) {
+        for l in 0..<network.depth {
+            weights[l].withUnsafeMutableBufferPointer { w in
+                ws.weightGradients[l].withUnsafeBufferPointer { g in
+                    for k in 0..<w.count { w[k] -= eta * g[k] }
+                }
+            }
+            guard hasBias else { continue }
+            biases[l].withUnsafeMutableBufferPointer { b in
+                ws.biasGradients[l].withUnsafeBufferPointer { g in
+                    for k in 0..<b.count { b[k] -= eta * g[k] }
+                }
+            }
+        }
+    }
+
     /// Pre-activations and activations of a batch, layer by layer.
     public struct Pass: Sendable {
         public let count: Int
@@ -66,64 +196,31 @@ public struct TrainableNetwork: Sendable {
 
     /// The forward pass of `x` (row-major N x d).
     public func forward(_ x: [Double], count: Int) -> Pass {
-        precondition(x.count == count * widths[0])
-        let depth = network.depth
-        var inputs: [[Double]] = [x]
-        var pre: [[Double]] = []
-        for l in 0..<depth {
-            let nIn = widths[l], nOut = widths[l + 1]
-            let (wf, bf) = factors(l)
-            var h = [Double](repeating: 0, count: count * nOut)
-            if hasBias {
-                let b = biases[l]
-                for i in 0..<count { for j in 0..<nOut { h[i * nOut + j] = bf * b[j] } }
-            }
-            BLAS.gemm(.none, .transpose, m: count, n: nOut, k: nIn, alpha: wf, inputs[l], weights[l],
-                      beta: hasBias ? 1 : 0, &h)
-            pre.append(h)
-            if l < depth - 1 { inputs.append(h.map { network.activation($0) }) }
-        }
-        return Pass(count: count, inputs: inputs, preActivations: pre)
+        let ws = Workspace(for: self, count: count)
+        forward(x, into: ws)
+        return Pass(count: count, inputs: ws.inputs, preActivations: ws.pre)
     }
 
     /// The outputs f(x) on a batch.
     public func outputs(_ x: [Double], count: Int) -> [Double] { forward(x, count: count).outputs }
 
-    /// Backpropagated sensitivities df/dh_l of each output to each layer's pre-activations,
-    /// seeded with `seed` (N values) at the output: rows of deltas[l] are seed_i d f(x_i)/d h_{l+1}.
+    /// Backpropagated sensitivities: rows of deltas[l] are seed_i d f(x_i)/d h_{l+1}.
     func sensitivities(_ pass: Pass, seed: [Double]) -> [[Double]] {
-        let depth = network.depth, count = pass.count
-        var deltas = [[Double]](repeating: [], count: depth)
-        deltas[depth - 1] = seed
-        for l in stride(from: depth - 1, to: 0, by: -1) {
-            let nIn = widths[l], nOut = widths[l + 1]
-            var back = [Double](repeating: 0, count: count * nIn)
-            BLAS.gemm(.none, .none, m: count, n: nIn, k: nOut, alpha: factors(l).weight, deltas[l], weights[l], &back)
-            let h = pass.preActivations[l - 1]
-            for k in 0..<back.count { back[k] *= network.activation.derivative(h[k]) }
-            deltas[l - 1] = back
-        }
-        return deltas
+        let ws = Workspace(for: self, count: pass.count)
+        ws.inputs = pass.inputs
+        ws.pre = pass.preActivations
+        backward(seed: seed, in: ws)
+        return ws.deltas
     }
 
     /// Gradients of sum_i seed_i f(x_i) with respect to the stored weights and biases.
     public func gradients(_ pass: Pass, seed: [Double]) -> (weights: [[Double]], biases: [[Double]]) {
-        let deltas = sensitivities(pass, seed: seed)
-        var gw: [[Double]] = [], gb: [[Double]] = []
-        for l in 0..<network.depth {
-            let nIn = widths[l], nOut = widths[l + 1]
-            let (wf, bf) = factors(l)
-            var g = [Double](repeating: 0, count: nOut * nIn)
-            BLAS.gemm(.transpose, .none, m: nOut, n: nIn, k: pass.count, alpha: wf, deltas[l], pass.inputs[l], &g)
-            gw.append(g)
-            var b = [Double](repeating: 0, count: nOut)
-            if hasBias {
-                for i in 0..<pass.count { for j in 0..<nOut { b[j] += deltas[l][i * nOut + j] } }
-                for j in 0..<nOut { b[j] *= bf }
-            }
-            gb.append(b)
-        }
-        return (gw, gb)
+        let ws = Workspace(for: self, count: pass.count)
+        ws.inputs = pass.inputs
+        ws.pre = pass.preActivations
+        backward(seed: seed, in: ws)
+        accumulateGradients(in: ws)
+        return (ws.weightGradients, ws.biasGradients)
     }
 
     /// The empirical NTK <grad f(x_i), grad f(x_j)> on a batch (row-major N x N), by layers:
