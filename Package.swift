@@ -52,7 +52,7 @@ let package = Package(
 
         // The command-line tool: thin, one file per subcommand.
         .executableTarget(name: "rkhs", dependencies: [
-            "InfiniteWidth", "SVGPlots",
+            "InfiniteWidth", "SVGPlots", "TrainingDynamics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
