@@ -30,3 +30,4 @@ bench: deps
 	bash Benchmarks/run-spectra.sh
 	bash Benchmarks/run-paths.sh
 	bash Benchmarks/run-regression.sh
+	bash Benchmarks/run-training.sh

@@ -61,6 +61,7 @@ let package = Package(
         .executableTarget(name: "SpectrumBenchmark", dependencies: ["NeuralKernels", "SphericalSpectra"], path: "Benchmarks/Spectra"),
         .executableTarget(name: "PathBenchmark", dependencies: ["SamplePaths", "NeuralKernels", "_NumericalBackends"],
                           path: "Benchmarks/Paths"),
+        .executableTarget(name: "TrainingBenchmark", dependencies: ["TrainingDynamics", "NeuralKernels"], path: "Benchmarks/Training"),
         .executableTarget(name: "RegressionBenchmark", dependencies: ["GPRegression", "NeuralKernels"], path: "Benchmarks/Regression"),
 
         // Shared test helpers (fixture loading, tolerances).

