@@ -115,4 +115,41 @@ import _TestSupport
         let out = try CommandLineRunner.run(Self.base(dir) + ["--predictions", "/nonexistent/dir/P.npy"])
         #expect(out.status == 64 && out.stderr.contains("does not exist") && !out.stderr.contains("kernels on"), "\(out.stderr)")
     }
+
+    /// A synthetic UCI folder (40 rows, 3 inputs, one standard split).
+    static func uciFolder() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-uci-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var random = GaussianRandomSource(seed: 9)
+        var data = ""
+        for _ in 0..<40 {
+            let a = random.normal(), b = random.normal(), c = random.normal()
+            data += "\(a) \(b) \(c) \(a * b + sin(c))\n"
+        }
+        let files = ["data.txt": data, "index_features.txt": "0\n1\n2\n", "index_target.txt": "3\n", "n_splits.txt": "1\n",
+                     "index_train_0.txt": (0..<32).map(String.init).joined(separator: "\n") + "\n",
+                     "index_test_0.txt": (32..<40).map(String.init).joined(separator: "\n") + "\n"]
+        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return dir
+    }
+
+    /// The reproduce pipeline end to end in its quick form: every file, headers, sidecars.
+    @Test func reproduceTrainingWritesItsFiles() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-repro-\(getpid())-\(UUID().uuidString)")
+        let r = try CommandLineRunner.run(["reproduce", "training", "--quick", "--out", out.path, "--uci", try Self.uciFolder().path])
+        #expect(r.status == 0, "\(r.stderr)")
+        for stem in ["spectral-bias", "lazy-training"] {
+            for ext in ["csv", "json", "svg"] {
+                #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("\(stem).\(ext)").path), "\(stem).\(ext)")
+            }
+        }
+        let bias = try String(contentsOf: out.appendingPathComponent("spectral-bias.csv"), encoding: .utf8)
+        #expect(bias.hasPrefix("k,mu,multiplicity,predicted_rate,infinite_rate,fitted_steps,width_256_rate,width_256_stderr\n"))
+        #expect(bias.split(separator: "\n").count == 4)
+        let curves = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix("uci-") }
+        #expect(curves.count == 3, "\(curves)")
+        // A missing UCI folder is a usage error naming it.
+        let missing = try CommandLineRunner.run(["reproduce", "training", "--quick", "--out", out.path, "--uci", "/nonexistent/yacht"])
+        #expect(missing.status == 64 && missing.stderr.contains("/nonexistent/yacht"), "\(missing.stderr)")
+    }
 }
