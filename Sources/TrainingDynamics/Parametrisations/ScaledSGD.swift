@@ -58,6 +58,9 @@ public struct ScaledSGD: Sendable {
         public let step: Int
         public let readout: [Double]
         public let input: [Double]
+        /// sum over the steps so far of the batch mean of |l'(y_i, F(x_i))|: the weights move
+        /// by this sum times the per-step scale d^s along a straight path.
+        public let lossDerivativeSum: Double
     }
 
     /// Trains `network` in place on (x, y) (row-major n x d_in, labels +-1 for the logistic
@@ -94,6 +97,7 @@ public struct ScaledSGD: Sendable {
         var next = 1
         let snapshotSteps = Set(snapshotAt)
         var snapshots: [Snapshot] = []
+        var derivativeSum = 0.0
         for step in 1...steps {
             let batch = sampler.next()
             for (row, i) in batch.enumerated() {
@@ -105,6 +109,7 @@ public struct ScaledSGD: Sendable {
             for (row, i) in batch.enumerated() {
                 seed[row] = loss.derivative(y[i], logits[row] + trainShift[i]) / Double(b)
             }
+            derivativeSum += seed.reduce(0) { $0 + Swift.abs($1) }
             guard seed.allSatisfy(\.isFinite) else {
                 throw TrainingError.nonFinite("the logits stopped being finite at step \(step) (width \(network.width)): SGD diverged")
             }
@@ -112,7 +117,8 @@ public struct ScaledSGD: Sendable {
                 seed.withUnsafeBufferPointer { network.descend(xp.baseAddress!, count: b, seed: $0.baseAddress!,
                                                                readoutRate: readoutRate, inputRate: inputRate, workspace: batchWorkspace) }
             }
-            if snapshotSteps.contains(step) { snapshots.append(Snapshot(step: step, readout: network.readout, input: network.input)) }
+            if snapshotSteps.contains(step) { snapshots.append(Snapshot(step: step, readout: network.readout, input: network.input,
+                                                                             lossDerivativeSum: derivativeSum)) }
             if next < recordAt.count, recordAt[next] == step {
                 let f = network.logits(x, count: n), t = m > 0 ? network.logits(test, count: m) : []
                 try store(step, train: zip(f, trainShift).map { $0 + $1 }, test: zip(t, testShift).map { $0 + $1 })

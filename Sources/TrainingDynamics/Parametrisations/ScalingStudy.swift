@@ -5,15 +5,19 @@ import _NumericalBackends
 /// Networks of one scaling trained by ``ScaledSGD`` at several widths and seeds on one binary
 /// task, with the quantities Golikov's classification speaks about measured per run:
 ///
-/// * the logit scale: RMS of F over the test points at init and after training;
+/// * the logit scale at init: sqrt(mean over the probe points of (1 + gamma)^2 sigma^2
+///   sum_r phi(h_r)^2), the RMS logit conditional on the input weights (the readout's draw
+///   averaged out exactly, so a few seeds fix its exponent), and the realised RMS of F over
+///   the test points at init and after training;
 /// * the tangent-kernel scale: the mean diagonal of K_a + K_w (learning-rate weighted,
 ///   ``ScaledNetwork/tangentKernels(_:count:readoutRate:inputRate:)``) on the first `probes`
 ///   test points at init, and its relative change ||K_T - K_0||_F / ||K_0||_F;
 /// * the weights' movement ||a^_T - a^_0|| / ||a^_0|| and ||W^_T - W^_0||_F / ||W^_0||_F;
-/// * the kernel change and the weights' movement after the first `earlySteps` steps, which
-///   measure the per-step exponents before the loss derivative reaches its limit regime
-///   (with a saturated loss training stops once the training set is separated; with a
-///   linearised one |l'| still grows towards 1/2 at moderate widths);
+/// * the kernel change after the first `earlySteps` steps, and the weights' movement then
+///   per unit loss derivative (divided by the sum over the steps of the batch mean of |l'|):
+///   the per-step exponent s_w of the classification, free of the loss derivative's own
+///   approach to its limit (with a saturated loss training stops once the training set is
+///   separated; with a linearised one |l'| still grows towards 1/2 at moderate widths);
 /// * loss and accuracy curves (``ScaledSGD/Record``).
 ///
 /// Their power laws in the width (``PowerLawFit`` of the seed means) are compared with
@@ -43,13 +47,16 @@ public struct ScalingStudy: Sendable {
     public struct Run: Sendable {
         public let width: Int
         public let seed: UInt64
+        /// Conditional on the input weights (see the type's documentation).
         public let initialLogitScale: Double
+        /// The realised RMS of F over the test points, at init and after training.
+        public let initialLogitRMS: Double
         public let finalLogitScale: Double
         public let initialKernelScale: Double
         public let kernelChange: Double
         public let readoutMovement: Double
         public let inputMovement: Double
-        /// The same after `earlySteps` steps.
+        /// The kernel change after `earlySteps` steps, and the movements then per unit loss derivative.
         public let earlyKernelChange: Double
         public let earlyReadoutMovement: Double
         public let earlyInputMovement: Double
@@ -99,19 +106,25 @@ public struct ScalingStudy: Sendable {
         earlyNet.readout = early.readout
         earlyNet.input = early.input
         let kEarly = earlyNet.tangentKernels(probeX, count: p, readoutRate: etaA, inputRate: etaW)
-        var trace = 0.0
-        for i in 0..<p { trace += k0.readout[i * p + i] + k0.input[i * p + i] }
+        var trace = 0.0, readoutTrace = 0.0
+        for i in 0..<p { trace += k0.readout[i * p + i] + k0.input[i * p + i]; readoutTrace += k0.readout[i * p + i] }
+        // K_a(x, x) / eta^_a = sigma^2 sum_r phi(h_r)^2 = E[f_0(x)^2 | W^].
+        let gamma = scaling.initialCorrection(width: width)
+        let conditional = etaA > 0 ? (1 + gamma) * (readoutTrace / Double(p) / etaA).squareRoot()
+            : (1 + gamma) * (record.testLogits.first!.prefix(p).reduce(0) { $0 + $1 * $1 } / Double(p)).squareRoot()
+        let perUnit = early.lossDerivativeSum > 0 ? 1 / early.lossDerivativeSum : 0
         func rms(_ values: [Double]) -> Double { (values.reduce(0) { $0 + $1 * $1 } / Double(max(values.count, 1))).squareRoot() }
         func relative(_ now: [Double], _ start: [Double]) -> Double {
             var dn = 0.0, sn = 0.0
             for k in 0..<now.count { dn += (now[k] - start[k]) * (now[k] - start[k]); sn += start[k] * start[k] }
             return (dn / sn).squareRoot()
         }
-        return Run(width: width, seed: seed, initialLogitScale: rms(record.testLogits.first!), finalLogitScale: rms(record.testLogits.last!),
+        return Run(width: width, seed: seed, initialLogitScale: conditional, initialLogitRMS: rms(record.testLogits.first!),
+                   finalLogitScale: rms(record.testLogits.last!),
                    initialKernelScale: trace / Double(p), kernelChange: kernelChange(kT),
                    readoutMovement: relative(net.readout, a0), inputMovement: relative(net.input, w0),
-                   earlyKernelChange: kernelChange(kEarly), earlyReadoutMovement: relative(early.readout, a0),
-                   earlyInputMovement: relative(early.input, w0), record: record)
+                   earlyKernelChange: kernelChange(kEarly), earlyReadoutMovement: relative(early.readout, a0) * perUnit,
+                   earlyInputMovement: relative(early.input, w0) * perUnit, record: record)
     }
 
     /// Every width with every seed, the seeds of a width side by side on all cores (BLAS
@@ -155,9 +168,10 @@ public struct ScalingStudy: Sendable {
         /// out over the symmetric readout and leaves a d^-1/2 fluctuation, which dominates
         /// until the weights have moved far (the whole-run change is judged instead).
         case earlyKernelChange = "early_kernel_change"
-        /// After the early window: within 0.1 of min(s_w, 0) (0: order-one movement); judged
-        /// where the initial logits are bounded (with diverging ones the first steps' loss
-        /// derivative is still between its logistic and saturated values at our widths).
+        /// After the early window, per unit loss derivative: within 0.1 of min(s_w, 0) (0:
+        /// order-one movement per step); judged where the initial logits are bounded (with
+        /// diverging ones every step on a misclassified point overshoots by a diverging
+        /// margin, the path is far from straight and the sum of |l'| no longer measures it).
         case earlyInputMovement = "early_input_movement"
         /// After the whole run: order one (within 0.1 of 0) with feature learning, otherwise
         /// as the early change; judged where the limit's later loss is logistic (a linearised
