@@ -122,7 +122,7 @@ struct ScalingSimulation {
 
     static let quantities: [(String, @Sendable (ScalingStudy.Run) -> Double)] = [
         ("initial_logit_scale", { $0.initialLogitScale }), ("initial_logit_rms", { $0.initialLogitRMS }),
-        ("final_logit_scale", { $0.finalLogitScale }),
+        ("final_logit_scale", { $0.finalLogitScale }), ("logit_change", { $0.logitChange }),
         ("initial_kernel_scale", { $0.initialKernelScale }), ("kernel_change", { $0.kernelChange }),
         ("readout_movement", { $0.readoutMovement }), ("input_movement", { $0.inputMovement }),
         ("early_kernel_change", { $0.earlyKernelChange }), ("early_input_movement", { $0.earlyInputMovement }),
@@ -172,7 +172,7 @@ struct ScalingSimulation {
             + "\(task.testCount) test points, \(options.steps) SGD steps of \(min(options.batchSize, task.trainCount)) examples, "
             + "\(options.loss.rawValue) loss, \(options.activation), learning rate \(g(options.learningRate)) at d* = \(options.referenceWidth) "
             + "(\(String(format: "%.1f", seconds)) s)\n"
-        let header = ["width", "logit0", "rms f0", "logitT", "kernel0", "dK/K", "da/a", "dW/W", "early dK/K", "early dW/W", "test acc", "test loss"]
+        let header = ["width", "logit0", "rms f0", "logitT", "dF/F", "kernel0", "dK/K", "da/a", "dW/W", "early dK/K", "early dW/W", "test acc", "test loss"]
         out += header.map { pad($0, 11) }.joined() + "\n"
         for w in results {
             let cells = [String(w.width)] + Self.quantities.map { g(w.summary($0.1).mean) }
@@ -187,8 +187,8 @@ struct ScalingSimulation {
 
     var markdown: String {
         func g(_ x: Double) -> String { String(format: "%.4g", x) }
-        var out = "| width | logit scale at init | realised RMS logit at init | final logit scale | kernel scale at init | kernel change | readout movement | input movement | early kernel change | early input movement | test accuracy | test loss |\n"
-        out += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        var out = "| width | logit scale at init | realised RMS logit at init | final logit scale | logit change | kernel scale at init | kernel change | readout movement | input movement | early kernel change | early input movement | test accuracy | test loss |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for w in results { out += "| \(w.width) | " + Self.quantities.map { g(w.summary($0.1).mean) }.joined(separator: " | ") + " |\n" }
         out += "\n| quantity | fitted exponent | predicted | agrees |\n|---|---|---|---|\n"
         for f in fits { out += "| \(f.quantity.rawValue) | \(g(f.exponent)) +- \(g(f.standardError)) | \(g(f.predicted)) | \(f.agrees.map { $0 ? "yes" : "no" } ?? "not judged") |\n" }

@@ -81,6 +81,27 @@ import TrainingDynamics
         #expect(generic == ["2", "diverging", "stagnating"])
     }
 
+    /// The phase diagram's polygons and segments: the centroid of each region and the
+    /// midpoint of each segment classify to its label; every label appears once.
+    @Test func planeGeometryMatchesTheClassification() throws {
+        let plane = ScalingPlane(qSigma: -2...0.5, qTilde: -1...2.5)
+        func label(_ qs: Double, _ qt: Double) throws -> String {
+            let c = try ScalingClassification(ScalingExponents(qSigma: qs, qTilde: qt))
+            return c.limitModel?.rawValue ?? c.instability!.rawValue
+        }
+        for r in plane.regions {
+            let n = Double(r.polygon.count)
+            let cx = r.polygon.reduce(0) { $0 + $1.qSigma } / n, cy = r.polygon.reduce(0) { $0 + $1.qTilde } / n
+            #expect(try label(cx, cy) == r.label)
+        }
+        for seg in plane.segments {
+            #expect(try label(0.5 * (seg.from.qSigma + seg.to.qSigma), 0.5 * (seg.from.qTilde + seg.to.qTilde)) == seg.label)
+        }
+        for p in ScalingPlane.points { #expect(try label(p.point.qSigma, p.point.qTilde) == p.label) }
+        let labels = plane.regions.map(\.label) + plane.segments.map(\.label) + ScalingPlane.points.map(\.label)
+        #expect(Set(labels).count == labels.count && labels.count == 15)
+    }
+
     /// Off the plane the slower layer freezes: the standard parametrisation with learning
     /// rate ~ 1/d trains only its readout (the NNGP kernel), at the NTK's signs.
     @Test func layersOffThePlane() throws {

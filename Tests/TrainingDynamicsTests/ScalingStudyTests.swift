@@ -30,11 +30,12 @@ import Testing
         ("NTK", -0.5, 0.0, false), ("MF", -1, 1, false), ("IC-MF", -1, 1, true), ("sym-default", -0.5, 0.5, false),
         ("MF-NTK", -0.75, 0.5, false), ("barycentre", -0.66, 0.5, false), ("post-MF-NTK", -1, 0.75, false),
         ("post-NTK", -1, 0.5, false), ("NTK-sym-default", -0.5, 0.25, false), ("sym-default-MF", -0.75, 0.75, false),
-        ("pre-NTK-sym-default", 0, -0.25, false),
+        ("pre-NTK-sym-default", 0, -0.25, false), ("stagnating", -1, -0.25, false),
     ])
     func measuredPropertiesAgree(model: String, qSigma: Double, qTilde: Double, initCorrected: Bool) throws {
         let (study, results) = try Self.study(ScalingExponents(qSigma: qSigma, qTilde: qTilde), initCorrected: initCorrected)
-        #expect(study.scaling.classification.limitModel?.rawValue == model)
+        let c = study.scaling.classification
+        #expect((c.limitModel?.rawValue ?? c.instability?.rawValue) == model)
         let fits = study.fits(results)
         #expect(fits.count == ScalingStudy.Quantity.allCases.count)
         for f in fits {
@@ -45,7 +46,16 @@ import Testing
         // The initial scales are always judged; the per-step movement wherever the logits are bounded at init.
         let judged = Set(fits.filter { $0.agrees != nil }.map(\.quantity))
         #expect(judged.isSuperset(of: [.initialLogitScale, .initialKernelScale]))
-        #expect(judged.contains(.earlyInputMovement) == (qSigma <= -0.5))
+        #expect(judged.contains(.earlyInputMovement) == (c.stable && qSigma <= -0.5))
+        #expect(judged.contains(.logitChange) == (c.logitsBoundedAtInit && c.kernelBoundedAtInit))
+    }
+
+    /// Above the band the weights' steps grow like d^s (here s = 1/4), which is why no limit exists.
+    @Test func divergingStepsGrow() throws {
+        let (study, results) = try Self.study(ScalingExponents(qSigma: -1, qTilde: 1.25))
+        #expect(study.scaling.classification.instability == .diverging)
+        let fit = try #require(study.fits(results).first { $0.quantity == .earlyInputMovement })
+        #expect(fit.agrees == nil && Swift.abs(fit.exponent - 0.25) <= 0.1, "d^\(fit.exponent)")
     }
 
     /// Where the classification says a layer's weights move by order one, the measured

@@ -52,6 +52,11 @@ public struct ScalingStudy: Sendable {
         /// The realised RMS of F over the test points, at init and after training.
         public let initialLogitRMS: Double
         public let finalLogitScale: Double
+        /// RMS(F_K - F_0) over the probe points after the early window of K steps, per unit loss
+        /// derivative (as the early movements), over the initial logit scale: how far the first steps move the logits against their initial
+        /// scale, d^(v - u) (negative: stagnating). Early, because at a fixed width a
+        /// stagnating scaling still trains given enough steps (its effective time is K d^(v - u)).
+        public let logitChange: Double
         public let initialKernelScale: Double
         public let kernelChange: Double
         public let readoutMovement: Double
@@ -113,6 +118,8 @@ public struct ScalingStudy: Sendable {
         let conditional = etaA > 0 ? (1 + gamma) * (readoutTrace / Double(p) / etaA).squareRoot()
             : (1 + gamma) * (record.testLogits.first!.prefix(p).reduce(0) { $0 + $1 * $1 } / Double(p)).squareRoot()
         let perUnit = early.lossDerivativeSum > 0 ? 1 / early.lossDerivativeSum : 0
+        // F_K - F_0 = f_K - f_0, and F_0 = (1 + gamma) f_0 on the recorded test points.
+        let earlyChange = zip(earlyNet.logits(probeX, count: p), record.testLogits.first!.prefix(p)).map { $0 - $1 / (1 + gamma) }
         func rms(_ values: [Double]) -> Double { (values.reduce(0) { $0 + $1 * $1 } / Double(max(values.count, 1))).squareRoot() }
         func relative(_ now: [Double], _ start: [Double]) -> Double {
             var dn = 0.0, sn = 0.0
@@ -121,6 +128,7 @@ public struct ScalingStudy: Sendable {
         }
         return Run(width: width, seed: seed, initialLogitScale: conditional, initialLogitRMS: rms(record.testLogits.first!),
                    finalLogitScale: rms(record.testLogits.last!),
+                   logitChange: rms(earlyChange) * perUnit / conditional,
                    initialKernelScale: trace / Double(p), kernelChange: kernelChange(kT),
                    readoutMovement: relative(net.readout, a0), inputMovement: relative(net.input, w0),
                    earlyKernelChange: kernelChange(kEarly), earlyReadoutMovement: relative(early.readout, a0) * perUnit,
@@ -180,6 +188,12 @@ public struct ScalingStudy: Sendable {
         case kernelChange = "kernel_change"
         /// After the whole run: within 0.1 of min(s_w, 0), judged where the later loss is logistic.
         case inputMovement = "input_movement"
+        /// Early logit change over the initial logit scale: within 0.1 of v - u (0 on the lower
+        /// edge of the stable band, negative below it: stagnating), judged where the initial
+        /// logits and kernels are bounded and the scaling is stable or stagnating (with
+        /// diverging kernels each step on a misclassified point overshoots by a diverging
+        /// margin, and the per-unit normalisation no longer measures the step).
+        case logitChange = "logit_change"
 
         func value(_ run: Run) -> Double {
             switch self {
@@ -189,6 +203,7 @@ public struct ScalingStudy: Sendable {
             case .earlyInputMovement: return run.earlyInputMovement
             case .kernelChange: return run.kernelChange
             case .inputMovement: return run.inputMovement
+            case .logitChange: return run.logitChange
             }
         }
     }
@@ -222,6 +237,9 @@ public struct ScalingStudy: Sendable {
                 predicted = p.kernelChangeBound; agrees = judgedWholeRun ? kernelAgrees(e) : nil
             case .inputMovement:
                 predicted = p.inputMovement; agrees = judgedWholeRun ? Swift.abs(e - predicted) <= 0.1 : nil
+            case .logitChange:
+                predicted = p.initialKernelScale - p.initialLogitScale
+                agrees = c.logitsBoundedAtInit && c.kernelBoundedAtInit && c.instability != .diverging ? Swift.abs(e - predicted) <= 0.1 : nil
             }
             return Fit(quantity: q, exponent: e, standardError: fit.standardError, predicted: predicted, agrees: agrees)
         }
