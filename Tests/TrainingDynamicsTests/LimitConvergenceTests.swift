@@ -1,7 +1,6 @@
 import Foundation
 import NeuralKernels
 import Testing
-import _NumericalBackends
 @testable import TrainingDynamics
 
 /// Finite networks approach their limit models: at the NTK point the kernel dynamics with the
@@ -31,7 +30,7 @@ import _NumericalBackends
         let y = loss == .logistic ? t.trainLabels : t.trainLabels.map { 0.8 * $0 }
         var points: [(x: Double, y: Double, relativeError: Double)] = []
         for width in widths {
-            let gaps = try parallelMap(seeds.count) { k -> Double in
+            let gaps = try ParallelRuns.map(seeds.count) { k -> Double in
                 var net = ScaledNetwork(scaling, activation: .relu, inputDimension: d, width: width, seed: seeds[k])
                 let all = t.trainInputs + t.testInputs
                 var kernelTrain = analytic.ntkTrain.map { eta * $0 }, kernelCross = analytic.ntkCross.map { eta * $0 }
@@ -98,9 +97,4 @@ import _NumericalBackends
         #expect(Swift.abs(mf.exponent + 0.5) <= 0.15, "MF spread ~ d^\(mf.exponent)")
         #expect(Swift.abs(ntk.exponent) <= 0.1, "NTK spread ~ d^\(ntk.exponent)")
     }
-}
-
-/// body(k) for k in 0..<count on all cores with OpenBLAS single-threaded, in order.
-func parallelMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
-    try BLAS.singleThreaded { try ConcurrentSlots<T>.map(count, body) }
 }
