@@ -31,3 +31,4 @@ bench: deps
 	bash Benchmarks/run-paths.sh
 	bash Benchmarks/run-regression.sh
 	bash Benchmarks/run-training.sh
+	bash Benchmarks/run-scaling.sh
