@@ -3,7 +3,7 @@ import TrainingDynamics
 
 /// The phase diagram of ``ScalingPlane`` as SVG: regions filled and labelled by limit model,
 /// the one-dimensional regions as thick segments, the three points, and markers at the
-/// simulated grid points (fill: measured per-step movement of order one; ring colour: the
+/// simulated grid points (fill: measured per-step movement not decaying; ring colour: the
 /// judged fits agree with the classification or not; a cross: the simulation diverged).
 struct ScalingPhaseDiagramSVG {
     let plane: ScalingPlane
@@ -11,7 +11,7 @@ struct ScalingPhaseDiagramSVG {
     struct Marker {
         let qSigma: Double
         let qTilde: Double
-        /// Measured per-step input movement of order one (fitted exponent >= -0.1).
+        /// Measured per-step input movement not decaying (fitted exponent >= -0.1).
         let orderOneSteps: Bool?
         /// All judged fits agree (nil: none judged).
         let agrees: Bool?
@@ -24,7 +24,7 @@ struct ScalingPhaseDiagramSVG {
     static let lineColours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 
     var svg: String {
-        let width = 760.0, height = 640.0, left = 70.0, right = 20.0, top = 40.0, bottom = 110.0
+        let width = 760.0, height = 660.0, left = 70.0, right = 20.0, top = 40.0, bottom = 128.0
         let xs = plane.qSigma, ys = plane.qTilde
         func px(_ x: Double) -> Double { left + (x - xs.lowerBound) / (xs.upperBound - xs.lowerBound) * (width - left - right) }
         func py(_ y: Double) -> Double { height - bottom - (y - ys.lowerBound) / (ys.upperBound - ys.lowerBound) * (height - top - bottom) }
@@ -43,9 +43,13 @@ struct ScalingPhaseDiagramSVG {
         for (k, s) in plane.segments.enumerated() {
             let colour = Self.lineColours[k % Self.lineColours.count]
             out += "<line x1=\"\(f(px(s.from.qSigma)))\" y1=\"\(f(py(s.from.qTilde)))\" x2=\"\(f(px(s.to.qSigma)))\" y2=\"\(f(py(s.to.qTilde)))\" stroke=\"\(colour)\" stroke-width=\"3\"/>\n"
-            // Labels a third of the way along, nudged off the line.
-            let lx = s.from.qSigma + (s.to.qSigma - s.from.qSigma) / 3, ly = s.from.qTilde + (s.to.qTilde - s.from.qTilde) / 3
-            out += "<text x=\"\(f(px(lx) + 6))\" y=\"\(f(py(ly) - 6))\" fill=\"\(colour)\" font-size=\"11\">\(esc(s.label))</text>\n"
+            // Labels a third of the way along, nudged off the line (the MF-NTK segment's to its
+            // left, clear of the small barycentre triangle).
+            let left = s.label == "MF-NTK"
+            let t = left ? 0.5 : 1.0 / 3
+            let lx = s.from.qSigma + (s.to.qSigma - s.from.qSigma) * t, ly = s.from.qTilde + (s.to.qTilde - s.from.qTilde) * t
+            out += "<text x=\"\(f(px(lx) + (left ? -8 : 6)))\" y=\"\(f(py(ly) + (left ? 14 : -6)))\" fill=\"\(colour)\" font-size=\"11\""
+                + (left ? " text-anchor=\"end\"" : "") + ">\(esc(s.label))</text>\n"
         }
         for p in ScalingPlane.points {
             out += "<circle cx=\"\(f(px(p.point.qSigma)))\" cy=\"\(f(py(p.point.qTilde)))\" r=\"6\" fill=\"black\"/>\n"
@@ -71,11 +75,12 @@ struct ScalingPhaseDiagramSVG {
         }
         out += "<text x=\"\(f((left + width - right) / 2))\" y=\"\(f(height - bottom + 34))\" text-anchor=\"middle\">q_sigma (readout init std ~ d^q_sigma)</text>\n"
         out += "<text x=\"18\" y=\"\(f((top + height - bottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f((top + height - bottom) / 2)))\">q~ (learning rates / init variances ~ d^q~)</text>\n"
-        let legend = ["Stable band: -1/2 <= q~ + q_sigma <= 0. Lines: q_sigma = -1/2 (logits of order one at init), q~ + 2 q_sigma + 1 = 0 (kernels of order one at init).",
-                      "Markers: simulated grid points (kin8nm thresholded at its median). Filled: measured per-step movement of order one (exponent >= -0.1);",
-                      "ring green: every judged fitted exponent agrees with the classification, red: one does not, grey: none judged; red cross: SGD diverged."]
+        let legend = ["Stable band: -1/2 <= q~ + q_sigma <= 0. Lines inside it: q_sigma = -1/2 (logits of order one at init),",
+                      "q~ + 2 q_sigma + 1 = 0 (kernels of order one at init). Markers: simulated grid points. Filled: measured per-step",
+                      "movement not decaying (fitted exponent >= -0.1). Ring green: every judged fitted exponent agrees with the",
+                      "classification; red: one does not; grey: none judged. Red cross: SGD diverged (non-finite logits)."]
         for (k, line) in legend.enumerated() {
-            out += "<text x=\"\(f(left))\" y=\"\(f(height - bottom + 56 + 16 * Double(k)))\" font-size=\"11\">\(esc(line))</text>\n"
+            out += "<text x=\"\(f(left))\" y=\"\(f(height - bottom + 54 + 16 * Double(k)))\" font-size=\"11\">\(esc(line))</text>\n"
         }
         out += "</svg>\n"
         return out
