@@ -45,12 +45,12 @@ struct ReproduceTrainingCommand: ParsableCommand {
     /// Spectral bias: 2-layer ReLU NTK on S^2.
     func spectralBias(_ directory: OutputDirectory, log: @escaping @Sendable (String) -> Void) throws {
         let network = try NetworkKernel(activation: .relu, depth: 2)
-        let points = quick ? 300 : 2000
+        let points = quick ? 300 : 1000
         let degrees = quick ? [1, 2, 3] : Array(1...8)
         let widths = quick ? [256] : [512, 2048]
         let seeds = quick ? 2 : 4
         let config = SpectralBias.Configuration(network: network, dimension: 3, points: points, degrees: degrees,
-                                                stepFraction: 0.5, widths: widths, seeds: seeds, seed: 1)
+                                                stepFraction: 0.9, widths: widths, seeds: seeds, seed: 1)
         let started = Date()
         let report = try UsageError.wrap {
             do { return try SpectralBias.run(config) { log($0) } } catch let e as TrainingError { throw UsageError(e.description) }
