@@ -43,8 +43,12 @@ let package = Package(
         // Exact GP regression with network kernels, marginal-likelihood hyperparameters.
         .target(name: "GPRegression", dependencies: ["NeuralKernels", "_NumericalBackends"]),
 
+        // Learning curves of kernel ridge regression predicted from the spectrum, and simulated.
+        .target(name: "LearningCurves", dependencies: ["NeuralKernels", "SphericalSpectra", "_NumericalBackends", "SVGPlots"]),
+
         // Umbrella: only @_exported imports.
-        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra", "GPRegression", "SVGPlots"]),
+        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra", "GPRegression", "SVGPlots",
+                                                      "LearningCurves"]),
 
         // The command-line tool: thin, one file per subcommand.
         .executableTarget(name: "rkhs", dependencies: [
@@ -71,6 +75,7 @@ let package = Package(
         .testTarget(name: "NumericalBackendsTests", dependencies: ["_NumericalBackends"]),
         .testTarget(name: "SphericalSpectraTests", dependencies: ["SphericalSpectra", "_NumericalBackends", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "LearningCurvesTests", dependencies: ["LearningCurves", "SphericalSpectra", "NeuralKernels", "_NumericalBackends", "_TestSupport"]),
         .testTarget(name: "rkhsTests", dependencies: ["_TestSupport", "NeuralKernels"]),
     ]
 )

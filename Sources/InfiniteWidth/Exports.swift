@@ -4,3 +4,4 @@
 @_exported import SamplePaths
 @_exported import GPRegression
 @_exported import SVGPlots
+@_exported import LearningCurves
