@@ -182,6 +182,9 @@ struct LearningCurveCommand: ParsableCommand {
             var out = "\(c.kernelName) on S^\(c.dimension - 1); target \(c.targetName); ridge \(c.ridge), noise variance \(c.noise)\n"
             out += "eigenvalues to k = \(c.kmax), asymptotic tail beyond; E_g = E ||f_hat - f||^2 (add the noise variance for noisy test labels)\n"
             out += "predicted rate: \(c.rate.summary)\n"
+            if let eventual = c.eventualRate {
+                out += "once the ridge dominates kappa (lambda/n > kappa, past the n computed): \(eventual.summary)\n"
+            }
             if let s = c.fittedSlope {
                 out += String(format: "fitted slope of the predicted curve on n = %d...%d: E_g ~ n^-%.4f", s.nFrom, s.nTo, s.exponent)
                 if let r = c.rate.exponent { out += String(format: " (theory %.4f)", r) }

@@ -58,4 +58,31 @@ import SphericalSpectra
         #expect(curve.points.allSatisfy { $0.resolved })
         #expect(Swift.abs(slope.exponent - rate) <= 0.02, "\(text): fitted \(slope.exponent) vs \(rate)")
     }
+
+    /// The regime follows the curve: a ridge that does not dominate kappa at the largest n keeps
+    /// the ridgeless rate (and names the eventual one), a dominating ridge gives
+    /// min(beta - 1, 2p)/p, ridgeless noise a plateau at sigma^2 (alpha - 1), zero eigenvalues under
+    /// target power a plateau (the no-bias ReLU NTK has no odd harmonics past k = 1).
+    @Test func regimeOfTheRateFollowsTheCurve() throws {
+        let relu = try KernelModes(try GegenbauerSpectrum(kernel: try NetworkSphereKernel(try NetworkKernel(activation: .relu, depth: 2), kind: .ntk),
+                                                          dimension: 3, kmax: 100_000))
+        let target = try TargetSpecification("legendre:3:1,1:0.5").spectrum(dimension: 3, kmax: 100_000)
+        let sizes = [10_000, 30_000, 100_000]
+        let tiny = try LearningCurve(modes: relu, target: target, sampleSizes: sizes, ridge: 1e-6)
+        #expect(tiny.rate.exponent == 3 && tiny.eventualRate?.exponent == 2)
+        let ridge = try LearningCurve(modes: relu, target: target, sampleSizes: sizes, ridge: 0.1)
+        #expect(ridge.rate.exponent == 2 && ridge.eventualRate == nil)
+        #expect(Swift.abs(ridge.fittedSlope!.exponent - 2) <= 0.1, "slope \(ridge.fittedSlope!.exponent)")
+        let noisy = try LearningCurve(modes: relu, target: target, sampleSizes: sizes, noise: 0.01)
+        #expect(noisy.rate.regime == "plateau" && noisy.rate.exponent == 0)
+        #expect(Swift.abs(noisy.points[2].testError! - 0.01 * 0.5) <= 2e-4 * 0.005, "\(noisy.points[2].testError!)")
+        let noBias = try KernelModes(try GegenbauerSpectrum(kernel: try NetworkSphereKernel(try NetworkKernel(activation: .relu, depth: 2, sigmaB: 0), kind: .ntk),
+                                                            dimension: 3, kmax: 100_000))
+        let rough = try TargetSpecification("sobolev:1").spectrum(dimension: 3, kmax: 100_000)
+        let plateau = try LearningCurve(modes: noBias, target: rough, sampleSizes: sizes)
+        #expect(plateau.rate.regime == "plateau")
+        // The unlearnable odd power: sum over odd k >= 3 of k^-3/zeta(3).
+        let odd = (1...50_000).reduce(0.0) { $0 + pow(Double(2 * $1 + 1), -3) } / 1.2020569031595942
+        #expect(plateau.points.allSatisfy { $0.testError! >= odd })
+    }
 }

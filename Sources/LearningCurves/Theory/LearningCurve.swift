@@ -11,7 +11,11 @@ public struct LearningCurve: Sendable, Encodable {
     public let ridge: Double
     public let noise: Double
     public let points: [LearningCurvePoint]
+    /// The rate of the regime the curve is in at its largest n (ridge-dominated when
+    /// lambda/n >= kappa_0/2 there, else ridgeless).
     public let rate: RatePrediction
+    /// With a ridge that does not dominate yet at the largest n: the rate once it does.
+    public let eventualRate: RatePrediction?
     public let fittedSlope: FittedSlope?
 
     /// Predicts at each n of `sampleSizes` (integers >= 1), ridge lambda >= 0 (in
@@ -45,16 +49,22 @@ public struct LearningCurve: Sendable, Encodable {
             return (RatePrediction.decay(predicted: parity.even, fit: fits?.even, dimension: d),
                     RatePrediction.decay(predicted: parity.odd, fit: fits?.odd, dimension: d))
         }()
-        rate = RatePrediction(kernelEven: decay.even, kernelOdd: decay.odd, targetEven: predictor.target.evenSmoothness,
-                              targetOdd: predictor.target.oddSmoothness, dimension: d, ridge: ridge, noise: noise,
-                              unlearnablePower: predictor.unlearnablePower, unresolvedZeroPower: predictor.unresolvedZeroPower)
+        let last = points.max { $0.n < $1.n }!
+        let dominated = ridge > 0 && ridge / Double(last.n) >= 0.5 * last.kappa
+        func prediction(_ ridgeDominated: Bool) -> RatePrediction {
+            RatePrediction(kernelEven: decay.even, kernelOdd: decay.odd, targetEven: predictor.target.evenSmoothness,
+                           targetOdd: predictor.target.oddSmoothness, dimension: d, ridgeDominated: ridgeDominated, noise: noise,
+                           unlearnablePower: predictor.unlearnablePower, unresolvedZeroPower: predictor.unresolvedZeroPower)
+        }
+        rate = prediction(dominated)
+        eventualRate = ridge > 0 && !dominated ? prediction(true) : nil
         fittedSlope = FittedSlope(points)
     }
 
     enum CodingKeys: String, CodingKey {
         case kernel, dimension, target, kmax, ridge, noise, n, testError = "test_error", uncertainty, resolved, kappa
         case predictedRateExponent = "predicted_rate_exponent", rateRegime = "rate_regime", rateSummary = "rate_summary"
-        case rate, fittedSlope = "fitted_slope", fittedWindow = "fitted_window", points
+        case rate, eventualRate = "eventual_rate", fittedSlope = "fitted_slope", fittedWindow = "fitted_window", points
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -74,6 +84,7 @@ public struct LearningCurve: Sendable, Encodable {
         try c.encode(rate.regime, forKey: .rateRegime)
         try c.encode(rate.summary, forKey: .rateSummary)
         try c.encode(rate, forKey: .rate)
+        try c.encodeIfPresent(eventualRate, forKey: .eventualRate)
         try c.encode(fittedSlope?.exponent, forKey: .fittedSlope)
         try c.encode(fittedSlope.map { [$0.nFrom, $0.nTo] }, forKey: .fittedWindow)
         try c.encode(points, forKey: .points)

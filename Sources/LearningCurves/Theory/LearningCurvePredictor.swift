@@ -170,7 +170,7 @@ public struct LearningCurvePredictor: Sendable {
         } else if !(uncertainty <= tolerance * central) && !(central == 0 && uncertainty == 0) {
             let relative = central > 0 ? uncertainty / central : .infinity
             notes.append("not resolved: unresolved eigenvalues (sum_U N (mu - lo) <= \(String(format: "%.2g", tu))) or target coefficients (power <= \(String(format: "%.2g", target.unresolvedPower))) leave a relative uncertainty \(relative.isFinite ? String(format: "%.2g", relative) : "inf") > \(tolerance)"
-                         + (lambda < tu / tolerance ? String(format: "; a ridge of about %.1g or more would resolve it", tu / tolerance) : ""))
+                         + (lambda < tu / tolerance ? String(format: "; a ridge well above T_U/tolerance = %.1g narrows it", tu / tolerance) : ""))
         }
         // Per-degree decomposition at the central value.
         let factor = gamma0 < 1 ? 1 / (1 - gamma0) : .infinity

@@ -9,7 +9,8 @@ import SphericalSpectra
 /// kappa ~ n^{-p_min/(d-1)}), and for each parity r that carries target power:
 ///
 ///     ridgeless, noiseless:  r = min(beta_r - 1, 2 p_r) p_min / (p_r (d - 1))
-///     fixed ridge lambda > 0: bias r = min(beta_r - 1, 2 p_r) / p_r   (kappa -> lambda/n),
+///     ridge-dominated (lambda/n > the ridgeless kappa, eventually for every lambda > 0):
+///                             bias r = min(beta_r - 1, 2 p_r) / p_r   (kappa -> lambda/n),
 ///                             noise  r = 1 - (d - 1)/p_min
 ///     ridgeless with noise:  plateau E -> sigma^2 (alpha - 1), alpha = p_min/(d - 1)
 ///     every parity super-polynomial, ridgeless: lower envelope r = (beta_r - 2)/(d - 1)
@@ -69,11 +70,13 @@ public struct RatePrediction: Sendable, Encodable {
     }
 
     public init(kernelEven: KernelDecay, kernelOdd: KernelDecay, targetEven: TargetSpectrum.Smoothness,
-                targetOdd: TargetSpectrum.Smoothness, dimension d: Int, ridge: Double, noise: Double, unlearnablePower: Double,
+                targetOdd: TargetSpectrum.Smoothness, dimension d: Int, ridgeDominated: Bool, noise: Double, unlearnablePower: Double,
                 unresolvedZeroPower: (even: Double, odd: Double) = (0, 0)) {
         self.kernelEven = kernelEven
         self.kernelOdd = kernelOdd
         let dd = Double(d - 1)
+        // The regime: kappa -> lambda/n (the ridge dominates the implicit regularisation) or ridgeless.
+        let ridge = ridgeDominated ? 1.0 : 0.0
         func finish(_ r: Double?, _ regime: String, _ summary: String) -> (Double?, String, String) { (r, regime, summary) }
         // Target power at degrees whose eigenvalue is not resolved and consistent with 0, in a
         // parity the kernel's structure says has finitely many non-zero eigenvalues, is never
@@ -142,7 +145,7 @@ public struct RatePrediction: Sendable, Encodable {
                 parts.append(String(format: "noise: 1 - (d-1)/p_min = %.4g", variance))
                 rate = min(rate, variance)
             }
-            let formula = (ridge > 0 ? "fixed ridge; " : "ridgeless; ") + parts.joined(separator: "; ")
+            let formula = (ridge > 0 ? "ridge-dominated, kappa -> lambda/n; " : "ridgeless regime; ") + parts.joined(separator: "; ")
             if rate == .infinity { return finish(nil, "super-polynomial", "faster than any power of n (" + formula + ")") }
             if oscillating {
                 let text = "super-polynomial spectrum, ridgeless: E_g oscillates, peaking where n reaches the dimension of the polynomials of a degree (1 - gamma -> 0 there); "
