@@ -7,7 +7,8 @@ struct ReproduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reproduce",
         abstract: "Regenerate the data (CSV + JSON) and SVG plots of a paper's figures into notebooks-data/.",
-        subcommands: [ReproduceBeyondReLUCommand.self, ReproduceRKHSTableCommand.self, ReproduceTsuchidaCommand.self])
+        subcommands: [ReproduceBeyondReLUCommand.self, ReproduceRKHSTableCommand.self, ReproduceTsuchidaCommand.self,
+                      ReproduceLearningCurvesCommand.self])
 }
 
 /// Where reproduced data go: a directory created if missing; every file written atomically.

@@ -44,6 +44,26 @@ import _TestSupport
         #expect(leftovers.isEmpty)
     }
 
+    /// `rkhs reproduce learning-curves` at a tiny size (the full run belongs to the reproduce
+    /// command): every file, one README row per kernel, ridge and target, parseable metadata.
+    @Test func reproduceWritesEveryFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-lc-reproduce-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try CommandLineRunner.run(["reproduce", "learning-curves", "--out", dir, "--max-n", "30", "--draw-scale", "0.05", "--kmax", "2000"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
+        for f in ["README.md", "predictions.csv", "simulations.csv", "metadata.json", "legendre-ridge0.1.svg", "abs-ridge1e-6.svg"] {
+            #expect(files.contains(f), "missing \(f)")
+        }
+        let readme = try String(contentsOfFile: dir + "/README.md", encoding: .utf8)
+        #expect(readme.split(separator: "\n").filter { $0.hasPrefix("| relu NTK") || $0.hasPrefix("| gaussian(1)") }.count == 16)
+        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/metadata.json"))) as? [String: Any]
+        #expect((meta?["curves"] as? [Any])?.count == 40)
+        let sims = try String(contentsOfFile: dir + "/simulations.csv", encoding: .utf8).split(separator: "\n")
+        #expect(sims.first == "kernel,ridge,target,noise,n,draws,mean,standard_error,predicted,relative_error")
+        #expect(sims.count == 1 + 40 * 2)
+    }
+
     @Test func csvHasOneRowPerN() throws {
         let r = try CommandLineRunner.run(["learning-curve", "--activation", "elu(1)", "--dim", "3", "--target", "exp(t)",
                                            "--n", "10,1000", "--degrees", "2", "--format", "csv", "--kmax", "2000"])
