@@ -169,7 +169,7 @@ public struct LearningCurvePredictor: Sendable {
             notes.append("the prediction diverges: gamma = 1 (ridgeless interpolation with n equal to the kernel's rank \(modes.rank))")
         } else if !(uncertainty <= tolerance * central) && !(central == 0 && uncertainty == 0) {
             let relative = central > 0 ? uncertainty / central : .infinity
-            notes.append("not resolved: unresolved eigenvalues (sum_U N (mu - lo) <= \(String(format: "%.2g", tu))) or target coefficients (power <= \(String(format: "%.2g", target.unresolvedPower))) leave a relative uncertainty \(relative.isFinite ? String(format: "%.2g", relative) : "inf") > \(tolerance)"
+            notes.append("not resolved: the bounds from unresolved eigenvalues (sum_U N (mu - lo) <= \(String(format: "%.2g", tu))), unresolved target coefficients (power <= \(String(format: "%.2g", target.unresolvedPower))) and the tail past kmax leave a relative uncertainty \(relative.isFinite ? String(format: "%.2g", relative) : "inf") > \(tolerance)"
                          + (lambda < tu / tolerance ? String(format: "; a ridge well above T_U/tolerance = %.1g narrows it", tu / tolerance) : ""))
         }
         // Per-degree decomposition at the central value.
