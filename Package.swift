@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "KernelDynamicsTests", dependencies: ["KernelDynamics", "_TestSupport"]),
         .testTarget(name: "GPRegressionTests", dependencies: ["GPRegression", "NeuralKernels", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrainingDynamicsTests", dependencies: ["TrainingDynamics", "NeuralKernels", "_NumericalBackends", "_TestSupport"],
+        .testTarget(name: "TrainingDynamicsTests", dependencies: ["TrainingDynamics", "NeuralKernels", "SphericalSpectra", "_NumericalBackends", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NumericalBackendsTests", dependencies: ["_NumericalBackends"]),
         .testTarget(name: "SphericalSpectraTests", dependencies: ["SphericalSpectra", "_NumericalBackends", "_TestSupport"],

@@ -22,14 +22,17 @@ struct ReproduceTrainingCommand: ParsableCommand {
     @Option(help: "Output folder.") var out: String = "notebooks-data/training"
     @Option(help: "UCI folder for the loss curves.") var uci: String = "../shared/data/uci/yacht"
     @Flag(help: "A small, fast version of every experiment (for checking the pipeline, not for conclusions).") var quick = false
+    @Option(help: "Which experiment: all, spectral-bias, lazy-training or uci.") var part: Part = .all
+
+    enum Part: String, ExpressibleByArgument, CaseIterable { case all, spectralBias = "spectral-bias", lazyTraining = "lazy-training", uci }
 
     func run() throws {
         let directory = try OutputDirectory(out)
         let log: @Sendable (String) -> Void = { s in FileHandle.standardError.write(Data("reproduce training: \(s)\n".utf8)) }
-        try spectralBias(directory, log: log)
-        try lazyTraining(directory, log: log)
-        try lossCurves(directory, log: log)
-        print("wrote spectral-bias, lazy-training and uci loss curves (CSV + JSON + SVG) to \(out)")
+        if part == .all || part == .spectralBias { try spectralBias(directory, log: log) }
+        if part == .all || part == .lazyTraining { try lazyTraining(directory, log: log) }
+        if part == .all || part == .uci { try lossCurves(directory, log: log) }
+        print("wrote \(part == .all ? "spectral-bias, lazy-training and uci loss curves" : part.rawValue) (CSV + JSON + SVG) to \(out)")
     }
 
     func sidecar(_ directory: OutputDirectory, _ file: String, _ fields: [String: Any]) throws {
@@ -56,10 +59,12 @@ struct ReproduceTrainingCommand: ParsableCommand {
             do { return try SpectralBias.run(config) { log($0) } } catch let e as TrainingError { throw UsageError(e.description) }
         }
         var csv = "k,mu,multiplicity,predicted_rate,infinite_rate,fitted_steps"
-            + widths.map { ",width_\($0)_rate,width_\($0)_stderr" }.joined() + "\n"
+            + widths.map { ",width_\($0)_rate,width_\($0)_stderr,width_\($0)_linearised_rate,width_\($0)_linearised_stderr" }.joined() + "\n"
         for d in report.degrees {
             csv += "\(d.k),\(full(d.mu)),\(full(d.multiplicity)),\(full(d.predictedRate)),\(number(d.infiniteRate)),\(d.fittedSteps)"
-            for r in d.finiteRates { csv += ",\(number(r.mean)),\(number(r.standardError))" }
+            for r in d.finiteRates {
+                csv += ",\(number(r.mean)),\(number(r.standardError)),\(number(r.linearisedMean)),\(number(r.linearisedStandardError))"
+            }
             csv += "\n"
         }
         try directory.write(csv, to: "spectral-bias.csv")
@@ -74,9 +79,12 @@ struct ReproduceTrainingCommand: ParsableCommand {
                                       points: report.degrees.compactMap { d in d.infiniteRate.map { (Double(d.k), $0) } },
                                       style: .markers, colour: 1)]
         for (j, w) in widths.enumerated() {
-            series.append(SVGChart.Series(label: "width \(w) (mean of \(seeds) seeds)",
+            series.append(SVGChart.Series(label: "width \(w) trained (mean of \(seeds) seeds)",
                                           points: report.degrees.compactMap { d in d.finiteRates[j].mean.map { (Double(d.k), $0) } },
                                           style: .markers, colour: j + 2))
+            series.append(SVGChart.Series(label: "width \(w) linearised at init",
+                                          points: report.degrees.compactMap { d in d.finiteRates[j].linearisedMean.map { (Double(d.k), $0) } },
+                                          dashed: true, colour: j + 2))
         }
         try directory.write(SVGChart(title: "Spectral bias on S^2: 2-layer ReLU NTK, \(points) points", xLabel: "degree k",
                                      yLabel: "decay rate per step", series: series, xScale: .log, yScale: .log).svg,

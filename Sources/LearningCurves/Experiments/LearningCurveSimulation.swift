@@ -1,3 +1,4 @@
+import SphericalSpectra
 import Foundation
 import NeuralKernels
 

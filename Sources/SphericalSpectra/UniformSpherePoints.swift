@@ -15,7 +15,7 @@ public enum UniformSpherePoints {
     }
 
     /// <x, y>, clipped to [-1, 1] (rounding may step just outside).
-    @inline(__always) static func dot(_ x: [Double], _ y: [Double]) -> Double {
+    @inline(__always) public static func dot(_ x: [Double], _ y: [Double]) -> Double {
         var s = 0.0
         for i in x.indices { s += x[i] * y[i] }
         return min(1, max(-1, s))
