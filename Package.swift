@@ -47,8 +47,12 @@ let package = Package(
         // covariance over initialisations at any time) and finite networks trained beside it.
         .target(name: "TrainingDynamics", dependencies: ["NeuralKernels", "SphericalSpectra", "_NumericalBackends"]),
 
+        // Learning curves of kernel ridge regression predicted from the spectrum, and simulated.
+        .target(name: "LearningCurves", dependencies: ["NeuralKernels", "SphericalSpectra", "_NumericalBackends", "SVGPlots"]),
+
         // Umbrella: only @_exported imports.
-        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra", "GPRegression", "SVGPlots", "TrainingDynamics"]),
+        .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra", "GPRegression", "SVGPlots",
+                                                      "LearningCurves", "TrainingDynamics"]),
 
         // The command-line tool: thin, one file per subcommand.
         .executableTarget(name: "rkhs", dependencies: [
@@ -74,11 +78,12 @@ let package = Package(
         .testTarget(name: "KernelDynamicsTests", dependencies: ["KernelDynamics", "_TestSupport"]),
         .testTarget(name: "GPRegressionTests", dependencies: ["GPRegression", "NeuralKernels", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "TrainingDynamicsTests", dependencies: ["TrainingDynamics", "NeuralKernels", "_NumericalBackends", "_TestSupport"],
+        .testTarget(name: "TrainingDynamicsTests", dependencies: ["TrainingDynamics", "NeuralKernels", "SphericalSpectra", "_NumericalBackends", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NumericalBackendsTests", dependencies: ["_NumericalBackends"]),
         .testTarget(name: "SphericalSpectraTests", dependencies: ["SphericalSpectra", "_NumericalBackends", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "LearningCurvesTests", dependencies: ["LearningCurves", "SphericalSpectra", "NeuralKernels", "_NumericalBackends", "_TestSupport"]),
         .testTarget(name: "rkhsTests", dependencies: ["_TestSupport", "NeuralKernels"]),
     ]
 )

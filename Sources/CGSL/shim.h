@@ -11,6 +11,7 @@
 #include <gsl/gsl_sf_erf.h>
 #include <gsl/gsl_sf_bessel.h>
 #include <gsl/gsl_sf_hyperg.h>
+#include <gsl/gsl_sf_zeta.h>
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>

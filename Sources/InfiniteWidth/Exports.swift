@@ -5,3 +5,4 @@
 @_exported import GPRegression
 @_exported import SVGPlots
 @_exported import TrainingDynamics
+@_exported import LearningCurves

@@ -15,8 +15,12 @@ public struct SVGChart: Sendable {
         public let width: Double
         /// Index into the palette (nil: the series' own index), so related series share a colour.
         public let colour: Int?
-        public init(label: String, points: [(x: Double, y: Double)], style: Style = .line, width: Double = 1.4, colour: Int? = nil) {
+        /// Half-lengths of vertical error bars, one per point (markers only; nil: none).
+        public let yErrors: [Double]?
+        public init(label: String, points: [(x: Double, y: Double)], style: Style = .line, width: Double = 1.4, colour: Int? = nil,
+                    yErrors: [Double]? = nil) {
             self.label = label; self.points = points; self.style = style; self.width = width; self.colour = colour
+            self.yErrors = yErrors
         }
         /// A line series, dashed or not.
         public init(label: String, points: [(x: Double, y: Double)], dashed: Bool, width: Double = 1.4, colour: Int? = nil) {
@@ -106,6 +110,14 @@ public struct SVGChart: Sendable {
             let ly = top + 14 + Double(k) * 17
             switch s.style {
             case .markers:
+                if let errors = s.yErrors, errors.count == s.points.count {
+                    // y +- error, clipped to the plot; on a log axis the lower end may be <= 0.
+                    for (p, e) in zip(s.points, errors) where p.x.isFinite && p.y.isFinite && e.isFinite && e > 0 {
+                        guard let x = tx(p.x), x >= x0 - 1e-9, x <= x1 + 1e-9, let hi = ty(p.y + e) else { continue }
+                        let lo = ty(p.y - e) ?? y0
+                        out += "<line x1=\"\(fmt(px(x)))\" x2=\"\(fmt(px(x)))\" y1=\"\(fmt(py(lo)))\" y2=\"\(fmt(py(hi)))\" stroke=\"\(colour)\"/>\n"
+                    }
+                }
                 for p in pts where p.1 >= y0 && p.1 <= y1 {
                     out += "<circle cx=\"\(fmt(px(p.0)))\" cy=\"\(fmt(py(p.1)))\" r=\"2\" fill=\"\(colour)\"/>\n"
                 }

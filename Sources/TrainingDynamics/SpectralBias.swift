@@ -52,6 +52,11 @@ public struct SpectralBias: Sendable {
         public var width: Int
         public var mean: Double?
         public var standardError: Double?
+        /// The same networks linearised at initialisation (kernel gradient descent with their
+        /// empirical NTK at init): separates the kernel's randomness at init from its change
+        /// during training.
+        public var linearisedMean: Double?
+        public var linearisedStandardError: Double?
     }
 
     public struct Report: Sendable, Codable {
@@ -63,29 +68,9 @@ public struct SpectralBias: Sendable {
         public var degrees: [Degree]
     }
 
-    /// The normalised Gegenbauer polynomial P_k^{(d)}(t), P_k(1) = 1 (Legendre for d = 3,
-    /// cos(k theta) for d = 2), by its three-term recurrence
-    /// (k + d - 2) P_{k+1} = (2k + d - 2) t P_k - k P_{k-1}.
-    public static func gegenbauer(_ k: Int, dimension d: Int, _ t: Double) -> Double {
-        if k == 0 { return 1 }
-        var previous = 1.0, current = t
-        var j = 1
-        while j < k {
-            let next = (Double(2 * j + d - 2) * t * current - Double(j) * previous) / Double(j + d - 2)
-            previous = current
-            current = next
-            j += 1
-        }
-        return current
-    }
-
     /// n points uniform on the sphere of radius sqrt(d), seeded.
     static func spherePoints(_ n: Int, dimension d: Int, random: inout GaussianRandomSource) -> [[Double]] {
-        (0..<n).map { _ in
-            let v = (0..<d).map { _ in random.normal() }
-            let r = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            return v.map { $0 / r * Double(d).squareRoot() }
-        }
+        UniformSpherePoints.draw(count: n, dimension: d, random: &random).map { $0.map { $0 * Double(d).squareRoot() } }
     }
 
     /// Least-squares coefficients of r on the columns of basis (n x K, row-major), by the
@@ -129,7 +114,7 @@ public struct SpectralBias: Sendable {
         for i in 0..<n {
             for (j, k) in config.degrees.enumerated() {
                 let t = zip(x[i], directions[j]).reduce(0) { $0 + $1.0 * $1.1 } / Double(d).squareRoot()
-                basis[i * kCount + j] = gegenbauer(k, dimension: d, min(1, max(-1, t)))
+                basis[i * kCount + j] = NormalisedGegenbauer.value(k, dimension: d, at: min(1, max(-1, t)))
             }
         }
         let y = (0..<n).map { i in (0..<kCount).reduce(0) { $0 + basis[i * kCount + $1] } }
@@ -169,24 +154,32 @@ public struct SpectralBias: Sendable {
         for width in config.widths {
             progress?("training \(config.seeds) centred networks of width \(width) for \(allSteps.last!) steps")
             let seeds = (0..<UInt64(config.seeds)).map { config.seed &+ 1000 &+ $0 }
-            let perSeed: [[Double?]] = try BLAS.singleThreaded {
-                try ConcurrentSlots<[Double?]>.map(seeds.count) { s in
+            let perSeed: [(trained: [Double?], linearised: [Double?])] = try BLAS.singleThreaded {
+                try ConcurrentSlots<(trained: [Double?], linearised: [Double?])>.map(seeds.count) { s in
                     var net = TrainableNetwork(sphereNetwork, inputDimension: d, width: width, seed: seeds[s])
                     let flat = x.flatMap { $0 }
                     let f0 = net.outputs(flat, count: n)
                     let centred = zip(y, f0).map { $0 + $1 }
+                    let linear = try FunctionSpaceDynamics(kernel: net.empiricalNTK(flat, count: n), targets: centred, schedule: schedule)
+                        .trajectory(times: allSteps.map(Double.init), trainInitial: f0)
                     let record = try GradientDescentTrainer(learningRate: eta)
                         .train(&net, x: flat, y: centred, test: [], testCount: 0, recordAt: allSteps)
-                    return try rates(record.train.map { zip($0, centred).map { $0 - $1 } })
+                    return (try rates(record.train.map { zip($0, centred).map { $0 - $1 } }),
+                            try rates(linear.train.map { zip($0, centred).map { $0 - $1 } }))
                 }
             }
-            for j in 0..<kCount {
-                let values = perSeed.compactMap { $0[j] }
+            func summary(_ values: [Double]) -> (mean: Double?, standardError: Double?) {
                 let s = Double(values.count)
-                let mean = values.reduce(0, +) / max(s, 1)
+                guard s > 0 else { return (nil, nil) }
+                let mean = values.reduce(0, +) / s
                 let variance = s > 1 ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (s - 1) : .nan
-                finiteRates[j].append(FiniteRate(width: width, mean: values.isEmpty ? nil : finite(mean),
-                                            standardError: finite((variance / s).squareRoot())))
+                return (finite(mean), finite((variance / s).squareRoot()))
+            }
+            for j in 0..<kCount {
+                let trained = summary(perSeed.compactMap { $0.trained[j] })
+                let linearised = summary(perSeed.compactMap { $0.linearised[j] })
+                finiteRates[j].append(FiniteRate(width: width, mean: trained.mean, standardError: trained.standardError,
+                                                 linearisedMean: linearised.mean, linearisedStandardError: linearised.standardError))
             }
         }
         let degrees = config.degrees.enumerated().map { j, k in

@@ -13,7 +13,7 @@ struct RKHSCommand: ParsableCommand {
             """,
         subcommands: [KernelCommand.self, GramCommand.self, SpectrumCommand.self, FixedPointsCommand.self, SampleCommand.self,
                       RegularityCommand.self, PhaseDiagramCommand.self, ClassifyCommand.self, CompareCommand.self,
-                      ReproduceCommand.self, RegressCommand.self, TrainCommand.self, ScalingCommand.self])
+                      ReproduceCommand.self, RegressCommand.self, LearningCurveCommand.self, TrainCommand.self, ScalingCommand.self])
 
     /// Errors print as one line on stderr; usage errors exit with 64, never a trap.
     static func main() {

@@ -22,14 +22,28 @@ struct ReproduceTrainingCommand: ParsableCommand {
     @Option(help: "Output folder.") var out: String = "notebooks-data/training"
     @Option(help: "UCI folder for the loss curves.") var uci: String = "../shared/data/uci/yacht"
     @Flag(help: "A small, fast version of every experiment (for checking the pipeline, not for conclusions).") var quick = false
+    @Option(help: "Which experiment: all, spectral-bias, lazy-training, uci, or readme (only the README, from the data already there).") var part: Part = .all
+    @Option(name: .customLong("step-fraction"), help: "Spectral bias: the learning rate as a fraction in (0, 1) of the stability limit.")
+    var stepFraction: Double = 0.5
+
+    enum Part: String, ExpressibleByArgument, CaseIterable {
+        case all, spectralBias = "spectral-bias", lazyTraining = "lazy-training", uci
+        /// Only the README, from the data already there.
+        case readme
+    }
 
     func run() throws {
+        guard stepFraction > 0, stepFraction < 1 else {
+            throw UsageError("invalid --step-fraction '\(stepFraction)'; allowed: a number in (0, 1)")
+        }
         let directory = try OutputDirectory(out)
         let log: @Sendable (String) -> Void = { s in FileHandle.standardError.write(Data("reproduce training: \(s)\n".utf8)) }
-        try spectralBias(directory, log: log)
-        try lazyTraining(directory, log: log)
-        try lossCurves(directory, log: log)
-        print("wrote spectral-bias, lazy-training and uci loss curves (CSV + JSON + SVG) to \(out)")
+        if part == .all || part == .spectralBias { try spectralBias(directory, log: log) }
+        if part == .all || part == .lazyTraining { try lazyTraining(directory, log: log) }
+        if part == .all || part == .uci { try lossCurves(directory, log: log) }
+        try TrainingNotebookReadme(directory: directory.path).write(to: directory)
+        print(part == .readme ? "wrote the README of \(out)"
+              : "wrote \(part == .all ? "spectral-bias, lazy-training and uci loss curves" : part.rawValue) (CSV + JSON + SVG) and the README to \(out)")
     }
 
     func sidecar(_ directory: OutputDirectory, _ file: String, _ fields: [String: Any]) throws {
@@ -45,42 +59,49 @@ struct ReproduceTrainingCommand: ParsableCommand {
     /// Spectral bias: 2-layer ReLU NTK on S^2.
     func spectralBias(_ directory: OutputDirectory, log: @escaping @Sendable (String) -> Void) throws {
         let network = try NetworkKernel(activation: .relu, depth: 2)
-        let points = quick ? 300 : 2000
+        let points = quick ? 300 : 1000
         let degrees = quick ? [1, 2, 3] : Array(1...8)
         let widths = quick ? [256] : [512, 2048]
         let seeds = quick ? 2 : 4
         let config = SpectralBias.Configuration(network: network, dimension: 3, points: points, degrees: degrees,
-                                                stepFraction: 0.5, widths: widths, seeds: seeds, seed: 1)
+                                                stepFraction: stepFraction, widths: widths, seeds: seeds, seed: 1)
         let started = Date()
         let report = try UsageError.wrap {
             do { return try SpectralBias.run(config) { log($0) } } catch let e as TrainingError { throw UsageError(e.description) }
         }
         var csv = "k,mu,multiplicity,predicted_rate,infinite_rate,fitted_steps"
-            + widths.map { ",width_\($0)_rate,width_\($0)_stderr" }.joined() + "\n"
+            + widths.map { ",width_\($0)_rate,width_\($0)_stderr,width_\($0)_linearised_rate,width_\($0)_linearised_stderr" }.joined() + "\n"
         for d in report.degrees {
             csv += "\(d.k),\(full(d.mu)),\(full(d.multiplicity)),\(full(d.predictedRate)),\(number(d.infiniteRate)),\(d.fittedSteps)"
-            for r in d.finiteRates { csv += ",\(number(r.mean)),\(number(r.standardError))" }
+            for r in d.finiteRates {
+                csv += ",\(number(r.mean)),\(number(r.standardError)),\(number(r.linearisedMean)),\(number(r.linearisedStandardError))"
+            }
             csv += "\n"
         }
-        try directory.write(csv, to: "spectral-bias.csv")
-        try sidecar(directory, "spectral-bias.csv", [
+        let file = stepFraction == 0.5 ? "spectral-bias.csv" : "spectral-bias-step\(stepFraction).csv"
+        try directory.write(csv, to: file)
+        try sidecar(directory, file, [
             "description": "decay rate per step of the degree-k part of the residual, kernel gradient descent on \(points) uniform points of S^2 "
                 + "with a sum of zonal harmonics of degrees \(degrees) as target; predicted -log(1 - eta mu_k), mu_k the Mercer eigenvalue of the NTK",
             "activation": "relu", "depth": 2, "dimension": 3, "points": points, "learning_rate": report.learningRate,
             "widths": widths, "seeds_per_width": seeds, "seconds": Date().timeIntervalSince(started),
+            "step_fraction_of_stability_limit": stepFraction,
         ])
         var series = [SVGChart.Series(label: "predicted eta mu_k", points: report.degrees.map { (Double($0.k), $0.predictedRate) }),
                       SVGChart.Series(label: "infinite width (measured)",
                                       points: report.degrees.compactMap { d in d.infiniteRate.map { (Double(d.k), $0) } },
                                       style: .markers, colour: 1)]
         for (j, w) in widths.enumerated() {
-            series.append(SVGChart.Series(label: "width \(w) (mean of \(seeds) seeds)",
+            series.append(SVGChart.Series(label: "width \(w) trained (mean of \(seeds) seeds)",
                                           points: report.degrees.compactMap { d in d.finiteRates[j].mean.map { (Double(d.k), $0) } },
                                           style: .markers, colour: j + 2))
+            series.append(SVGChart.Series(label: "width \(w) linearised at init",
+                                          points: report.degrees.compactMap { d in d.finiteRates[j].linearisedMean.map { (Double(d.k), $0) } },
+                                          dashed: true, colour: j + 2))
         }
         try directory.write(SVGChart(title: "Spectral bias on S^2: 2-layer ReLU NTK, \(points) points", xLabel: "degree k",
                                      yLabel: "decay rate per step", series: series, xScale: .log, yScale: .log).svg,
-                            to: "spectral-bias.svg")
+                            to: file.replacingOccurrences(of: ".csv", with: ".svg"))
     }
 
     /// Lazy training: NTK change, linearisation gap and weights against width.
@@ -118,7 +139,8 @@ struct ReproduceTrainingCommand: ParsableCommand {
                     return (Double(w.width), e.mean, e.standardError / e.mean)
                 }
                 let fit = PowerLawFit(points)
-                measured[label] = ["exponent": fit?.exponent ?? NSNull(), "standard_error": fit?.standardError ?? NSNull(), "theory": theory]
+                measured[label] = ["exponent": fit.map { $0.exponent as Any } ?? NSNull(), "standard_error": fit.map { $0.standardError as Any } ?? NSNull(),
+                                   "theory": theory]
                 chartSeries.append(SVGChart.Series(label: "\(name) \(label.replacingOccurrences(of: "_", with: " "))",
                                                    points: points.map { ($0.x, $0.y) }, style: label == "ntk_change" ? .line : .markers,
                                                    colour: 3 * a + (label == "ntk_change" ? 0 : label == "linearisation_gap" ? 1 : 2)))

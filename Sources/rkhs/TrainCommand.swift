@@ -36,7 +36,7 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Activation (as in rkhs kernel): \(ActivationCatalogue.usages.joined(separator: ", ")).", valueName: "name"))
     var activation: String = "relu"
-    @Option(help: "Number of weight layers L >= 2 (L - 1 hidden layers).") var depth: Int = 3
+    @Option(help: "Number of weight layers L in 2...20 (L - 1 hidden layers).") var depth: Int = 2
     @OptionGroup(title: "Scales") var scales: ScaleOptions
     @Option(help: "Parametrization: ntk or standard (Neural Tangents' conventions; standard needs --width).")
     var parametrization: ParametrizationOption = .ntk
@@ -57,7 +57,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("no-standardise"), help: "Use inputs and targets as given (as Neural Tangents does).") var noStandardise = false
 
     @Option(help: "Hidden widths of finite networks trained beside the infinite one, e.g. 256,1024,4096.") var width: String?
-    @Option(help: "Seeds per width (1...1000).") var seeds: Int = 5
+    @Option(help: "Seeds per width (1...1000; default 5).") var seeds: Int?
     @Option(help: "First seed; the seeds are seed, seed + 1, ...") var seed: UInt64 = 1
 
     @Option(help: "Write the mean test predictions, float64 [times, n_test], to this .npy.") var predictions: String?
@@ -87,7 +87,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("give at most one of --learning-rate and --learning-rate-fraction")
         }
         guard ridge.isFinite, ridge >= 0 else { throw ValidationError("invalid --ridge '\(ridge)'; allowed: a finite number >= 0") }
-        guard (1...1000).contains(seeds) else { throw ValidationError("invalid --seeds '\(seeds)'; allowed: 1...1000") }
+        if let seeds, !(1...1000).contains(seeds) { throw ValidationError("invalid --seeds '\(seeds)'; allowed: 1...1000") }
         if covariance, predictions == nil { throw ValidationError("--covariance needs --predictions P.npy") }
         if let predictions, !predictions.lowercased().hasSuffix(".npy") {
             throw ValidationError("invalid --predictions '\(predictions)'; allowed: a path ending in .npy")
@@ -99,7 +99,7 @@ struct TrainCommand: ParsableCommand {
         if initialisation == .zero, width != nil {
             throw ValidationError("--init zero has no finite-width counterpart here; finite networks start from their random initialisation")
         }
-        if seeds != 5, width == nil { throw ValidationError("--seeds goes with --width (finite networks)") }
+        if seeds != nil, width == nil { throw ValidationError("--seeds goes with --width (finite networks)") }
     }
 
     func run() throws {
@@ -119,7 +119,7 @@ struct TrainCommand: ParsableCommand {
             network: network, ensemble: ensemble.value, schedule: discrete ? .steps : .flow,
             learningRate: learningRateFraction.map { .fractionOfLimit($0) } ?? .value(learningRate ?? 1),
             ridge: ridge, absoluteRidge: ridgeAbsolute, initialisation: initialisation.value, times: timeList,
-            widths: widths, seeds: (0..<UInt64(seeds)).map { seed &+ $0 })
+            widths: widths, seeds: (0..<UInt64(seeds ?? 5)).map { seed &+ $0 })
         let result: TrainingExperiment.Result
         do {
             result = try TrainingExperiment.run(config, data: experimentData) { line in

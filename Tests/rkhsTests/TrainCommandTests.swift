@@ -144,7 +144,7 @@ import _TestSupport
             }
         }
         let bias = try String(contentsOf: out.appendingPathComponent("spectral-bias.csv"), encoding: .utf8)
-        #expect(bias.hasPrefix("k,mu,multiplicity,predicted_rate,infinite_rate,fitted_steps,width_256_rate,width_256_stderr\n"))
+        #expect(bias.hasPrefix("k,mu,multiplicity,predicted_rate,infinite_rate,fitted_steps,width_256_rate,width_256_stderr,width_256_linearised_rate,width_256_linearised_stderr\n"))
         #expect(bias.split(separator: "\n").count == 4)
         let curves = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix("uci-") }
         #expect(curves.count == 3, "\(curves)")

@@ -84,7 +84,7 @@ public struct TrainableNetwork: Sendable {
     public func forward(_ x: [Double], into ws: Workspace) {
         precondition(x.count == ws.count * widths[0])
         let depth = network.depth, count = ws.count
-        let activation = network.activation
+        let activation = PointwiseActivation(network.activation)
         ws.inputs[0] = x
         for l in 0..<depth {
             let nIn = widths[l], nOut = widths[l + 1]
@@ -104,9 +104,7 @@ public struct TrainableNetwork: Sendable {
             }
             if l < depth - 1 {
                 ws.pre[l].withUnsafeBufferPointer { h in
-                    ws.inputs[l + 1].withUnsafeMutableBufferPointer { a in
-                        for k in 0..<h.count { a[k] = activation(h[k]) }
-                    }
+                    ws.inputs[l + 1].withUnsafeMutableBufferPointer { a in activation.apply(h, into: a) }
                 }
             }
         }
@@ -116,7 +114,7 @@ public struct TrainableNetwork: Sendable {
     /// seed_i d f(x_i) / d h_{l+1}.
     public func backward(seed: [Double], in ws: Workspace) {
         let depth = network.depth, count = ws.count
-        let activation = network.activation
+        let activation = PointwiseActivation(network.activation)
         ws.deltas[depth - 1] = seed
         for l in stride(from: depth - 1, to: 0, by: -1) {
             let nIn = widths[l], nOut = widths[l + 1]
@@ -132,9 +130,7 @@ public struct TrainableNetwork: Sendable {
                                   w.baseAddress!, ldb: nIn, beta: 0, back.baseAddress!, ldc: nIn)
                     }
                 }
-                ws.pre[l - 1].withUnsafeBufferPointer { h in
-                    for k in 0..<back.count { back[k] *= activation.derivative(h[k]) }
-                }
+                ws.pre[l - 1].withUnsafeBufferPointer { h in activation.multiplyByDerivative(h, back) }
             }
             swap(&back, &ws.deltas[l - 1])
         }
