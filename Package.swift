@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "TrainingDynamics", dependencies: ["NeuralKernels", "SphericalSpectra", "_NumericalBackends"]),
 
         // Learning curves of kernel ridge regression predicted from the spectrum, and simulated.
-        .target(name: "LearningCurves", dependencies: ["NeuralKernels", "SphericalSpectra", "_NumericalBackends", "SVGPlots"]),
+        .target(name: "LearningCurves", dependencies: ["NeuralKernels", "SphericalSpectra", "_NumericalBackends", "SVGPlots", "TrainingDynamics"]),
 
         // Umbrella: only @_exported imports.
         .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra", "GPRegression", "SVGPlots",
@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "NumericalBackendsTests", dependencies: ["_NumericalBackends"]),
         .testTarget(name: "SphericalSpectraTests", dependencies: ["SphericalSpectra", "_NumericalBackends", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "LearningCurvesTests", dependencies: ["LearningCurves", "SphericalSpectra", "NeuralKernels", "_NumericalBackends", "_TestSupport"]),
+        .testTarget(name: "LearningCurvesTests", dependencies: ["LearningCurves", "SphericalSpectra", "NeuralKernels", "_NumericalBackends", "_TestSupport", "TrainingDynamics"]),
         .testTarget(name: "rkhsTests", dependencies: ["_TestSupport", "NeuralKernels"]),
     ]
 )

@@ -270,6 +270,7 @@ struct TrainCommand: ParsableCommand {
 
     static func json(_ report: TrainingExperiment.Report, name: String, network: NetworkKernel) throws -> String {
         let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let output = Output(dataset: name, activation: network.activation.name, depth: network.depth,
                             sigmaW: network.sigmaW, sigmaB: network.sigmaB, sigmaI: network.sigmaI,

@@ -49,10 +49,12 @@ import _TestSupport
     @Test func reproduceWritesEveryFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-lc-reproduce-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try CommandLineRunner.run(["reproduce", "learning-curves", "--out", dir, "--max-n", "30", "--draw-scale", "0.05", "--kmax", "2000"])
+        let r = try CommandLineRunner.run(["reproduce", "learning-curves", "--out", dir, "--max-n", "30", "--draw-scale", "0.05", "--kmax", "2000",
+                                           "--network-width", "64"])
         #expect(r.status == 0, "\(r.stderr)")
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
-        for f in ["README.md", "predictions.csv", "simulations.csv", "metadata.json", "legendre-ridge0.1.svg", "abs-ridge1e-6.svg"] {
+        for f in ["README.md", "predictions.csv", "simulations.csv", "metadata.json", "legendre-ridge0.1.svg", "abs-ridge1e-6.svg",
+                  "trained-networks.csv", "trained-networks.json", "trained-networks.svg"] {
             #expect(files.contains(f), "missing \(f)")
         }
         let readme = try String(contentsOfFile: dir + "/README.md", encoding: .utf8)
@@ -62,6 +64,10 @@ import _TestSupport
         let sims = try String(contentsOfFile: dir + "/simulations.csv", encoding: .utf8).split(separator: "\n")
         #expect(sims.first == "kernel,ridge,target,noise,n,draws,mean,standard_error,predicted,relative_error")
         #expect(sims.count == 1 + 40 * 2)
+        // Trained networks: one row per target and n (sobolev:1 and the Legendre target at n = 10, 30), and a README section.
+        let trained = try String(contentsOfFile: dir + "/trained-networks.csv", encoding: .utf8).split(separator: "\n")
+        #expect(trained.count == 1 + 2 * 2)
+        #expect(readme.contains("## Finite networks trained to convergence"))
     }
 
     @Test func csvHasOneRowPerN() throws {

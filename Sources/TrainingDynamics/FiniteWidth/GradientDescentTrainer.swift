@@ -3,14 +3,24 @@ import Foundation
 /// Full-batch gradient descent on the MSE loss L = 1/(2n) sum_i (f(x_i) - y_i)^2 over the n
 /// training points, in the network's stored parameters: theta <- theta - eta grad L, the
 /// finite-width counterpart of the discrete ``TrainingSchedule`` (times are step counts).
+///
+/// With `ridge` r > 0 the loss gains r/(2n) ||theta - theta_0||^2, a penalty towards the
+/// initial parameters: for the network linearised at theta_0 its minimiser is kernel ridge
+/// regression with the empirical NTK, f - f_0 = Theta(x, X)(Theta + r I)^{-1}(y - f_0(X))
+/// (Proofs/lazy-training.md), and every mode converges at least at the rate eta r / n.
 public struct GradientDescentTrainer: Sendable {
     public let learningRate: Double
+    public let ridge: Double
 
-    public init(learningRate: Double) throws {
+    public init(learningRate: Double, ridge: Double = 0) throws {
         guard learningRate.isFinite, learningRate > 0 else {
             throw TrainingError.invalidParameter(name: "learning rate", value: "\(learningRate)", allowed: "a finite number > 0")
         }
+        guard ridge.isFinite, ridge >= 0 else {
+            throw TrainingError.invalidParameter(name: "ridge", value: "\(ridge)", allowed: "a finite number >= 0")
+        }
         self.learningRate = learningRate
+        self.ridge = ridge
     }
 
     /// The outputs recorded along training.
@@ -36,6 +46,7 @@ public struct GradientDescentTrainer: Sendable {
         var trainOut: [[Double]] = [], testOut: [[Double]] = []
         var next = 0
         let workspace = TrainableNetwork.Workspace(for: network, count: n)
+        let initial = ridge > 0 ? (weights: network.weights, biases: network.biases) : nil
         var seed = [Double](repeating: 0, count: n)
         for step in 0...last {
             network.forward(x, into: workspace)
@@ -53,6 +64,7 @@ public struct GradientDescentTrainer: Sendable {
             for i in 0..<n { seed[i] = (f[i] - y[i]) / Double(n) }
             network.backward(seed: seed, in: workspace)
             network.accumulateGradients(in: workspace)
+            if let initial { workspace.addDecay(ridge / Double(n), from: network, towards: initial) }
             network.descend(learningRate: learningRate, in: workspace)
         }
         return Record(steps: recorded, train: trainOut, test: testOut)

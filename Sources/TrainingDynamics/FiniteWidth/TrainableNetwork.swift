@@ -78,6 +78,15 @@ public struct TrainableNetwork: Sendable {
 
         /// The outputs f(x) of the last forward pass.
         public var outputs: [Double] { pre.last! }
+
+        /// gradient += c (theta - theta_0): the gradient of the penalty c/2 ||theta - theta_0||^2.
+        func addDecay(_ c: Double, from network: TrainableNetwork, towards initial: (weights: [[Double]], biases: [[Double]])) {
+            for l in 0..<network.weights.count {
+                for k in 0..<network.weights[l].count { weightGradients[l][k] += c * (network.weights[l][k] - initial.weights[l][k]) }
+                guard network.hasBias else { continue }
+                for k in 0..<network.biases[l].count { biasGradients[l][k] += c * (network.biases[l][k] - initial.biases[l][k]) }
+            }
+        }
     }
 
     /// The forward pass of `x` (row-major N x d, N = workspace.count) into the workspace.
