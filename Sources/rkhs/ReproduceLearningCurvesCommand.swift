@@ -284,8 +284,8 @@ struct ReproduceLearningCurvesCommand: ParsableCommand {
         with e uniform; `sobolev:1` a random function with power k^-3/zeta(3) in each degree k <= \(Self.truncation),
         compared with the prediction for that truncated spectrum). Ridges: 1e-6 (numerically
         ridgeless below n ~ 10^5 for these kernels; it keeps the Gaussian and GELU Gram matrices
-        factorable) and 0.1. Finite networks trained to convergence are not simulated here (they
-        need the training-dynamics module; `SupervisedLearner` is the hook for them).
+        factorable) and 0.1. Finite networks trained to convergence beside kernel ridge regression
+        are in the last section (`trained-networks.*`).
 
         Files: `predictions.csv` (kernel, ridge, target, noise, n, test_error, uncertainty,
         resolved, kappa, gamma; unresolved points keep their value with resolved = false),
