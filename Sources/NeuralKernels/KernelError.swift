@@ -15,7 +15,9 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
         case .invalidParameter(let name, let value, let allowed):
             return "invalid \(name) '\(value)'; allowed: \(allowed)"
         case .invalidExpression(let text, let reason):
-            return "invalid expression '\(text)': \(reason)"
+            // A long expression is shown by its start only, so the error stays one short line.
+            let shown = text.count > 80 ? "\(text.prefix(60))... (\(text.count) characters)" : text
+            return "invalid expression '\(shown)': \(reason)"
         case .invalidData(let message):
             return message
         }
