@@ -9,7 +9,8 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownActivation(let name, let valid):
-            return "unknown activation '\(name)'; valid: \(valid.joined(separator: ", "))"
+            let shownName = name.count > 80 ? "\(name.prefix(60))... (\(name.count) characters)" : name
+            return "unknown activation '\(shownName)'; valid: \(valid.joined(separator: ", "))"
         case .invalidActivationParameters(let name, let given, let expected):
             return "activation '\(name)' got parameters '\(given)'; expected \(expected)"
         case .invalidParameter(let name, let value, let allowed):

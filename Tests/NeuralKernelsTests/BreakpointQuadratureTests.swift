@@ -64,3 +64,26 @@ import _TestSupport
         }
     }
 }
+
+/// Expression-parser limits: parentheses count once toward the nesting limit, a long flat sum
+/// is not nesting, and a long expression is not echoed whole.
+@Suite struct ExpressionLimitTests {
+    @Test func parenthesesCountOnceAndFlatSumsAreNotNesting() throws {
+        let nested = String(repeating: "(", count: 200) + "x" + String(repeating: ")", count: 200)
+        #expect(try ExpressionParser.parse(nested).evaluate(0.5) == 0.5)
+        let sum = "x" + String(repeating: "+x", count: 400)
+        #expect(try ExpressionParser.parse(sum).evaluate(1) == 401)
+        let mixed = "1" + String(repeating: "-x+2", count: 300)
+        #expect(try ExpressionParser.parse(mixed).evaluate(1.5) == 1 + 300 * 0.5)
+        do { _ = try ExpressionParser.parse(String(repeating: "(", count: 300) + "x" + String(repeating: ")", count: 300)); Issue.record("accepted 300 levels") }
+        catch { #expect("\(error)".contains("nested deeper")) }
+    }
+
+    @Test func longExpressionsAreTruncatedInErrors() {
+        let long = String(repeating: "x+", count: 4000) + "?"
+        do { _ = try ExpressionParser.parse(long); Issue.record("accepted") }
+        catch { #expect("\(error)".count < 300); #expect("\(error)".contains("8001 characters")) }
+        do { _ = try ActivationCatalogue.activation(named: String(repeating: "y", count: 5000)); Issue.record("accepted") }
+        catch { #expect("\(error)".count < 800) }
+    }
+}
