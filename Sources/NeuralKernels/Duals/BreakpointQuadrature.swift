@@ -28,7 +28,7 @@ public struct BreakpointQuadrature: Sendable {
     /// The integrals run over [-range, range] in the standard normal variables.
     public static let range = 13.0
     /// Largest panel before adaptivity, in standard deviations.
-    static let panel = 2.0
+    static let panel = 4.0
 
     public init() {}
 
