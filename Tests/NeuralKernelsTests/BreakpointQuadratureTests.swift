@@ -55,6 +55,14 @@ import _TestSupport
         #expect(Swift.abs(a.nngp(pair) - b.nngp(pair)) <= 1e-14 * b.nngp(pair))
     }
 
+    /// The two-layer hardtanh NNGP on the sphere at t = 0.5 (q = 2, c = 1.5), through the
+    /// tabulated sphere kernel, against mpmath (E[phi(u) phi(v)] + 1 = 1.4397301386137339911).
+    @Test func sphereKernelThroughTheTableMatchesReference() throws {
+        let sphere = try SphereKernel(NetworkKernel(activation: .hardtanh, depth: 2))
+        let value = sphere.nngp(0.5)
+        #expect(Swift.abs(value - 1.4397301386137339911) <= 1e-12, "\(value)")
+    }
+
     @Test func badBreakpointSyntaxIsOneClearLine() {
         for (text, needle) in [("piecewise(x", "closing ')'"), ("piecewise(0; 1: x; 0.5: 1)", "increasing"),
                                ("piecewise(0; a: x)", "finite number"), ("piecewise(1: 0; x)", "first piece"),
