@@ -9,13 +9,16 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownActivation(let name, let valid):
-            return "unknown activation '\(name)'; valid: \(valid.joined(separator: ", "))"
+            let shownName = name.count > 80 ? "\(name.prefix(60))... (\(name.count) characters)" : name
+            return "unknown activation '\(shownName)'; valid: \(valid.joined(separator: ", "))"
         case .invalidActivationParameters(let name, let given, let expected):
             return "activation '\(name)' got parameters '\(given)'; expected \(expected)"
         case .invalidParameter(let name, let value, let allowed):
             return "invalid \(name) '\(value)'; allowed: \(allowed)"
         case .invalidExpression(let text, let reason):
-            return "invalid expression '\(text)': \(reason)"
+            // A long expression is shown by its start only, so the error stays one short line.
+            let shown = text.count > 80 ? "\(text.prefix(60))... (\(text.count) characters)" : text
+            return "invalid expression '\(shown)': \(reason)"
         case .invalidData(let message):
             return message
         }

@@ -30,6 +30,13 @@ extension Activation {
     /// |x|: even, non-smooth of degree 1 with jump 2 in phi'.
     public static let abs = piecewiseLinear(negativeSlope: -1, name: "abs")
 
+    /// Hardtanh, clip(x, -1, 1): kinks of degree 1 (jump -+1 in phi') at x = -1 and 1.
+    /// Duals by ``BreakpointQuadrature`` split at the kinks.
+    public static let hardtanh = try! piecewise(pieces: [(nil, "-1"), (-1, "x"), (1, "1")], name: "hardtanh")
+
+    /// ReLU6, min(max(x, 0), 6): kinks of degree 1 at x = 0 and 6.
+    public static let relu6 = try! piecewise(pieces: [(nil, "0"), (0, "x"), (6, "6")], name: "relu6")
+
     /// The identity x (a polynomial of degree 1, odd).
     public static let identity = Activation(
         name: "identity", smooth: .monomial(1, 1), regularity: .polynomial(degree: 1),

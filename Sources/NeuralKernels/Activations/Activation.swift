@@ -9,7 +9,9 @@ import Foundation
 /// ``ActivationCatalogue``.
 ///
 /// The convention for non-smooth activations follows design.md: the activation may be
-/// non-smooth only at 0, and each branch extends analytically across 0.
+/// non-smooth only at 0, and each branch extends analytically across 0 -- or, for
+/// activations with kinks or jumps elsewhere, it lists every such point in ``breakpoints``
+/// and ``regularity`` gives the lowest non-smoothness degree among them.
 public struct Activation: Sendable, CustomStringConvertible {
     /// Canonical name, exactly as accepted on the command line (`leaky_relu(0.2)`).
     public let name: String
@@ -25,9 +27,16 @@ public struct Activation: Sendable, CustomStringConvertible {
     public let closedForm: ClosedFormDuals?
     /// Positive homogeneity degree p (phi(lambda x) = lambda^p phi(x) for lambda > 0), if any.
     public let homogeneity: Int?
+    /// The points where phi or phi' is not analytic, sorted, when some lie away from 0
+    /// (hardtanh, ReLU6, shifted ReLUs, user `piecewise` with breakpoints); empty when phi is
+    /// non-smooth at most at 0. Then both branches are phi itself on the whole line, and the
+    /// duals without a closed form come from ``BreakpointQuadrature`` split at these points.
+    public let breakpoints: [Double]
 
     public init(name: String, negative: Branch, positive: Branch, regularity: Regularity,
-                parity: Parity, closedForm: ClosedFormDuals? = nil, homogeneity: Int? = nil) {
+                parity: Parity, closedForm: ClosedFormDuals? = nil, homogeneity: Int? = nil,
+                breakpoints: [Double] = []) {
+        self.breakpoints = breakpoints
         self.name = name
         self.negative = negative
         self.positive = positive

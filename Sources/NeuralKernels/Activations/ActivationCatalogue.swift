@@ -17,6 +17,8 @@ public enum ActivationCatalogue {
             return .leakyReLU(p.first ?? 0.01)
         }),
         Entry(name: "abs", usage: "abs", make: { try none("abs", $0, .abs) }),
+        Entry(name: "hardtanh", usage: "hardtanh", make: { try none("hardtanh", $0, .hardtanh) }),
+        Entry(name: "relu6", usage: "relu6", make: { try none("relu6", $0, .relu6) }),
         Entry(name: "step", usage: "step", make: { try none("step", $0, .step) }),
         Entry(name: "relu_pow", usage: "relu_pow(p)", make: { p in
             try count("relu_pow", p, 1...1, "one integer power p >= 0, e.g. relu_pow(2)")
@@ -58,7 +60,7 @@ public enum ActivationCatalogue {
     ]
 
     /// Every accepted form, for error messages and --help.
-    public static var usages: [String] { entries.map(\.usage) + ["piecewise(EXPR_NEG; EXPR_POS)"] }
+    public static var usages: [String] { entries.map(\.usage) + ["piecewise(EXPR_NEG; EXPR_POS)", "piecewise(E0; C1: E1; C2: E2; ...)"] }
 
     /// The names of the built-in activations.
     public static var names: [String] { entries.map(\.name) }
@@ -70,7 +72,13 @@ public enum ActivationCatalogue {
         var arguments: String? = nil
         if let open = trimmed.firstIndex(of: "(") {
             guard trimmed.hasSuffix(")") else {
-                throw KernelError.unknownActivation(trimmed, valid: usages)
+                let head = String(trimmed[..<open]).trimmingCharacters(in: .whitespaces)
+                if head == "piecewise" || entries.contains(where: { $0.name == head }) {
+                    throw KernelError.invalidActivationParameters(
+                        name: head, given: String(trimmed[trimmed.index(after: open)...]).prefix(60) + (trimmed.count > 80 ? "..." : ""),
+                        expected: "a closing ')' at the end of the activation")
+                }
+                throw KernelError.unknownActivation(String(trimmed.prefix(60)) + (trimmed.count > 60 ? "..." : ""), valid: usages)
             }
             name = String(trimmed[..<open]).trimmingCharacters(in: .whitespaces)
             arguments = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
@@ -82,10 +90,13 @@ public enum ActivationCatalogue {
                 throw KernelError.invalidActivationParameters(name: "piecewise", given: "", expected: "piecewise(EXPR_NEG; EXPR_POS)")
             }
             let parts = arguments.split(separator: ";", omittingEmptySubsequences: false)
+            if parts.count >= 2, parts.contains(where: { $0.contains(":") }) {
+                return try Activation.piecewise(pieces: try breakpointPieces(parts.map(String.init)))
+            }
             guard parts.count == 2 else {
                 throw KernelError.invalidActivationParameters(
                     name: "piecewise", given: arguments,
-                    expected: "two expressions in x separated by ';': the branch for x < 0, then for x >= 0")
+                    expected: "two expressions in x separated by ';' (the branch for x < 0, then for x >= 0), or piecewise(E0; C1: E1; ...) with breakpoints C1 < C2 < ...")
             }
             return try Activation.piecewise(negative: String(parts[0]), positive: String(parts[1]))
         }
@@ -103,6 +114,29 @@ public enum ActivationCatalogue {
             }
         }
         return try entry.make(parameters)
+    }
+
+    /// `E0`, `C1: E1`, `C2: E2`, ...: the first piece has no breakpoint, each later one one.
+    private static func breakpointPieces(_ parts: [String]) throws -> [(start: Double?, text: String)] {
+        var pieces: [(start: Double?, text: String)] = []
+        for (i, part) in parts.enumerated() {
+            let colon = part.firstIndex(of: ":")
+            if i == 0 {
+                guard colon == nil else {
+                    throw KernelError.invalidActivationParameters(name: "piecewise", given: String(part.prefix(60)), expected: "a first piece without breakpoint (it holds for x below the first breakpoint), as in piecewise(-1; -1: x; 1: 1)")
+                }
+                pieces.append((nil, part)); continue
+            }
+            guard let colon else {
+                throw KernelError.invalidActivationParameters(name: "piecewise", given: String(part.prefix(60)), expected: "'C: EXPR' (the piece from breakpoint C on) for every piece after the first")
+            }
+            let number = part[..<colon].trimmingCharacters(in: .whitespaces)
+            guard let c = Double(number), c.isFinite else {
+                throw KernelError.invalidActivationParameters(name: "piecewise", given: String(number.prefix(60)), expected: "a finite number as breakpoint before ':'")
+            }
+            pieces.append((c, String(part[part.index(after: colon)...])))
+        }
+        return pieces
     }
 
     private static func none(_ name: String, _ p: [Double], _ a: Activation) throws -> Activation {

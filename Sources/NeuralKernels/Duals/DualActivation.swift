@@ -7,10 +7,12 @@ import Foundation
 ///     derivative(q1, q2, c) = E[phi'(u) phi'(v)]
 ///
 /// Closed forms where the activation declares them, otherwise ``WedgeQuadrature``
-/// (relative error about 1e-14 at every correlation, including rho = +-1).
+/// (relative error about 1e-14 at every correlation, including rho = +-1), or
+/// ``BreakpointQuadrature`` for activations with breakpoints away from 0.
 public struct DualActivation: Sendable {
     public let activation: Activation
     let quadrature = WedgeQuadrature()
+    let splitQuadrature = BreakpointQuadrature()
 
     public init(_ activation: Activation) { self.activation = activation }
 
@@ -94,11 +96,19 @@ public struct DualActivation: Sendable {
     }
 
     public func nngpByQuadrature(_ pair: GaussianPair) -> Double {
+        if !activation.breakpoints.isEmpty {
+            let phi = activation.positive.value, cuts = activation.breakpoints
+            return splitQuadrature.expectation(pair, g: phi, gBreakpoints: cuts, h: phi, hBreakpoints: cuts)
+        }
         let branches = (negative: activation.negative.value, positive: activation.positive.value)
         return quadrature.expectation(pair, g: branches, h: branches, sameFunction: true)
     }
 
     public func derivativeByQuadrature(_ pair: GaussianPair) -> Double {
+        if !activation.breakpoints.isEmpty {
+            let dphi = activation.positive.derivative, cuts = activation.breakpoints
+            return splitQuadrature.expectation(pair, g: dphi, gBreakpoints: cuts, h: dphi, hBreakpoints: cuts)
+        }
         let branches = (negative: activation.negative.derivative, positive: activation.positive.derivative)
         return quadrature.expectation(pair, g: branches, h: branches, sameFunction: true)
     }

@@ -88,7 +88,7 @@ public struct ExpressionParser {
     }
 
     private func tooDeep() -> KernelError {
-        fail("nested deeper than \(Self.maxHeight) levels (parentheses, signs, powers and chains of + or * all count)")
+        fail("nested deeper than \(Self.maxHeight) levels (each parenthesis, sign, power, function and factor of a chain of * or / counts one)")
     }
 
     /// A node over children of the given heights, refused when the tree gets too high.
@@ -100,13 +100,39 @@ public struct ExpressionParser {
 
     private mutating func expression() throws -> (Expression, Int) {
         try enter(); defer { depth -= 1 }
-        var (left, height) = try term()
+        // A flat sum is built as a balanced tree (height log2 of the number of terms), so that
+        // long sums are not mistaken for nesting; a - b is kept as subtraction.
+        var terms: [(subtract: Bool, term: (Expression, Int))] = [(false, try term())]
         while let c = peek(), c == "+" || c == "-" {
             position += 1
-            let (right, h) = try term()
-            (left, height) = try node(c == "+" ? .add(left, right) : .subtract(left, right), height, h)
+            terms.append((c == "-", try term()))
         }
-        return (left, height)
+        return try balancedSum(terms[...])
+    }
+
+    /// The sum of `terms` (each added or subtracted) as a balanced tree.
+    private func balancedSum(_ terms: ArraySlice<(subtract: Bool, term: (Expression, Int))>) throws -> (Expression, Int) {
+        if terms.count == 1 {
+            let only = terms[terms.startIndex]
+            return only.subtract ? try node(.negate(only.term.0), only.term.1) : only.term
+        }
+        if terms.count == 2 {
+            let a = terms[terms.startIndex], b = terms[terms.startIndex + 1]
+            if !a.subtract {
+                return try node(b.subtract ? .subtract(a.term.0, b.term.0) : .add(a.term.0, b.term.0), a.term.1, b.term.1)
+            }
+        }
+        let mid = terms.startIndex + terms.count / 2
+        let (left, hl) = try balancedSum(terms[..<mid])
+        // The right half is added, with its own signs; a leading minus there becomes subtraction.
+        var right = Array(terms[mid...])
+        if right[0].subtract {
+            right = right.map { (!$0.subtract, $0.term) }
+            let (r, hr) = try balancedSum(right[...])
+            return try node(.subtract(left, r), hl, hr)
+        }
+        let (r, hr) = try balancedSum(right[...])
+        return try node(.add(left, r), hl, hr)
     }
 
     private mutating func term() throws -> (Expression, Int) {
@@ -123,9 +149,10 @@ public struct ExpressionParser {
     }
 
     private mutating func unary() throws -> (Expression, Int) {
-        try enter(); defer { depth -= 1 }
         if let c = peek(), c == "-" || c == "+" {
             position += 1
+            // A sign is one level; a parenthesis is counted once, in expression().
+            try enter(); defer { depth -= 1 }
             let (operand, h) = try unary()
             return c == "-" ? try node(.negate(operand), h) : (operand, h)
         }
@@ -136,6 +163,7 @@ public struct ExpressionParser {
         let (base, hb) = try primary()
         if peek() == "^" {
             position += 1
+            try enter(); defer { depth -= 1 }
             let (exponent, he) = try unary()
             return try node(.power(base, exponent), hb, he)
         }
