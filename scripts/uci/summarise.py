@@ -18,6 +18,37 @@ DROPOUT = {
     "kin8nm": (0.08, 0.00, 1.14), "naval-propulsion-plant": (0.00, 0.00, 4.45), "power-plant": (4.01, 0.04, -2.80),
     "protein-tertiary-structure": (4.27, 0.02, -2.87), "wine-quality-red": (0.62, 0.01, -0.93), "yacht": (0.67, 0.05, -1.25),
 }
+# Tsuchida, Pearce, van der Heide, Roosta & Gallagher, "Avoiding kernel fixed points: computing
+# with ELU and GELU infinite networks" (AAAI 2021), figure 6: one-hidden-layer NNGP GPs, test
+# RMSE (mean, stderr) and test NLL (mean, stderr). Quoted (rounded) from the authors' results file
+# code/experiments/outputs/benchmarks/reg_results_01_24_2020_17_13_26.p of
+# github.com/RussellTsuchida/ELU_GELU_kernels (commit 46e2706, sha256 e2d8c719...ca1b99), the
+# file their benchmark_plotter.py draws figure 6 from. Their protocol differs from ours (see the
+# section written below): not comparable split by split.
+PAPER_ACTS = [("relu", "relu"), ("Lrelu", "leaky ReLU"), ("gelu", "gelu"), ("erf", "erf")]
+PAPER = {  # data set -> activation -> (rmse, rmse_se, nll, nll_se)
+    "bostonHousing": {"gelu": (3.09, 0.18, 2.54, 0.048), "relu": (3.11, 0.18, 2.54, 0.050),
+                      "erf": (2.89, 0.16, 2.48, 0.047), "Lrelu": (3.14, 0.18, 2.55, 0.052)},
+    "concrete": {"gelu": (5.09, 0.12, 3.05, 0.013), "relu": (5.04, 0.12, 3.05, 0.013),
+                 "erf": (5.08, 0.12, 3.07, 0.013), "Lrelu": (4.99, 0.12, 3.05, 0.012)},
+    "energy": {"gelu": (0.590, 0.019, 0.816, 0.022), "relu": (0.575, 0.018, 0.830, 0.019),
+               "erf": (0.642, 0.024, 0.878, 0.028), "Lrelu": (0.583, 0.018, 0.856, 0.017)},
+    "wine-quality-red": {"gelu": (0.655, 0.010, -0.037, 0.039), "relu": (0.663, 0.010, 0.007, 0.041),
+                         "erf": (0.605, 0.008, -0.130, 0.039), "Lrelu": (0.657, 0.011, -0.061, 0.037)},
+    "yacht": {"gelu": (0.372, 0.043, 0.021, 0.069), "relu": (0.586, 0.077, 0.481, 0.094),
+              "erf": (0.510, 0.061, 0.170, 0.066), "Lrelu": (0.600, 0.079, 0.518, 0.093)},
+    "kin8nm": {"gelu": (0.0748, 0.0005, -1.18, 0.0079), "relu": (0.0739, 0.0005, -1.19, 0.0079),
+               "erf": (0.0744, 0.0005, -1.18, 0.0074), "Lrelu": (0.0732, 0.0005, -1.20, 0.0079)},
+    "naval-propulsion-plant": {"gelu": (2.11e-05, 1.9e-07, -7.89, 0.0002), "relu": (2.44e-05, 3.1e-07, -7.87, 0.0004),
+                               "erf": (2.46e-05, 3.0e-07, -7.88, 0.0004), "Lrelu": (2.63e-05, 3.4e-07, -7.87, 0.0005)},
+    "power-plant": {"gelu": (3.93, 0.041, 2.88, 0.0053), "relu": (3.65, 0.044, 2.97, 0.028),
+                    "erf": (3.91, 0.041, 2.88, 0.0052), "Lrelu": (3.89, 0.041, 2.88, 0.0052)},
+    "protein-tertiary-structure": {"gelu": (4.01, 0.023, 2.94, 0.010), "relu": (3.99, 0.024, 2.94, 0.011),
+                                   "erf": (3.92, 0.017, 2.82, 0.0063), "Lrelu": (4.23, 0.022, 2.99, 0.0023)},
+}
+# The summary's configuration, fixed in advance for every data set (no test data used): the
+# one-hidden-layer ReLU NNGP (the arc-cosine kernel), the paper's simplest model.
+DECLARED = ("relu", 2, "nngp")
 ORDER = ["yacht", "bostonHousing", "energy", "concrete", "wine-quality-red", "kin8nm", "naval-propulsion-plant",
          "power-plant", "protein-tertiary-structure"]
 ACTS = ["relu", "leaky_relu(0.2)", "gelu", "erf", "elu(1)"]
@@ -63,8 +94,8 @@ lines = ["# GP regression with NNGP/NTK covariances on the UCI suite",
          "",
          "* Not every (activation, depth, kernel) on every data set, nor all 20 standard splits: the",
          "  coverage table below is generated from the results present. Rows with different split",
-         "  counts are not strictly comparable; the summary picks the best among the rows with the",
-         "  most splits of that data set.",
+         "  counts are not strictly comparable; the summary's oracle column picks the best by test RMSE",
+         "  among the rows with the most splits of that data set (its network-kernel column does not: see there).",
          "* The large sets (kin8nm, naval, power, protein) mostly at depth 2 and 3 splits (see the",
          "  coverage table): one split costs 30-400 s (hyperparameters fitted on a seeded subset of",
          "  2000 training points, `--fit-points`;",
@@ -130,22 +161,84 @@ def at_bound(r):
                if any(s[k] >= 100 * (1 - 1e-9) or s[k] <= 1e-4 * (1 + 1e-9) for k in ("sigma_w2", "sigma_b2")))
 
 
-# Summary: the best network kernel (by mean test RMSE) per data set against the baselines.
-lines += ["### Summary (best network kernel by mean test RMSE)", "",
-          "| data set | best network kernel | splits | its RMSE | its NLL | RBF-ARD GP RMSE | RBF-ARD NLL | MC dropout RMSE | MC dropout NLL |",
-          "|---|---|---|---|---|---|---|---|---|"]
+# Summary. The configuration is chosen without test data: by the training log marginal
+# likelihood, split by split, where every candidate row of the data set records it; otherwise the
+# configuration declared in advance (DECLARED). The best of the ~30 rows by mean test RMSE is kept
+# only as an oracle column: it selects on the test set, so it flatters the network kernels against
+# the single-configuration baselines.
+def lml_selection(rs, m):
+    """Per split k < m, the row with the highest training log marginal likelihood; None unless
+    every row records it on every one of those splits."""
+    if not rs or any(len(r["per_split"]) < m or any("log_marginal_likelihood" not in s or s["log_marginal_likelihood"] is None
+                                                     for s in r["per_split"][:m]) for r in rs):
+        return None
+    return [max(rs, key=lambda r: r["per_split"][k]["log_marginal_likelihood"]) for k in range(m)]
+
+
+lines += ["### Summary", "",
+          f"Network-kernel column: the configuration fixed in advance, {DECLARED[0]} depth {DECLARED[1]} {DECLARED[2]} "
+          "(one hidden layer), on every data set; selection by training log marginal likelihood is used instead where every "
+          "candidate row records it (`rkhs regress` writes it per split, but only 4 of the 178 result files here are recent enough "
+          "to carry it, so no data set qualifies yet; re-evaluating log p at each split's stored hyperparameters, "
+          "without re-fitting, is the next step). "
+          "The oracle column is the best of all rows by mean **test** RMSE: it uses the test data, is not a method, and is shown "
+          "only to bound what selection could gain.", "",
+          "| data set | network kernel (selection) | splits | its RMSE | its NLL | oracle: best by test RMSE | oracle RMSE | RBF-ARD GP RMSE | RBF-ARD NLL | MC dropout RMSE | MC dropout NLL |",
+          "|---|---|---|---|---|---|---|---|---|---|---|"]
 for name in ORDER:
     rs = runs.get(name, [])
     if not rs:
         continue
     most = max(r["splits"] for r in rs)
-    b = min((r for r in rs if r["splits"] == most), key=lambda r: r["rmse_mean"])
+    candidates = [r for r in rs if r["splits"] == most]
+    oracle = min(candidates, key=lambda r: r["rmse_mean"])
+    chosen = lml_selection(candidates, most)
+    if chosen is not None:
+        rm = [c["per_split"][k]["rmse"] for k, c in enumerate(chosen)]
+        nl = [c["per_split"][k]["nll"] for k, c in enumerate(chosen)]
+        label, n = "max training log p, per split", most
+    else:
+        d = [r for r in rs if (r["activation"], r["depth"], r["kernel"]) == DECLARED]
+        if not d:
+            continue
+        rm = [s["rmse"] for s in d[0]["per_split"]]
+        nl = [s["nll"] for s in d[0]["per_split"]]
+        label, n = f"{DECLARED[0]} depth {DECLARED[1]} {DECLARED[2]} (declared)", len(rm)
+
+    def mse(v):
+        mean = sum(v) / len(v)
+        return mean, ((sum((x - mean) ** 2 for x in v) / (len(v) - 1)) ** 0.5 / len(v) ** 0.5 if len(v) > 1 else float("nan"))
     base = baselines.get(name)
     m, se, ll = DROPOUT[name]
-    lines.append(f"| {name} | {b['activation']} depth {b['depth']} {b['kernel']} | {b['splits']} | "
-                 f"{fmt(b['rmse_mean'], b['rmse_stderr'])} | {fmt(b['nll_mean'], b['nll_stderr'])} | "
+    lines.append(f"| {name} | {label} | {n} | {fmt(*mse(rm))} | {fmt(*mse(nl))} | "
+                 f"{oracle['activation']} depth {oracle['depth']} {oracle['kernel']} ({oracle['splits']} splits) | "
+                 f"{fmt(oracle['rmse_mean'], oracle['rmse_stderr'])} | "
                  + (f"{fmt(base['rmse_mean'], base['rmse_stderr'])} | {fmt(base['nll_mean'], base['nll_stderr'])} | " if base else "- | - | ")
                  + f"{m:.2f} ± {se:.2f} | {-ll:.2f} |")
+lines.append("")
+
+# The paper's own numbers, under its own protocol.
+lines += ["### Published: Tsuchida et al. (AAAI 2021), figure 6 (a different protocol)", "",
+          "One-hidden-layer NNGP GPs as published, quoted (rounded) from the authors' results file",
+          "`code/experiments/outputs/benchmarks/reg_results_01_24_2020_17_13_26.p` in",
+          "github.com/RussellTsuchida/ELU_GELU_kernels (the file their `benchmark_plotter.py` draws figure 6 from).",
+          "**Their protocol is not ours**: their own 20 random 90/10 splits (5 for protein, whose GP is",
+          "trained on the first 10000 rows), not the standard Hernandez-Lobato & Adams splits; inputs and target",
+          "standardised on the **whole** data set before splitting (ours: on each training part); hyperparameters",
+          "(noise, bias, first- and second-layer weight variances) by **grid search** (9 values each, 3 noise",
+          "levels) scored by validation NLL on a 7:2 split of the first run's training part, then held fixed for",
+          "all 20 runs (ours: ML-II by L-BFGS on every split). Test RMSE and NLL in the target's units, mean ±",
+          "standard error. Their leaky ReLU is their NNKernelLRelu at its default slope a = 0.2 (our leaky_relu(0.2)); our",
+          "depth-2 NNGP rows are the closest match. No ELU row in that file.", "",
+          "| data set | " + " | ".join(f"{p} RMSE (paper)" for _, p in PAPER_ACTS) + " | "
+          + " | ".join(f"{p} NLL (paper)" for _, p in PAPER_ACTS) + " |",
+          "|---|" + "---|" * (2 * len(PAPER_ACTS))]
+for name in ORDER:
+    if name not in PAPER:
+        continue
+    row = PAPER[name]
+    lines.append(f"| {name} | " + " | ".join(fmt(row[a][0], row[a][1]) for a, _ in PAPER_ACTS) + " | "
+                 + " | ".join(fmt(row[a][2], row[a][3]) for a, _ in PAPER_ACTS) + " |")
 lines.append("")
 
 # The paper's own comparison (Tsuchida et al. 2021, its Figure 6) is of single-hidden-layer GPs,
