@@ -81,6 +81,8 @@ import NeuralKernels
         (["kernel", "--activation", "leaky_relu(a)"], "expected finite numbers"),
         (["kernel", "--parametrization", "standard", "--width", "64"], "needs --dim"),
         (["kernel", "--bogus"], "Unknown option '--bogus'"),
+        // Issue 16: q_2 = 1e200 * E[elu^2] overflows; reported, never printed as inf/nan.
+        (["kernel", "--activation", "elu", "--depth", "3", "--sigma-w", "1e100", "--t", "1"], "exceeds the double range"),
         (["gram", "--data", "/nonexistent.csv", "--out", "/tmp/k.npy"], "cannot read '/nonexistent.csv'"),
         (["gram", "--data", "/dev/null", "--out", "/tmp/k.txt"], "allowed: a path ending in .npy or .csv"),
         (["spectrum", "--dim", "1"], "invalid --dim '1'"),
