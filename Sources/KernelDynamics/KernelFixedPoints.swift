@@ -132,6 +132,27 @@ public struct KernelFixedPoints: Sendable {
         return nil
     }
 
+    /// (q_l, rho_l), l = 0 ... depth, of two inputs with variance q_0 and correlation rho_0 under the
+    /// joint maps q_{l+1} = sigma_w^2 E[phi(u)^2] + sigma_b^2 (u ~ N(0, q_l)) and
+    /// rho_{l+1} = (sigma_w^2 E[phi(u) phi(v)] + sigma_b^2) / q_{l+1} ((u, v) with variances q_l,
+    /// correlation rho_l): the dynamics where the variance does not settle (Tsuchida et al. 2021,
+    /// figure 2: GELU at sigma_w = 1.2, where q_l -> 0 and rho_l still moves). Ends early where
+    /// q_l leaves (1e-300, 1e300): beyond, rho is not resolved in double precision.
+    public func jointTrajectory(q0: Double, rho0: Double, depth: Int) -> [(q: Double, rho: Double)] {
+        let w2 = sigmaW * sigmaW, b2 = sigmaB * sigmaB
+        var out = [(q: q0, rho: rho0)]
+        var q = q0, rho = rho0
+        for _ in 0..<max(depth, 0) {
+            let next = w2 * dual.secondMoment(q: q) + b2
+            let c = w2 * dual.nngp(q1: q, q2: q, c: rho * q) + b2
+            guard next.isFinite, next > 1e-300, next < 1e300, c.isFinite else { break }
+            q = next
+            rho = min(1, max(-1, c / next))
+            out.append((q, rho))
+        }
+        return out
+    }
+
     /// rho_0, rho_1, ..., rho_depth under the correlation map at q*.
     public func trajectory(from rho0: Double, depth: Int) -> [Double] {
         guard let q = qStar else { return [] }

@@ -5,6 +5,9 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
     case invalidParameter(name: String, value: String, allowed: String)
     case invalidExpression(String, reason: String)
     case invalidData(String)
+    /// A kernel value beyond double range (above 1.8e308), not a numerical failure: the network's
+    /// variances themselves overflow (e.g. sigma_w large at depth).
+    case overflow(quantity: String, at: String)
 
     public var description: String {
         switch self {
@@ -21,6 +24,8 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
             return "invalid expression '\(shown)': \(reason)"
         case .invalidData(let message):
             return message
+        case .overflow(let quantity, let at):
+            return "the \(quantity) at \(at) exceeds the double range (1.8e308); reduce sigma-w, sigma-b or the depth"
         }
     }
 }

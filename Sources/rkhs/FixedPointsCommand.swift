@@ -12,7 +12,9 @@ struct FixedPointsCommand: ParsableCommand {
             JSON fields: q_star, chi1 (= f'(1)), fixed_points [{rho, slope, stable, depth_scale}], trajectory. \
             With --kernel ntk the fixed points are those of the normalised NTK r = Theta(x,x')/Theta(x,x) at q* \
             (rho is r*, nngp_rho the NNGP fixed point under it, slope its per-layer rate) and the trajectory is r_l \
-            (Proofs/fixed-points-of-the-correlation-map.md).
+            (Proofs/fixed-points-of-the-correlation-map.md). variance_trajectory [{layer, q, rho}]: both inputs \
+            from variance --q0 and correlation --rho0 through the joint maps, also where the variance has no \
+            fixed point (then the CSV columns are layer,q,rho and the table lists it).
             """)
 
     @Option(help: "Activation (as in rkhs kernel).")
@@ -23,6 +25,8 @@ struct FixedPointsCommand: ParsableCommand {
     var sigmaB: Double = 1
     @Option(help: "Starting correlation of the trajectory, in [-1, 1].")
     var rho0: Double = 0
+    @Option(help: "Starting variance q_0 > 0 of the joint (q_l, rho_l) trajectory.")
+    var q0: Double = 1
     @Option(help: "Number of layers of the trajectory.")
     var depth: Int = 20
     @Option(help: "Which kernel: nngp (correlation map) or ntk (normalised NTK at q*).")
@@ -36,10 +40,13 @@ struct FixedPointsCommand: ParsableCommand {
         }
         guard rho0.isFinite, rho0 >= -1, rho0 <= 1 else { throw UsageError("invalid --rho0 '\(rho0)'; allowed: a number in [-1, 1]") }
         guard depth >= 0, depth <= 100_000 else { throw UsageError("invalid --depth '\(depth)'; allowed: 0...100000") }
+        guard q0.isFinite, q0 > 0 else { throw UsageError("invalid --q0 '\(q0)'; allowed: a finite number > 0") }
         let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
         let fp = KernelFixedPoints(activation: act, sigmaW: sigmaW, sigmaB: sigmaB)
         let ntk = kernel == .ntk ? NormalisedNTKDynamics(fp) : nil
         let path = ntk?.trajectory(from: rho0, depth: depth) ?? fp.trajectory(from: rho0, depth: depth)
+        let joint = fp.jointTrajectory(q0: q0, rho0: rho0, depth: depth)
+        let settled = fp.qStar != nil
         // (value, slope, stable, depth scale, NNGP rho* underneath for the NTK)
         let rows: [(Double, Double, Bool, Double, Double?)] = ntk.map {
             $0.fixedPoints.map { ($0.ratio, $0.slope, $0.stable, $0.depthScale, $0.rho) }
@@ -56,7 +63,11 @@ struct FixedPointsCommand: ParsableCommand {
             print("{\"activation\":\"\(jsonEscape(act.name))\",\"kernel\":\"\(kernel.rawValue)\",\"sigma_w\":\(full(sigmaW)),\"sigma_b\":\(full(sigmaB)),"
                   + "\"variance\":\"\(status)\",\"q_star\":\(q),\"q_star_stable\":\(!fp.varianceIsUnstable),\"chi1\":\(fp.chi1.map(full) ?? "null"),"
                   + "\"fixed_points\":[\(points.joined(separator: ","))],"
-                  + "\"trajectory\":[\(path.map(full).joined(separator: ","))]}")
+                  + "\"trajectory\":[\(path.map(full).joined(separator: ","))],"
+                  + "\"variance_trajectory\":[\(joint.enumerated().map { "{\"layer\":\($0.offset),\"q\":\(full($0.element.q)),\"rho\":\(full($0.element.rho))}" }.joined(separator: ","))]}")
+        case .csv where !settled:
+            print("layer,q,rho")
+            for (l, p) in joint.enumerated() { print("\(l),\(full(p.q)),\(full(p.rho))") }
         case .csv:
             print(kernel == .ntk ? "layer,ratio" : "layer,rho")
             for (l, r) in path.enumerated() { print("\(l),\(full(r))") }
@@ -71,6 +82,11 @@ struct FixedPointsCommand: ParsableCommand {
             for p in rows {
                 let name = p.4.map { "normalised NTK fixed point r* = \(full(p.0)) over rho* = \(full($0))" } ?? "fixed point rho* = \(full(p.0))"
                 print("\(name), slope \(full(p.1)), \(p.2 ? "stable" : "unstable"), depth scale \(full(p.3))")
+            }
+            if !settled {
+                print("trajectory (q_l, rho_l) from q0 = \(q0), rho0 = \(rho0)" + (joint.count <= depth ? " (stops where q_l leaves 1e-300...1e300)" : "") + ":")
+                print(pad("layer", 8) + pad("q", 26) + "rho")
+                for (l, p) in joint.enumerated() { print(pad("\(l)", 8) + pad(full(p.q), 26) + full(p.rho)) }
             }
             if !path.isEmpty { print("trajectory from rho0 = \(rho0): " + path.suffix(5).map { String(format: "%.12f", $0) }.joined(separator: " ") + " (last 5)") }
         }

@@ -39,6 +39,12 @@ struct KernelCommand: ParsableCommand {
             let v = sphere(t)
             return (t, v.nngp, v.ntk)
         }
+        // Every dual is finite wherever its value is (issue 16): a non-finite entry is the kernel
+        // itself overflowing, reported rather than printed.
+        if let bad = rows.first(where: { !$0.1.isFinite || !$0.2.isFinite }) {
+            let quantity = bad.1.isFinite ? "NTK" : "NNGP"
+            throw UsageError(KernelError.overflow(quantity: quantity, at: "t = \(full(bad.0))").description)
+        }
         print(KernelCommand.render(rows, format: format, network: network), terminator: "")
     }
 

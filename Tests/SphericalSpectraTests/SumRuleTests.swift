@@ -26,8 +26,26 @@ import NeuralKernels
         // exp(-c |x - y|^2) = exp(-2c (1 - t)): kappa(1) = 1, super-polynomial decay.
         let s = try GegenbauerSpectrum(kernel: try StandardKernel.parse("gaussian(0.5)"), dimension: d, kmax: 60)
         #expect(Swift.abs(s.sumRule.residual) <= 1e-13, "d=\(d): residual \(s.sumRule.residual)")
-        // Positive definite: no eigenvalue below minus its own error estimate.
-        for k in 0...s.kmax { #expect(s.mu[k] >= -s.error[k], "d=\(d) k=\(k): \(s.mu[k]) +- \(s.error[k])") }
+        // Against the closed form (replacing mu_k >= -error, which a sum of positive terms cannot
+        // fail): e^{t - 1} = sum_k N(d, k) mu_k P_k(t) with
+        //     mu_k = e^{-1} Gamma(d/2) 2^{d/2 - 1} I_{k + d/2 - 1}(1)
+        // (Gegenbauer's expansion e^t = Gamma(nu) 2^nu sum_k (k + nu) I_{k+nu}(1) C_k^nu(t), nu = d/2 - 1,
+        // and N(d, k) = (k + nu)/nu C_k^nu(1); Watson, Bessel functions, 11.5; d = 2: e^{cos} = I_0 + 2 sum I_k cos),
+        // I_nu(1) from its power series, independent of the package.
+        func besselI(_ nu: Double) -> Double {
+            var sum = 0.0
+            for m in 0..<40 {
+                let m = Double(m)
+                sum += exp(-(2 * m + nu) * log(2.0) - lgamma(m + 1) - lgamma(m + nu + 1))
+            }
+            return sum
+        }
+        let nu = 0.5 * Double(d) - 1
+        for k in 0...s.kmax {
+            let reference = exp(-1) * tgamma(0.5 * Double(d)) * pow(2, nu) * besselI(Double(k) + nu)
+            let tolerance = reference >= 1e-6 ? 1e-12 * reference : 1e-15
+            #expect(Swift.abs(s.mu[k] - reference) <= tolerance, "d=\(d) k=\(k): \(s.mu[k]) vs \(reference)")
+        }
     }
 
     /// A deep ReLU NTK: the residual after kmax is positive (all mu_k > 0) and explained by the

@@ -19,6 +19,20 @@ import NeuralKernels
         #expect(nngp == expected)   // 17 significant digits round-trip exactly
     }
 
+    /// Issue 16, item 5: where the variance vanishes the (q_l, rho_l) trajectory is printed
+    /// (its values are checked in VarianceTrajectoryTests).
+    @Test func fixedPointsPrintTheJointTrajectoryWhereTheVarianceVanishes() throws {
+        let r = try CommandLineRunner.run(["fixedpoints", "--activation", "gelu", "--sigma-w", "1.2", "--sigma-b", "0",
+                                           "--rho0=0.5", "--depth", "6", "--format", "csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.first == "layer,q,rho" && lines.count == 8, "\(r.stdout)")
+        let json = try CommandLineRunner.run(["fixedpoints", "--activation", "gelu", "--sigma-w", "1.2", "--sigma-b", "0", "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(object?["variance"] as? String == "vanishes")
+        #expect((object?["variance_trajectory"] as? [[String: Any]])?.count == 21)
+    }
+
     @Test func jsonAndTableFormats() throws {
         let json = try CommandLineRunner.run(["kernel", "--activation", "elu(1)", "--t", "0.3", "--format", "json"])
         #expect(json.status == 0)
@@ -81,6 +95,8 @@ import NeuralKernels
         (["kernel", "--activation", "leaky_relu(a)"], "expected finite numbers"),
         (["kernel", "--parametrization", "standard", "--width", "64"], "needs --dim"),
         (["kernel", "--bogus"], "Unknown option '--bogus'"),
+        // Issue 16: q_2 = 1e200 * E[elu^2] overflows; reported, never printed as inf/nan.
+        (["kernel", "--activation", "elu", "--depth", "3", "--sigma-w", "1e100", "--t", "1"], "exceeds the double range"),
         (["gram", "--data", "/nonexistent.csv", "--out", "/tmp/k.npy"], "cannot read '/nonexistent.csv'"),
         (["gram", "--data", "/dev/null", "--out", "/tmp/k.txt"], "allowed: a path ending in .npy or .csv"),
         (["spectrum", "--dim", "1"], "invalid --dim '1'"),

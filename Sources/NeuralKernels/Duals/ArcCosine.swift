@@ -26,7 +26,10 @@ public enum ArcCosine {
             let q = max(q1, q2)
             return q1 <= 0 && q2 <= 0 ? 1 : (q > 0 ? 0.5 : 1)
         }
-        let scale = p == 0 ? 1.0 : pow(q1 * q2, 0.5 * Double(p))
+        let product = q1 * q2
+        // q1 q2 overflows beyond 1e154: then the factors separately.
+        let scale = p == 0 ? 1.0 : (product.isFinite ? pow(product, 0.5 * Double(p))
+                                                     : pow(q1, 0.5 * Double(p)) * pow(q2, 0.5 * Double(p)))
         return scale * unitVariance(order: p, angle: pair.angle)
     }
 

@@ -14,7 +14,15 @@ public struct CorrelationAngle: Sendable, Equatable {
     public let theta: Double
     public let complement: Double
 
-    public init(q1: Double, q2: Double, c: Double) {
+    public init(q1 unscaledQ1: Double, q2 unscaledQ2: Double, c unscaledC: Double) {
+        // q1 q2 leaves double range beyond 1e154 (and below 1e-154): all three moments are scaled
+        // by one power of two, which is exact and keeps the correlation.
+        let largest = max(Swift.abs(unscaledQ1), Swift.abs(unscaledQ2))
+        let shift = largest.isFinite && largest > 0 && (largest > 0x1p500 || largest < 0x1p-500)
+            ? -largest.exponent : 0
+        let q1 = Double(sign: .plus, exponent: shift, significand: 1) * unscaledQ1
+        let q2 = Double(sign: .plus, exponent: shift, significand: 1) * unscaledQ2
+        let c = Double(sign: .plus, exponent: shift, significand: 1) * unscaledC
         let p = q1 * q2
         let pLow = fma(q1, q2, -p)                  // q1 q2 = p + pLow exactly
         let s = p.squareRoot()

@@ -22,13 +22,18 @@ public enum ExponentialLinearDuals {
     /// are -q2 sin^2 theta, 0, ...): formed by subtraction they would cancel near rho = +-1,
     /// where they are divided by the vanishing conditional spread.
     static func truncatedMean(_ p: GaussianPair, a: Double, b: Double,
-                              vOffset: Double, uOffset: Double, logScale: Double = 0, uBelow: Bool = false) -> Double {
+                              vOffset: Double, uOffset: Double, logScale: Double = 0, uBelow: Bool = false,
+                              exponents: (Double, Double)? = nil) -> Double {
         let s1 = p.q1.squareRoot(), s2 = p.q2.squareRoot()
         let sine = p.angle.sine
         let condV = s2 * sine, condU = s1 * sine        // conditional standard deviations
         let root2pi = (2 * Double.pi).squareRoot()
-        let first = scaledProduct(logScale - 0.5 * a * a / p.q1, vOffset, condV) / (s1 * root2pi)
-        let second = scaledProduct(logScale - 0.5 * b * b / p.q2, uOffset, condU) / (s2 * root2pi)
+        // logScale - a^2/(2 q1) and logScale - b^2/(2 q2); callers with a large logScale pass them
+        // in closed form (formed by subtraction they lose q 1e-16 absolute, and a^2 overflows
+        // beyond q = 1e154).
+        let (e1, e2) = exponents ?? ((a / s1) * (a / s1), (b / s2) * (b / s2))
+        let first = scaledProduct(exponents == nil ? logScale - 0.5 * e1 : e1, vOffset, condV) / (s1 * root2pi)
+        let second = scaledProduct(exponents == nil ? logScale - 0.5 * e2 : e2, uOffset, condU) / (s2 * root2pi)
         return (uBelow ? -p.q1 : p.q1) * first - p.c * second
     }
 
@@ -43,12 +48,6 @@ public enum ExponentialLinearDuals {
         return exp(x + logCDFLimit(y, s))
     }
 
-    /// e^{q2/2} E[u; u > -c, v < -q2]: offsets b - c a/q1 = -q2 sin^2 theta and c b/q2 - a = 0.
-    static func tiltedTruncatedMean(_ p: GaussianPair) -> Double {
-        let sine = p.angle.sine
-        return truncatedMean(p, a: -p.c, b: -p.q2, vOffset: -p.q2 * sine * sine, uOffset: 0, logScale: 0.5 * p.q2)
-    }
-
     /// log Phi(x / s), with its limits when the conditional spread s vanishes (rho = +-1).
     static func logCDFLimit(_ x: Double, _ s: Double) -> Double {
         if s > 0 { return BivariateNormal.logPhi(x / s) }
@@ -60,7 +59,7 @@ public enum ExponentialLinearDuals {
     /// max(1, sqrt(q1 q2)) after both factors, at least.
     static func lower(_ p: GaussianPair, _ a: Double, _ b: Double, logScale: Double = 0, logWeight: Double = 0) -> Double {
         BivariateNormal.scaledCDF(a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle, logScale: logScale,
-                                  absoluteTolerance: 1e-14 * max(1, (p.q1 * p.q2).squareRoot()) * exp(-logWeight))
+                                  absoluteTolerance: 1e-14 * max(1, p.q1.squareRoot() * p.q2.squareRoot()) * exp(-logWeight))
     }
 
     /// e^{logScale} P(u > a, v < b) = e^{logScale} P(-u < -a, v < b): the pair (-u, v) has the
@@ -112,7 +111,7 @@ public enum ExponentialLinearDuals {
         // E[phi(v)] = s/sqrt(2 pi) + alpha (e^{s^2/2} Phi(-s) - 1/2). Weighted by 1 - alpha.
         func atZero(_ qOther: Double, _ qHere: Double) -> Double {
             let s = qOther.squareRoot() * sine
-            let mean = s / root2pi + alpha * (scaledProduct(0.5 * s * s, -s, 1) - 0.5)
+            let mean = s / root2pi + alpha * (scaledNormalTail(s) - 0.5)
             return mean / (root2pi * qHere.squareRoot())
         }
         // S_i = q_i E[phi''(u_i) phi(v_j)] + c D (heat equation and Price's theorem), with
@@ -125,9 +124,11 @@ public enum ExponentialLinearDuals {
         // conditional offsets are 0 and -q1 sin^2 theta. Every term carries its tilting factor.
         func derivativeScaling(_ p: GaussianPair, _ tilt: Double) -> Double {
             let q = p.q1, r = p.q2
-            let linear = -truncatedMean(p, a: q, b: c, vOffset: 0, uOffset: -q * sine * sine, logScale: 0.5 * q) + q * tilt
+            let linear = -truncatedMean(p, a: q, b: c, vOffset: 0, uOffset: -q * sine * sine, logScale: 0.5 * q,
+                                        exponents: (0, 0.5 * q * sine * sine)) + q * tilt
             let corner = truncatedMean(p, a: -(q + c), b: -(r + c), vOffset: -r * sine * sine,
-                                       uOffset: -q * sine * sine, logScale: 0.5 * (q + r) + c, uBelow: true)
+                                       uOffset: -q * sine * sine, logScale: 0.5 * (q + r) + c, uBelow: true,
+                                       exponents: (0.5 * r * sine * sine, 0.5 * q * sine * sine))
                 + (q + c) * t.both
             return alpha * (linear + alpha * corner)
         }
@@ -139,9 +140,9 @@ public enum ExponentialLinearDuals {
         if alpha != 1 {
             func tilted(_ qHere: Double, _ qOther: Double) -> Double {
                 let s = qHere.squareRoot() * sine
-                return scaledProduct(0.5 * s * s, -s, 1) / (root2pi * qOther.squareRoot())
+                return scaledNormalTail(s) / (root2pi * qOther.squareRoot())
             }
-            let density = 1 / (2 * Double.pi * (q1 * q2).squareRoot() * sine)
+            let density = 1 / (2 * Double.pi * q1.squareRoot() * q2.squareRoot() * sine)
             slope += alpha * (1 - alpha) * (tilted(q1, q2) + tilted(q2, q1)) + (1 - alpha) * (1 - alpha) * density
         }
         return DualJet(nngp: f, derivative: d, nngpScaling: (s1, s2), derivativeScaling: (t1, t2),
@@ -171,7 +172,10 @@ public enum ExponentialLinearDuals {
             // spectra's fixtures were measured with (the continued-singular-term fits and the
             // spectra at d = 10 move by 1e-10 and 1e-6 under one-ulp changes here); beyond it
             // every term is formed as one scaled quantity.
-            let inRange = oddPartsApply(p)
+            // Up to q = 100: the scaled bivariate normal values' exponents L - E(peak) cancel to
+            // about q 1e-16 absolute, so by q = 355 the derivative dual is off by 2e-12 relative
+            // (CELU(2) at q = 1421.29, rho = -0.8 in duals-large-variance-celu2.csv).
+            let inRange = oddPartsApply(p) && max(q1, q2) <= 100
             let eU = exp(0.5 * q1), eV = exp(0.5 * q2)
             var pUpperV = Double.nan, pUpperU = Double.nan
             if inRange {
@@ -180,27 +184,32 @@ public enum ExponentialLinearDuals {
                 tiltV = eV * pUpperV; tiltU = eU * pUpperU
                 both = exp(0.5 * (q1 + q2) + c) * lower(p, -(q1 + c), -(q2 + c), logWeight: 0.5 * (q1 + q2) + c)
             } else {
-                tiltV = upperLower(p, -c, -q2, logScale: 0.5 * q2)
-                tiltU = upperLower(swapped, -c, -q1, logScale: 0.5 * q1)
-                both = lower(p, -(q1 + c), -(q2 + c), logScale: 0.5 * (q1 + q2) + c)
+                // Beyond double range of the tilting factors: 1-D conditional integrals whose
+                // integrands stay in range (ExponentialLinearDuals+LargeVariance.swift). The
+                // scaled bivariate normal values lose e^{|error of L - E|} ~ 1 + q 1e-16
+                // relative, and overflow once q1 q2 does.
+                let v = largeVarianceTerms(p, full: full)
+                let u = largeVarianceTerms(swapped, full: full, withBoth: false)
+                tiltV = v.upper; tiltU = u.upper; both = v.both
+                if full {
+                    expV = v.lower; expU = u.lower; uExpV = v.uExp; vExpU = u.uExp
+                    uNeg = truncatedMean(p, a: 0, b: 0, vOffset: 0, uOffset: 0)
+                    vNeg = truncatedMean(swapped, a: 0, b: 0, vOffset: 0, uOffset: 0)
+                    positive = ArcCosine.expectation(order: 1, p)
+                } else {
+                    expU = .nan; expV = .nan; uExpV = .nan; vExpU = .nan; uNeg = .nan; vNeg = .nan; positive = .nan
+                }
+                return
             }
             guard full else {
                 expU = .nan; expV = .nan; uExpV = .nan; vExpU = .nan; uNeg = .nan; vNeg = .nan; positive = .nan
                 return
             }
-            if inRange {
-                expU = eU * lower(p, -q1, -c, logWeight: 0.5 * q1)
-                expV = eV * lower(p, -c, -q2, logWeight: 0.5 * q2)
-                let sine = p.angle.sine
-                uExpV = eV * (truncatedMean(p, a: -c, b: -q2, vOffset: -q2 * sine * sine, uOffset: 0) + c * pUpperV)
-                vExpU = eU * (truncatedMean(swapped, a: -c, b: -q1, vOffset: -q1 * sine * sine, uOffset: 0) + c * pUpperU)
-            } else {
-                expU = lower(p, -q1, -c, logScale: 0.5 * q1)
-                expV = lower(p, -c, -q2, logScale: 0.5 * q2)
-                // E[u e^v; u>0, v<0] = e^{q2/2} (E[u; u > -c, v < -q2] + c P(u > -c, v < -q2)).
-                uExpV = tiltedTruncatedMean(p) + c * tiltV
-                vExpU = tiltedTruncatedMean(swapped) + c * tiltU
-            }
+            expU = eU * lower(p, -q1, -c, logWeight: 0.5 * q1)
+            expV = eV * lower(p, -c, -q2, logWeight: 0.5 * q2)
+            let sine = p.angle.sine
+            uExpV = eV * (truncatedMean(p, a: -c, b: -q2, vOffset: -q2 * sine * sine, uOffset: 0) + c * pUpperV)
+            vExpU = eU * (truncatedMean(swapped, a: -c, b: -q1, vOffset: -q1 * sine * sine, uOffset: 0) + c * pUpperU)
             uNeg = truncatedMean(p, a: 0, b: 0, vOffset: 0, uOffset: 0)
             vNeg = truncatedMean(swapped, a: 0, b: 0, vOffset: 0, uOffset: 0)
             positive = ArcCosine.expectation(order: 1, p)
