@@ -87,6 +87,20 @@ struct ReproduceTsuchidaCommand: ParsableCommand {
         }
         try write(trajectories, "trajectories.csv")
         try sidecar("trajectories.csv", "rho_l = f^l(rho0) for \(Self.depth) layers at q*")
+        // Where the variance has no fixed point (the paper's figure 2, GELU at sigma_w = 1.2 without
+        // bias: q_l -> 0) the pair's joint (q_l, rho_l) from q_0 = 1.
+        let gelu = KernelFixedPoints(activation: .gelu, sigmaW: 1.2, sigmaB: 0)
+        var joint = "activation,sigma_w,sigma_b,q0,rho0,layer,q,rho\n"
+        var jointSeries: [SVGChart.Series] = []
+        for rho0 in Self.starts {
+            let path = gelu.jointTrajectory(q0: 1, rho0: rho0, depth: Self.depth)
+            for (l, p) in path.enumerated() { joint += "gelu,1.2,0,1,\(full(rho0)),\(l),\(full(p.q)),\(full(p.rho))\n" }
+            jointSeries.append(SVGChart.Series(label: "rho0 = \(rho0)", points: path.enumerated().map { (Double($0.offset), $0.element.rho) }))
+        }
+        try write(joint, "variance-trajectories.csv")
+        try sidecar("variance-trajectories.csv", "(q_l, rho_l) through \(Self.depth) layers from q0 = 1 for GELU at sigma_w 1.2, sigma_b 0, where q_l -> 0 (no q*)")
+        try write(SVGChart(title: "rho_l through depth while q_l -> 0: gelu, sigma_w 1.2, sigma_b 0", xLabel: "layer l",
+                           yLabel: "rho_l", series: jointSeries, yRange: -0.6...1).svg, "variance-trajectories.svg")
         log("trajectories written")
 
         // 3. Fixed points.

@@ -234,7 +234,7 @@ import NeuralKernels
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-reproduce-\(getpid())").path
         let r = try CommandLineRunner.run(["reproduce", "tsuchida", "--out", dir, "--sigma-w-range", "1:1.5:2", "--sigma-b-range", "0:0.1:2"])
         #expect(r.status == 0, "\(r.stderr)")
-        for stem in ["correlation-maps", "trajectories", "fixed-points", "phase-relu", "phase-elu", "phase-gelu", "phase-erf"] {
+        for stem in ["correlation-maps", "trajectories", "variance-trajectories", "fixed-points", "phase-relu", "phase-elu", "phase-gelu", "phase-erf"] {
             #expect(FileManager.default.fileExists(atPath: "\(dir)/\(stem).csv"), "\(stem).csv")
             #expect(FileManager.default.fileExists(atPath: "\(dir)/\(stem).json"), "\(stem).json")
         }
