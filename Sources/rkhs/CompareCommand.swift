@@ -42,6 +42,7 @@ struct CompareCommand: ParsableCommand {
     var plot: String?
 
     func run() throws {
+        try checkPlotPath(plot)
         let comparison = try makeComparison()
         if let plot {
             let svg = SpectrumPlot.svg(title: "Spectra on S^\(dim - 1)", spectra: comparison.entries.map { ($0.label, $0.spectrum) },

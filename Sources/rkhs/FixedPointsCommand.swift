@@ -19,11 +19,11 @@ struct FixedPointsCommand: ParsableCommand {
 
     @Option(help: "Activation (as in rkhs kernel).")
     var activation: String = "relu"
-    @Option(name: .customLong("sigma-w"), help: "Weight scale sigma_w >= 0.")
+    @Option(name: .customLong("sigma-w"), parsing: .unconditional, help: "Weight scale sigma_w >= 0.")
     var sigmaW: Double = 1
-    @Option(name: .customLong("sigma-b"), help: "Bias scale sigma_b >= 0.")
+    @Option(name: .customLong("sigma-b"), parsing: .unconditional, help: "Bias scale sigma_b >= 0.")
     var sigmaB: Double = 1
-    @Option(help: "Starting correlation of the trajectory, in [-1, 1].")
+    @Option(parsing: .unconditional, help: "Starting correlation of the trajectory, in [-1, 1] (negative values as --rho0 -0.5).")
     var rho0: Double = 0
     @Option(help: "Starting variance q_0 > 0 of the joint (q_l, rho_l) trajectory.")
     var q0: Double = 1
@@ -61,7 +61,7 @@ struct FixedPointsCommand: ParsableCommand {
             let status: String
             switch fp.variance { case .fixedPoint: status = "fixed_point"; case .diverges: status = "diverges"; case .vanishes: status = "vanishes" }
             print("{\"activation\":\"\(jsonEscape(act.name))\",\"kernel\":\"\(kernel.rawValue)\",\"sigma_w\":\(full(sigmaW)),\"sigma_b\":\(full(sigmaB)),"
-                  + "\"variance\":\"\(status)\",\"q_star\":\(q),\"q_star_stable\":\(!fp.varianceIsUnstable),\"chi1\":\(fp.chi1.map(full) ?? "null"),"
+                  + "\"variance\":\"\(status)\",\"q_star\":\(q),\"q_star_stable\":\(fp.qStar == nil ? "null" : "\(!fp.varianceIsUnstable)"),\"chi1\":\(fp.chi1.map(full) ?? "null"),"
                   + "\"fixed_points\":[\(points.joined(separator: ","))],"
                   + "\"trajectory\":[\(path.map(full).joined(separator: ","))],"
                   + "\"variance_trajectory\":[\(joint.enumerated().map { "{\"layer\":\($0.offset),\"q\":\(full($0.element.q)),\"rho\":\(full($0.element.rho))}" }.joined(separator: ","))]}")

@@ -25,6 +25,7 @@ struct GramCommand: ParsableCommand {
         guard lower.hasSuffix(".npy") || lower.hasSuffix(".csv") else {
             throw UsageError("invalid --out '\(out)'; allowed: a path ending in .npy or .csv")
         }
+        try UsageError.wrap { try AtomicFile.checkWritable(out) }
         let table = try UsageError.wrap { try NumericTable(contentsOf: data) }
         let network = try options.network(inputDimension: table.columnCount)
         let n = table.rows.count
@@ -36,6 +37,9 @@ struct GramCommand: ParsableCommand {
             try GramMatrix(points: table.rows, network: network, kind: kind, progress: progress)
         }
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        if let bad = gram.values.firstIndex(where: { !$0.isFinite }) {
+            throw UsageError("the kernel between rows \(bad / n + 1) and \(bad % n + 1) is not a finite number (\(gram.values[bad])): the inputs or variances overflow double precision; allowed: rows and scales whose kernel is representable")
+        }
         let bytes: Data
         if lower.hasSuffix(".npy") {
             bytes = NPYFile.encode(gram.values, rows: n, columns: n)

@@ -11,7 +11,7 @@ struct KernelCommand: ParsableCommand {
 
     @OptionGroup(title: "Network") var options: NetworkOptions
 
-    @Option(help: "Comma-separated inner products t in [-1, 1].")
+    @Option(parsing: .unconditional, help: "Comma-separated inner products t in [-1, 1] (a leading minus is fine: --t -1,0,1).")
     var t: String = "-1,-0.5,0,0.5,1"
 
     @Option(help: "Input dimension d (needed only by the standard parametrization).")
@@ -33,6 +33,11 @@ struct KernelCommand: ParsableCommand {
         if options.parametrization == .standard && dim == nil {
             throw UsageError("--parametrization standard needs --dim d (the input dimension) on the sphere")
         }
+        // Options that change nothing in the NTK parametrization are refused, not ignored.
+        if options.parametrization == .ntk {
+            if let width = options.width { throw UsageError("--width \(width) has no effect with --parametrization ntk; allowed: --width only with --parametrization standard") }
+            if let dim { throw UsageError("--dim \(dim) has no effect with --parametrization ntk; allowed: --dim only with --parametrization standard") }
+        }
         let network = try options.network(inputDimension: dim)
         let sphere = try UsageError.wrap { try SphereKernel(network) }
         let rows = ts.map { t -> (Double, Double, Double) in
@@ -46,6 +51,13 @@ struct KernelCommand: ParsableCommand {
             throw UsageError(KernelError.overflow(quantity: quantity, at: "t = \(full(bad.0))").description)
         }
         print(KernelCommand.render(rows, format: format, network: network), terminator: "")
+    }
+
+    /// A non-finite kernel value is an error naming where it happened, never printed.
+    func requireFinite(_ rows: [(Double, Double, Double)]) throws {
+        guard let bad = rows.first(where: { !$0.1.isFinite || !$0.2.isFinite }) else { return }
+        throw UsageError("the kernel at t = \(full(bad.0)) is not a finite number (nngp \(bad.1), ntk \(bad.2)): "
+            + "the variances overflow double precision; allowed: smaller --sigma-w, --sigma-b or --depth")
     }
 
     static func render(_ rows: [(Double, Double, Double)], format: OutputFormat, network: NetworkKernel) -> String {

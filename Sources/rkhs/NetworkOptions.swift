@@ -42,17 +42,20 @@ struct NetworkOptions: ParsableArguments {
 
 /// Weight and bias scales of a network (shared by every command that builds networks).
 struct ScaleOptions: ParsableArguments {
-    @Option(name: .customLong("sigma-w"), help: "Weight scale sigma_w >= 0.")
+    @Option(name: .customLong("sigma-w"), parsing: .unconditional, help: "Weight scale sigma_w >= 0.")
     var sigmaW: Double = 1
 
-    @Option(name: .customLong("sigma-b"), help: "Bias scale sigma_b >= 0 (0 means no bias).")
-    var sigmaB: Double = 1
+    @Option(name: .customLong("sigma-b"), parsing: .unconditional, help: "Bias scale sigma_b >= 0 (0 means no bias; default 1).")
+    var sigmaBValue: Double?
 
-    @Option(name: .customLong("sigma-i"), help: "Bias initialisation scale sigma_i of the 'Beyond ReLU' code: the NNGP uses sigma_b^2 sigma_i^2, the NTK adds sigma_b^2 (1 - sigma_i^2).")
+    @Option(name: .customLong("sigma-i"), parsing: .unconditional, help: "Bias initialisation scale sigma_i in [0, 1] of the 'Beyond ReLU' code: the NNGP uses sigma_b^2 sigma_i^2, the NTK adds sigma_b^2 (1 - sigma_i^2) (so sigma_i > 1 would make the NTK smaller than the NNGP).")
     var sigmaI: Double = 1
 
     @Flag(name: .customLong("no-bias"), help: "No bias (same as --sigma-b 0).")
     var noBias = false
+
+    /// sigma_b as given (default 1).
+    var sigmaB: Double { sigmaBValue ?? 1 }
 
     /// sigma_b, or 0 with --no-bias.
     var bias: Double { noBias ? 0 : sigmaB }
@@ -63,6 +66,12 @@ struct ScaleOptions: ParsableArguments {
             guard value.isFinite, value >= 0 else {
                 throw UsageError("invalid \(name) '\(value)'; allowed: a finite number >= 0")
             }
+        }
+        guard sigmaI <= 1 else {
+            throw UsageError("invalid --sigma-i '\(sigmaI)'; allowed: a number in [0, 1] (the NTK's bias term sigma_b^2 (1 - sigma_i^2) must not be negative)")
+        }
+        if noBias, let given = sigmaBValue {
+            throw UsageError("--no-bias conflicts with --sigma-b \(given); allowed: one of them")
         }
     }
 }

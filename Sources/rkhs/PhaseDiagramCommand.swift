@@ -19,7 +19,13 @@ struct PhaseDiagramCommand: ParsableCommand {
     var sigmaWRange: String = "0.5:2.5:41"
     @Option(name: .customLong("sigma-b-range"), help: "sigma_b grid LO:HI:N (N >= 2 points, 0 <= LO < HI).")
     var sigmaBRange: String = "0:1:21"
-    @Option(help: "Output prefix: writes PREFIX.csv and PREFIX.svg.") var out: String = "phase-diagram"
+    @Option(help: "Output prefix: writes PREFIX.csv and PREFIX.svg (a trailing .csv or .svg is dropped).") var out: String = "phase-diagram"
+
+    /// The prefix of `--out`: a trailing .csv or .svg names the pair, not a third extension.
+    static func prefix(_ out: String) -> String {
+        for ext in [".csv", ".svg"] where out.lowercased().hasSuffix(ext) { return String(out.dropLast(ext.count)) }
+        return out
+    }
 
     static func grid(_ text: String, name: String) throws -> [Double] {
         let parts = text.split(separator: ":").map { Double($0.trimmingCharacters(in: .whitespaces)) }
@@ -35,22 +41,26 @@ struct PhaseDiagramCommand: ParsableCommand {
         let ws = try PhaseDiagramCommand.grid(sigmaWRange, name: "--sigma-w-range")
         let bs = try PhaseDiagramCommand.grid(sigmaBRange, name: "--sigma-b-range")
         let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
+        let prefix = Self.prefix(out)
+        try UsageError.wrap {
+            try AtomicFile.checkWritable(prefix + ".csv")
+            try AtomicFile.checkWritable(prefix + ".svg")
+        }
         let start = Date()
         let total = ws.count * bs.count
+        let progress = ProgressLine(label: "phase-diagram")
         let diagram = PhaseDiagram(activation: act, sigmaWs: ws, sigmaBs: bs) { fraction in
             let done = Int((fraction * Double(total)).rounded())
-            if done % max(1, total / 50) == 0 || done == total {
-                FileHandle.standardError.write(Data("\rphase-diagram: \(Int((fraction * 100).rounded()))%".utf8))
-            }
+            if done % max(1, total / 50) == 0 || done == total { progress.report(percent: Int((fraction * 100).rounded())) }
         }
-        FileHandle.standardError.write(Data("\n".utf8))
+        progress.finish()
         try UsageError.wrap {
-            try AtomicFile.write(diagram.csv, to: out + ".csv")
-            try AtomicFile.write(diagram.svg, to: out + ".svg")
+            try AtomicFile.write(diagram.csv, to: prefix + ".csv")
+            try AtomicFile.write(diagram.svg, to: prefix + ".svg")
         }
         let nonTrivial = diagram.cells.filter { $0.nonTrivial != nil }.count
         let noQ = diagram.cells.filter { $0.analysis.qStar == nil }.count
         print("\(act.name): \(ws.count) x \(bs.count) cells, \(nonTrivial) with an attracting rho* < 1, \(noQ) without q*; "
-              + "wrote \(out).csv and \(out).svg in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+              + "wrote \(prefix).csv and \(prefix).svg in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
     }
 }

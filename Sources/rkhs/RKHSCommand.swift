@@ -11,9 +11,13 @@ struct RKHSCommand: ParsableCommand {
             those kernels on spheres, the Sobolev class of their RKHS, and the regularity of the \
             random functions they describe.
             """,
+        version: RKHSCommand.version,
         subcommands: [KernelCommand.self, GramCommand.self, SpectrumCommand.self, FixedPointsCommand.self, SampleCommand.self,
                       RegularityCommand.self, PhaseDiagramCommand.self, ClassifyCommand.self, CompareCommand.self,
                       ReproduceCommand.self, RegressCommand.self, LearningCurveCommand.self, TrainCommand.self, ScalingCommand.self])
+
+    /// The version `rkhs --version` prints.
+    static let version = "0.9.0"
 
     /// Errors print as one line on stderr; usage errors exit with 64, never a trap.
     static func main() {

@@ -50,9 +50,17 @@ struct RegressCommand: ParsableCommand {
         } catch let e as RegressionError { throw UsageError(e.description) }
         let splitList: [(train: [Int], test: [Int])]
         if let standard = dataset.standardSplits {
+            if let splits, splits > standard.count {
+                throw UsageError("invalid --splits '\(splits)'; allowed: 1...\(standard.count) (the UCI folder has \(standard.count) standard splits)")
+            }
             splitList = Array(standard.prefix(splits ?? standard.count))
         } else {
             splitList = RegressionExperiment.randomSplits(count: dataset.y.count, splits: splits ?? 20, testFraction: testFraction, seed: seed)
+        }
+        // The n >= 3 rule holds for the points actually fitted, after the test rows are taken out.
+        if let short = splitList.first(where: { $0.train.count < 3 || $0.test.isEmpty }) {
+            throw UsageError("\(dataset.y.count) rows with --test-fraction \(testFraction) leave \(short.train.count) training and \(short.test.count) test rows; "
+                + "allowed: at least 3 training rows and 1 test row (a smaller --test-fraction or more rows)")
         }
         var experiment = RegressionExperiment(gp: ExactGP(covariance: NetworkCovariance(activation: act, depth: depth, kind: kernel.value)))
         experiment.fitPoints = fitPoints

@@ -35,6 +35,7 @@ struct RegularityCommand: ParsableCommand {
         if let order, !(1...12).contains(order) { throw UsageError("invalid --order '\(order)'; allowed: an integer in 1...12") }
         let fitted = try scales.map(Self.parseScales)
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw UsageError("invalid --plot '\(plot)'; allowed: a path ending in .svg") }
+        if let plot { try UsageError.wrap { try AtomicFile.checkWritable(plot) } }
         if let widths { try runSweep(widths, fitted: fitted); return }
         let set: SampledPaths
         if let input {

@@ -32,6 +32,7 @@ struct SampleCommand: ParsableCommand {
             throw UsageError("invalid --out '\(out)'; allowed: a path ending in .csv or .npy")
         }
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw UsageError("invalid --plot '\(plot)'; allowed: a path ending in .svg") }
+        for path in [out, plot].compactMap({ $0 }) { try UsageError.wrap { try AtomicFile.checkWritable(path) } }
         if sphere { try runSphere(); return }
         let set = try SampledPaths.draw(network: try options.network(), sampling: sampling, finiteWidth: options.width,
                                         order: nil, scales: nil)
@@ -41,8 +42,17 @@ struct SampleCommand: ParsableCommand {
         let estimates = RegularitySummary(set.paths.map(QuadraticVariation(order: set.order, scales: set.fitted).regularity))
         let n = sampling.points
         if let warning = set.unresolvedWarning { FileHandle.standardError.write(Data("sample: warning: \(warning)\n".utf8)) }
+        guard set.paths.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            throw UsageError("the sampled paths are not finite numbers: the kernel overflows double precision; allowed: smaller --sigma-w, --sigma-b or --depth")
+        }
         print("\(set.label): \(set.paths.count) paths on \(n) points")
-        print("estimated regularity: mean \(String(format: "%.4f", estimates.mean)) +- \(String(format: "%.4f", estimates.standardError)) "
+        // One path has no standard error (n - 1 = 0): say so instead of printing nan.
+        let spread = set.paths.count > 1 && estimates.standardError.isFinite
+            ? "+- \(String(format: "%.4f", estimates.standardError))" : "(one path: no standard error)"
+        guard estimates.mean.isFinite else {
+            throw UsageError("the estimated regularity is not a finite number (the paths have no resolved quadratic variation); allowed: more --points")
+        }
+        print("estimated regularity: mean \(String(format: "%.4f", estimates.mean)) \(spread) "
               + "(theory \(set.prediction); order \(set.order), scales 2^\(set.fitted.lowerBound)..2^\(set.fitted.upperBound))")
         let theta = (0..<n).map { 2 * Double.pi * Double($0) / Double(n) }
         if let out {

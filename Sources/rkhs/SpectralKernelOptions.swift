@@ -36,11 +36,24 @@ struct SpectralKernelOptions: ParsableArguments {
         }
     }
 
+    /// A user kernel must be a number everywhere on [-1, 1] (sqrt(x), log(x) are not): checked
+    /// on 2001 equispaced t and both ends before any quadrature, so the error names a t.
+    static func requireFiniteValues(_ kernel: any DotProductKernel) throws {
+        for i in 0...2000 {
+            let t = -1 + Double(i) / 1000
+            let v = kernel.value(t, oneMinusT: 1 - t, onePlusT: 1 + t)
+            guard v.isFinite else {
+                throw UsageError("the kernel '\(kernel.name)' is not a finite number at t = \(full(t)) (\(v)); allowed: a kernel finite on all of [-1, 1]")
+            }
+        }
+    }
+
     /// The spectrum of that kernel through kmax, with usage errors for bad d or kmax.
     func spectrum(dimension d: Int, kmax: Int) throws -> (spectrum: GegenbauerSpectrum, network: NetworkKernel?) {
         guard d >= 2, d <= 4096 else { throw UsageError("invalid --dim '\(d)'; allowed: an integer 2...4096") }
         guard kmax >= 0, kmax <= 10_000_000 else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 0...10000000") }
         let (kernel, net) = try make(dimension: d)
+        if net == nil { try Self.requireFiniteValues(kernel) }
         do {
             return (try GegenbauerSpectrum(kernel: kernel, dimension: d, kmax: kmax), net)
         } catch let error as SpectralError {

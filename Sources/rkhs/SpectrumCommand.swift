@@ -31,12 +31,47 @@ struct SpectrumCommand: ParsableCommand {
     var plot: String?
 
     func run() throws {
+        try checkPlotPath(plot)
         let spectrum = try source.spectrum(dimension: dim, kmax: kmax).spectrum
+        if let k = (0...spectrum.kmax).first(where: { !spectrum.mu[$0].isFinite || !spectrum.error[$0].isFinite }) {
+            throw UsageError("mu_\(k) of \(spectrum.kernelName) is not a finite number (\(spectrum.mu[k])); allowed: a kernel whose spectrum is representable")
+        }
+        let negative = Self.negativeBeyondError(spectrum)
+        if !negative.isEmpty {
+            FileHandle.standardError.write(Data(("spectrum: warning: \(spectrum.kernelName) on S^\(spectrum.dimension - 1): mu_k < 0 beyond its error bound at k = \(Self.list(negative)); "
+                + "a user kernel there is not positive definite, a network kernel (positive definite by construction) has an error estimate that undershoots\n").utf8))
+        }
         if let plot {
             let svg = SpectrumPlot.svg(title: "\(spectrum.kernelName) on S^\(spectrum.dimension - 1)", spectra: [(spectrum.kernelName, spectrum)])
             try UsageError.wrap { try AtomicFile.write(svg, to: plot) }
         }
         print(render(spectrum), terminator: "")
+    }
+
+    /// The k whose mu_k is negative by more than its error bound: a valid (positive-definite)
+    /// dot-product kernel on the sphere has every mu_k >= 0 (Schoenberg).
+    static func negativeBeyondError(_ s: GegenbauerSpectrum) -> [Int] {
+        (0...s.kmax).filter { s.mu[$0] < -s.error[$0] }
+    }
+
+    /// "4, 8, 12, ... (25 in all)" for long lists.
+    static func list(_ ks: [Int]) -> String {
+        ks.count <= 8 ? ks.map(String.init).joined(separator: ", ") : ks.prefix(6).map(String.init).joined(separator: ", ") + ", ... (\(ks.count) in all)"
+    }
+
+    /// log N(d, k), the log of the dimension of the degree-k spherical harmonics on S^{d-1}:
+    /// N = (2k + d - 2)/k C(k + d - 3, k - 1), by lgamma so it never overflows (N itself does
+    /// beyond about d = 4096, k = 100).
+    static func logMultiplicity(dimension d: Int, k: Int) -> Double {
+        if k == 0 { return 0 }
+        let dd = Double(d), kk = Double(k)
+        return Foundation.log(2 * kk + dd - 2) - Foundation.log(kk) + lgamma(kk + dd - 2) - lgamma(kk) - lgamma(dd - 1)
+    }
+
+    /// The multiplicity, or e^(log N) when N is beyond double precision.
+    static func multiplicityText(_ s: GegenbauerSpectrum, _ k: Int) -> String {
+        s.multiplicity[k].isFinite ? String(format: "%.0f", s.multiplicity[k])
+            : "e^" + String(format: "%.2f", logMultiplicity(dimension: s.dimension, k: k))
     }
 
     func render(_ s: GegenbauerSpectrum) -> String {
@@ -45,7 +80,7 @@ struct SpectrumCommand: ParsableCommand {
         case .csv:
             var out = "k,mu,multiplicity,error,resolved\n"
             for k in 0...s.kmax {
-                out += "\(k),\(full(s.mu[k])),\(full(s.multiplicity[k])),\(full(s.error[k])),\(s.resolved[k])\n"
+                out += "\(k),\(full(s.mu[k])),\(s.multiplicity[k].isFinite ? full(s.multiplicity[k]) : "inf"),\(full(s.error[k])),\(s.resolved[k])\n"
             }
             return out
         case .json:
@@ -60,9 +95,11 @@ struct SpectrumCommand: ParsableCommand {
             out += "sum rule: kappa(1) - sum N mu = \(full(s.sumRule.residual)) (tail estimate \(full(s.sumRule.tailEstimate)))\n"
             out += pad("k", 8) + pad("mu", 26) + pad("multiplicity", 16) + pad("error", 26) + "resolved\n"
             for k in 0...s.kmax {
-                out += pad("\(k)", 8) + pad(full(s.mu[k]), 26) + pad(String(format: "%.0f", s.multiplicity[k]), 16)
+                out += pad("\(k)", 8) + pad(full(s.mu[k]), 26) + pad(Self.multiplicityText(s, k), 16)
                     + pad(full(s.error[k]), 26) + (s.resolved[k] ? "yes" : "NO (not resolved)") + "\n"
             }
+            let negative = Self.negativeBeyondError(s)
+            if !negative.isEmpty { out += "mu_k < 0 beyond its error bound at k = \(Self.list(negative)) (not positive definite, or an undershooting error estimate)\n" }
             return out
         }
     }
@@ -96,6 +133,9 @@ struct SpectrumCommand: ParsableCommand {
         rule.add("tail_estimate", s.sumRule.tailEstimate)
         rule.add("error_sum", s.sumRule.errorSum)
         o.add("sum_rule", raw: rule.text)
+        let negative = Self.negativeBeyondError(s)
+        o.add("positive_definite", negative.isEmpty)
+        o.add("negative_k", raw: "[" + negative.map(String.init).joined(separator: ",") + "]")
         var rows: [String] = []
         rows.reserveCapacity(s.kmax + 1)
         for k in 0...s.kmax {
@@ -103,6 +143,7 @@ struct SpectrumCommand: ParsableCommand {
             r.add("k", k)
             r.add("mu", s.mu[k])
             r.add("multiplicity", s.multiplicity[k])
+            r.add("log_multiplicity", Self.logMultiplicity(dimension: d, k: k))
             r.add("error", s.error[k])
             r.add("resolved", s.resolved[k])
             rows.append(r.text)

@@ -1,28 +1,97 @@
 import Foundation
 
-/// Writes files atomically: to a temporary file in the same directory, then renamed over the
-/// destination, so an interrupted run never leaves a half-written result.
+/// Writes files atomically: to a temporary file `.<name>.tmp-<pid>-<random>` in the same
+/// directory, then renamed over the destination, so an interrupted run never leaves a
+/// half-written result. While a temporary file exists it is registered with a SIGINT/SIGTERM
+/// handler that unlinks it before the process dies, so a killed run leaves nothing behind.
 public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws {
+    /// Fails (before any computation) unless `path`'s directory exists and is writable, and
+    /// `path` itself is not a directory.
+    public static func checkWritable(_ path: String) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw KernelError.invalidData("cannot write '\(path)': directory '\(directory)' does not exist")
         }
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data) else {
+        guard access(directory, W_OK) == 0 else {
             throw KernelError.invalidData("cannot write '\(path)': directory '\(directory)' is not writable")
         }
-        if rename(temporary.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw KernelError.invalidData("cannot write '\(path)': \(reason)")
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw KernelError.invalidData("cannot write '\(path)': it is a directory")
+        }
+    }
+
+    public static func write(_ data: Data, to path: String) throws {
+        try checkWritable(path)
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))").path
+        TemporaryFileRegistry.installHandlers()
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw failure(path, errno) }
+        TemporaryFileRegistry.register(temporary)
+        defer { TemporaryFileRegistry.unregister() }
+        var written = 0
+        let status: Int32 = data.withUnsafeBytes { raw -> Int32 in
+            guard let base = raw.baseAddress else { return 0 }
+            while written < raw.count {
+                let n = Foundation.write(fd, base + written, raw.count - written)
+                if n < 0 { if errno == EINTR { continue }; return errno }
+                written += n
+            }
+            return 0
+        }
+        let syncStatus = status == 0 && fsync(fd) != 0 ? errno : status
+        let closeStatus = close(fd) != 0 && syncStatus == 0 ? errno : syncStatus
+        if closeStatus != 0 {
+            unlink(temporary)
+            throw failure(path, closeStatus)
+        }
+        if rename(temporary, url.path) != 0 {
+            let code = errno
+            unlink(temporary)
+            throw failure(path, code)
         }
     }
 
     public static func write(_ text: String, to path: String) throws {
         try write(Data(text.utf8), to: path)
+    }
+
+    /// One line naming the cause: a full disk says so (ENOSPC, EDQUOT), not "not writable".
+    static func failure(_ path: String, _ code: Int32) -> KernelError {
+        switch code {
+        case ENOSPC: return .invalidData("cannot write '\(path)': no space left on the device (disk full)")
+        case EDQUOT: return .invalidData("cannot write '\(path)': disk quota exceeded")
+        case EACCES, EPERM, EROFS: return .invalidData("cannot write '\(path)': directory is not writable (\(String(cString: strerror(code))))")
+        default: return .invalidData("cannot write '\(path)': \(String(cString: strerror(code)))")
+        }
+    }
+}
+
+/// The temporary file being written (at most one at a time: writes are sequential), kept as a
+/// C string so the signal handler can unlink it without allocating.
+enum TemporaryFileRegistry {
+    nonisolated(unsafe) private static var current: UnsafeMutablePointer<CChar>?
+    nonisolated(unsafe) private static var installed = false
+
+    static func register(_ path: String) { current = strdup(path) }
+    static func unregister() {
+        let p = current
+        current = nil
+        free(p)
+    }
+
+    static func installHandlers() {
+        guard !installed else { return }
+        installed = true
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig) { received in
+                if let p = TemporaryFileRegistry.current { unlink(p) }
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
     }
 }
