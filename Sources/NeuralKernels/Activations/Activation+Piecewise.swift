@@ -69,17 +69,7 @@ extension Activation {
         let negValue: @Sendable (Double) -> Double = { negCompiled.evaluate($0) }
         let posValue: @Sendable (Double) -> Double = { posCompiled.evaluate($0) }
 
-        // Parity from samples of phi(-x) against phi(x).
-        let probes: [Double] = [0.3, 0.7, 1.3, 2.9, 5.1]
-        var even = true, odd = true
-        for x in probes {
-            let a = posValue(x), b = negValue(-x)
-            let s = max(Swift.abs(a), Swift.abs(b), 1e-300)
-            if Swift.abs(a - b) > 1e-12 * s { even = false }
-            if Swift.abs(a + b) > 1e-12 * s { odd = false }
-        }
-        if Swift.abs(posValue(0)) > 1e-14 { odd = false }
-        let parity: Parity = even ? .even : (odd ? .odd : .neither)
+        let parity = sampledParity(positive: posValue, negative: negValue, probes: [0.3, 0.7, 1.3, 2.9, 5.1])
 
         return Activation(
             name: name,
@@ -182,15 +172,8 @@ extension Activation {
             }
         }
 
-        var even = true, odd = true
-        for x in [0.3, 0.7, 1.3, 2.9, 5.1] + breakpoints.map({ Swift.abs($0) + 0.37 }) {
-            let a = value(x), b = value(-x)
-            let scale = max(Swift.abs(a), Swift.abs(b), 1e-300)
-            if Swift.abs(a - b) > 1e-12 * scale { even = false }
-            if Swift.abs(a + b) > 1e-12 * scale { odd = false }
-        }
-        if Swift.abs(value(0)) > 1e-14 { odd = false }
-        let parity: Parity = even ? .even : (odd ? .odd : .neither)
+        let parity = sampledParity(positive: value, negative: value,
+                                   probes: [0.3, 0.7, 1.3, 2.9, 5.1] + breakpoints.map({ Swift.abs($0) + 0.37 }))
         let branch = Branch(value: value, derivative: derivative)
         return Activation(name: name, negative: branch, positive: branch,
                           regularity: lowest.map { .kink(degree: $0.degree, jump: $0.jump) } ?? .analytic,
@@ -243,5 +226,22 @@ extension Activation {
         }
         visit(e)
         return zeros
+    }
+}
+
+extension Activation {
+    /// Parity of phi from samples: even when phi(-x) = phi(x), odd when phi(-x) = -phi(x) (and
+    /// phi(0) = 0), to 1e-12 relative at each probe x > 0; `positive` gives phi on x >= 0 and
+    /// `negative` on x < 0 (the same closure for a single expression).
+    static func sampledParity(positive: (Double) -> Double, negative: (Double) -> Double, probes: [Double]) -> Parity {
+        var even = true, odd = true
+        for x in probes {
+            let a = positive(x), b = negative(-x)
+            let scale = max(Swift.abs(a), Swift.abs(b), 1e-300)
+            if Swift.abs(a - b) > 1e-12 * scale { even = false }
+            if Swift.abs(a + b) > 1e-12 * scale { odd = false }
+        }
+        if Swift.abs(positive(0)) > 1e-14 { odd = false }
+        return even ? .even : (odd ? .odd : .neither)
     }
 }
