@@ -53,13 +53,6 @@ struct KernelCommand: ParsableCommand {
         print(KernelCommand.render(rows, format: format, network: network), terminator: "")
     }
 
-    /// A non-finite kernel value is an error naming where it happened, never printed.
-    func requireFinite(_ rows: [(Double, Double, Double)]) throws {
-        guard let bad = rows.first(where: { !$0.1.isFinite || !$0.2.isFinite }) else { return }
-        throw UsageError("the kernel at t = \(full(bad.0)) is not a finite number (nngp \(bad.1), ntk \(bad.2)): "
-            + "the variances overflow double precision; allowed: smaller --sigma-w, --sigma-b or --depth")
-    }
-
     static func render(_ rows: [(Double, Double, Double)], format: OutputFormat, network: NetworkKernel) -> String {
         switch format {
         case .csv:
