@@ -50,11 +50,26 @@ public struct EnsembleDynamics: Sendable {
             throw TrainingError.invalidParameter(name: "training kernels", value: "\(nngp.count) entries",
                                                  allowed: "n x n matrices for n = \(n) targets")
         }
+        let training = ensemble == .ntk ? ntk! : nngp
+        try self.init(ensemble: ensemble,
+                      basis: KernelEigenbasis(kernel: training, count: n, ridge: ridge, absoluteRidge: absoluteRidge),
+                      nngp: nngp, targets: targets, schedule: schedule)
+    }
+
+    /// The same from the eigendecomposition of the training kernel (Theta + r I for the NTK
+    /// ensemble, K + r I for the NNGP one) computed by the caller, who may need it first (for
+    /// the stability limit) and should not pay for a second O(n^3) decomposition.
+    public init(ensemble: TrainedEnsemble, basis: KernelEigenbasis, nngp: [Double], targets: [Double],
+                schedule: TrainingSchedule) throws {
+        let n = targets.count
+        guard n >= 1, nngp.count == n * n, basis.count == n else {
+            throw TrainingError.invalidParameter(name: "training kernels", value: "\(nngp.count) entries, basis of \(basis.count)",
+                                                 allowed: "n x n matrices for n = \(n) targets")
+        }
         self.ensemble = ensemble
         self.schedule = schedule
         self.targets = targets
-        let training = ensemble == .ntk ? ntk! : nngp
-        basis = try KernelEigenbasis(kernel: training, count: n, ridge: ridge, absoluteRidge: absoluteRidge)
+        self.basis = basis
         try schedule.checkStability(largestEigenvalue: basis.largest)
         projectedTargets = basis.project(targets)
         if ensemble == .ntk {

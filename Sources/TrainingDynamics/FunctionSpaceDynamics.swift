@@ -25,8 +25,19 @@ public struct FunctionSpaceDynamics: Sendable {
             throw TrainingError.invalidParameter(name: "kernel", value: "\(kernel.count) entries",
                                                  allowed: "an n x n matrix for n = \(n) targets")
         }
-        basis = try KernelEigenbasis(kernel: kernel, count: n, ridge: ridge, absoluteRidge: absoluteRidge)
+        try self.init(basis: KernelEigenbasis(kernel: kernel, count: n, ridge: ridge, absoluteRidge: absoluteRidge),
+                      targets: targets, schedule: schedule)
+    }
+
+    /// The same from an eigendecomposition of the training kernel (plus ridge) that the
+    /// caller already has.
+    public init(basis: KernelEigenbasis, targets: [Double], schedule: TrainingSchedule) throws {
+        guard basis.count == targets.count, basis.count >= 1 else {
+            throw TrainingError.invalidParameter(name: "kernel basis", value: "\(basis.count) points",
+                                                 allowed: "one per target (\(targets.count))")
+        }
         try schedule.checkStability(largestEigenvalue: basis.largest)
+        self.basis = basis
         self.targets = targets
         self.schedule = schedule
     }

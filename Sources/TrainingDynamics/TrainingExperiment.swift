@@ -200,8 +200,8 @@ public struct TrainingExperiment: Sendable {
         let reference = try referenceNetwork(config, width: config.widths.first)
         progress?("kernels on \(n) training and \(m) test points")
         let kernels = try TrainingKernels(train: data.train, test: data.test, network: reference,
-                                          needsNTK: config.ensemble == .ntk || config.initialisation == .zero)
-        let trainingKernel = config.ensemble == .ntk || config.initialisation == .zero ? kernels.ntkTrain : kernels.nngpTrain
+                                          needsNTK: config.ensemble == .ntk)
+        let trainingKernel = config.ensemble == .ntk ? kernels.ntkTrain : kernels.nngpTrain
         let basis = try KernelEigenbasis(kernel: trainingKernel, count: n, ridge: config.ridge, absoluteRidge: config.absoluteRidge)
         if !basis.isPositiveSemidefinite {
             warnings.append("the training kernel is not positive semidefinite beyond rounding: its most negative eigenvalue is "
@@ -220,17 +220,15 @@ public struct TrainingExperiment: Sendable {
         var mean: [[Double]] = [], variance: [[Double]] = [], trainMean: [[Double]] = [], trainVariance: [Double] = []
         switch config.initialisation {
         case .sampled:
-            let dynamics = try EnsembleDynamics(ensemble: config.ensemble, ntk: kernels.ntkTrain, nngp: kernels.nngpTrain,
-                                                targets: data.trainTargets, schedule: schedule, ridge: config.ridge,
-                                                absoluteRidge: config.absoluteRidge)
+            let dynamics = try EnsembleDynamics(ensemble: config.ensemble, basis: basis, nngp: kernels.nngpTrain,
+                                                targets: data.trainTargets, schedule: schedule)
             for p in try dynamics.predictions(times: config.times, test: kernels.testKernels) {
                 mean.append(p.testMean); variance.append(p.testVariance)
                 trainMean.append(p.trainMean); trainVariance.append(p.trainVarianceMean)
             }
         case .zero:
             let cross = config.ensemble == .ntk ? kernels.ntkCross : kernels.nngpCross
-            let dynamics = try FunctionSpaceDynamics(kernel: trainingKernel, targets: data.trainTargets, schedule: schedule,
-                                                     ridge: config.ridge, absoluteRidge: config.absoluteRidge)
+            let dynamics = try FunctionSpaceDynamics(basis: basis, targets: data.trainTargets, schedule: schedule)
             let path = try dynamics.trajectory(times: config.times, trainInitial: [Double](repeating: 0, count: n),
                                                testInitial: [Double](repeating: 0, count: m), cross: cross)
             mean = path.test; trainMean = path.train
