@@ -134,6 +134,11 @@ public struct EnsembleDynamics: Sendable {
         // Test-train kernels in the eigenbasis: A = T(x*, X) V, C = K(x*, X) V.
         let c = m > 0 ? basis.rowsInBasis(test.nngp, rows: m) : []
         let a = ensemble == .ntk ? (m > 0 ? basis.rowsInBasis(test.ntk, rows: m) : []) : c
+        // Time-independent parts of the NTK variance, arranged once so that each time is one
+        // contiguous scaling, one triangular product and two matrix-vector products:
+        // P^T A^T (rows in pivot order) and the elementwise product A * C.
+        let pivotedTransposed = ensemble == .ntk ? pivotedColumns(of: a, m: m) : []
+        let crossProducts = ensemble == .ntk ? zip(a, c).map { $0 * $1 } : []
         var out: [Prediction] = []
         out.reserveCapacity(times.count)
         for t in times {
@@ -166,12 +171,10 @@ public struct EnsembleDynamics: Sendable {
                     covariance = cov
                 }
             case .ntk:
-                let (quadratic, w) = ntkQuadratic(a: a, g: g, m: m)
-                variance = (0..<m).map { i in
-                    var cross = 0.0
-                    for k in 0..<n { cross += a[i * n + k] * g[k] * c[i * n + k] }
-                    return test.nngpDiagonal[i] + quadratic[i] - 2 * cross
-                }
+                let (quadratic, w) = ntkQuadratic(pivotedTransposed: pivotedTransposed, g: g, m: m)
+                var cross = [Double](repeating: 0, count: m)
+                if m > 0 { BLAS.gemm(.none, .none, m: m, n: 1, k: n, crossProducts, g, &cross) }
+                variance = (0..<m).map { i in test.nngpDiagonal[i] + quadratic[i] - 2 * cross[i] }
                 if fullCovariance {
                     // K_tt + W^T W - (A G C^T + C G A^T), W = R P^T G A^T.
                     var cov = test.nngpTest!
@@ -198,28 +201,49 @@ public struct EnsembleDynamics: Sendable {
         return out
     }
 
+    /// B0 = P^T A^T (n x m, row-major): row j is column piv[j] of A.
+    private func pivotedColumns(of a: [Double], m: Int) -> [Double] {
+        let n = targets.count
+        guard let factor = nngpFactor, m > 0 else { return [] }
+        var b = [Double](repeating: 0, count: n * m)
+        // Blocks of test points keep the strided reads of A within cache.
+        let block = 64
+        for i0 in stride(from: 0, to: m, by: block) {
+            let i1 = min(m, i0 + block)
+            for j in 0..<n {
+                let p = factor.pivots[j]
+                for i in i0..<i1 { b[j * m + i] = a[i * n + p] }
+            }
+        }
+        return b
+    }
+
     /// a_i^T K a_i for every test point i, a_i = V G A_i (A_i the i-th row of A), as
-    /// ||R P^T G A_i||^2 with P^T M P = R^T R; also returns W = R P^T G A^T (rank x m, row-major).
-    private func ntkQuadratic(a: [Double], g: [Double], m: Int) -> (values: [Double], w: [Double]) {
+    /// ||R P^T G A_i||^2 with P^T M P = R^T R; also returns W = R P^T G A^T (rank x m,
+    /// row-major). B0 = P^T A^T is gathered once; each time scales its rows by g_piv straight
+    /// into W (rows < rank) and the tail B (rows >= rank), then W = R11 W + R12 B.
+    private func ntkQuadratic(pivotedTransposed b0: [Double], g: [Double], m: Int) -> (values: [Double], w: [Double]) {
         let n = targets.count
         guard let factor = nngpFactor, m > 0 else { return ([Double](repeating: 0, count: m), []) }
         let r = factor.rank
         guard r > 0 else { return ([Double](repeating: 0, count: m), []) }
-        // B = P^T G A^T: row j is column piv[j] of A scaled by g[piv[j]].
-        var b = [Double](repeating: 0, count: n * m)
-        for j in 0..<n {
-            let p = factor.pivots[j], s = g[p]
-            for i in 0..<m { b[j * m + i] = s * a[i * n + p] }
+        func scaledRows(_ rows: Range<Int>) -> [Double] {
+            var out = [Double](repeating: 0, count: rows.count * m)
+            for j in rows {
+                let s = g[factor.pivots[j]], from = j * m, to = (j - rows.lowerBound) * m
+                for i in 0..<m { out[to + i] = s * b0[from + i] }
+            }
+            return out
         }
-        // W = R B with R = [R11 R12] (r x n, R11 upper triangular r x r).
-        var w = Array(b[0..<(r * m)])
+        var w = scaledRows(0..<r)
+        let tail = r < n ? scaledRows(r..<n) : []
         factor.factor.withUnsafeBufferPointer { rp in
             w.withUnsafeMutableBufferPointer { wp in
                 BLAS.upperTriangularMultiply(n: r, m: m, rp.baseAddress!, ldr: n, wp.baseAddress!, ldb: m)
                 if r < n {
-                    b.withUnsafeBufferPointer { bp in
+                    tail.withUnsafeBufferPointer { bp in
                         BLAS.gemm(.none, .none, m: r, n: m, k: n - r, rp.baseAddress! + r, lda: n,
-                                  bp.baseAddress! + r * m, ldb: m, beta: 1, wp.baseAddress!, ldc: m)
+                                  bp.baseAddress!, ldb: m, beta: 1, wp.baseAddress!, ldc: m)
                     }
                 }
             }
