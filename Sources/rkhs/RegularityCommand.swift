@@ -24,7 +24,7 @@ struct RegularityCommand: ParsableCommand {
     @OptionGroup(title: "Sampling") var sampling: SamplingOptions
     @Option(help: "Read paths from a .npy (paths x points) or .csv (one path per column) instead of sampling.") var input: String?
     @Option(help: "Difference order p (1...12); default: above the predicted regularity (4 for ReLU and ELU).") var order: Int?
-    @Option(help: "Fitted dyadic scales J0:J1 (h = 2^j grid steps); default: chosen from the exact variogram, or 2:7.") var scales: String?
+    @Option(help: "Fitted dyadic scales J0:J1 (h = 2^j grid steps); default: chosen from the exact variogram (sampled here) or from the paths' own profile above its noise floor (--input, --width, --bottleneck).") var scales: String?
     @Option(help: "Output format: table, csv (the scale-wise profile) or json.") var format: OutputFormat = .table
     @Option(help: "Write an SVG plot of the local exponents against scale.") var plot: String?
     @Option(help: ArgumentHelp("Compare random networks of these hidden widths with the NNGP, e.g. 64,256,1024,4096.",
@@ -40,9 +40,7 @@ struct RegularityCommand: ParsableCommand {
         let set: SampledPaths
         if let input {
             let paths = try Self.read(input)
-            let p = order ?? 4
-            set = SampledPaths(paths: paths, label: input, prediction: .none, order: p,
-                               fitted: fitted ?? SampledPaths.defaultScales(points: paths[0].count, order: p))
+            set = SampledPaths.fromData(paths: paths, label: input, prediction: .none, order: order ?? 4, requested: fitted)
         } else {
             set = try SampledPaths.draw(network: try options.network(), sampling: sampling, finiteWidth: options.width,
                                         order: order, scales: fitted)
@@ -50,6 +48,12 @@ struct RegularityCommand: ParsableCommand {
         let n = set.paths[0].count
         guard set.order * (1 << set.fitted.upperBound) < n, set.fitted.count >= 2 else {
             throw UsageError("invalid --scales '\(scales ?? "")'; allowed: J0:J1 with J0 < J1 and p 2^J1 < \(n) points")
+        }
+        if let refusal = set.refusal {
+            // No number the data do not support: JSON gets the profile and the reason, and the
+            // exit status is 64 in every format.
+            if format == .json { print(Self.refusedJSON(set, refusal)) }
+            throw UsageError("regularity of '\(set.label)' refused: \(refusal)")
         }
         let analysis = set.analysis()
         switch format {
@@ -139,7 +143,6 @@ struct RegularityCommand: ParsableCommand {
         let predicted = set.prediction.value
         var note = "null"
         if set.prediction == .smooth { note = "\"smooth: no finite exponent; the estimators saturate at the difference order p = \(a.order)\"" }
-        let floorNote = set.unresolvedWarning.map { "\"\(jsonEscape($0))\"" } ?? "null"
         let profile = a.scales.map { s in
             "{\"j\": \(s.j), \"h\": \(full(s.h)), \"log2_variogram\": \(jsonNumber(s.meanLog2Variogram)), \"qv_local\": \(jsonNumber(s.quadraticLocal)), "
                 + "\"log2_max\": \(jsonNumber(s.meanLog2Maximum)), \"sup_local\": \(jsonNumber(s.supremumLocal)), "
@@ -150,11 +153,34 @@ struct RegularityCommand: ParsableCommand {
             {"source": "\(jsonEscape(set.label))", "paths": \(set.paths.count), "points": \(a.points), "order": \(a.order), \
             "scales": [\(a.fitted.lowerBound), \(a.fitted.upperBound)], "estimator": "quadratic_variation", \
             "mean": \(jsonNumber(a.quadratic.mean)), "stderr": \(jsonNumber(a.quadratic.standardError)), \
-            "predicted": \(jsonNumber(predicted)), "predicted_note": \(note), "warning": \(floorNote), \
+            "predicted": \(jsonNumber(predicted)), "predicted_note": \(note), "refused": null, \
+            "scale_choice": "\(set.scaleChoice)", "noise_floor": \(Self.floorJSON(set.floor)), \
             "per_path": [\(a.quadratic.perPath.map { jsonNumber($0) }.joined(separator: ", "))], \
             "sup_norm": {"mean": \(jsonNumber(a.supremum.mean)), "stderr": \(jsonNumber(a.supremum.standardError)), \
             "gaussian_bias": \(jsonNumber(a.supremumBias)), "per_path": [\(a.supremum.perPath.map { jsonNumber($0) }.joined(separator: ", "))]}, \
             "scale_profile": [\(profile.joined(separator: ", "))]}
+            """
+    }
+
+    /// The noise floor as JSON: the flat scales and level (null when none is seen).
+    static func floorJSON(_ floor: NoiseFloor?) -> String {
+        guard let floor else { return "null" }
+        let flat = floor.flatScales.map { "[\($0.lowerBound), \($0.upperBound)]" } ?? "null"
+        return "{\"flat_scales\": \(flat), \"log2_level\": \(floor.level > 0 ? jsonNumber(log2(floor.level)) : "null"), "
+            + "\"log2_roundoff_level\": \(jsonNumber(log2(floor.roundOffLevel))), "
+            + "\"resolved_scales\": \(floor.chosen.map { "[\($0.lowerBound), \($0.upperBound)]" } ?? "null")}"
+    }
+
+    /// A refusal as JSON: no estimate, the reason, and the data's scale profile behind it.
+    static func refusedJSON(_ set: SampledPaths, _ reason: String) -> String {
+        let profile = (set.floor?.scales ?? []).map { s in
+            "{\"j\": \(s.j), \"log2_variogram\": \(s.variogram > 0 ? jsonNumber(log2(s.variogram)) : "null"), "
+                + "\"qv_local\": \(jsonNumber(s.localExponent)), \"above_floor\": \(s.resolved)}"
+        }
+        return """
+            {"source": "\(jsonEscape(set.label))", "paths": \(set.paths.count), "points": \(set.paths[0].count), "order": \(set.order), \
+            "mean": null, "stderr": null, "predicted": \(jsonNumber(set.prediction.value)), "refused": "\(jsonEscape(reason))", \
+            "scale_choice": "\(set.scaleChoice)", "noise_floor": \(floorJSON(set.floor)), "scale_profile": [\(profile.joined(separator: ", "))]}
             """
     }
 
@@ -173,7 +199,11 @@ struct RegularityCommand: ParsableCommand {
         var out = "\(set.label): \(set.paths.count) paths on \(a.points) points; differences of order \(a.order), fitted scales h = 2^\(a.fitted.lowerBound)..2^\(a.fitted.upperBound) grid steps\n"
         out += "quadratic variation (Besov-type): \(f4(a.quadratic.mean)) +- \(f4(a.quadratic.standardError))   theory \(set.prediction)\n"
         out += "sup-norm (Hoelder-type):          \(f4(a.supremum.mean)) +- \(f4(a.supremum.standardError))   (Gaussian bias \(f4(a.supremumBias)))\n"
-        if let warning = set.unresolvedWarning { out += "warning: \(warning)\n" }
+        out += "scales chosen by: \(set.scaleChoice.replacingOccurrences(of: "_", with: " "))"
+        if let floor = set.floor, let flat = floor.flatScales {
+            out += "; noise floor seen in the data: flat at 2^\(flat.lowerBound)..2^\(flat.upperBound), log2 V = \(String(format: "%.3f", log2(floor.level)))"
+        }
+        out += "\n"
         out += "per path (quadratic variation): \(a.quadratic.perPath.map(f4).joined(separator: " "))\n"
         out += "   j  log2 V(h)   local a   log2 M(h)   local a   exact V(h)               exact a   resolved\n"
         for s in a.scales {

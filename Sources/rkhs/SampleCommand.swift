@@ -39,21 +39,25 @@ struct SampleCommand: ParsableCommand {
         if let clipped = set.clipped, clipped.negative < 0 {
             FileHandle.standardError.write(Data("sample: clipped circulant eigenvalues down to \(full(clipped.negative)) (largest \(full(clipped.largest)))\n".utf8))
         }
-        let estimates = RegularitySummary(set.paths.map(QuadraticVariation(order: set.order, scales: set.fitted).regularity))
         let n = sampling.points
-        if let warning = set.unresolvedWarning { FileHandle.standardError.write(Data("sample: warning: \(warning)\n".utf8)) }
         guard set.paths.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
             throw UsageError("the sampled paths are not finite numbers: the kernel overflows double precision; allowed: smaller --sigma-w, --sigma-b or --depth")
         }
         print("\(set.label): \(set.paths.count) paths on \(n) points")
-        // One path has no standard error (n - 1 = 0): say so instead of printing nan.
-        let spread = set.paths.count > 1 && estimates.standardError.isFinite
-            ? "+- \(String(format: "%.4f", estimates.standardError))" : "(one path: no standard error)"
-        guard estimates.mean.isFinite else {
-            throw UsageError("the estimated regularity is not a finite number (the paths have no resolved quadratic variation); allowed: more --points")
+        if let refusal = set.refusal {
+            // The paths are still written: only the estimate is withheld.
+            print("estimated regularity: refused: \(refusal)")
+        } else {
+            let estimates = RegularitySummary(set.paths.map(QuadraticVariation(order: set.order, scales: set.fitted).regularity))
+            // One path has no standard error (n - 1 = 0): say so instead of printing nan.
+            let spread = set.paths.count > 1 && estimates.standardError.isFinite
+                ? "+- \(String(format: "%.4f", estimates.standardError))" : "(one path: no standard error)"
+            guard estimates.mean.isFinite else {
+                throw UsageError("the estimated regularity is not a finite number (the paths have no resolved quadratic variation); allowed: more --points")
+            }
+            print("estimated regularity: mean \(String(format: "%.4f", estimates.mean)) \(spread) "
+                  + "(theory \(set.prediction); order \(set.order), scales 2^\(set.fitted.lowerBound)..2^\(set.fitted.upperBound) from \(set.scaleChoice.replacingOccurrences(of: "_", with: " ")))")
         }
-        print("estimated regularity: mean \(String(format: "%.4f", estimates.mean)) \(spread) "
-              + "(theory \(set.prediction); order \(set.order), scales 2^\(set.fitted.lowerBound)..2^\(set.fitted.upperBound))")
         let theta = (0..<n).map { 2 * Double.pi * Double($0) / Double(n) }
         if let out {
             let bytes: Data

@@ -15,6 +15,12 @@ struct SampledPaths {
     var exact: ExactVariogram? = nil
     var selection: ScaleSelection? = nil
     var clipped: (negative: Double, largest: Double)? = nil
+    /// The noise floor seen in the paths' own scale profile (every set has one).
+    var floor: NoiseFloor? = nil
+    /// How `fitted` was chosen: exact_variogram, data_profile or requested.
+    var scaleChoice = "requested"
+    /// Why the paths support no estimate at `fitted` (nil when they do): then no number is printed.
+    var refusal: String? = nil
 
     /// The default fitted scales: up to six dyadic scales from 2^2 grid steps, with the p-point
     /// stencil spanning at most n/16 points.
@@ -23,6 +29,23 @@ struct SampledPaths {
         while p * (1 << (top + 1)) <= n / 16 { top += 1 }
         let low = max(0, min(2, top - 2))
         return low...min(low + 5, top)
+    }
+
+    /// Paths without a known covariance (read from a file, finite-width or bottleneck networks):
+    /// the scales come from the data's own profile, above its noise floor (``NoiseFloor``);
+    /// requested scales are checked against that floor. Before this, such paths were fitted
+    /// at the fixed default scales 2^2..2^7 whatever their profile, which for smooth paths
+    /// is the round-off floor.
+    static func fromData(paths: [[Double]], label: String, prediction: RegularityPrediction, order p: Int,
+                         requested: ClosedRange<Int>?) -> SampledPaths {
+        let defaults = defaultScales(points: paths[0].count, order: p)
+        let floor = NoiseFloor(paths: paths, order: p, lowest: defaults.lowerBound)
+        var set = SampledPaths(paths: paths, label: label, prediction: prediction, order: p,
+                               fitted: requested ?? floor.chosen ?? defaults)
+        set.floor = floor
+        set.scaleChoice = requested == nil ? "data_profile" : "requested"
+        set.refusal = requested.map { floor.check($0) } ?? floor.refusal
+        return set
     }
 
     /// Draws the paths: the Gaussian process of the NNGP/NTK by circulant embedding, or
@@ -43,8 +66,8 @@ struct SampledPaths {
             guard finiteWidth == nil, kind == .nngp else { throw UsageError("invalid --bottleneck with --width or --kernel ntk; allowed: NNGP paths with one bottleneck") }
             var generator = BottleneckPaths(network: network, layer: sampling.bottleneckLayer, width: k)
             let paths = try UsageError.wrap { try generator.sample(paths: sampling.paths, points: n, seed: sampling.seed) }
-            return SampledPaths(paths: paths, label: "\(network.activation.name), depth \(network.depth), bottleneck of width \(k) at layer \(sampling.bottleneckLayer)",
-                                prediction: prediction, order: p, fitted: scales ?? defaultScales(points: n, order: p))
+            return fromData(paths: paths, label: "\(network.activation.name), depth \(network.depth), bottleneck of width \(k) at layer \(sampling.bottleneckLayer)",
+                            prediction: prediction, order: p, requested: scales)
         }
         if let width = finiteWidth {
             guard kind == .nngp else {
@@ -52,8 +75,8 @@ struct SampledPaths {
             }
             let paths = RandomNetworkPaths(network: network, width: width)
                 .sample(paths: sampling.paths, points: n, seed: UInt64(sampling.seed))
-            return SampledPaths(paths: paths, label: "\(network.activation.name), depth \(network.depth), width \(width) networks",
-                                prediction: prediction, order: p, fitted: scales ?? defaultScales(points: n, order: p))
+            return fromData(paths: paths, label: "\(network.activation.name), depth \(network.depth), width \(width) networks",
+                            prediction: prediction, order: p, requested: scales)
         }
         let sphere = try UsageError.wrap { try SphereKernel(network) }
         let sampler = CirculantSampler(points: n, sphere: sphere, kind: kind)
@@ -66,14 +89,17 @@ struct SampledPaths {
         result.exact = exact
         result.selection = selection
         result.clipped = (sampler.mostNegativeEigenvalue, sampler.largestEigenvalue)
+        let floor = NoiseFloor(paths: result.paths, order: p, lowest: defaultScales(points: n, order: p).lowerBound)
+        result.floor = floor
+        if let scales {
+            result.refusal = floor.check(scales)
+        } else if selection.chosen != nil {
+            result.scaleChoice = "exact_variogram"
+        } else {
+            result.scaleChoice = "none"
+            result.refusal = "no two consecutive scales are above the sampler's round-off floor (about eps sqrt(n) kappa(1)): the paths show round-off, not the kernel, at every scale (use fewer points)"
+        }
         return result
-    }
-
-    /// Set when the scale selection found no resolved scales: the fitted scales then show the
-    /// eigenvalues' round-off, not the kernel.
-    var unresolvedWarning: String? {
-        guard let selection, selection.chosen == nil, exact != nil else { return nil }
-        return "no two consecutive scales are above the sampler's round-off floor (about eps sqrt(n) kappa(1)); the estimates describe round-off, not the kernel (use fewer points)"
     }
 
     func analysis() -> RegularityAnalysis {

@@ -59,6 +59,41 @@ import NeuralKernels
         }
     }
 
+    /// Issue 16, item 2: ELU(1) NNGP paths (regularity 2.5) written to .npy and read back. Before,
+    /// `--input` fitted the fixed scales 2^2..2^7, the sampler's round-off floor, and printed
+    /// about 0.66 with no warning; now the scales come from the data's profile above its floor
+    /// (the same 2.5 within 0.06 as in-process), requesting 2:7 is refused (status 64, no
+    /// number), and pure noise is refused with a JSON `refused` reason and null estimates.
+    @Test func fileInputIsFittedAboveTheNoiseFloor() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let npy = dir.appendingPathComponent("elu.npy").path, noise = dir.appendingPathComponent("noise.npy").path
+        let s = try CommandLineRunner.run(["sample", "--activation", "elu(1)", "--depth", "3", "--points", "65536", "--paths", "6",
+                                           "--seed", "2", "--out", npy])
+        #expect(s.status == 0, "\(s.stderr)")
+        let fromFile = try Self.json(["regularity", "--input", npy])
+        let mean = try #require(fromFile["mean"] as? Double)
+        #expect(Swift.abs(mean - 2.5) <= 0.06, "from file: \(mean)")
+        #expect(fromFile["scale_choice"] as? String == "data_profile")
+        let floor = try #require(fromFile["noise_floor"] as? [String: Any])
+        #expect((floor["flat_scales"] as? [Int])?.first == 0)
+        #expect(((fromFile["scales"] as? [Int])?.first ?? 0) >= 6)
+        let requested = try CommandLineRunner.run(["regularity", "--input", npy, "--scales", "2:7"])
+        #expect(requested.status == 64 && requested.stdout.isEmpty)
+        #expect(requested.stderr.contains("noise floor") && requested.stderr.contains("refused"), "\(requested.stderr)")
+        var state: UInt64 = 12345
+        let values = (0..<(2 * 4096)).map { _ -> Double in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53) - 0.5
+        }
+        try NPYFile.encode(values, rows: 2, columns: 4096).write(to: URL(fileURLWithPath: noise))
+        let refused = try CommandLineRunner.run(["regularity", "--input", noise, "--format", "json"])
+        #expect(refused.status == 64)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(refused.stdout.utf8)) as? [String: Any])
+        #expect((object["refused"] as? String)?.contains("noise") == true)
+        #expect(object["mean"] is NSNull)
+    }
+
     /// `regularity --widths` compares random networks of several widths with the NNGP: one set
     /// per width plus the NNGP, in json and in csv (first column `set`).
     @Test func widthSweep() throws {
