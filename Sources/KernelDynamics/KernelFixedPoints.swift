@@ -101,15 +101,24 @@ public struct KernelFixedPoints: Sendable {
         let f: (Double) -> Double = { rho in (w2 * dual.nngp(q1: qStar, q2: qStar, c: rho * qStar) + b2) / qStar }
         let slope: (Double) -> Double = { rho in w2 * dual.derivative(q1: qStar, q2: qStar, c: rho * qStar) }
         // Sign changes of f(rho) - rho on a grid, refined by bisection; rho = 1 separately.
+        // The grid is uniform (step 0.005) and then graded towards 1 (1 - rho from 5e-3 down
+        // to 5e-10, ten points a decade; closer, f(rho) - rho is within
+        // rounding of 0 unless chi_1 is far from 1), ending at 1^-, where f(rho) - rho has the sign of
+        // (1 - rho)(1 - chi_1): an attracting fixed point just below a repelling rho = 1 (ELU
+        // at sigma_w 1.35, sigma_b 0.85: rho* = 0.9965) is a sign change in the last cell.
         var points: [FixedPoint] = []
-        let n = 400
+        let chiOne = slope(1)
+        let uniform: [Double] = (1..<400).map { i in -1 + 2 * Double(i) / 400 }
+        let graded: [Double] = (1...70).map { j in 1 - 0.005 * pow(10, -Double(j) / 10) }
+        let grid = uniform + graded
+        let n = grid.count + 1
         var previousRho = -1.0, previous = f(-1) + 1
         if Swift.abs(previous) <= 1e-14 { points.append(FixedPoint(rho: -1, slope: slope(-1))) }
         for i in 1...n {
-            let rho = -1 + 2 * Double(i) / Double(n)
-            let value = i == n ? 0 : f(rho) - rho
+            let rho = i < n ? grid[i - 1] : 1
+            let value = i == n ? 1 - chiOne : f(rho) - rho
             if i < n, value == 0 { points.append(FixedPoint(rho: rho, slope: slope(rho))) }
-            else if i < n, previous != 0, (previous < 0) != (value < 0) {
+            else if previous != 0, value != 0, (previous < 0) != (value < 0) {
                 var lo = previousRho, hi = rho, flo = previous
                 for _ in 0..<80 {
                     let mid = 0.5 * (lo + hi)
@@ -122,9 +131,9 @@ public struct KernelFixedPoints: Sendable {
             }
             previousRho = rho; previous = value
         }
-        points.append(FixedPoint(rho: 1, slope: slope(1)))
+        points.append(FixedPoint(rho: 1, slope: chiOne))
         fixedPoints = points
-        chi1 = slope(1)
+        chi1 = chiOne
     }
 
     public var qStar: Double? {
