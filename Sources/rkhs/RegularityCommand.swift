@@ -154,6 +154,9 @@ struct RegularityCommand: ParsableCommand {
             "scales": [\(a.fitted.lowerBound), \(a.fitted.upperBound)], "estimator": "quadratic_variation", \
             "mean": \(jsonNumber(a.quadratic.mean)), "stderr": \(jsonNumber(a.quadratic.standardError)), \
             "predicted": \(jsonNumber(predicted)), "predicted_note": \(note), "refused": null, \
+            "expected_estimate": \(jsonNumber(set.expectation?.expected)), "bias": \(jsonNumber(set.bias)), \
+            "corrected": \(jsonNumber(set.bias.map { a.quadratic.mean - $0 })), \
+            "bias_curvature": \(jsonNumber(set.expectation.flatMap { e in set.prediction.value.map { e.curvatureOnly - $0 } })), \
             "scale_choice": "\(set.scaleChoice)", "noise_floor": \(Self.floorJSON(set.floor)), \
             "per_path": [\(a.quadratic.perPath.map { jsonNumber($0) }.joined(separator: ", "))], \
             "sup_norm": {"mean": \(jsonNumber(a.supremum.mean)), "stderr": \(jsonNumber(a.supremum.standardError)), \
@@ -198,6 +201,11 @@ struct RegularityCommand: ParsableCommand {
         func f4(_ x: Double) -> String { x.isFinite ? String(format: "%.4f", x) : "-" }
         var out = "\(set.label): \(set.paths.count) paths on \(a.points) points; differences of order \(a.order), fitted scales h = 2^\(a.fitted.lowerBound)..2^\(a.fitted.upperBound) grid steps\n"
         out += "quadratic variation (Besov-type): \(f4(a.quadratic.mean)) +- \(f4(a.quadratic.standardError))   theory \(set.prediction)\n"
+        if let bias = set.bias {
+            out += "  bias at these scales (exact expectation \(f4(set.expectation!.expected))): \(String(format: "%+.4f", bias)) -> corrected \(f4(a.quadratic.mean - bias)) +- \(f4(a.quadratic.standardError))\n"
+        } else if let e = set.expectation {
+            out += "  exact expectation of the estimator at these scales: \(f4(e.expected))\n"
+        }
         out += "sup-norm (Hoelder-type):          \(f4(a.supremum.mean)) +- \(f4(a.supremum.standardError))   (Gaussian bias \(f4(a.supremumBias)))\n"
         out += "scales chosen by: \(set.scaleChoice.replacingOccurrences(of: "_", with: " "))"
         if let floor = set.floor, let flat = floor.flatScales {
