@@ -47,7 +47,7 @@ struct RegularityCommand: ParsableCommand {
         }
         let n = set.paths[0].count
         guard set.order * (1 << set.fitted.upperBound) < n, set.fitted.count >= 2 else {
-            throw UsageError("invalid --scales '\(scales ?? "")'; allowed: J0:J1 with J0 < J1 and p 2^J1 < \(n) points")
+            throw UsageError("invalid --scales '\(scales ?? "\(set.fitted.lowerBound):\(set.fitted.upperBound)")'; allowed: J0:J1 with J0 < J1 and p 2^J1 < \(n) points")
         }
         if let refusal = set.refusal {
             // No number the data do not support: JSON gets the profile and the reason, and the
