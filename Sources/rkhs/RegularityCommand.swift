@@ -77,8 +77,15 @@ struct RegularityCommand: ParsableCommand {
         var sets = try list.map { w in
             try SampledPaths.draw(network: network, sampling: sampling, finiteWidth: w!, order: nngp.order, scales: scales)
         }
-        sets.append(SampledPaths(paths: nngp.paths, label: "NNGP", prediction: nngp.prediction, order: nngp.order,
-                                 fitted: scales, exact: nngp.exact, selection: nngp.selection, clipped: nngp.clipped))
+        var gp = SampledPaths(paths: nngp.paths, label: "NNGP", prediction: nngp.prediction, order: nngp.order,
+                              fitted: scales, exact: nngp.exact, selection: nngp.selection, clipped: nngp.clipped)
+        gp.floor = nngp.floor
+        gp.refusal = nngp.floor?.check(scales)
+        sets.append(gp)
+        // The shared scales must be above every set's noise floor: no number the data do not support.
+        if let refused = sets.first(where: { $0.refusal != nil }) {
+            throw UsageError("regularity of '\(refused.label)' refused: \(refused.refusal!)")
+        }
         let analyses = sets.map { $0.analysis() }
         let names = list.map { "width \($0!)" } + ["NNGP"]
         switch format {

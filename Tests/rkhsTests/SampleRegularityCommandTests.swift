@@ -146,6 +146,8 @@ import NeuralKernels
         (["sample", "--plot", "/tmp/x.png"], "invalid --plot '/tmp/x.png'"),
         (["sample", "--width", "16", "--kernel", "ntk"], "invalid --kernel 'ntk' with --width"),
         (["regularity", "--points", "100"], "invalid --points '100'"),
+        // The sweep's shared scales 2^2..2^7 lie in the ELU NNGP's round-off floor at n = 2^16.
+        (["regularity", "--activation", "elu(1)", "--depth", "3", "--widths", "16", "--points", "65536", "--paths", "2"], "regularity of 'NNGP' refused"),
     ])
     func badInputIsOneLineWithStatus64(_ arguments: [String], _ message: String) throws {
         let r = try CommandLineRunner.run(arguments)
