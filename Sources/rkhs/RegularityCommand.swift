@@ -17,7 +17,13 @@ struct RegularityCommand: ParsableCommand {
             paths of regularity m + 1/2 (ReLU 1.5, ELU 2.5) and NTK paths m - 1/2; smooth activations give smooth \
             paths, for which the estimators saturate at the difference order p. For sampled Gaussian-process \
             paths the fitted scales are those where the exact variogram (computed from the kernel) and the \
-            sampler's expected variogram agree within 1%, i.e. above the eigenvalues' round-off floor.
+            sampler's expected variogram agree within 1%, i.e. above the eigenvalues' round-off floor, and the \
+            estimator's exact expected value at those scales is printed as a bias beside a corrected estimate \
+            (kernel curvature and the Jensen term of log V at coarse lags). Paths without a known covariance \
+            (--input, --width, --bottleneck) are fitted above the noise floor read from their own profile (a flat \
+            run of local exponents followed by a rise); when no two consecutive scales clear 100x that floor, or \
+            requested --scales reach into it, the estimate is refused (status 64; with --format json an object \
+            with "refused" and the profile), never printed.
             """)
 
     @OptionGroup(title: "Network") var options: NetworkOptions
