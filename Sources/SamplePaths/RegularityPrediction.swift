@@ -21,7 +21,9 @@ public enum RegularityPrediction: Sendable, Equatable, CustomStringConvertible {
         guard network.depth >= 2 else { self = .smooth; return }
         guard let m = network.activation.regularity.nonSmoothnessDegree else { self = .smooth; return }
         switch kind {
-        case .nngp: self = .exponent(Double(m) + 0.5)
+        // m = 0 (a jump): a = 1/2 at depth 2, and each further layer halves it, a = 2^{1-L}
+        // (a < 1 is not kept through the next dual; Proofs/regularity-at-zero.md).
+        case .nngp: self = .exponent(m == 0 ? pow(2, Double(1 - network.depth)) : Double(m) + 0.5)
         case .ntk: self = m >= 1 ? .exponent(Double(m) - 0.5) : .none
         }
     }

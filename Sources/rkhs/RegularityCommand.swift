@@ -17,7 +17,13 @@ struct RegularityCommand: ParsableCommand {
             paths of regularity m + 1/2 (ReLU 1.5, ELU 2.5) and NTK paths m - 1/2; smooth activations give smooth \
             paths, for which the estimators saturate at the difference order p. For sampled Gaussian-process \
             paths the fitted scales are those where the exact variogram (computed from the kernel) and the \
-            sampler's expected variogram agree within 1%, i.e. above the eigenvalues' round-off floor.
+            sampler's expected variogram agree within 1%, i.e. above the eigenvalues' round-off floor, and the \
+            estimator's exact expected value at those scales is printed as a bias beside a corrected estimate \
+            (kernel curvature and the Jensen term of log V at coarse lags). Paths without a known covariance \
+            (--input, --width, --bottleneck) are fitted above the noise floor read from their own profile (a flat \
+            run of local exponents followed by a rise); when no two consecutive scales clear 100x that floor, or \
+            requested --scales reach into it, the estimate is refused (status 64; with --format json an object \
+            with "refused" and the profile), never printed.
             """)
 
     @OptionGroup(title: "Network") var options: NetworkOptions
@@ -47,7 +53,7 @@ struct RegularityCommand: ParsableCommand {
         }
         let n = set.paths[0].count
         guard set.order * (1 << set.fitted.upperBound) < n, set.fitted.count >= 2 else {
-            throw UsageError("invalid --scales '\(scales ?? "")'; allowed: J0:J1 with J0 < J1 and p 2^J1 < \(n) points")
+            throw UsageError("invalid --scales '\(scales ?? "\(set.fitted.lowerBound):\(set.fitted.upperBound)")'; allowed: J0:J1 with J0 < J1 and p 2^J1 < \(n) points")
         }
         if let refusal = set.refusal {
             // No number the data do not support: JSON gets the profile and the reason, and the
@@ -77,8 +83,15 @@ struct RegularityCommand: ParsableCommand {
         var sets = try list.map { w in
             try SampledPaths.draw(network: network, sampling: sampling, finiteWidth: w!, order: nngp.order, scales: scales)
         }
-        sets.append(SampledPaths(paths: nngp.paths, label: "NNGP", prediction: nngp.prediction, order: nngp.order,
-                                 fitted: scales, exact: nngp.exact, selection: nngp.selection, clipped: nngp.clipped))
+        var gp = SampledPaths(paths: nngp.paths, label: "NNGP", prediction: nngp.prediction, order: nngp.order,
+                              fitted: scales, exact: nngp.exact, selection: nngp.selection, clipped: nngp.clipped)
+        gp.floor = nngp.floor
+        gp.refusal = nngp.floor?.check(scales)
+        sets.append(gp)
+        // The shared scales must be above every set's noise floor: no number the data do not support.
+        if let refused = sets.first(where: { $0.refusal != nil }) {
+            throw UsageError("regularity of '\(refused.label)' refused: \(refused.refusal!)")
+        }
         let analyses = sets.map { $0.analysis() }
         let names = list.map { "width \($0!)" } + ["NNGP"]
         switch format {
@@ -154,6 +167,9 @@ struct RegularityCommand: ParsableCommand {
             "scales": [\(a.fitted.lowerBound), \(a.fitted.upperBound)], "estimator": "quadratic_variation", \
             "mean": \(jsonNumber(a.quadratic.mean)), "stderr": \(jsonNumber(a.quadratic.standardError)), \
             "predicted": \(jsonNumber(predicted)), "predicted_note": \(note), "refused": null, \
+            "expected_estimate": \(jsonNumber(set.expectation?.expected)), "bias": \(jsonNumber(set.bias)), \
+            "corrected": \(jsonNumber(set.bias.map { a.quadratic.mean - $0 })), \
+            "bias_curvature": \(jsonNumber(set.expectation.flatMap { e in set.prediction.value.map { e.curvatureOnly - $0 } })), \
             "scale_choice": "\(set.scaleChoice)", "noise_floor": \(Self.floorJSON(set.floor)), \
             "per_path": [\(a.quadratic.perPath.map { jsonNumber($0) }.joined(separator: ", "))], \
             "sup_norm": {"mean": \(jsonNumber(a.supremum.mean)), "stderr": \(jsonNumber(a.supremum.standardError)), \
@@ -198,6 +214,11 @@ struct RegularityCommand: ParsableCommand {
         func f4(_ x: Double) -> String { x.isFinite ? String(format: "%.4f", x) : "-" }
         var out = "\(set.label): \(set.paths.count) paths on \(a.points) points; differences of order \(a.order), fitted scales h = 2^\(a.fitted.lowerBound)..2^\(a.fitted.upperBound) grid steps\n"
         out += "quadratic variation (Besov-type): \(f4(a.quadratic.mean)) +- \(f4(a.quadratic.standardError))   theory \(set.prediction)\n"
+        if let bias = set.bias {
+            out += "  bias at these scales (exact expectation \(f4(set.expectation!.expected))): \(String(format: "%+.4f", bias)) -> corrected \(f4(a.quadratic.mean - bias)) +- \(f4(a.quadratic.standardError))\n"
+        } else if let e = set.expectation {
+            out += "  exact expectation of the estimator at these scales: \(f4(e.expected))\n"
+        }
         out += "sup-norm (Hoelder-type):          \(f4(a.supremum.mean)) +- \(f4(a.supremum.standardError))   (Gaussian bias \(f4(a.supremumBias)))\n"
         out += "scales chosen by: \(set.scaleChoice.replacingOccurrences(of: "_", with: " "))"
         if let floor = set.floor, let flat = floor.flatScales {

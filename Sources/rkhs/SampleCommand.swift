@@ -57,6 +57,9 @@ struct SampleCommand: ParsableCommand {
             }
             print("estimated regularity: mean \(String(format: "%.4f", estimates.mean)) \(spread) "
                   + "(theory \(set.prediction); order \(set.order), scales 2^\(set.fitted.lowerBound)..2^\(set.fitted.upperBound) from \(set.scaleChoice.replacingOccurrences(of: "_", with: " ")))")
+            if let bias = set.bias {
+                print("estimator bias at these scales (exact expectation): \(String(format: "%+.4f", bias)); corrected \(String(format: "%.4f", estimates.mean - bias))")
+            }
         }
         let theta = (0..<n).map { 2 * Double.pi * Double($0) / Double(n) }
         if let out {

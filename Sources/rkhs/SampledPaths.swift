@@ -21,6 +21,15 @@ struct SampledPaths {
     var scaleChoice = "requested"
     /// Why the paths support no estimate at `fitted` (nil when they do): then no number is printed.
     var refusal: String? = nil
+    /// For Gaussian-process paths: the estimator's exact expected value at `fitted`.
+    var expectation: ExpectedQuadraticVariation? = nil
+
+    /// The estimator's bias at the fitted scales against the predicted exponent (nil without
+    /// an expectation or a prediction).
+    var bias: Double? {
+        guard let expectation, let a = prediction.value else { return nil }
+        return expectation.expected - a
+    }
 
     /// The default fitted scales: up to six dyadic scales from 2^2 grid steps, with the p-point
     /// stencil spanning at most n/16 points.
@@ -99,6 +108,7 @@ struct SampledPaths {
             result.scaleChoice = "none"
             result.refusal = "no two consecutive scales are above the sampler's round-off floor (about eps sqrt(n) kappa(1)): the paths show round-off, not the kernel, at every scale (use fewer points)"
         }
+        if result.refusal == nil { result.expectation = ExpectedQuadraticVariation(sampler: sampler, order: p, scales: result.fitted) }
         return result
     }
 

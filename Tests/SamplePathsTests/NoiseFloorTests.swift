@@ -73,4 +73,21 @@ import _NumericalBackends
         #expect(floor.chosen == nil)
         #expect(floor.refusal?.contains("noise") == true, "\(floor.refusal ?? "")")
     }
+
+    /// Step-function NNGP, depth 3: a genuinely rough path, a = 2^{1-L} = 1/4 at every scale
+    /// (Proofs/regularity-at-zero.md), whose low but rising-nowhere profile is not a floor: the
+    /// default scales are kept and the estimate is 1/4 within 0.02 (n = 2^14, 4 paths). Before the
+    /// knee rule this profile was read as a floor and refused; before the prediction was fixed
+    /// the theory said 1/2 at every depth.
+    @Test func roughStepPathsAreNotAFloor() throws {
+        let sphere = try SphereKernel(try NetworkKernel(activation: .step, depth: 3))
+        #expect(RegularityPrediction(network: sphere.network, kind: .nngp) == .exponent(0.25))
+        let paths = CirculantSampler(points: 1 << 14, sphere: sphere, kind: .nngp).sample(paths: 4, seed: 1)
+        let floor = NoiseFloor(paths: paths, order: 4, lowest: 2)
+        #expect(floor.flatScales == nil && floor.refusal == nil)
+        let chosen = try #require(floor.chosen)
+        #expect(chosen == 2...7)
+        let s = RegularitySummary(paths.map(QuadraticVariation(order: 4, scales: chosen).regularity))
+        #expect(Swift.abs(s.mean - 0.25) <= 0.02, "\(s.mean)")
+    }
 }

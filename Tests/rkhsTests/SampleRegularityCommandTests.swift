@@ -94,6 +94,19 @@ import NeuralKernels
         #expect(object["mean"] is NSNull)
     }
 
+    /// In-process Gaussian-process paths report the estimator's exact bias at the fitted scales
+    /// and the corrected estimate: ReLU^2 NNGP at depth 3 (bias about +0.042 at 2^7..2^10),
+    /// corrected within 0.05 of 2.5; paths read from a file have no bias (no covariance).
+    @Test func biasIsReportedBesideTheEstimate() throws {
+        let o = try Self.json(["regularity", "--activation", "relu_pow(2)", "--depth", "3", "--points", "65536", "--paths", "8", "--seed", "5"])
+        let bias = try #require(o["bias"] as? Double), corrected = try #require(o["corrected"] as? Double)
+        let mean = try #require(o["mean"] as? Double)
+        #expect(bias > 0.03 && bias < 0.06, "bias \(bias)")
+        #expect(Swift.abs(corrected - (mean - bias)) <= 1e-12)
+        #expect(Swift.abs(corrected - 2.5) <= 0.05)
+        #expect(o["refused"] is NSNull)
+    }
+
     /// `regularity --widths` compares random networks of several widths with the NNGP: one set
     /// per width plus the NNGP, in json and in csv (first column `set`).
     @Test func widthSweep() throws {
@@ -133,6 +146,8 @@ import NeuralKernels
         (["sample", "--plot", "/tmp/x.png"], "invalid --plot '/tmp/x.png'"),
         (["sample", "--width", "16", "--kernel", "ntk"], "invalid --kernel 'ntk' with --width"),
         (["regularity", "--points", "100"], "invalid --points '100'"),
+        // The sweep's shared scales 2^2..2^7 lie in the ELU NNGP's round-off floor at n = 2^16.
+        (["regularity", "--activation", "elu(1)", "--depth", "3", "--widths", "16", "--points", "65536", "--paths", "2"], "regularity of 'NNGP' refused"),
     ])
     func badInputIsOneLineWithStatus64(_ arguments: [String], _ message: String) throws {
         let r = try CommandLineRunner.run(arguments)
