@@ -30,6 +30,46 @@ public struct NetworkCovariance: Sendable {
     /// A value with its derivatives with respect to w2 = sigma_w^2 and b2 = sigma_b^2.
     struct Dual3 { var v: Double; var w: Double; var b: Double }
 
+    /// The dense layer as this covariance parametrises it: sigma_w^2 and sigma_b^2 themselves.
+    struct Weights { let w2: Double; let b2: Double }
+
+    /// The dual maps at one layer and their derivatives, as ``DualPartials/evaluate`` gives them.
+    typealias Partials = (f: Double, d: Double, df: (Double, Double), dd: (Double, Double))
+
+    /// What a layer carries: Sigma and Theta with their derivatives in (w2, b2) (only the values
+    /// unless `gradient`). Between a nonlinearity and the next dense layer, `r` holds the duals
+    /// F, D and their derivatives; the dense map is the chain rule of the type's documentation.
+    struct Carrier: LayerCarrier {
+        var s: Dual3
+        var t: Dual3
+        var r: Partials = (0, 0, (0, 0), (0, 0))
+        let gradient: Bool
+        let ntk: Bool
+
+        init(s: Dual3, gradient: Bool, ntk: Bool) {
+            self.s = s; self.t = s; self.gradient = gradient; self.ntk = ntk
+        }
+
+        @inline(__always)
+        func dense(_ weights: Weights) -> Carrier {
+            let w2 = weights.w2, b2 = weights.b2
+            var next = self
+            if !gradient {
+                let sigma = w2 * r.f + b2
+                if ntk { next.t.v = sigma + w2 * r.d * t.v }
+                next.s.v = sigma
+                return next
+            }
+            next.s = Dual3(v: w2 * r.f + b2, w: r.f + w2 * r.df.0, b: w2 * r.df.1 + 1)
+            if ntk {
+                next.t = Dual3(v: next.s.v + w2 * r.d * t.v,
+                               w: next.s.w + r.d * t.v + w2 * r.dd.0 * t.v + w2 * r.d * t.w,
+                               b: next.s.b + w2 * r.dd.1 * t.v + w2 * r.d * t.b)
+            }
+            return next
+        }
+    }
+
     /// Per point, the variance fed to each nonlinearity l = 1..L-1 with its derivatives, flat:
     /// point i, layer l at index i (L - 1) + l. Flat storage keeps the hot loop free of
     /// per-entry array retains (which contend across threads).
@@ -37,11 +77,14 @@ public struct NetworkCovariance: Sendable {
         var out: [Dual3] = []
         out.reserveCapacity(norms.count * (depth - 1))
         for g in norms {
-            var q = Dual3(v: w2 * g + b2, w: g, b: 1)
-            for _ in 1..<depth {
-                out.append(q)
-                let r = partials.evaluate(q1: q.v, q2: q.v, c: q.v, d1: (q.w, q.w, q.w), d2: (q.b, q.b, q.b), ntk: false)
-                q = Dual3(v: w2 * r.f + b2, w: r.f + w2 * r.df.0, b: w2 * r.df.1 + 1)
+            let first = Carrier(s: Dual3(v: w2 * g + b2, w: g, b: 1), gradient: true, ntk: false)
+            _ = LayerRecursion.propagate(afterFirstLayer: first, depth: depth,
+                                         weights: { _ in Weights(w2: w2, b2: b2) }) { _, x in
+                out.append(x.s)
+                var y = x
+                let q = x.s
+                y.r = partials.evaluate(q1: q.v, q2: q.v, c: q.v, d1: (q.w, q.w, q.w), d2: (q.b, q.b, q.b), ntk: false)
+                return y
             }
         }
         return out
@@ -52,30 +95,24 @@ public struct NetworkCovariance: Sendable {
     @inline(__always)
     func entry(g: Double, _ a: UnsafePointer<Dual3>, _ bPath: UnsafePointer<Dual3>, w2: Double, b2: Double,
                gradient: Bool) -> Dual3 {
-        var s = Dual3(v: w2 * g + b2, w: g, b: 1)
-        var t = s
         let ntk = kind == .ntk
-        for l in 0..<(depth - 1) {
+        let first = Carrier(s: Dual3(v: w2 * g + b2, w: g, b: 1), gradient: gradient, ntk: ntk)
+        let out = LayerRecursion.propagate(afterFirstLayer: first, depth: depth,
+                                           weights: { _ in Weights(w2: w2, b2: b2) }) { l, x in
             let p = a[l], q = bPath[l]
-            if !gradient {
-                let pair = GaussianPair(q1: p.v, q2: q.v, c: s.v)
-                // Both duals from one jet where there is one (ELU: 5 bivariate normal values, not 8).
-                let both = ntk ? partials.jet?(pair).map { ($0.nngp, $0.derivative) } : nil
-                let f = both?.0 ?? partials.nngp(pair)
-                if ntk { t.v = w2 * f + b2 + w2 * (both?.1 ?? partials.derivative(pair)) * t.v }
-                s.v = w2 * f + b2
-                continue
+            var y = x
+            if gradient {
+                y.r = partials.evaluate(q1: p.v, q2: q.v, c: x.s.v, d1: (p.w, q.w, x.s.w), d2: (p.b, q.b, x.s.b), ntk: ntk)
+                return y
             }
-            let r = partials.evaluate(q1: p.v, q2: q.v, c: s.v, d1: (p.w, q.w, s.w), d2: (p.b, q.b, s.b), ntk: ntk)
-            let sNew = Dual3(v: w2 * r.f + b2, w: r.f + w2 * r.df.0, b: w2 * r.df.1 + 1)
-            if ntk {
-                t = Dual3(v: sNew.v + w2 * r.d * t.v,
-                          w: sNew.w + r.d * t.v + w2 * r.dd.0 * t.v + w2 * r.d * t.w,
-                          b: sNew.b + w2 * r.dd.1 * t.v + w2 * r.d * t.b)
-            }
-            s = sNew
-        }
-        return ntk ? t : s
+            let pair = GaussianPair(q1: p.v, q2: q.v, c: x.s.v)
+            // Both duals from one jet where there is one (ELU: 5 bivariate normal values, not 8).
+            let both = ntk ? partials.jet?(pair).map { ($0.nngp, $0.derivative) } : nil
+            y.r.f = both?.0 ?? partials.nngp(pair)
+            if ntk { y.r.d = both?.1 ?? partials.derivative(pair) }
+            return y
+        }!
+        return ntk ? out.t : out.s
     }
 
     /// The n x n training covariance and, if asked, its derivatives with respect to

@@ -37,8 +37,22 @@ public struct KernelFixedPoints: Sendable {
     /// Whether q* repels (found as a root of V(q) - q, not by iterating V).
     public private(set) var varianceIsUnstable = false
 
-    static func varianceRoot(_ dual: DualActivation, w2: Double, b2: Double) -> Double? {
-        let g: (Double) -> Double = { q in w2 * dual.secondMoment(q: q) + b2 - q }
+    /// The dense layer of the map (sigma_i = 1: the whole bias in the NNGP).
+    static func layer(sigmaW: Double, sigmaB: Double) -> DenseLayer { DenseLayer(sigmaW: sigmaW, sigmaB: sigmaB) }
+
+    /// One layer of the variance map, q -> sigma_w^2 E[phi(u)^2] + sigma_b^2, u ~ N(0, q).
+    static func variance(_ q: Double, _ dual: DualActivation, _ layer: DenseLayer) -> Double {
+        LayerVariance(dual.secondMoment(q: q)).dense(layer).value
+    }
+
+    /// One layer of the covariance map at variances q: sigma_w^2 E[phi(u) phi(v)] + sigma_b^2 with
+    /// Cov(u, v) = c.
+    static func covariance(_ c: Double, q: Double, _ dual: DualActivation, _ layer: DenseLayer) -> Double {
+        layer.nngp(dual.nngp(q1: q, q2: q, c: c))
+    }
+
+    static func varianceRoot(_ dual: DualActivation, layer: DenseLayer) -> Double? {
+        let g: (Double) -> Double = { q in variance(q, dual, layer) - q }
         var previousQ = 1e-4, previous = g(previousQ)
         for i in 1...160 {
             let q = 1e-4 * pow(10, Double(i) / 20)       // 1e-4 ... 1e4
@@ -67,13 +81,14 @@ public struct KernelFixedPoints: Sendable {
         self.sigmaB = sigmaB
         let dual = DualActivation(activation)
         self.dual = dual
-        let w2 = sigmaW * sigmaW, b2 = sigmaB * sigmaB
+        let w2 = sigmaW * sigmaW
+        let layer = KernelFixedPoints.layer(sigmaW: sigmaW, sigmaB: sigmaB)
         // Iterate the variance map; a fixed point of a monotone map is reached from any start.
         var q = startVariance
         var outcome: VarianceOutcome? = nil
         var lastChange = Double.infinity
         for _ in 0..<10_000 {
-            let next = w2 * dual.secondMoment(q: q) + b2
+            let next = KernelFixedPoints.variance(q, dual, layer)
             if !next.isFinite || next > 1e12 { outcome = .diverges; break }
             if next < 1e-300 { outcome = .vanishes; break }
             if Swift.abs(next - q) <= 1e-15 * next { q = next; outcome = .fixedPoint(next); break }
@@ -90,7 +105,7 @@ public struct KernelFixedPoints: Sendable {
         // Iteration only finds attracting fixed points. A repelling one (GELU with
         // 2 < sigma_w^2 < 4 and no bias: contracting near 0, expanding at large q) is a root of
         // V(q) - q, found on a logarithmic grid and refined by bisection.
-        if case .fixedPoint = settled {} else if let root = KernelFixedPoints.varianceRoot(dual, w2: w2, b2: b2) {
+        if case .fixedPoint = settled {} else if let root = KernelFixedPoints.varianceRoot(dual, layer: layer) {
             settled = .fixedPoint(root)
             varianceIsUnstable = true
         }
@@ -98,7 +113,7 @@ public struct KernelFixedPoints: Sendable {
         guard case .fixedPoint(let qStar) = settled else {
             fixedPoints = []; chi1 = nil; return
         }
-        let f: (Double) -> Double = { rho in (w2 * dual.nngp(q1: qStar, q2: qStar, c: rho * qStar) + b2) / qStar }
+        let f: (Double) -> Double = { rho in KernelFixedPoints.covariance(rho * qStar, q: qStar, dual, layer) / qStar }
         let slope: (Double) -> Double = { rho in w2 * dual.derivative(q1: qStar, q2: qStar, c: rho * qStar) }
         // Sign changes of f(rho) - rho on a grid, refined by bisection; rho = 1 separately.
         // The grid is uniform (step 0.005) and then graded towards 1 (1 - rho from 5e-3 down
@@ -148,12 +163,12 @@ public struct KernelFixedPoints: Sendable {
     /// figure 2: GELU at sigma_w = 1.2, where q_l -> 0 and rho_l still moves). Ends early where
     /// q_l leaves (1e-300, 1e300): beyond, rho is not resolved in double precision.
     public func jointTrajectory(q0: Double, rho0: Double, depth: Int) -> [(q: Double, rho: Double)] {
-        let w2 = sigmaW * sigmaW, b2 = sigmaB * sigmaB
+        let layer = KernelFixedPoints.layer(sigmaW: sigmaW, sigmaB: sigmaB)
         var out = [(q: q0, rho: rho0)]
         var q = q0, rho = rho0
         for _ in 0..<max(depth, 0) {
-            let next = w2 * dual.secondMoment(q: q) + b2
-            let c = w2 * dual.nngp(q1: q, q2: q, c: rho * q) + b2
+            let next = KernelFixedPoints.variance(q, dual, layer)
+            let c = KernelFixedPoints.covariance(rho * q, q: q, dual, layer)
             guard next.isFinite, next > 1e-300, next < 1e300, c.isFinite else { break }
             q = next
             rho = min(1, max(-1, c / next))
@@ -165,11 +180,11 @@ public struct KernelFixedPoints: Sendable {
     /// rho_0, rho_1, ..., rho_depth under the correlation map at q*.
     public func trajectory(from rho0: Double, depth: Int) -> [Double] {
         guard let q = qStar else { return [] }
-        let w2 = sigmaW * sigmaW, b2 = sigmaB * sigmaB
+        let layer = KernelFixedPoints.layer(sigmaW: sigmaW, sigmaB: sigmaB)
         var out = [rho0]
         var rho = rho0
         for _ in 0..<max(depth, 0) {
-            rho = min(1, max(-1, (w2 * dual.nngp(q1: q, q2: q, c: rho * q) + b2) / q))
+            rho = min(1, max(-1, KernelFixedPoints.covariance(rho * q, q: q, dual, layer) / q))
             out.append(rho)
         }
         return out

@@ -65,13 +65,14 @@ public struct NormalisedNTKDynamics: Sendable {
     public func trajectory(from rho0: Double, depth: Int) -> [Double] {
         guard let q = nngp.qStar else { return [] }
         let dual = DualActivation(nngp.activation)
-        let w2 = nngp.sigmaW * nngp.sigmaW, b2 = nngp.sigmaB * nngp.sigmaB
+        let w2 = nngp.sigmaW * nngp.sigmaW
+        let layer = KernelFixedPoints.layer(sigmaW: nngp.sigmaW, sigmaB: nngp.sigmaB)
         let chi = w2 * dual.derivativeSecondMoment(q: q)
         var rho = rho0, off = rho0 * q, diag = q
         var out = [rho0]
         for _ in 0..<max(depth, 0) {
             let c = rho * q
-            let f = (w2 * dual.nngp(q1: q, q2: q, c: c) + b2) / q
+            let f = KernelFixedPoints.covariance(c, q: q, dual, layer) / q
             let slope = w2 * dual.derivative(q1: q, q2: q, c: c)
             off = q * f + slope * off
             diag = q + chi * diag

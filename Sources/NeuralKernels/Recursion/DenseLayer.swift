@@ -24,15 +24,24 @@ public struct DenseLayer: Sendable, Equatable {
         self.parametrization = parametrization; self.inputWidth = inputWidth
     }
 
+    /// sigma_w^2.
+    @inlinable public var weightVariance: Double { sigmaW * sigmaW }
+
+    /// sigma_b^2 sigma_i^2, the bias's share of the NNGP.
+    @inlinable public var nngpBias: Double { sigmaB * sigmaB * sigmaI * sigmaI }
+
+    /// The NNGP map Sigma' = sigma_w^2 Sigma + sigma_b^2 sigma_i^2 (covariances and variances alike).
+    @inlinable public func nngp(_ sigma: Double) -> Double { weightVariance * sigma + nngpBias }
+
     @inlinable public func callAsFunction(_ s: KernelState) -> KernelState {
-        let w2 = sigmaW * sigmaW, b2 = sigmaB * sigmaB
-        let nngpBias = b2 * sigmaI * sigmaI
-        let nngp = w2 * s.nngp + nngpBias
+        let w2 = weightVariance, b2 = sigmaB * sigmaB
+        let nngpBias = self.nngpBias
+        let nngp = self.nngp(s.nngp)
         let ntk: Double
         switch parametrization {
         case .ntk: ntk = nngp + (b2 - nngpBias) + w2 * s.ntk
         case .standard: ntk = inputWidth * s.nngp + w2 * s.ntk + (sigmaB > 0 ? 1 : 0)
         }
-        return KernelState(q1: w2 * s.q1 + nngpBias, q2: w2 * s.q2 + nngpBias, nngp: nngp, ntk: ntk)
+        return KernelState(q1: self.nngp(s.q1), q2: self.nngp(s.q2), nngp: nngp, ntk: ntk)
     }
 }

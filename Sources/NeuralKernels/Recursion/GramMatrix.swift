@@ -66,22 +66,18 @@ public struct GramMatrix: Sendable {
                 }
             }
         } else {
-            let diagonal = GramMatrix.layerVariances(variances, network: network)
+            let (pre, post) = GramMatrix.layerVariances(variances, network: network)
             let dual = DualActivation(network.activation)
             let net = network
             GramMatrix.fill(&result, n: n, d: d, flat: flat, progress: progress) { i, j, dot in
-                var state = net.denseLayer(0, inputWidth: dd)(
-                    KernelState(q1: variances[i], q2: variances[j], nngp: i == j ? variances[i] : dot / dd, ntk: 0))
-                for l in 1..<net.depth {
-                    let q1 = diagonal[l - 1][i], q2 = diagonal[l - 1][j]
-                    let pair = GaussianPair(q1: q1, q2: q2, c: state.nngp)
+                let input = KernelState(q1: variances[i], q2: variances[j], nngp: i == j ? variances[i] : dot / dd, ntk: 0)
+                let output = net.propagate(input, inputWidth: dd) { l, state in
+                    let pair = GaussianPair(q1: pre[l][i], q2: pre[l][j], c: state.nngp)
                     // The NNGP needs no derivative dual; the NTK takes both at once.
                     let (nngp, derivative) = kind == .nngp ? (dual.nngp(pair), 0) : dual.both(pair)
-                    state = KernelState(q1: diagonal[l - 1 + net.depth - 1][i], q2: diagonal[l - 1 + net.depth - 1][j],
-                                        nngp: nngp, ntk: state.ntk * derivative)
-                    state = net.denseLayer(l, inputWidth: dd)(state)
-                }
-                return kind == .nngp ? state.nngp : state.ntk
+                    return KernelState(q1: post[l][i], q2: post[l][j], nngp: nngp, ntk: state.ntk * derivative)
+                }!
+                return kind == .nngp ? output.nngp : output.ntk
             }
         }
         values = result
@@ -189,19 +185,21 @@ public struct GramMatrix: Sendable {
         }
     }
 
-    /// Per layer l = 1..L-1, the variance fed to the l-th nonlinearity (rows 0..<L-1) and the
-    /// variance after it, E[phi(u)^2] (rows L-1..<2(L-1)), for every point.
-    static func layerVariances(_ input: [Double], network: NetworkKernel) -> [[Double]] {
+    /// Per hidden layer l = 0..<L-1 and point, the variance fed to the nonlinearity (`pre`) and
+    /// the variance after it, E[phi(u)^2] (`post`).
+    static func layerVariances(_ input: [Double], network: NetworkKernel) -> (pre: [[Double]], post: [[Double]]) {
         let dual = DualActivation(network.activation)
-        var pre: [[Double]] = [], post: [[Double]] = []
-        var q = input.map { network.sigmaW * network.sigmaW * $0 + network.sigmaB * network.sigmaB * network.sigmaI * network.sigmaI }
-        for _ in 1..<max(network.depth, 1) {
-            pre.append(q)
-            let m2 = q.map { dual.secondMoment(q: $0) }
-            post.append(m2)
-            q = m2.map { network.sigmaW * network.sigmaW * $0 + network.sigmaB * network.sigmaB * network.sigmaI * network.sigmaI }
+        let hidden = max(network.depth, 1) - 1
+        var pre = [[Double]](repeating: [], count: hidden), post = pre
+        for v in input {
+            _ = network.propagate(LayerVariance(v), inputWidth: 1) { l, q in
+                pre[l].append(q.value)
+                let m2 = dual.secondMoment(q: q.value)
+                post[l].append(m2)
+                return LayerVariance(m2)
+            }
         }
-        return pre + post
+        return (pre, post)
     }
 }
 

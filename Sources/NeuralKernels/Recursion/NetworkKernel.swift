@@ -52,12 +52,7 @@ public struct NetworkKernel: Sendable {
     /// `inputWidth` is the data dimension d (used by the standard parametrisation only).
     public func propagate(_ input: KernelState, inputWidth: Double) -> KernelState {
         let nonlinearity = NonlinearityLayer(activation)
-        var state = denseLayer(0, inputWidth: inputWidth)(input)
-        for l in 1..<depth {
-            state = nonlinearity(state)
-            state = denseLayer(l, inputWidth: inputWidth)(state)
-        }
-        return state
+        return propagate(input, inputWidth: inputWidth) { _, state in nonlinearity(state) }!
     }
 
     /// NNGP and NTK between two data points, with Neural Tangents' input kernel <x, x'>/d.

@@ -51,13 +51,13 @@ public struct SphereKernel: Sendable {
         self.network = network
         self.priceApplies = network.activation.regularity.nonSmoothnessDegree != 0
         let dual = DualActivation(network.activation)
+        let nonlinearity = NonlinearityLayer(network.activation)
         let s = inputVariance
-        var state = network.denseLayer(0, inputWidth: Double(network.inputDimension ?? 1))(
-            KernelState(q1: s, q2: s, nngp: s, ntk: 0))
         var variances: [Double] = []
         var layers: [LayerDuals] = []
         var worst = 0.0
-        for l in 1..<max(network.depth, 1) {
+        _ = network.propagate(KernelState(q1: s, q2: s, nngp: s, ntk: 0),
+                              inputWidth: Double(network.inputDimension ?? 1)) { _, state in
             let q = state.q1
             variances.append(q)
             if let closed = network.activation.closedForm, closed.isCheap {
@@ -76,8 +76,7 @@ public struct SphereKernel: Sendable {
                     nngpOdd: network.activation.closedForm?.nngpOddPart,
                     derivativeOdd: network.activation.closedForm?.derivativeOddPart))
             }
-            state = NonlinearityLayer(network.activation)(state)
-            state = network.denseLayer(l, inputWidth: 0)(state)
+            return nonlinearity(state)
         }
         self.variances = variances
         self.layers = layers
@@ -101,27 +100,8 @@ public struct SphereKernel: Sendable {
     /// NNGP and NTK at t with 1 - t and 1 + t given exactly (for example 1 - t = 2 u^2 when
     /// sampling in u = sqrt((1 - t)/2), where rounding t itself would blur u).
     public func values(_ t: Double, oneMinusT: Double, onePlusT: Double) -> (nngp: Double, ntk: Double) {
-        let w2 = network.sigmaW * network.sigmaW
-        let b2 = network.sigmaB * network.sigmaB * network.sigmaI * network.sigmaI
-        let s = inputVariance
-        var state = network.denseLayer(0, inputWidth: Double(network.inputDimension ?? 1))(
-            KernelState(q1: s, q2: s, nngp: s * t, ntk: 0))
-        // Sigma_1(1) - Sigma_1(t) and Sigma_1(1) + Sigma_1(t), exact whatever rounding Sigma_1(t) had.
-        var deficit = w2 * s * oneMinusT
-        var surplus = w2 * s * onePlusT + 2 * b2
-        for (index, layer) in layers.enumerated() {
-            let pair = GaussianPair(q: layer.q, deficit: deficit, surplus: surplus)
-            let nngp = layer.nngp(pair)
-            let ntk = state.ntk * layer.derivative(pair)
-            let postDeficit = pair.angle.theta < 0.2 && priceApplies
-                ? DualActivation.priceDeficit(q: layer.q, angle: pair.angle, derivative: layer.derivative)
-                : layer.secondMoment - nngp
-            state = KernelState(q1: layer.secondMoment, q2: layer.secondMoment, nngp: nngp, ntk: ntk)
-            state = network.denseLayer(index + 1, inputWidth: 0)(state)
-            deficit = w2 * postDeficit
-            surplus = w2 * (layer.secondMoment + nngp) + 2 * b2
-        }
-        return (state.nngp, state.ntk)
+        let s = propagate(t, oneMinusT: oneMinusT, onePlusT: onePlusT, branch: nil)!.state
+        return (s.nngp, s.ntk)
     }
 
     /// Whether ``singularPart(oneMinusT:)`` is available: every layer's duals have known odd
@@ -151,33 +131,62 @@ public struct SphereKernel: Sendable {
     /// NNGP and NTK at t = 1 - y on the true branch (theta > 0) or the continued one (-theta), with
     /// Price-accurate deficits.
     private func branch(oneMinusT y: Double, continued: Bool) -> (nngp: Double, ntk: Double)? {
-        let t = 1 - y
+        propagate(1 - y, oneMinusT: y, onePlusT: 2 - y, branch: continued ? .continued : .principal)
+            .map { ($0.state.nngp, $0.state.ntk) }
+    }
+
+    /// Which branch in the signed angle a continuation follows.
+    enum Branch { case principal, continued }
+
+    /// What a layer carries on the sphere: the kernel state and the exact deficit
+    /// Sigma_l(1) - Sigma_l(t) and surplus Sigma_l(1) + Sigma_l(t). Between a nonlinearity and
+    /// the next dense layer, `deficit` and `surplus` hold E[phi^2] - E[phi phi'] (Price-accurate)
+    /// and E[phi^2] + E[phi phi'], which the dense map scales.
+    struct Carrier: LayerCarrier {
+        var state: KernelState
+        var deficit: Double
+        var surplus: Double
+
+        func dense(_ layer: DenseLayer) -> Carrier {
+            Carrier(state: layer(state), deficit: layer.weightVariance * deficit,
+                    surplus: layer.weightVariance * surplus + 2 * layer.nngpBias)
+        }
+    }
+
+    /// The recursion at t, with 1 - t and 1 + t exact, on the plain kernel (`branch` nil) or on
+    /// a branch of the signed-angle continuation (nil where it leaves rho > 0).
+    private func propagate(_ t: Double, oneMinusT: Double, onePlusT: Double, branch: Branch?) -> Carrier? {
         let w2 = network.sigmaW * network.sigmaW
         let b2 = network.sigmaB * network.sigmaB * network.sigmaI * network.sigmaI
         let s = inputVariance
-        var state = network.denseLayer(0, inputWidth: Double(network.inputDimension ?? 1))(
-            KernelState(q1: s, q2: s, nngp: s * t, ntk: 0))
-        var deficit = w2 * s * y
-        var surplus = w2 * s * (2 - y) + 2 * b2
-        for (index, layer) in layers.enumerated() {
-            // The pair at |theta_l|; the continued branch sits at -|theta_l|.
-            let pair = GaussianPair(q: layer.q, deficit: deficit, surplus: surplus)
-            guard pair.rho > 0, let nngpOdd = layer.nngpOdd, let derivativeOdd = layer.derivativeOdd else { return nil }
-            let oddN = continued ? nngpOdd(pair) : 0, oddD = continued ? derivativeOdd(pair) : 0
-            guard oddN.isFinite, oddD.isFinite else { return nil }
+        // Sigma_1(1) - Sigma_1(t) and Sigma_1(1) + Sigma_1(t), exact whatever rounding Sigma_1(t) had.
+        let first = Carrier(
+            state: network.denseLayer(0, inputWidth: Double(network.inputDimension ?? 1))(
+                KernelState(q1: s, q2: s, nngp: s * t, ntk: 0)),
+            deficit: w2 * s * oneMinusT, surplus: w2 * s * onePlusT + 2 * b2)
+        return network.propagate(afterFirstLayer: first, inputWidth: 0) { index, x in
+            let layer = layers[index]
+            // On a branch, the pair at |theta_l|; the continued branch sits at -|theta_l|.
+            let pair = GaussianPair(q: layer.q, deficit: x.deficit, surplus: x.surplus)
+            var oddN = 0.0, oddD = 0.0
+            if let branch {
+                guard pair.rho > 0, let nngpOdd = layer.nngpOdd, let derivativeOdd = layer.derivativeOdd else { return nil }
+                if branch == .continued { oddN = nngpOdd(pair); oddD = derivativeOdd(pair) }
+                guard oddN.isFinite, oddD.isFinite else { return nil }
+            }
             let trueNNGP = layer.nngp(pair)
-            let nngp = trueNNGP - 2 * oddN
-            let ntk = state.ntk * (layer.derivative(pair) - 2 * oddD)
-            let truePostDeficit = pair.angle.theta < 0.2
+            let nngp = branch == nil ? trueNNGP : trueNNGP - 2 * oddN
+            let derivative = branch == nil ? layer.derivative(pair) : layer.derivative(pair) - 2 * oddD
+            var postDeficit = pair.angle.theta < 0.2 && priceApplies
                 ? DualActivation.priceDeficit(q: layer.q, angle: pair.angle, derivative: layer.derivative)
                 : layer.secondMoment - trueNNGP
-            let postDeficit = truePostDeficit + 2 * oddN
-            guard postDeficit >= 0 else { return nil }
-            state = KernelState(q1: layer.secondMoment, q2: layer.secondMoment, nngp: nngp, ntk: ntk)
-            state = network.denseLayer(index + 1, inputWidth: 0)(state)
-            deficit = w2 * postDeficit
-            surplus = w2 * (layer.secondMoment + nngp) + 2 * b2
+            if branch != nil {
+                postDeficit += 2 * oddN
+                guard postDeficit >= 0 else { return nil }
+            }
+            return Carrier(state: KernelState(q1: layer.secondMoment, q2: layer.secondMoment, nngp: nngp,
+                                              ntk: x.state.ntk * derivative),
+                           deficit: postDeficit, surplus: layer.secondMoment + nngp)
         }
-        return (state.nngp, state.ntk)
     }
 }
