@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "TrainingDynamicsTests", dependencies: ["TrainingDynamics", "NeuralKernels", "SphericalSpectra", "_NumericalBackends", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NumericalBackendsTests", dependencies: ["_NumericalBackends"]),
+        .testTarget(name: "ParallelFillTests", dependencies: ["_ParallelFill"]),
         .testTarget(name: "SphericalSpectraTests", dependencies: ["SphericalSpectra", "_NumericalBackends", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LearningCurvesTests", dependencies: ["LearningCurves", "SphericalSpectra", "NeuralKernels", "_NumericalBackends", "_TestSupport", "TrainingDynamics"]),
