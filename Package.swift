@@ -26,10 +26,11 @@ let package = Package(
         .target(name: "_NumericalBackends", dependencies: ["CFFTW", "CGSL", "CLAPACKE"]),
 
         // Activations, dual maps, layer recursion, Gram matrices, finite networks. Pure Swift.
-        .target(name: "NeuralKernels"),
+        .target(name: "_ParallelFill"),
+        .target(name: "NeuralKernels", dependencies: ["_ParallelFill"]),
 
         // Mercer/Gegenbauer eigenvalues of dot-product kernels on spheres, multiplicities, asymptotics.
-        .target(name: "SphericalSpectra", dependencies: ["NeuralKernels", "_NumericalBackends", "SVGPlots"]),
+        .target(name: "SphericalSpectra", dependencies: ["NeuralKernels", "_NumericalBackends", "SVGPlots", "_ParallelFill"]),
 
         // Gaussian-process sample paths on great circles and their regularity.
         .target(name: "SamplePaths", dependencies: ["NeuralKernels", "_NumericalBackends", "SVGPlots"]),
@@ -38,17 +39,17 @@ let package = Package(
         .target(name: "SVGPlots"),
 
         // Fixed points of the correlation map through depth (Tsuchida et al.).
-        .target(name: "KernelDynamics", dependencies: ["NeuralKernels"]),
+        .target(name: "KernelDynamics", dependencies: ["NeuralKernels", "_ParallelFill"]),
 
         // Exact GP regression with network kernels, marginal-likelihood hyperparameters.
-        .target(name: "GPRegression", dependencies: ["NeuralKernels", "_NumericalBackends"]),
+        .target(name: "GPRegression", dependencies: ["NeuralKernels", "_NumericalBackends", "_ParallelFill"]),
 
         // Training dynamics: kernel gradient descent of infinitely wide networks (mean and
         // covariance over initialisations at any time) and finite networks trained beside it.
-        .target(name: "TrainingDynamics", dependencies: ["NeuralKernels", "SphericalSpectra", "_NumericalBackends"]),
+        .target(name: "TrainingDynamics", dependencies: ["NeuralKernels", "SphericalSpectra", "_NumericalBackends", "_ParallelFill"]),
 
         // Learning curves of kernel ridge regression predicted from the spectrum, and simulated.
-        .target(name: "LearningCurves", dependencies: ["NeuralKernels", "SphericalSpectra", "_NumericalBackends", "SVGPlots", "TrainingDynamics"]),
+        .target(name: "LearningCurves", dependencies: ["NeuralKernels", "SphericalSpectra", "_NumericalBackends", "SVGPlots", "TrainingDynamics", "_ParallelFill"]),
 
         // Umbrella: only @_exported imports.
         .target(name: "InfiniteWidth", dependencies: ["NeuralKernels", "KernelDynamics", "SamplePaths", "SphericalSpectra", "GPRegression", "SVGPlots",
@@ -56,7 +57,7 @@ let package = Package(
 
         // The command-line tool: thin, one file per subcommand.
         .executableTarget(name: "rkhs", dependencies: [
-            "InfiniteWidth", "SVGPlots", "TrainingDynamics",
+            "InfiniteWidth", "SVGPlots", "TrainingDynamics", "_ParallelFill",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -81,6 +82,7 @@ let package = Package(
         .testTarget(name: "TrainingDynamicsTests", dependencies: ["TrainingDynamics", "NeuralKernels", "SphericalSpectra", "_NumericalBackends", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NumericalBackendsTests", dependencies: ["_NumericalBackends"]),
+        .testTarget(name: "ParallelFillTests", dependencies: ["_ParallelFill"]),
         .testTarget(name: "SphericalSpectraTests", dependencies: ["SphericalSpectra", "_NumericalBackends", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LearningCurvesTests", dependencies: ["LearningCurves", "SphericalSpectra", "NeuralKernels", "_NumericalBackends", "_TestSupport", "TrainingDynamics"]),

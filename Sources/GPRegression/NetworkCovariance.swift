@@ -1,5 +1,6 @@
 import Foundation
 import NeuralKernels
+import _ParallelFill
 
 /// The NNGP or NTK of a deep fully connected network as a GP covariance on data, with its
 /// derivatives with respect to log sigma_w^2 and log sigma_b^2 (NTK parametrisation,
@@ -8,7 +9,7 @@ import NeuralKernels
 /// Each entry is pushed through the layers on its own, carrying (Sigma, Theta) and their two
 /// parameter derivatives; the per-point variances Sigma_l(x, x) and their derivatives are
 /// computed once per point and layer (O(n L)), so memory is the n x n outputs plus O(n L),
-/// never O(n^2 L). Rows are spread over all cores with DispatchQueue.concurrentPerform.
+/// never O(n^2 L). Rows are spread over all cores by ``ParallelFill``.
 /// The chain rule through each layer (Proofs/gp-regression-marginal-likelihood.md):
 ///
 ///     Sigma' = w2 F + b2,               dSigma' = [dw2] F + w2 dF + [db2]
@@ -93,7 +94,7 @@ public struct NetworkCovariance: Sendable {
     /// One entry: kernel value and (optionally) its derivatives w.r.t. w2 and b2, from the
     /// input kernel g = <x, x'>/d and the two points' variance paths (L - 1 values each).
     @inline(__always)
-    func entry(g: Double, _ a: UnsafePointer<Dual3>, _ bPath: UnsafePointer<Dual3>, w2: Double, b2: Double,
+    func entry(g: Double, _ a: UnsafeMutablePointer<Dual3>, _ bPath: UnsafeMutablePointer<Dual3>, w2: Double, b2: Double,
                gradient: Bool) -> Dual3 {
         let ntk = kind == .ntk
         let first = Carrier(s: Dual3(v: w2 * g + b2, w: g, b: 1), gradient: gradient, ntk: ntk)
@@ -124,58 +125,26 @@ public struct NetworkCovariance: Sendable {
         let flat = x.flatMap { $0 }
         let norms = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + flat[i * d + $1] * flat[i * d + $1] } / Double(d) }
         let paths = pointVariances(norms, w2: w2, b2: b2)
-        let layers = depth - 1
-        var k = [Double](repeating: 0, count: n * n)
-        var dw = [Double](repeating: 0, count: gradient ? n * n : 0), db = dw
-        let chunks = max(1, min(n, ProcessInfo.processInfo.activeProcessorCount * 8))
-        k.withUnsafeMutableBufferPointer { kp in
-        dw.withUnsafeMutableBufferPointer { wp in
-        db.withUnsafeMutableBufferPointer { bp in
-        flat.withUnsafeBufferPointer { xp in
-        paths.withUnsafeBufferPointer { pp in
-        norms.withUnsafeBufferPointer { np in
-            let K = SendablePointer(kp.baseAddress!)
-            let W = gradient ? SendablePointer(wp.baseAddress!) : nil
-            let B = gradient ? SendablePointer(bp.baseAddress!) : nil
-            let X = SendableConstPointer(xp.baseAddress!), P = SendableConstPointer(pp.baseAddress!)
-            let N = SendableConstPointer(np.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                var i = chunk
-                while i < n {
-                    let row = X.p + i * d
-                    for j in i..<n {
-                        var g = 0.0
-                        if i == j { g = N.p[i] } else {
-                            let col = X.p + j * d
-                            for m in 0..<d { g += row[m] * col[m] }
-                            g /= Double(d)
-                        }
-                        let e = entry(g: g, P.p + i * layers, P.p + j * layers, w2: w2, b2: b2, gradient: gradient)
-                        // Upper triangle only, row by row (contiguous); mirrored in blocks below.
-                        K.p[i * n + j] = e.v
-                        if let W, let B { W.p[i * n + j] = w2 * e.w; B.p[i * n + j] = b2 * e.b }
+        var outputs = [[Double]](repeating: [Double](repeating: 0, count: n * n), count: gradient ? 3 : 1)
+        ParallelFill.withShared(reading: [flat], rowLength: d) { points in
+        ParallelFill.withShared(reading: [paths], rowLength: depth - 1) { variancePaths in
+            let points = points[0], path = variancePaths[0]
+            ParallelFill.symmetric(&outputs, n: n) { i, out in
+                let row = points.row(i)
+                for j in i..<n {
+                    var g = 0.0
+                    if i == j { g = norms[i] } else {
+                        let col = points.row(j)
+                        for m in 0..<d { g += row[m] * col[m] }
+                        g /= Double(d)
                     }
-                    i += chunks
+                    let e = entry(g: g, path.row(i), path.row(j), w2: w2, b2: b2, gradient: gradient)
+                    out[0][i, j] = e.v
+                    if gradient { out[1][i, j] = w2 * e.w; out[2][i, j] = b2 * e.b }
                 }
             }
-            NetworkCovariance.mirror(K, n: n)
-            if let W, let B { NetworkCovariance.mirror(W, n: n); NetworkCovariance.mirror(B, n: n) }
-        }}}}}}
-        return (k, dw, db)
-    }
-
-    /// Copies the upper triangle onto the lower one in 64 x 64 blocks: writing K[j][i] inside
-    /// the row loop would miss the cache once per entry (three matrices here).
-    static func mirror(_ m: SendablePointer, n: Int) {
-        let block = 64
-        let blocks = (n + block - 1) / block
-        DispatchQueue.concurrentPerform(iterations: blocks) { bi in
-            for bj in 0...bi {
-                for i in (bi * block)..<min(n, (bi + 1) * block) {
-                    for j in (bj * block)..<min(i, (bj + 1) * block) { m.p[i * n + j] = m.p[j * n + i] }
-                }
-            }
-        }
+        }}
+        return (outputs[0], gradient ? outputs[1] : [], gradient ? outputs[2] : [])
     }
 
     /// The m x n cross-covariance between `test` and `train` rows (row-major) and the test
@@ -186,45 +155,30 @@ public struct NetworkCovariance: Sendable {
         let m = test.count, n = train.count, d = train.first?.count ?? 0
         func norms(_ x: [[Double]]) -> [Double] { x.map { $0.reduce(0) { $0 + $1 * $1 } / Double(d) } }
         let nTest = norms(test), nTrain = norms(train)
-        let pTest = pointVariances(nTest, w2: w2, b2: b2), pTrain = pointVariances(nTrain, w2: w2, b2: b2)
-        let layers = depth - 1
-        let flatTest = test.flatMap { $0 }, flatTrain = train.flatMap { $0 }
-        var k = [Double](repeating: 0, count: m * n)
+        let paths = [pointVariances(nTest, w2: w2, b2: b2), pointVariances(nTrain, w2: w2, b2: b2)]
+        var outputs = [[Double](repeating: 0, count: m * n)]
         var diagonal = [Double](repeating: 0, count: m)
-        k.withUnsafeMutableBufferPointer { kp in
-        flatTest.withUnsafeBufferPointer { tp in
-        flatTrain.withUnsafeBufferPointer { rp in
-        pTest.withUnsafeBufferPointer { ptp in
-        pTrain.withUnsafeBufferPointer { prp in
-            let K = SendablePointer(kp.baseAddress!)
-            let T = SendableConstPointer(tp.baseAddress!), R = SendableConstPointer(rp.baseAddress!)
-            let PT = SendableConstPointer(ptp.baseAddress!), PR = SendableConstPointer(prp.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: m) { i in
-                let row = T.p + i * d
-                for j in 0..<n {
-                    let col = R.p + j * d
-                    var g = 0.0
-                    for c in 0..<d { g += row[c] * col[c] }
-                    K.p[i * n + j] = entry(g: g / Double(d), PT.p + i * layers, PR.p + j * layers,
-                                           w2: w2, b2: b2, gradient: false).v
+        ParallelFill.withShared(reading: [test.flatMap { $0 }, train.flatMap { $0 }], rowLength: d) { points in
+        ParallelFill.withShared(reading: paths, rowLength: depth - 1) { variancePaths in
+            let testPoints = points[0], trainPoints = points[1]
+            let testPath = variancePaths[0], trainPath = variancePaths[1]
+            ParallelFill.withShared(&outputs, rowLength: n) { out in
+                let k = out[0]
+                ParallelFill.forEach(m) { i in
+                    let row = testPoints.row(i)
+                    for j in 0..<n {
+                        let col = trainPoints.row(j)
+                        var g = 0.0
+                        for c in 0..<d { g += row[c] * col[c] }
+                        k[i, j] = entry(g: g / Double(d), testPath.row(i), trainPath.row(j),
+                                        w2: w2, b2: b2, gradient: false).v
+                    }
                 }
             }
             for i in 0..<m {
-                diagonal[i] = entry(g: nTest[i], PT.p + i * layers, PT.p + i * layers, w2: w2, b2: b2, gradient: false).v
+                diagonal[i] = entry(g: nTest[i], testPath.row(i), testPath.row(i), w2: w2, b2: b2, gradient: false).v
             }
-        }}}}}
-        return (k, diagonal)
+        }}
+        return (outputs[0], diagonal)
     }
-}
-
-/// A raw pointer that disjoint workers write through (each entry by exactly one worker).
-struct SendablePointer: @unchecked Sendable {
-    let p: UnsafeMutablePointer<Double>
-    init(_ p: UnsafeMutablePointer<Double>) { self.p = p }
-}
-
-/// A read-only raw pointer shared by the workers.
-struct SendableConstPointer<T>: @unchecked Sendable {
-    let p: UnsafePointer<T>
-    init(_ p: UnsafePointer<T>) { self.p = p }
 }

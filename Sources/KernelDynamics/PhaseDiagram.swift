@@ -1,5 +1,6 @@
 import Foundation
 import NeuralKernels
+import _ParallelFill
 
 /// The fixed-point picture of an activation over a grid of weight and bias scales
 /// (the phase diagrams of Poole et al. 2016 and Tsuchida et al. 2021, Figure 3).
@@ -41,8 +42,8 @@ public struct PhaseDiagram: Sendable {
         self.sigmaWs = sigmaWs
         self.sigmaBs = sigmaBs
         let nW = sigmaWs.count, total = nW * sigmaBs.count
-        let slots = GridSlots<Cell>(count: total)
-        DispatchQueue.concurrentPerform(iterations: total) { k in
+        let slots = SlotArray<Cell>(count: total)
+        ParallelFill.forEach(total) { k in
             let w = sigmaWs[k % nW], b = sigmaBs[k / nW]
             let cell = Cell(sigmaW: w, sigmaB: b, analysis: KernelFixedPoints(activation: activation, sigmaW: w, sigmaB: b))
             let n = slots.store(cell, at: k)

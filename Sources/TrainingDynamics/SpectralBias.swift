@@ -1,3 +1,4 @@
+import _ParallelFill
 import Foundation
 import NeuralKernels
 import SphericalSpectra
@@ -155,7 +156,7 @@ public struct SpectralBias: Sendable {
             progress?("training \(config.seeds) centred networks of width \(width) for \(allSteps.last!) steps")
             let seeds = (0..<UInt64(config.seeds)).map { config.seed &+ 1000 &+ $0 }
             let perSeed: [(trained: [Double?], linearised: [Double?])] = try BLAS.singleThreaded {
-                try ConcurrentSlots<(trained: [Double?], linearised: [Double?])>.map(seeds.count) { s in
+                try SlotArray<(trained: [Double?], linearised: [Double?])>.map(seeds.count) { s in
                     var net = TrainableNetwork(sphereNetwork, inputDimension: d, width: width, seed: seeds[s])
                     let flat = x.flatMap { $0 }
                     let f0 = net.outputs(flat, count: n)

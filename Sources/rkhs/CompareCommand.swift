@@ -1,3 +1,4 @@
+import _ParallelFill
 import ArgumentParser
 import Foundation
 import NeuralKernels
@@ -87,8 +88,8 @@ struct CompareCommand: ParsableCommand {
         guard specs.count >= 2 else { throw UsageError("nothing to compare: give at least two kernels (--activations, --depths, --kernels, --standard)") }
         guard specs.count <= 200 else { throw UsageError("too many kernels (\(specs.count)); allowed: at most 200") }
         let d = dim, K = kmax, jobs = specs
-        let results = ConcurrentResults<Result<RKHSComparison.Entry, Error>>(count: jobs.count)
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { n in
+        let results = SlotArray<Result<RKHSComparison.Entry, Error>>(count: jobs.count)
+        ParallelFill.forEach(jobs.count) { n in
             results.store(Result {
                 RKHSComparison.Entry(label: jobs[n].label, spectrum: try GegenbauerSpectrum(kernel: try jobs[n].make(), dimension: d, kmax: K))
             }, at: n)
@@ -115,15 +116,6 @@ enum ListOption {
         guard depth == 0 else { throw UsageError("unbalanced parentheses in list '\(text)'") }
         return trimmed
     }
-}
-
-/// Slots filled concurrently, read once all are done.
-final class ConcurrentResults<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ value: T, at i: Int) { lock.lock(); slots[i] = value; lock.unlock() }
-    var values: [T] { lock.lock(); defer { lock.unlock() }; return slots.map { $0! } }
 }
 
 /// A comparison as Markdown or JSON.

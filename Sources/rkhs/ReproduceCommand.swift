@@ -35,10 +35,3 @@ struct OutputDirectory {
 var commandLineText: String {
     CommandLine.arguments.map { $0.contains(" ") || $0.contains(";") ? "'\($0)'" : $0 }.joined(separator: " ")
 }
-
-/// A counter shared by concurrent workers (progress reports).
-final class SharedCounter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
-}

@@ -1,3 +1,4 @@
+import _ParallelFill
 import ArgumentParser
 import Foundation
 import NeuralKernels
@@ -36,17 +37,15 @@ struct ReproduceRKHSTableCommand: ParsableCommand {
             for bias in [true, false] { for kind in [KernelKind.nngp, .ntk] { for depth in 2...5 { jobs.append(Job(activation: a, depth: depth, kind: kind, bias: bias)) } } }
         }
         let d = dim, K = kmax, list = jobs
-        let results = ConcurrentResults<Result<Cell, Error>>(count: list.count)
-        let done = SharedCounter()
-        DispatchQueue.concurrentPerform(iterations: list.count) { n in
+        let results = SlotArray<Result<Cell, Error>>(count: list.count)
+        ParallelFill.forEach(list.count) { n in
             let job = list[n]
-            results.store(Result {
+            let count = results.store(Result {
                 let network = try NetworkKernel(activation: job.activation, depth: job.depth, sigmaW: 1, sigmaB: job.bias ? 1 : 0)
                 let s = try GegenbauerSpectrum(kernel: try NetworkSphereKernel(network, kind: job.kind), dimension: d, kmax: K)
                 let c = RKHSClassification(s)
                 return Cell(classification: c, report: ClassificationReport(c, network: network))
             }, at: n)
-            let count = done.increment()
             if count % 16 == 0 || count == list.count {
                 FileHandle.standardError.write(Data("classified \(count)/\(list.count)\n".utf8))
             }

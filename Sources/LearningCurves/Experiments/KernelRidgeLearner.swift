@@ -1,3 +1,4 @@
+import _ParallelFill
 import Dispatch
 import NeuralKernels
 import SphericalSpectra
@@ -59,19 +60,15 @@ public struct KernelRidgeLearner: SupervisedLearner {
     /// k(a_i, b_j) for all pairs, row-major |a| x |b|, rows spread over the cores.
     func cross(_ a: [[Double]], _ b: [[Double]], symmetric: Bool = false) -> [Double] {
         let rows = a.count, columns = b.count
-        var out = [Double](repeating: 0, count: rows * columns)
+        var out = [[Double](repeating: 0, count: rows * columns)]
         let f = pointKernel
-        out.withUnsafeMutableBufferPointer { buffer in
-            let base = SendablePointer(buffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: 8) { chunk in
-                for i in stride(from: chunk, to: rows, by: 8) {
-                    for j in 0..<columns {
-                        base.pointer[i * columns + j] = symmetric && i == j ? f(1) : f(UniformSpherePoints.dot(a[i], b[j]))
-                    }
-                }
+        ParallelFill.withShared(&out, rowLength: columns) { shared in
+            let k = shared[0]
+            ParallelFill.forEach(rows) { i in
+                for j in 0..<columns { k[i, j] = symmetric && i == j ? f(1) : f(UniformSpherePoints.dot(a[i], b[j])) }
             }
         }
-        return out
+        return out[0]
     }
 
     public func predict(training: [[Double]], labels: [[Double]], test: [[Double]]) throws -> [[Double]] {
@@ -91,10 +88,4 @@ public struct KernelRidgeLearner: SupervisedLearner {
         let product = LAPACK.multiply(k, rhs, m: nt, k: n, n: m)
         return (0..<m).map { j in (0..<nt).map { product[$0 * m + j] } }
     }
-}
-
-/// A pointer that concurrent workers write disjoint entries through.
-struct SendablePointer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Double>
-    init(_ pointer: UnsafeMutablePointer<Double>) { self.pointer = pointer }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Arc-cosine expectations E[relu(u)^p relu(v)^p] in closed form (Cho & Saul 2009).
 ///
@@ -88,7 +89,7 @@ public enum ArcCosine {
         }
     }
 
-    private static let cache = Locked<[(a: [Double], b: [Double])]>([(a: [0], b: [1])])
+    private static let cache = Mutex<[(a: [Double], b: [Double])]>([(a: [0], b: [1])])
 
     /// Orders 0...8 computed once, so the hot path takes no lock.
     private static let precomputed: [(a: [Double], b: [Double])] = {

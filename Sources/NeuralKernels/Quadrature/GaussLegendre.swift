@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Gauss-Legendre rules on [-1, 1], computed by Newton's method on the three-term recurrence.
 ///
@@ -19,7 +20,7 @@ public struct GaussLegendre: Sendable {
         }
     }
 
-    private static let cache = Locked<[Int: GaussLegendre]>([:])
+    private static let cache = Mutex<[Int: GaussLegendre]>([:])
 
     private init(computing n: Int) {
         var x = [Double](repeating: 0, count: n)

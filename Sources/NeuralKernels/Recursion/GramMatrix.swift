@@ -1,4 +1,5 @@
 import Foundation
+import _ParallelFill
 
 /// Which kernel of the network: the NNGP Sigma_L or the NTK Theta_L.
 public enum KernelKind: String, Sendable, CaseIterable {
@@ -88,101 +89,64 @@ public struct GramMatrix: Sendable {
     static func fillFromTable(_ result: inout [Double], n: Int, d: Int, flat: [Double],
                               table: SphereKernelTable, nngp: Bool, diagonal: Double, inverse: Double,
                               progress: (@Sendable (Double) -> Void)?) {
-        let chunks = max(1, min(n, ProcessInfo.processInfo.activeProcessorCount * 8))
-        let done = Locked(0)
         @Sendable @inline(__always) func kernel(_ dot: Double) -> Double {
             let t = min(1, max(-1, dot * inverse))
             return nngp ? table.nngp(t) : table.ntk(t)
         }
-        result.withUnsafeMutableBufferPointer { out in
-            let base = UnsafeSendablePointer(out.baseAddress!)
-            flat.withUnsafeBufferPointer { xs in
-                let x = UnsafeSendableConstPointer(xs.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    var i = chunk
-                    while i < n {
-                        let row = x.pointer + i * d
-                        let outRow = base.pointer + i * n
-                        outRow[i] = diagonal      // exact, not interpolated
-                        var j = i + 1
-                        while j + 4 <= n {
-                            let c0 = x.pointer + j * d, c1 = c0 + d, c2 = c1 + d, c3 = c2 + d
-                            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                            for k in 0..<d {
-                                let r = row[k]
-                                s0 += r * c0[k]; s1 += r * c1[k]; s2 += r * c2[k]; s3 += r * c3[k]
-                            }
-                            outRow[j] = kernel(s0); outRow[j + 1] = kernel(s1)
-                            outRow[j + 2] = kernel(s2); outRow[j + 3] = kernel(s3)
-                            j += 4
-                        }
-                        while j < n {
-                            let c = x.pointer + j * d
-                            var s = 0.0
-                            for k in 0..<d { s += row[k] * c[k] }
-                            outRow[j] = kernel(s)
-                            j += 1
-                        }
-                        if let progress {
-                            let rowsDone = done.withLock { count -> Int in count += 1; return count }
-                            if rowsDone % max(1, n / 100) == 0 { progress(Double(rowsDone) / Double(n)) }
-                        }
-                        i += chunks
-                    }
+        fillUpper(&result, n: n, d: d, flat: flat, progress: progress) { i, x, outRow in
+            let row = x.row(i)
+            outRow[i] = diagonal      // exact, not interpolated
+            var j = i + 1
+            while j + 4 <= n {
+                let c0 = x.row(j), c1 = c0 + d, c2 = c1 + d, c3 = c2 + d
+                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                for k in 0..<d {
+                    let r = row[k]
+                    s0 += r * c0[k]; s1 += r * c1[k]; s2 += r * c2[k]; s3 += r * c3[k]
                 }
+                outRow[j] = kernel(s0); outRow[j + 1] = kernel(s1)
+                outRow[j + 2] = kernel(s2); outRow[j + 3] = kernel(s3)
+                j += 4
             }
-            mirror(base, n: n)
-        }
-    }
-
-    /// Copies the upper triangle onto the lower one in cache-sized blocks (writing K[j][i]
-    /// inside the row loop would miss the cache once per entry).
-    static func mirror(_ base: UnsafeSendablePointer, n: Int) {
-        let block = 64
-        let blocks = (n + block - 1) / block
-        DispatchQueue.concurrentPerform(iterations: blocks) { bi in
-            for bj in 0...bi {
-                for i in (bi * block)..<min(n, (bi + 1) * block) {
-                    for j in (bj * block)..<min(i, (bj + 1) * block) {
-                        base.pointer[i * n + j] = base.pointer[j * n + i]
-                    }
-                }
+            while j < n {
+                let c = x.row(j)
+                var s = 0.0
+                for k in 0..<d { s += row[k] * c[k] }
+                outRow[j] = kernel(s)
+                j += 1
             }
         }
     }
 
-    /// Fills the symmetric matrix from `entry(i, j, <x_i, x_j>)`, rows spread over all cores
-    /// (row i with rows i + chunks, ...: balanced over the upper triangle).
+    /// Fills the symmetric matrix from `entry(i, j, <x_i, x_j>)`.
     @inline(__always)
     static func fill(_ result: inout [Double], n: Int, d: Int, flat: [Double],
                      progress: (@Sendable (Double) -> Void)?,
                      _ entry: @Sendable (Int, Int, Double) -> Double) {
-        let chunks = max(1, min(n, ProcessInfo.processInfo.activeProcessorCount * 8))
-        let done = Locked(0)
-        result.withUnsafeMutableBufferPointer { out in
-            let base = UnsafeSendablePointer(out.baseAddress!)
-            flat.withUnsafeBufferPointer { xs in
-                let x = UnsafeSendableConstPointer(xs.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    var i = chunk
-                    while i < n {
-                        let row = x.pointer + i * d
-                        for j in i..<n {
-                            let col = x.pointer + j * d
-                            var dot = 0.0
-                            for k in 0..<d { dot += row[k] * col[k] }
-                            base.pointer[i * n + j] = entry(i, j, dot)
-                        }
-                        if let progress {
-                            let rowsDone = done.withLock { count -> Int in count += 1; return count }
-                            if rowsDone % max(1, n / 100) == 0 { progress(Double(rowsDone) / Double(n)) }
-                        }
-                        i += chunks
-                    }
-                }
+        fillUpper(&result, n: n, d: d, flat: flat, progress: progress) { i, x, outRow in
+            let row = x.row(i)
+            for j in i..<n {
+                let col = x.row(j)
+                var dot = 0.0
+                for k in 0..<d { dot += row[k] * col[k] }
+                outRow[j] = entry(i, j, dot)
             }
-            mirror(base, n: n)
         }
+    }
+
+    /// The symmetric fill over the points `flat` (n rows of d): `upperRow(i, points, row i)`
+    /// writes entries j >= i.
+    @inline(__always)
+    static func fillUpper(_ result: inout [Double], n: Int, d: Int, flat: [Double],
+                          progress: (@Sendable (Double) -> Void)?,
+                          _ upperRow: @Sendable (Int, SharedRows<Double>, UnsafeMutablePointer<Double>) -> Void) {
+        var matrices = [result]
+        result = []
+        ParallelFill.withShared(reading: [flat], rowLength: d) { points in
+            let x = points[0]
+            ParallelFill.symmetric(&matrices, n: n, progress: progress) { i, out in upperRow(i, x, out[0].row(i)) }
+        }
+        result = matrices[0]
     }
 
     /// Per hidden layer l = 0..<L-1 and point, the variance fed to the nonlinearity (`pre`) and
@@ -201,16 +165,4 @@ public struct GramMatrix: Sendable {
         }
         return (pre, post)
     }
-}
-
-/// A read-only raw pointer shared by the workers.
-struct UnsafeSendableConstPointer: @unchecked Sendable {
-    let pointer: UnsafePointer<Double>
-    init(_ pointer: UnsafePointer<Double>) { self.pointer = pointer }
-}
-
-/// A raw pointer that disjoint workers write through (each entry by exactly one worker).
-struct UnsafeSendablePointer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Double>
-    init(_ pointer: UnsafeMutablePointer<Double>) { self.pointer = pointer }
 }

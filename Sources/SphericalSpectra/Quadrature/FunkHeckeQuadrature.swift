@@ -1,3 +1,4 @@
+import _ParallelFill
 import Dispatch
 import Foundation
 import _NumericalBackends
@@ -38,7 +39,7 @@ public struct FunkHeckeQuadrature: Sendable {
         let dm2 = 0.5 * Double(d - 2), dm3 = 0.5 * Double(d - 3)
         // Kernel values at the nodes, in parallel (two interleaved chunks). The lower half's
         // node -1 + 2u^2 is the mirror of the upper half's 1 - 2u^2, and P_k(-t) = (-1)^k P_k(t).
-        let samples = ParallelSlots<(s: [Double], sLow: [Double], upper: [Double], lower: [Double])>(count: 2)
+        let samples = SlotArray<(s: [Double], sLow: [Double], upper: [Double], lower: [Double])>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { c in
             var ss: [Double] = [], sl: [Double] = [], up: [Double] = [], low: [Double] = []
             for i in stride(from: c, to: n, by: 2) {
@@ -50,7 +51,7 @@ public struct FunkHeckeQuadrature: Sendable {
                 up.append(jacobian * kernel.value(1 - e, oneMinusT: e, onePlusT: f))
                 low.append(jacobian * kernel.value(-1 + e, oneMinusT: f, onePlusT: e))
             }
-            samples[c] = (ss, sl, up, low)
+            samples.store((ss, sl, up, low), at: c)
         }
         let pad = (4 - n % 4) % 4
         let zeros = [Double](repeating: 0, count: pad)
@@ -61,11 +62,11 @@ public struct FunkHeckeQuadrature: Sendable {
         // The recurrence, split over nodes between two threads; partial sums added after.
         let count = n + pad
         let half = (count / 4 + 1) / 2 * 4
-        let parts = ParallelSlots<([Double], [Double])>(count: 2)
+        let parts = SlotArray<([Double], [Double])>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { c in
             let lo = c == 0 ? 0 : half, hi = c == 0 ? half : count
-            parts[c] = FunkHeckeQuadrature.recurrence(s: Array(s[lo..<hi]), sLow: Array(sLow[lo..<hi]), upper: Array(upper[lo..<hi]),
-                                                      lower: Array(lower[lo..<hi]), dimension: d, kmax: kmax)
+            parts.store(FunkHeckeQuadrature.recurrence(s: Array(s[lo..<hi]), sLow: Array(sLow[lo..<hi]), upper: Array(upper[lo..<hi]),
+                                                       lower: Array(lower[lo..<hi]), dimension: d, kmax: kmax), at: c)
         }
         let (s0, a0) = parts[0]!, (s1, a1) = parts[1]!
         mu = zip(s0, s1).map { $0 + $1 }

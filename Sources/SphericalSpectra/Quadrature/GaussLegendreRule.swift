@@ -1,3 +1,4 @@
+import _ParallelFill
 import Dispatch
 import Foundation
 import _NumericalBackends
@@ -109,7 +110,7 @@ public enum GaussLegendreRule {
         // Groups of four nodes x_i >= 0 (i = 1...half, descending), split between two threads:
         // Newton in double, then one compensated evaluation for the low part and the weight.
         let groups = (half + 3) / 4
-        let slots = ParallelSlots<[(index: Int, x: Double, weight: Double, low: Double)]>(count: 2)
+        let slots = SlotArray<[(index: Int, x: Double, weight: Double, low: Double)]>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { c in
             var out: [(index: Int, x: Double, weight: Double, low: Double)] = []
             for g in stride(from: c, to: groups, by: 2) {
@@ -155,7 +156,7 @@ public enum GaussLegendreRule {
                     out.append((first + lane, xl, weight, correction))
                 }
             }
-            slots[c] = out
+            slots.store(out, at: c)
         }
         for c in 0..<2 {
             for (index, x, weight, correction) in slots[c]! {

@@ -1,3 +1,4 @@
+import _ParallelFill
 import Foundation
 import NeuralKernels
 import _NumericalBackends
@@ -95,7 +96,7 @@ public struct FiniteWidthStudy: Sendable {
         let total = widths.count * seeds.count
         return try BLAS.singleThreaded {
             try widths.enumerated().map { w, width in
-                let runs = try ConcurrentSlots<Run>.map(seeds.count, progress: { progress?(w * seeds.count + $0, total) }) { k in
+                let runs = try SlotArray<Run>.map(seeds.count, progress: { progress?(w * seeds.count + $0, total) }) { k in
                     try run(width: width, seed: seeds[k], x: x, y: y, test: test, testCount: m)
                 }
                 return WidthRuns(width: width, runs: runs)

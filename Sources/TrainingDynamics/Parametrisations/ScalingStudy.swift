@@ -1,3 +1,4 @@
+import _ParallelFill
 import Foundation
 import NeuralKernels
 import _NumericalBackends
@@ -142,7 +143,7 @@ public struct ScalingStudy: Sendable {
         let total = widths.count * seeds.count
         return try BLAS.singleThreaded {
             try widths.enumerated().map { w, width in
-                let runs = try ConcurrentSlots<Run>.map(seeds.count, progress: { progress?(w * seeds.count + $0, total) }) { k in
+                let runs = try SlotArray<Run>.map(seeds.count, progress: { progress?(w * seeds.count + $0, total) }) { k in
                     try run(width: width, seed: seeds[k], task: task)
                 }
                 return WidthRuns(width: width, runs: runs)
