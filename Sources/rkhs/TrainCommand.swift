@@ -25,7 +25,10 @@ struct TrainCommand: ParsableCommand {
             JSON fields: times, train_loss, test_loss, test_rmse, test_nll, expected_train_loss, expected_test_loss, \
             learning_rate, stability_limit, converged_time (first listed time with train loss below 1e-3 of its value at \
             t = 0), finite_width (per width: losses, mean_deviation, variance_ratio and their linearised_ versions, \
-            ntk_change, linearisation_gap, weight_change) and the fitted slopes against width with their theory.
+            ntk_change, linearisation_gap, weight_change) and the fitted slopes against width with their theory. \
+            With --bottleneck K1,K2,..., bottleneck: encoder_depth, decoder_depth, seed, times and per k (width null for \
+            k = infinity) train_loss, test_rmse, feature_movement (||g_t - g_0|| / ||g_0|| on the training points) and \
+            converged_time; exact infinite-width history, cost O(steps^2 n^2 k) (Proofs/bottleneck-dynamics.md).
             """)
 
     @Option(help: "Training data: CSV (or whitespace-separated) with a header row or numbered columns.") var data: String?
@@ -64,6 +67,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "With --predictions, also write the predictive variances to P.var.npy beside it.") var covariance = false
     @Option(help: "Output format: table, csv (one row per time) or json.") var format: OutputFormat = .table
     @Option(help: "Write an SVG plot of train and test loss against time.") var plot: String?
+    @Option(help: ArgumentHelp("Bottleneck widths k, e.g. 1,2,4,8: the network (g) with k linear outputs feeding a one-hidden-layer network (f), both infinitely wide, trained from f_0 = 0 beside k = infinity (needs --steps; JSON field bottleneck).", valueName: "K"))
+    var bottleneck: String?
 
     func validate() throws {
         guard (data == nil) != (uci == nil) else {
@@ -100,6 +105,11 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--init zero has no finite-width counterpart here; finite networks start from their random initialisation")
         }
         if seeds != nil, width == nil { throw ValidationError("--seeds goes with --width (finite networks)") }
+        if bottleneck != nil {
+            guard steps else { throw ValidationError("--bottleneck needs --steps: its dynamics are discrete gradient descent") }
+            guard parametrization != .standard else { throw ValidationError("--bottleneck needs --parametrization ntk (the lazy limit of both halves)") }
+            guard learningRateFraction == nil else { throw ValidationError("--bottleneck needs --learning-rate (its stability limit is not the kernel's)") }
+        }
     }
 
     func run() throws {
@@ -129,6 +139,16 @@ struct TrainCommand: ParsableCommand {
             throw UsageError(e.description)
         }
         let report = result.report
+        var bottleneckReport: BottleneckStudy.Report?
+        if let bottleneck {
+            let ks = try Self.parseBottleneck(bottleneck)
+            do {
+                bottleneckReport = try BottleneckStudy.run(network: network, widths: ks, data: experimentData, learningRate: learningRate ?? 1,
+                                                           times: timeList, seed: seed)
+            } catch let e as TrainingError {
+                throw UsageError(e.description)
+            }
+        }
         for w in report.warnings { FileHandle.standardError.write(Data("train: warning: \(w)\n".utf8)) }
         if let predictions {
             let m = experimentData.testTargets.count
@@ -139,9 +159,11 @@ struct TrainCommand: ParsableCommand {
             }
         }
         switch format {
-        case .json: print(try Self.json(report, name: name, network: network))
+        case .json: print(try Self.json(report, name: name, network: network, bottleneck: bottleneckReport))
         case .csv: print(Self.csv(report, times: timeList), terminator: "")
-        case .table: print(Self.table(report, times: timeList, name: name, network: network), terminator: "")
+        case .table:
+            print(Self.table(report, times: timeList, name: name, network: network), terminator: "")
+            if let bottleneckReport { print(Self.bottleneckTable(bottleneckReport), terminator: "") }
         }
         if let plot { try writeAtomically(Self.svg(report, times: timeList, name: name, network: network), to: plot) }
     }
@@ -253,8 +275,9 @@ struct TrainCommand: ParsableCommand {
         let sigmaI: Double
         let parametrization: String
         let report: TrainingExperiment.Report
+        var bottleneck: BottleneckStudy.Report? = nil
 
-        enum CodingKeys: String, CodingKey { case dataset, activation, depth, sigmaW, sigmaB, sigmaI, parametrization }
+        enum CodingKeys: String, CodingKey { case dataset, activation, depth, sigmaW, sigmaB, sigmaI, parametrization, bottleneck }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(dataset, forKey: .dataset)
@@ -264,18 +287,38 @@ struct TrainCommand: ParsableCommand {
             try c.encode(sigmaB, forKey: .sigmaB)
             try c.encode(sigmaI, forKey: .sigmaI)
             try c.encode(parametrization, forKey: .parametrization)
+            if let bottleneck { try c.encode(bottleneck, forKey: .bottleneck) }
             try report.encode(to: encoder)
         }
     }
 
-    static func json(_ report: TrainingExperiment.Report, name: String, network: NetworkKernel) throws -> String {
+    static func json(_ report: TrainingExperiment.Report, name: String, network: NetworkKernel,
+                     bottleneck: BottleneckStudy.Report? = nil) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let output = Output(dataset: name, activation: network.activation.name, depth: network.depth,
                             sigmaW: network.sigmaW, sigmaB: network.sigmaB, sigmaI: network.sigmaI,
-                            parametrization: network.parametrization.rawValue, report: report)
+                            parametrization: network.parametrization.rawValue, report: report, bottleneck: bottleneck)
         return String(decoding: try encoder.encode(output), as: UTF8.self)
+    }
+
+    static func parseBottleneck(_ text: String) throws -> [Int] {
+        let list = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !list.isEmpty, list.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 4096 }) else {
+            throw UsageError("invalid --bottleneck '\(text)'; allowed: a comma-separated list of integers in 1...4096")
+        }
+        return list.map { $0! }
+    }
+
+    static func bottleneckTable(_ r: BottleneckStudy.Report) -> String {
+        func g(_ x: Double?) -> String { x.map { String(format: "%.4g", $0) } ?? "-" }
+        var out = "bottleneck (encoder depth \(r.encoderDepth), decoder depth \(r.decoderDepth), f_0 = 0, seed \(r.seed)), at the last time:\n"
+        for c in r.curves {
+            out += "k = \(c.width.map(String.init) ?? "inf"): train loss \(g(c.trainLoss.last)), test RMSE \(g(c.testRmse.last ?? nil)), "
+                + "feature movement \(g(c.featureMovement.last)), converged at \(g(c.convergedTime))\n"
+        }
+        return out
     }
 
     static func number(_ x: Double?) -> String { x.map { full($0) } ?? "" }

@@ -74,7 +74,8 @@ public struct KernelInputDerivatives: Sendable {
         }
         dense(0)
         for l in 1..<network.depth {
-            nonlinearity(&state, &tangents)
+            // The variances' tangents only matter to a later nonlinearity: the last one skips them.
+            nonlinearity(&state, &tangents, variances: l < network.depth - 1)
             dense(l)
         }
         return (Partials(value: state.nngp, q1: tangents[0].nngp, q2: tangents[1].nngp, c: tangents[2].nngp),
@@ -142,11 +143,14 @@ public struct KernelInputDerivatives: Sendable {
         return m
     }
 
-    func nonlinearity(_ state: inout KernelState, _ tangents: inout [KernelState]) {
+    func nonlinearity(_ state: inout KernelState, _ tangents: inout [KernelState], variances: Bool) {
         let (q1, q2, c) = (state.q1, state.q2, state.nngp)
         let m = moments(GaussianPair(q1: q1, q2: q2, c: c), needSlope: true)
-        let diag1 = moments(GaussianPair(q1: q1, q2: q1, c: q1), needSlope: false)
-        let diag2 = q2 == q1 ? diag1 : moments(GaussianPair(q1: q2, q2: q2, c: q2), needSlope: false)
+        // Without the variances' tangents only the variances themselves are needed.
+        let diag1 = variances ? moments(GaussianPair(q1: q1, q2: q1, c: q1), needSlope: false)
+            : Moments(f: dual.secondMoment(q: q1), d: 0, s1: 0, s2: 0, t1: 0, t2: 0, slope: 0)
+        let diag2 = q2 == q1 ? diag1 : variances ? moments(GaussianPair(q1: q2, q2: q2, c: q2), needSlope: false)
+            : Moments(f: dual.secondMoment(q: q2), d: 0, s1: 0, s2: 0, t1: 0, t2: 0, slope: 0)
         func change(_ a: Double, _ b: Double, _ slope: Double, _ t: KernelState) -> Double {
             let rhoPart = t.nngp - 0.5 * c * (t.q1 / q1 + t.q2 / q2)
             return a * t.q1 / (2 * q1) + b * t.q2 / (2 * q2) + (rhoPart == 0 ? 0 : slope * rhoPart)

@@ -120,7 +120,6 @@ public struct BottleneckDynamics: Sendable {
             throw TrainingError.invalidParameter(name: "steps", value: "\(steps) every \(every)", allowed: "steps >= 0, every >= 1")
         }
         let n = trainCount, total = trainCount + testCount, k = width
-        let kk = Double(k)
         var z = initialFeatures
         let start = Array(initialFeatures[0..<(n * k)])
         let startNorm = start.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -133,36 +132,15 @@ public struct BottleneckDynamics: Sendable {
         var values = [Double](repeating: 0, count: total)
         var gradients = [Double](repeating: 0, count: n * k)
         for s in 0...steps {
-            // f_s and grad f_s at the current features.
+            // f_s and grad f_s at the current features, one point per task (all cores).
             let past = historyNorms.count
+            let current = z, features = historyFeatures, norms = historyNorms, coefficients = historyCoefficients
+            let evaluated = try ConcurrentSlots<(Double, [Double])>.map(total) { p in
+                decoderAt(p < n, current, p * k, features, norms, coefficients, past)
+            }
             for p in 0..<total {
-                let base = p * k
-                var normP = 0.0
-                for a in 0..<k { normP += z[base + a] * z[base + a] }
-                normP /= kk
-                var value = 0.0, radial = 0.0
-                var along = [Double](repeating: 0, count: p < n ? k : 0)
-                for e in 0..<past {
-                    let coefficient = historyCoefficients[e]
-                    guard coefficient != 0 else { continue }
-                    let hb = e * k
-                    var dot = 0.0
-                    for a in 0..<k { dot += z[base + a] * historyFeatures[hb + a] }
-                    dot /= kk
-                    if p < n {
-                        let ntk = derivatives.partials(q1: normP, q2: historyNorms[e], c: dot, inputWidth: kk).ntk
-                        value -= coefficient * ntk.value
-                        radial -= coefficient * ntk.q1
-                        let w = coefficient * ntk.c
-                        for a in 0..<k { along[a] -= w * historyFeatures[hb + a] }
-                    } else {
-                        value -= coefficient * decoder.propagate(KernelState(q1: normP, q2: historyNorms[e], nngp: dot, ntk: 0), inputWidth: kk).ntk
-                    }
-                }
-                values[p] = value
-                if p < n {
-                    for a in 0..<k { gradients[base + a] = (2 * radial * z[base + a] + along[a]) / kk }
-                }
+                values[p] = evaluated[p].0
+                if p < n { for a in 0..<k { gradients[p * k + a] = evaluated[p].1[a] } }
             }
             let residual = (0..<n).map { values[$0] - targets[$0] }
             let loss = residual.reduce(0) { $0 + $1 * $1 } / (2 * Double(n))
@@ -184,7 +162,7 @@ public struct BottleneckDynamics: Sendable {
                 historyFeatures.append(contentsOf: z[(j * k)..<(j * k + k)])
                 var norm = 0.0
                 for a in 0..<k { norm += z[j * k + a] * z[j * k + a] }
-                historyNorms.append(norm / kk)
+                historyNorms.append(norm / Double(k))
                 historyCoefficients.append(rate * residual[j])
             }
             for p in 0..<total {
@@ -197,6 +175,38 @@ public struct BottleneckDynamics: Sendable {
         }
         return Trajectory(steps: recorded, trainLoss: losses, featureMovement: movement,
                           trainOutputs: trainOut, testOutputs: testOut, finalFeatures: z)
+    }
+
+    /// f_s(z) and (when `gradient`) grad f_s(z) for the feature z = point[base ..< base + k],
+    /// from the history of `past` (feature, |feature|^2/k, coefficient) entries.
+    @inline(__always)
+    func decoderAt(_ gradient: Bool, _ point: [Double], _ base: Int, _ features: [Double], _ norms: [Double],
+                   _ coefficients: [Double], _ past: Int) -> (Double, [Double]) {
+        let k = width, kk = Double(width)
+        var normP = 0.0
+        for a in 0..<k { normP += point[base + a] * point[base + a] }
+        normP /= kk
+        var value = 0.0, radial = 0.0
+        var along = [Double](repeating: 0, count: gradient ? k : 0)
+        for e in 0..<past {
+            let coefficient = coefficients[e]
+            guard coefficient != 0 else { continue }
+            let hb = e * k
+            var dot = 0.0
+            for a in 0..<k { dot += point[base + a] * features[hb + a] }
+            dot /= kk
+            if gradient {
+                let ntk = derivatives.partials(q1: normP, q2: norms[e], c: dot, inputWidth: kk).ntk
+                value -= coefficient * ntk.value
+                radial -= coefficient * ntk.q1
+                let w = coefficient * ntk.c
+                for a in 0..<k { along[a] -= w * features[hb + a] }
+            } else {
+                value -= coefficient * decoder.propagate(KernelState(q1: normP, q2: norms[e], nngp: dot, ntk: 0), inputWidth: kk).ntk
+            }
+        }
+        guard gradient else { return (value, []) }
+        return (value, (0..<k).map { (2 * radial * point[base + $0] + along[$0]) / kk })
     }
 
     /// The kernel of the k = infinity limit: the decoder's NTK at the encoder's NNGP input
