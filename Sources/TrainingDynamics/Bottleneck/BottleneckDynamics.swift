@@ -1,4 +1,5 @@
 import Foundation
+import _ParallelFill
 import NeuralKernels
 import _NumericalBackends
 
@@ -135,7 +136,7 @@ public struct BottleneckDynamics: Sendable {
             // f_s and grad f_s at the current features, one point per task (all cores).
             let past = historyNorms.count
             let current = z, features = historyFeatures, norms = historyNorms, coefficients = historyCoefficients
-            let evaluated = try ConcurrentSlots<(Double, [Double])>.map(total) { p in
+            let evaluated = try SlotArray<(Double, [Double])>.map(total) { p in
                 decoderAt(p < n, current, p * k, features, norms, coefficients, past)
             }
             for p in 0..<total {
