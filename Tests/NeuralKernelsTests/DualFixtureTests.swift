@@ -14,6 +14,12 @@ import _TestSupport
         return names.filter { $0.hasPrefix("duals") && $0.hasSuffix(".csv") }.sorted().map { dir.appendingPathComponent($0) }
     }
 
+    /// The activations the committed duals-*.csv files cover (names as the catalogue prints them).
+    static let required: Set<String> = try! Set([
+        "elu(1)", "celu(2)", "selu", "piecewise(0.5*x^2; x)", "softplus(1)", "sigmoid",
+        "relu", "leaky_relu(0.2)", "abs", "step", "relu_pow(2)", "relu_pow(3)",
+    ].map { try ActivationCatalogue.activation(named: $0).name })
+
     @Test func dualsMatchHighPrecisionReferences() throws {
         let files = Self.fixtureFiles()
         #expect(!files.isEmpty)
@@ -40,6 +46,10 @@ import _TestSupport
                 checked += 1
             }
         }
+        // Every committed fixture file must be present and read: a missing file drops its
+        // activations from this set.
+        let missing = Self.required.subtracting(activations)
+        #expect(missing.isEmpty, "no fixture rows for \(missing.sorted()) (missing or unreadable duals-*.csv)")
         print("dual fixtures: \(checked) rows over \(activations.sorted()), worst relative error \(worst)")
     }
 }
