@@ -15,7 +15,7 @@ import _TestSupport
             #expect(OwensT.value(1.3, -a) == -OwensT.value(1.3, a))
         }
         for h in [0.0, 0.5, 1.4, 3.0, 6.0] {
-            let t = OwensT.value(h, 1), closed = 0.5 * BivariateNormal.phi(h) * BivariateNormal.phi(-h)
+            let t = OwensT.value(h, 1), closed = 0.5 * StandardNormal.cdf(h) * StandardNormal.cdf(-h)
             #expect(Swift.abs(t - closed) <= 1e-14 * closed, "T(\(h), 1) = \(t), closed form \(closed)")
         }
     }
@@ -31,7 +31,7 @@ import _TestSupport
             let rho = pair.rho, s = pair.angle.sine, theta = pair.angle.theta
             let t1 = OwensT.value(sigma * rho, s / rho)
             let t2 = OwensT.value(sigma * (1 + rho), tan(0.5 * theta))
-            let phi = BivariateNormal.phi
+            let phi = StandardNormal.cdf
             // P(u < -q, v < -c), P(u > -c, v < -q), P(u < -q - c, v < -q - c).
             let checks: [(Double, Double)] = [
                 (0.5 * phi(-sigma) + 0.5 * phi(-sigma * rho) - t1,

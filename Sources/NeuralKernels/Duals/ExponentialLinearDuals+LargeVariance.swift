@@ -45,7 +45,7 @@ extension ExponentialLinearDuals {
             let z = m / S
             return 0.5 * erfcx(x) * exp(-0.5 * z * z)
         }
-        return exp(m + 0.5 * S * S) * BivariateNormal.phi(-(m + S * S) / S)
+        return exp(m + 0.5 * S * S) * StandardNormal.cdf(-(m + S * S) / S)
     }
 
     /// E[w; w > 0] for w ~ N(m, S^2): m Phi(m/S) + S pdf(m/S), with the Mills-ratio form where
@@ -54,7 +54,7 @@ extension ExponentialLinearDuals {
         if S == 0 { return max(m, 0) }
         let z = m / S
         let density = exp(-0.5 * z * z) / (2 * Double.pi).squareRoot()
-        if z >= -1 { return m * BivariateNormal.phi(z) + S * density }
+        if z >= -1 { return m * StandardNormal.cdf(z) + S * density }
         // Phi(z) = pdf(z) R(t), t = -z, with the Mills ratio R(t) = sqrt(pi/2) erfcx(t/sqrt 2):
         // the mean is S pdf(z) (1 - t R(t)), which stays finite where pdf(z) and Phi(z) underflow.
         let t = -z
@@ -101,11 +101,11 @@ extension ExponentialLinearDuals {
         let stepWidth = rho == 0 ? 0 : sigma2 * s / Swift.abs(rho)
         func upperProbability(_ w: Double) -> Double {       // P(u > 0 | v = -w) = Phi(m/S)
             if s == 0 { return rho < 0 ? 1 : (rho > 0 ? 0 : 0.5) }
-            return BivariateNormal.phi(-rho * w / (sigma2 * s))
+            return StandardNormal.cdf(-rho * w / (sigma2 * s))
         }
         func lowerProbability(_ w: Double) -> Double {
             if s == 0 { return rho > 0 ? 1 : (rho < 0 ? 0 : 0.5) }
-            return BivariateNormal.phi(rho * w / (sigma2 * s))
+            return StandardNormal.cdf(rho * w / (sigma2 * s))
         }
         let atZero = [(at: 0.0, width: stepWidth)]
         let upper = tiltedIntegral(q2: p.q2, features: atZero, upperProbability)

@@ -41,8 +41,9 @@ public enum ExponentialLinearDuals {
     /// arguments round as before; from logs where either factor leaves the range.
     static func scaledProduct(_ x: Double, _ y: Double, _ s: Double) -> Double {
         let factor = exp(x)
-        let probability = s > 0 ? BivariateNormal.phi(y / s) : (y > 0 ? 1 : (y < 0 ? 0 : 0.5))
-        if factor.isFinite && factor > 1e-290 && (probability > 1e-290 || probability == 0 && s == 0) {
+        let probability = s > 0 ? StandardNormal.cdf(y / s) : (y > 0 ? 1 : (y < 0 ? 0 : 0.5))
+        if factor.isFinite && factor > BivariateNormal.directFactorAbove
+            && (probability > BivariateNormal.directFactorAbove || probability == 0 && s == 0) {
             return factor * probability
         }
         return exp(x + logCDFLimit(y, s))
@@ -50,7 +51,7 @@ public enum ExponentialLinearDuals {
 
     /// log Phi(x / s), with its limits when the conditional spread s vanishes (rho = +-1).
     static func logCDFLimit(_ x: Double, _ s: Double) -> Double {
-        if s > 0 { return BivariateNormal.logPhi(x / s) }
+        if s > 0 { return StandardNormal.logCDF(x / s) }
         return x > 0 ? 0 : (x < 0 ? -.infinity : log(0.5))
     }
 

@@ -39,7 +39,8 @@ public struct AdaptiveGaussLegendre: Sendable {
             let difference = Swift.abs(i16 - i8)
             let reference = max(Swift.abs(i16), magnitude * 1e-3)
             // For an analytic integrand the 8- and 16-point errors decay like R^-16 and R^-32, so
-            // the 16-point error is about difference^2 / reference; a factor 50 keeps a margin.
+            // the 16-point error is about difference^2 / reference; the factor 1000 on it (the
+            // estimate D min(1, 1000 D/|I|) of the type's doc) keeps a wide margin.
             let err = difference * min(1, 1000 * difference / max(reference, .leastNormalMagnitude))
             // Below the rounding noise of the sum itself, bisection cannot help.
             let tol = max(relativeTolerance * max(Swift.abs(i16), scale), 64 * Double.ulpOfOne * magnitude)
