@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 n="${1:-4000}"
 venv="${NT_VENV:-/tmp/rkhs-bench-nt-venv}"
 swift build -c release -Xswiftc -enable-testing --product KernelBenchmark >/dev/null
+swift build -c release -Xswiftc -enable-testing --product rkhs >/dev/null
 ours=$(.build/release/KernelBenchmark "$n" relu gelu erf 'elu(1)' selu 'piecewise(exp(x)-1; x)')
 echo "$ours" | grep -v '^BENCH'
 if [ ! -x "$venv/bin/python" ]; then
@@ -25,3 +26,29 @@ done
 elu=$(echo "$ours" | awk '$1=="BENCH" && $3=="elu(1)" {print $4}')
 relu=$(echo "$ours" | awk '$1=="BENCH" && $3=="relu" {print $4}')
 python3 -c "print(f'  elu(1) / relu time within rkhs: {float($elu)/float($relu):.2f} (target <= 2)')"
+
+# The CLI process as a user runs it (issue 16): `rkhs gram` on Gaussian points in R^10 read
+# from CSV, .npy written atomically; wall time and max RSS from /usr/bin/time. Beside it,
+# Neural Tangents end to end (np.loadtxt + compute + np.save, kernel already compiled; the
+# jax import and the compiling first call are printed separately).
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+echo "rkhs gram end to end (ReLU NTK, Gaussian points in R^10, .npy output):"
+for m in 1000 4000; do
+    python3 -c "
+import random; random.seed(1)
+with open('$work/x$m.csv', 'w') as f:
+    for i in range($m): f.write(','.join(repr(random.gauss(0, 1)) for _ in range(10)) + '\\n')"
+    for depth in 1 3; do
+        /usr/bin/time -f "%e %M" -o "$work/time" .build/release/rkhs gram --data "$work/x$m.csv" --depth "$depth" \
+            --kernel ntk --out "$work/k.npy" 2>/dev/null
+        read -r wall rss < "$work/time"
+        nt=$("$venv/bin/python" scripts/bench/neural_tangents_gram_e2e.py "$work/x$m.csv" "$depth" ntk "$work/nt.npy" 2>/dev/null || true)
+        line=$(echo "$nt" | grep -v '^BENCH' || true)
+        ntwall=$(echo "$nt" | awk '$1=="BENCH" {print $5}')
+        ntcold=$(echo "$nt" | awk '$1=="BENCH" {print $6}')
+        printf '  n = %4d depth %d: rkhs %6.2f s wall, %7d KB max RSS\n' "$m" "$depth" "$wall" "$rss"
+        [ -n "$line" ] && echo "$line"
+        [ -n "$ntwall" ] && python3 -c "print(f'    Neural Tangents end to end / rkhs process: {float($ntwall)/float($wall):5.1f}x (target >= 5)')"
+        [ -n "$ntcold" ] && python3 -c "print(f'    Neural Tangents fresh script (import + compile + compute + save) / rkhs process: {float($ntcold)/float($wall):5.1f}x')"
+    done
+done

@@ -40,21 +40,40 @@ struct GramCommand: ParsableCommand {
         if let bad = gram.values.firstIndex(where: { !$0.isFinite }) {
             throw UsageError("the kernel between rows \(bad / n + 1) and \(bad % n + 1) is not a finite number (\(gram.values[bad])): the inputs or variances overflow double precision; allowed: rows and scales whose kernel is representable")
         }
-        let bytes: Data
+        // Written from the matrix's own storage (peak memory is the matrix plus O(n)), atomically
+        // but without fsync: see AtomicFile.write(to:durable:).
         if lower.hasSuffix(".npy") {
-            bytes = NPYFile.encode(gram.values, rows: n, columns: n)
+            try UsageError.wrap { try NPYFile.write(gram.values, rows: n, columns: n, to: out, durable: false) }
         } else {
-            var text = ""
-            text.reserveCapacity(n * n * 24)
-            for i in 0..<n {
-                text += (0..<n).map { full(gram.values[i * n + $0]) }.joined(separator: ",") + "\n"
-            }
-            bytes = Data(text.utf8)
+            try UsageError.wrap { try GramCommand.writeCSV(gram.values, n: n, to: out) }
         }
-        try UsageError.wrap { try AtomicFile.write(bytes, to: out) }
         FileHandle.standardError.write(Data(String(format: "gram: %d x %d %@ matrix of %@ (depth %d) written to %@ in %.2f s\n",
                                                    n, n, kernel.rawValue, network.activation.name, network.depth, out,
                                                    Date().timeIntervalSince(start)).utf8))
+    }
+
+    /// One row per line, 17 significant digits (`%.17g`, so the doubles read back exactly),
+    /// formatted into one reused line buffer and written line by line.
+    static func writeCSV(_ values: [Double], n: Int, to path: String) throws {
+        try AtomicFile.write(to: path, durable: false) { file in
+            var line = [UInt8](repeating: 0, count: n * 32 + 1)
+            try values.withUnsafeBufferPointer { v in
+                try line.withUnsafeMutableBufferPointer { buffer in
+                    let out = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+                    for i in 0..<n {
+                        var length = 0
+                        for j in 0..<n {
+                            // %.17g of a double is at most 24 characters; 32 leaves room for the comma.
+                            let written = withVaList([v[i * n + j]]) { vsnprintf(out + length, 32, "%.17g", $0) }
+                            length += Int(written)
+                            out[length] = j == n - 1 ? 0x0A : 0x2C
+                            length += 1
+                        }
+                        try file.write(UnsafeRawBufferPointer(start: buffer.baseAddress, count: length))
+                    }
+                }
+            }
+        }
     }
 
     @Sendable static func reportProgress(_ fraction: Double) {

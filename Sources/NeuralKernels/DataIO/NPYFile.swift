@@ -3,17 +3,21 @@ import Foundation
 /// NumPy .npy files (format version 1.0) of little-endian float64, C order: what
 /// `numpy.load` reads with one call.
 public enum NPYFile {
+    /// The header of a rows x columns float64 C-order array: magic, version 1.0, header
+    /// length, and the dictionary padded with spaces so the data starts at a multiple of 64.
+    public static func header(rows: Int, columns: Int) -> [UInt8] {
+        var dictionary = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+        // magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of 64, ending in '\n'.
+        let unpadded = 10 + dictionary.utf8.count + 1
+        dictionary += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        let length = UInt16(dictionary.utf8.count)
+        return [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(dictionary.utf8)
+    }
+
     /// The bytes of a rows x columns float64 array (row-major `values`).
     public static func encode(_ values: [Double], rows: Int, columns: Int) -> Data {
         precondition(values.count == rows * columns)
-        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
-        // magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of 64, ending in '\n'.
-        let unpadded = 10 + header.utf8.count + 1
-        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0])
-        let length = UInt16(header.utf8.count)
-        data.append(UInt8(length & 0xFF)); data.append(UInt8(length >> 8))
-        data.append(contentsOf: Array(header.utf8))
+        var data = Data(header(rows: rows, columns: columns))
         values.withUnsafeBufferPointer { buffer in
             if 1.littleEndian == 1 {
                 data.append(UnsafeBufferPointer(start: UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: UInt8.self),
@@ -23,6 +27,26 @@ public enum NPYFile {
             }
         }
         return data
+    }
+
+    /// Writes the .npy file of a rows x columns float64 array (row-major `values`) atomically,
+    /// straight from the array's storage: no copy of the array is made (on little-endian
+    /// machines; elsewhere it is byte-swapped a block at a time). `durable`: see ``AtomicFile``.
+    public static func write(_ values: [Double], rows: Int, columns: Int, to path: String, durable: Bool = true) throws {
+        precondition(values.count == rows * columns)
+        try AtomicFile.write(to: path, durable: durable) { file in
+            try file.write(header(rows: rows, columns: columns))
+            if 1.littleEndian == 1 {
+                try values.withUnsafeBytes { try file.write($0) }
+            } else {
+                var start = 0
+                while start < values.count {
+                    let block = values[start..<min(values.count, start + 65536)].map { $0.bitPattern.littleEndian }
+                    try block.withUnsafeBytes { try file.write($0) }
+                    start += block.count
+                }
+            }
+        }
     }
 
     /// Decodes a 1-D or 2-D little-endian float64 C-order array: (values, rows, columns).
