@@ -41,9 +41,10 @@ struct GramCommand: ParsableCommand {
             throw UsageError("the kernel between rows \(bad / n + 1) and \(bad % n + 1) is not a finite number (\(gram.values[bad])): the inputs or variances overflow double precision; allowed: rows and scales whose kernel is representable")
         }
         // Written from the matrix's own storage (peak memory is the matrix plus O(n)), atomically
-        // but without fsync: see AtomicFile.write(to:durable:).
+        // and durably (fsync before the rename, as every command does: a power loss right after
+        // the rename must not leave an empty file where the result, or the old file, was).
         if lower.hasSuffix(".npy") {
-            try UsageError.wrap { try NPYFile.write(gram.values, rows: n, columns: n, to: out, durable: false) }
+            try UsageError.wrap { try NPYFile.write(gram.values, rows: n, columns: n, to: out, durable: true) }
         } else {
             try UsageError.wrap { try GramCommand.writeCSV(gram.values, n: n, to: out) }
         }
@@ -55,7 +56,7 @@ struct GramCommand: ParsableCommand {
     /// One row per line, 17 significant digits (`%.17g`, so the doubles read back exactly),
     /// formatted into one reused line buffer and written line by line.
     static func writeCSV(_ values: [Double], n: Int, to path: String) throws {
-        try AtomicFile.write(to: path, durable: false) { file in
+        try AtomicFile.write(to: path, durable: true) { file in
             var line = [UInt8](repeating: 0, count: n * 32 + 1)
             try values.withUnsafeBufferPointer { v in
                 try line.withUnsafeMutableBufferPointer { buffer in
