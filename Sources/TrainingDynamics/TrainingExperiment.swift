@@ -236,7 +236,9 @@ public struct TrainingExperiment: Sendable {
             trainVariance = [Double](repeating: 0, count: config.times.count)
         }
         let s = data.targetScale, s2 = s * s
-        if variance.contains(where: { $0.contains { $0 < -1e-10 * (kernels.nngpTest.max() ?? 1) } }) {
+        // The scale once: inside the closure it was an O(m^2) scan per variance (minutes at m = 1000).
+        let negativeFloor = -1e-10 * (kernels.nngpTest.max() ?? 1)
+        if variance.contains(where: { $0.contains { $0 < negativeFloor } }) {
             warnings.append("some test variances are negative beyond rounding (cancellation at late times); NLL is not reported there")
         }
         let curve = Self.curve(trainOutputs: trainMean, testOutputs: mean, testVariance: variance,
