@@ -103,8 +103,9 @@ struct ClassificationReport {
         o.add("fitted_uncertainty_odd", c.fits.odd.uncertainty)
         o.add("fit_even", string: c.fits.even.summary)
         o.add("fit_odd", string: c.fits.odd.summary)
-        o.add("k_range_even", string: c.fits.even.window.map { "\($0.lowerBound)...\($0.upperBound)" })
-        o.add("k_range_odd", string: c.fits.odd.window.map { "\($0.lowerBound)...\($0.upperBound)" })
+        // Ranges as data ([first k, last k] or null), like regularity's `scales`.
+        o.add("k_range_even", raw: c.fits.even.window.map { "[\($0.lowerBound),\($0.upperBound)]" } ?? "null")
+        o.add("k_range_odd", raw: c.fits.odd.window.map { "[\($0.lowerBound),\($0.upperBound)]" } ?? "null")
         o.add("zero_degrees", raw: "[" + c.zeroDegrees.prefix(1000).map(String.init).joined(separator: ",") + "]")
         o.add("agrees", c.agrees)
         o.add("notes", raw: "[" + c.notes.map { "\"\(jsonEscape($0))\"" }.joined(separator: ",") + "]")

@@ -25,6 +25,11 @@ import _TestSupport
         #expect(o["agrees"] as? Bool == true)
         let even = try #require(o["fitted_exponent_even"] as? Double), odd = try #require(o["fitted_exponent_odd"] as? Double)
         #expect(Swift.abs(even - 9) < 0.2 && Swift.abs(odd - 7) < 0.1)
+        // Fitted k-ranges are numbers (they were strings like "76...300").
+        for key in ["k_range_even", "k_range_odd"] {
+            let range = try #require(o[key] as? [Int], "\(key) is \(String(describing: o[key]))")
+            #expect(range.count == 2 && range[0] < range[1])
+        }
     }
 
     @Test func classifyMarkdownAndTable() throws {
