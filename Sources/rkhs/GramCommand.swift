@@ -44,7 +44,7 @@ struct GramCommand: ParsableCommand {
         // and durably (fsync before the rename, as every command does: a power loss right after
         // the rename must not leave an empty file where the result, or the old file, was).
         if lower.hasSuffix(".npy") {
-            try UsageError.wrap { try NPYFile.write(gram.values, rows: n, columns: n, to: out, durable: true) }
+            try UsageError.wrap { try NPYFile.write(gram.values, rows: n, columns: n, to: out) }
         } else {
             try UsageError.wrap { try GramCommand.writeCSV(gram.values, n: n, to: out) }
         }
@@ -56,7 +56,7 @@ struct GramCommand: ParsableCommand {
     /// One row per line, 17 significant digits (`%.17g`, so the doubles read back exactly),
     /// formatted into one reused line buffer and written line by line.
     static func writeCSV(_ values: [Double], n: Int, to path: String) throws {
-        try AtomicFile.write(to: path, durable: true) { file in
+        try AtomicFile.write(to: path) { file in
             var line = [UInt8](repeating: 0, count: n * 32 + 1)
             try values.withUnsafeBufferPointer { v in
                 try line.withUnsafeMutableBufferPointer { buffer in

@@ -31,10 +31,10 @@ public enum NPYFile {
 
     /// Writes the .npy file of a rows x columns float64 array (row-major `values`) atomically,
     /// straight from the array's storage: no copy of the array is made (on little-endian
-    /// machines; elsewhere it is byte-swapped a block at a time). `durable`: see ``AtomicFile``.
-    public static func write(_ values: [Double], rows: Int, columns: Int, to path: String, durable: Bool = true) throws {
+    /// machines; elsewhere it is byte-swapped a block at a time).
+    public static func write(_ values: [Double], rows: Int, columns: Int, to path: String) throws {
         precondition(values.count == rows * columns)
-        try AtomicFile.write(to: path, durable: durable) { file in
+        try AtomicFile.write(to: path) { file in
             try file.write(header(rows: rows, columns: columns))
             if 1.littleEndian == 1 {
                 try values.withUnsafeBytes { try file.write($0) }
