@@ -55,16 +55,16 @@ public struct DecayFit: Sendable, Equatable {
     public init(_ spectrum: GegenbauerSpectrum, even: Bool) {
         self.even = even
         let d = spectrum.dimension
-        let floor = spectrum.noiseFloor
+        let floor = { (k: Int) in spectrum.noiseFloor(at: k) }
         let last = min(spectrum.kmax, spectrum.quadratureDegree)
         let ks = Array(stride(from: even ? 2 : 3, through: last, by: 2))
         let mu = spectrum.measuredMu, error = spectrum.measuredError
         func significant(_ k: Int) -> Bool {
             let m = Swift.abs(mu[k])
-            return m > 100 * error[k] && m > floor
+            return m > 100 * error[k] && m > floor(k)
         }
         func negligible(_ k: Int) -> Bool {
-            Swift.abs(mu[k]) <= 4 * error[k] + floor
+            Swift.abs(mu[k]) <= 4 * error[k] + floor(k)
         }
         // Vanishing: from some point on nothing but zeros (at least 10), while the other
         // parity is still clearly non-zero past that point (else it is just the noise floor).
@@ -74,7 +74,7 @@ public struct DecayFit: Sendable, Equatable {
             // floor and its errors; a parity that merely decays into the floor is not zero.
             let k0 = ks[firstZero]
             let clear = [k0 - 1, k0 - 2].contains { k in
-                k >= 0 && Swift.abs(mu[k]) > 1e4 * (4 * error[k] + floor)
+                k >= 0 && Swift.abs(mu[k]) > 1e4 * (4 * error[k] + floor(k))
             }
             if clear {
                 let lastNonZero = firstZero > 0 ? ks[firstZero - 1] : (even ? (negligible(0) ? -1 : 0) : (negligible(1) ? -1 : 1))

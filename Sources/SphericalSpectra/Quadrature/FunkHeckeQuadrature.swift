@@ -23,7 +23,7 @@ import _NumericalBackends
 /// Sums are compensated. O(n K) work, O(n + K) memory, two threads.
 ///
 /// `magnitude[k]` = sum_i |w_i g_i P_k(t_i)| bounds the rounding error of mu_k:
-/// |rounding| <= (valueAccuracy + (8 + sqrt(k)) eps) * magnitude[k].
+/// |rounding| <= (valueAccuracy + (8 + sqrt(k)) eps) * magnitude[k] + weightRounding[k].
 public struct FunkHeckeQuadrature: Sendable {
     public let dimension: Int
     public let nodesPerHalf: Int
@@ -39,19 +39,31 @@ public struct FunkHeckeQuadrature: Sendable {
         let dm2 = 0.5 * Double(d - 2), dm3 = 0.5 * Double(d - 3)
         // Kernel values at the nodes, in parallel (two interleaved chunks). The lower half's
         // node -1 + 2u^2 is the mirror of the upper half's 1 - 2u^2, and P_k(-t) = (-1)^k P_k(t).
-        let samples = SlotArray<(s: [Double], sLow: [Double], upper: [Double], lower: [Double])>(count: 2)
+        let samples = SlotArray<(s: [Double], sLow: [Double], upper: [Double], lower: [Double], weightError: [Double])>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { c in
             var ss: [Double] = [], sl: [Double] = [], up: [Double] = [], low: [Double] = []
+            var we: [Double] = []
             for i in stride(from: c, to: n, by: 2) {
                 // s = 1 - t = 2 u^2 of the exact Gauss node, e its double rounding.
                 let e = rule.squareHigh[i], f = 2 - e
                 // Weight 2 sqrt 2 c_d (1 - t)^{(d-2)/2} (1 + t)^{(d-3)/2} on the upper half; mirrored below.
-                let jacobian = exp(logPrefactor + dm2 * log(e) + dm3 * log(f)) * rule.weights[i]
+                // The powers amplify relative errors of their bases d/2-fold, so the logarithms
+                // are taken at the exact node: log(e + sLow) = log e + sLow/e and, with
+                // r = (2 - f) - e the rounding of f (Fast2Sum), log(2 - e - sLow) = log f + (r - sLow)/f.
+                // (Without this the weights were off by ~d eps/2 relative: 2e-13 at d = 4096.)
+                let sLow = rule.squareLow[i], r = -e - (f - 2)
+                let logE = log(e) + sLow / e, logF = log(f) + (r - sLow) / f
+                let jacobian = exp(logPrefactor + dm2 * logE + dm3 * logF) * rule.weights[i]
+                // Rounding of the exponent amplified by exp: 1.5 ulp per unit of |(d-2)/2 log(1 - t)|
+                // and |(d-3)/2 log(1 + t)| (log within 1 ulp, the product within half of one). The first
+                // 8 units are the 8 eps already in the base bound (validated by the fixtures at d <= 10);
+                // only the amplification beyond them is added, which matters at large d.
+                we.append(1.5 * max(0, Swift.abs(dm2 * logE) + Swift.abs(dm3 * logF) - 8) * Double.ulpOfOne)
                 ss.append(e); sl.append(rule.squareLow[i])
                 up.append(jacobian * kernel.value(1 - e, oneMinusT: e, onePlusT: f))
                 low.append(jacobian * kernel.value(-1 + e, oneMinusT: f, onePlusT: e))
             }
-            samples.store((ss, sl, up, low), at: c)
+            samples.store((ss, sl, up, low, we), at: c)
         }
         let pad = (4 - n % 4) % 4
         let zeros = [Double](repeating: 0, count: pad)
@@ -59,24 +71,53 @@ public struct FunkHeckeQuadrature: Sendable {
         let sLow = samples[0]!.sLow + samples[1]!.sLow + zeros
         let upper = samples[0]!.upper + samples[1]!.upper + zeros
         let lower = samples[0]!.lower + samples[1]!.lower + zeros
+        let weightError = samples[0]!.weightError + samples[1]!.weightError + zeros
         // The recurrence, split over nodes between two threads; partial sums added after.
         let count = n + pad
         let half = (count / 4 + 1) / 2 * 4
-        let parts = SlotArray<([Double], [Double])>(count: 2)
+        let parts = SlotArray<([Double], [Double], [Double])>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { c in
             let lo = c == 0 ? 0 : half, hi = c == 0 ? half : count
             parts.store(FunkHeckeQuadrature.recurrence(s: Array(s[lo..<hi]), sLow: Array(sLow[lo..<hi]), upper: Array(upper[lo..<hi]),
-                                                       lower: Array(lower[lo..<hi]), dimension: d, kmax: kmax), at: c)
+                                                       lower: Array(lower[lo..<hi]), weightError: Array(weightError[lo..<hi]),
+                                                       dimension: d, kmax: kmax), at: c)
         }
-        let (s0, a0) = parts[0]!, (s1, a1) = parts[1]!
+        let (s0, a0, w0) = parts[0]!, (s1, a1, w1) = parts[1]!
         mu = zip(s0, s1).map { $0 + $1 }
         magnitude = zip(a0, a1).map { $0 + $1 }
+        weightRounding = zip(w0, w1).map { $0 + $1 }
     }
 
-    /// log c_d = log Gamma(d/2) - log Gamma((d-1)/2) - log(pi)/2 (GSL log-gamma).
+    /// `weightRounding[k]` = sum_i delta_i |w_i g_i P_k(t_i)| bounds the error of mu_k from
+    /// the rounding of the weights c_d (1 -+ t)^{(d-2)/2} (1 +- t)^{(d-3)/2} w beyond what the
+    /// base bound's 8 eps covers: delta_i = 1.5 max(0, |(d-2)/2 log(1 - t_i)| + |(d-3)/2 log(1 + t_i)| - 8) eps.
+    /// The powers amplify the logarithms' rounding d/2-fold, so this is about 1e-14 relative at
+    /// d = 4096 where the weight lives, and zero near the weight's bulk at small d.
+    public let weightRounding: [Double]
+
+    /// log c_d = log Gamma(d/2) - log Gamma((d-1)/2) - log(pi)/2.
+    ///
+    /// The difference of two log-gammas of size ~ (d/2) log(d/2) loses that many ulps (3e-12 at
+    /// d = 4096), so for x = (d-1)/2 >= 11 the ratio Gamma(x + 1/2)/Gamma(x) is carried up from
+    /// x0 = x - floor(x - 10) in [10, 11): log Gamma(x + 1/2) - log Gamma(x) =
+    /// log Gamma(x0 + 1/2) - log Gamma(x0) + sum_{j < x - x0} log1p(1/(2 (x0 + j))), every term
+    /// positive and relatively accurate, summed compensated: absolute error about 1e-15.
     static func logPrefactor(dimension d: Int) throws -> Double {
         do {
-            return try GSL.logGamma(0.5 * Double(d)).log.value - GSL.logGamma(0.5 * Double(d - 1)).log.value - 0.5 * log(Double.pi)
+            let x = 0.5 * Double(d - 1)
+            if x < 11 {
+                return try GSL.logGamma(0.5 * Double(d)).log.value - GSL.logGamma(x).log.value - 0.5 * log(Double.pi)
+            }
+            let steps = (x - 10).rounded(.down), x0 = x - steps
+            var sum = try GSL.logGamma(x0 + 0.5).log.value - GSL.logGamma(x0).log.value - 0.5 * log(Double.pi)
+            var compensation = 0.0
+            for j in 0..<Int(steps) {
+                let term = log1p(0.5 / (x0 + Double(j)))
+                let t = sum + term, z = t - sum
+                compensation += (sum - (t - z)) + (term - z)
+                sum = t
+            }
+            return sum + compensation
         } catch { throw SpectralError.backend("\(error)") }
     }
 
@@ -90,33 +131,37 @@ public struct FunkHeckeQuadrature: Sendable {
     ///
     /// which never forms t = 1 - s: near t = 1 the plain form would see t rounded by eps/2,
     /// amplified by P_k'(1) ~ k^2 (measured: relative errors 1e-11 at k = 30 for d = 2).
-    static func recurrence(s: [Double], sLow: [Double], upper: [Double], lower: [Double], dimension d: Int, kmax: Int) -> ([Double], [Double]) {
+    static func recurrence(s: [Double], sLow: [Double], upper: [Double], lower: [Double], weightError: [Double],
+                           dimension d: Int, kmax: Int) -> ([Double], [Double], [Double]) {
         var sums = [Double](repeating: 0, count: kmax + 1)
         var absSums = [Double](repeating: 0, count: kmax + 1)
+        var weightSums = [Double](repeating: 0, count: kmax + 1)
         let chunks = s.count / 4
-        if chunks == 0 { return (sums, absSums) }
+        if chunks == 0 { return (sums, absSums, weightSums) }
         func v(_ a: [Double], _ j: Int) -> SIMD4<Double> { SIMD4(a[4 * j], a[4 * j + 1], a[4 * j + 2], a[4 * j + 3]) }
         var sv = (0..<chunks).map { v(s, $0) }
         var slv = (0..<chunks).map { v(sLow, $0) }
         var uv = (0..<chunks).map { v(upper, $0) }
         var lv = (0..<chunks).map { v(lower, $0) }
         var hv = (0..<chunks).map { pointwiseMax(uv[$0], -uv[$0]) + pointwiseMax(lv[$0], -lv[$0]) }
+        var wv = (0..<chunks).map { hv[$0] * v(weightError, $0) }
         var p = [SIMD4<Double>](repeating: SIMD4(repeating: 1), count: chunks)
         var diff = [SIMD4<Double>](repeating: .zero, count: chunks)
         // dP_k/ds and dD_k/ds, for the first-order node correction P_k(1 - s - sLow) = P_k - sLow dP_k/ds.
         var pd = [SIMD4<Double>](repeating: .zero, count: chunks)
         var dd = [SIMD4<Double>](repeating: .zero, count: chunks)
-        var su = SIMD4<Double>.zero, sl = SIMD4<Double>.zero, m = SIMD4<Double>.zero
-        for j in 0..<chunks { su += uv[j]; sl += lv[j]; m += hv[j] }
-        sums[0] = su.sum() + sl.sum(); absSums[0] = m.sum()
-        if kmax == 0 { return (sums, absSums) }
-        su = .zero; sl = .zero; m = .zero
+        var su = SIMD4<Double>.zero, sl = SIMD4<Double>.zero, m = SIMD4<Double>.zero, mw = SIMD4<Double>.zero
+        for j in 0..<chunks { su += uv[j]; sl += lv[j]; m += hv[j]; mw += wv[j] }
+        sums[0] = su.sum() + sl.sum(); absSums[0] = m.sum(); weightSums[0] = mw.sum()
+        if kmax == 0 { return (sums, absSums, weightSums) }
+        su = .zero; sl = .zero; m = .zero; mw = .zero
         for j in 0..<chunks {
             diff[j] = -sv[j]; p[j] = 1 - sv[j]; dd[j] = SIMD4(repeating: -1); pd[j] = SIMD4(repeating: -1)
             let corrected = p[j] - slv[j]
-            su += uv[j] * corrected; sl += lv[j] * corrected; m += hv[j] * pointwiseMax(p[j], -p[j])
+            let magnitude = pointwiseMax(p[j], -p[j])
+            su += uv[j] * corrected; sl += lv[j] * corrected; m += hv[j] * magnitude; mw += wv[j] * magnitude
         }
-        sums[1] = su.sum() - sl.sum(); absSums[1] = m.sum()
+        sums[1] = su.sum() - sl.sum(); absSums[1] = m.sum(); weightSums[1] = mw.sum()
         sv.withUnsafeMutableBufferPointer { sb in
          slv.withUnsafeMutableBufferPointer { slb in
           pd.withUnsafeMutableBufferPointer { pdb in
@@ -124,16 +169,17 @@ public struct FunkHeckeQuadrature: Sendable {
           uv.withUnsafeMutableBufferPointer { ub in
             lv.withUnsafeMutableBufferPointer { lb in
               hv.withUnsafeMutableBufferPointer { hb in
+               wv.withUnsafeMutableBufferPointer { wb in
                 p.withUnsafeMutableBufferPointer { pb in
                   diff.withUnsafeMutableBufferPointer { db in
                     let sp = sb.baseAddress!, up = ub.baseAddress!, lp = lb.baseAddress!, hp = hb.baseAddress!
-                    let pp = pb.baseAddress!, dp = db.baseAddress!
+                    let pp = pb.baseAddress!, dp = db.baseAddress!, wp = wb.baseAddress!
                     let slp = slb.baseAddress!, pdp = pdb.baseAddress!, ddp = ddb.baseAddress!
                     for k in stride(from: 1, to: kmax, by: 1) {
                         let den = 1 / Double(k + d - 2)
                         let a = SIMD4<Double>(repeating: Double(2 * k + d - 2) * den)
                         let b = SIMD4<Double>(repeating: Double(k) * den)
-                        var su = SIMD4<Double>.zero, sl = SIMD4<Double>.zero, m = SIMD4<Double>.zero
+                        var su = SIMD4<Double>.zero, sl = SIMD4<Double>.zero, m = SIMD4<Double>.zero, mw = SIMD4<Double>.zero
                         var cu = SIMD4<Double>.zero, cl = SIMD4<Double>.zero
                         for j in 0..<chunks {
                             let pk = pp[j], sj = sp[j]
@@ -155,12 +201,16 @@ public struct FunkHeckeQuadrature: Sendable {
                             cu += (su - (tu - zu)) + (x - zu); su = tu
                             let tl = sl + y, zl = tl - sl
                             cl += (sl - (tl - zl)) + (y - zl); sl = tl
-                            m += hp[j] * pointwiseMax(next, -next)
+                            let magnitude = pointwiseMax(next, -next)
+                            m += hp[j] * magnitude
+                            mw += wp[j] * magnitude
                         }
                         let upperSum = FunkHeckeQuadrature.exactSum(su, cu), lowerSum = FunkHeckeQuadrature.exactSum(sl, cl)
                         sums[k + 1] = (k + 1) % 2 == 0 ? upperSum + lowerSum : upperSum - lowerSum
                         absSums[k + 1] = m.sum()
+                        weightSums[k + 1] = mw.sum()
                     }
+                   }
                   }
                 }
               }
@@ -170,7 +220,7 @@ public struct FunkHeckeQuadrature: Sendable {
           }
          }
         }
-        return (sums, absSums)
+        return (sums, absSums, weightSums)
     }
 
     /// The sum of the lanes of s + c, compensated.

@@ -56,13 +56,25 @@ public struct GegenbauerSpectrum: Sendable {
 
     public var kmax: Int { mu.count - 1 }
 
-    /// 1e-14 max |mu_k|: double precision's noise floor for these eigenvalues.
+    /// 1e-14 max |mu_k|: double precision's noise floor for these eigenvalues at d = 2.
     public let noiseFloor: Double
+
+    /// log of 1e-14 max_j |mu_j| sqrt(N(d, j)) over the resolved j (see ``noiseFloor(at:)``).
+    let logFloorScale: Double
+
+    /// Double precision's noise floor for mu_k: 1e-14 max_j |mu_j| sqrt(N(d, j)) / sqrt(N(d, k)),
+    /// max over resolved j. Rounding in the Funk-Hecke sum is eps sum |w kappa P_k|, and
+    /// E|P_k| <= (E P_k^2)^{1/2} = N(d, k)^{-1/2}, so the floor falls with the multiplicity:
+    /// at d = 2 it is ``noiseFloor`` (N = 2 for k >= 1), at d = 4096 it is 1e-21 at k = 4, where
+    /// a single floor of 1e-14 mu_0 declared mu_4 = 1.6e-15 (resolved to 1e-5) "zero".
+    public func noiseFloor(at k: Int) -> Double {
+        exp(logFloorScale - 0.5 * Multiplicity.logValue(dimension: dimension, degree: k))
+    }
 
     /// Whether mu_k is zero to within its error estimate and the noise floor (a value, not
     /// a verdict on structure: ``DecayFit`` tells an abrupt zero from a decay into the floor).
     public func isNegligible(_ k: Int) -> Bool {
-        Swift.abs(mu[k]) <= 4 * error[k] + noiseFloor
+        Swift.abs(mu[k]) <= 4 * error[k] + noiseFloor(at: k)
     }
 
     public init(kernel: some DotProductKernel, dimension d: Int, kmax: Int, options: Options = Options()) throws {
@@ -82,12 +94,15 @@ public struct GegenbauerSpectrum: Sendable {
         // (and checked by DecayFit), not only declared.
         let eps = Double.ulpOfOne, acc = kernel.valueAccuracy
         func quadrature(through kq: Int) throws -> (fine: FunkHeckeQuadrature, coarse: FunkHeckeQuadrature) {
-            let extra = 48 + kq / 8 + min(rank ?? 0, 4096)
+            // The weight (1 - t^2)^{(d-3)/2} is a bump of width ~ d^{-1/2} at t = 0 (the end of each
+            // half in u), which needs ~ 8 sqrt(d) nodes whatever kq is (at d = 4096 and kq = 30 the
+            // old 48 + kq/8 margin left mu_0 off by 1e-8).
+            let extra = max(48 + kq / 8, Int((8 * Double(d).squareRoot()).rounded(.up))) + min(rank ?? 0, 4096)
             return (try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: kq + extra),
                     try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: kq + extra / 2 + 8))
         }
         func unresolved(_ q: (fine: FunkHeckeQuadrature, coarse: FunkHeckeQuadrature), _ k: Int) -> Bool {
-            let e = Swift.abs(q.fine.mu[k] - q.coarse.mu[k]) + (acc + (8 + Double(k).squareRoot()) * eps) * q.fine.magnitude[k]
+            let e = Swift.abs(q.fine.mu[k] - q.coarse.mu[k]) + (acc + (8 + Double(k).squareRoot()) * eps) * q.fine.magnitude[k] + q.fine.weightRounding[k]
             return e > options.resolvedTolerance * Swift.abs(q.fine.mu[k])
         }
         var kq = min(kmax, rank.map { $0 + 24 } ?? options.quadratureLimit)
@@ -114,7 +129,7 @@ public struct GegenbauerSpectrum: Sendable {
         var method = [Method](repeating: .quadrature, count: kmax + 1)
         for k in 0...kq {
             mu[k] = fine.mu[k]
-            err[k] = Swift.abs(fine.mu[k] - coarse.mu[k]) + (acc + (8 + Double(k).squareRoot()) * eps) * fine.magnitude[k]
+            err[k] = Swift.abs(fine.mu[k] - coarse.mu[k]) + (acc + (8 + Double(k).squareRoot()) * eps) * fine.magnitude[k] + fine.weightRounding[k]
         }
         var tail: AsymptoticTail? = nil
         let quadratureValues = Array(mu[0...kq]), quadratureErrors = Array(err[0...kq])
@@ -195,15 +210,27 @@ public struct GegenbauerSpectrum: Sendable {
         self.error = err
         noiseFloor = 1e-14 * (mu.map { Swift.abs($0) }.max() ?? 0)
         self.method = method
-        resolved = (0...kmax).map { method[$0] == .exactZero || err[$0] <= options.resolvedTolerance * Swift.abs(mu[$0]) }
-        multiplicity = Multiplicity.values(dimension: d, upTo: kmax)
+        let resolved = (0...kmax).map { method[$0] == .exactZero || err[$0] <= options.resolvedTolerance * Swift.abs(mu[$0]) }
+        self.resolved = resolved
+        let multiplicity = Multiplicity.values(dimension: d, upTo: kmax)
+        self.multiplicity = multiplicity
+        let logN = (0...kmax).map { Multiplicity.logValue(dimension: d, degree: $0) }
+        let scales = (0...kmax).filter { resolved[$0] && mu[$0] != 0 }.map { log(Swift.abs(mu[$0])) + 0.5 * logN[$0] }
+        logFloorScale = log(1e-14) + (scales.max() ?? log(mu.map { Swift.abs($0) }.max() ?? 0))
+        // N(d, k) x (a value) through logarithms where N overflows (d = 4096, k >= 90): the
+        // products are representable (or 0) even when N is not, and 0 x inf must not be NaN.
+        func weighted(_ k: Int, _ x: Double) -> Double {
+            if x == 0 { return 0 }
+            if multiplicity[k].isFinite { return multiplicity[k] * x }
+            return (x < 0 ? -1 : 1) * exp(logN[k] + log(Swift.abs(x)))
+        }
         var partial = 0.0, errorSum = 0.0
         for k in stride(from: kmax, through: 0, by: -1) {
-            partial += multiplicity[k] * mu[k]
-            errorSum += multiplicity[k] * err[k]
+            partial += weighted(k, mu[k])
+            errorSum += weighted(k, err[k])
         }
         let kappa1 = kernel(1)
-        let last = multiplicity[kmax] * Swift.abs(mu[kmax])
+        let last = weighted(kmax, Swift.abs(mu[kmax]))
         let tailEstimate: Double
         if rank != nil {
             tailEstimate = 0

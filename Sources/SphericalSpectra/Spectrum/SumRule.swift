@@ -11,6 +11,13 @@ public struct SumRule: Sendable, Equatable {
     public let tailEstimate: Double
     public let errorSum: Double
 
+    /// Whether the check can say anything: the error bounds and the tail estimate are finite
+    /// and together below kappa(1). In high dimension N(d, k) grows like k^{d-2}, so values at
+    /// quadrature's rounding floor weighted by it swamp kappa(1) (d = 4096: error sum 1e195).
+    public var isCheckable: Bool {
+        errorSum.isFinite && tailEstimate.isFinite && errorSum + Swift.abs(tailEstimate) <= Swift.abs(kernelAtOne)
+    }
+
     public init(kernelAtOne: Double, partialSum: Double, tailEstimate: Double, errorSum: Double) {
         self.kernelAtOne = kernelAtOne
         self.partialSum = partialSum
