@@ -42,7 +42,7 @@ extension Activation {
         name: "identity", smooth: .monomial(1, 1), regularity: .polynomial(degree: 1),
         parity: .odd,
         closedForm: ClosedFormDuals(reference: "E[uv] = c", smoothNNGP: { _, _, c in c },
-                                    derivative: { _, _, _ in 1 }),
+                                    derivative: { _, _, _ in 1 }, secondDerivative: ClosedFormDuals.affineSecondDerivative),
         homogeneity: 1)
 
     static func rectifiedMonomial(power p: Int, name: String) -> Activation {
@@ -59,7 +59,8 @@ extension Activation {
                 nngp: { ArcCosine.expectation(order: p, $0) },
                 derivative: { p == 0 ? 0 : Double(p * p) * ArcCosine.expectation(order: p - 1, $0) },
                 nngpOddPart: { ArcCosine.oddPart(order: p, $0) },
-                derivativeOddPart: { p == 0 ? 0 : Double(p * p) * ArcCosine.oddPart(order: p - 1, $0) }),
+                derivativeOddPart: { p == 0 ? 0 : Double(p * p) * ArcCosine.oddPart(order: p - 1, $0) },
+                secondDerivative: p == 1 ? ClosedFormDuals.kinkSecondDerivative(jump: 1) : nil),
             homogeneity: p)
     }
 
@@ -72,6 +73,7 @@ extension Activation {
     static func piecewiseLinear(negativeSlope a: Double, name: String) -> Activation {
         let parity: Parity = a == -1 ? .even : (a == 1 ? .odd : .neither)
         let regularity: Regularity = a == 1 ? .polynomial(degree: 1) : .kink(degree: 1, jump: 1 - a)
+        let secondDerivative: @Sendable (GaussianPair) -> Double = a == 1 ? ClosedFormDuals.affineSecondDerivative : ClosedFormDuals.kinkSecondDerivative(jump: 1 - a)
         return Activation(
             name: name,
             negative: .monomial(a, 1),
@@ -83,7 +85,8 @@ extension Activation {
                 nngp: { (1 - a) * (1 - a) * ArcCosine.expectation(order: 1, $0) + a * $0.c },
                 derivative: { (1 - a) * (1 - a) * ArcCosine.expectation(order: 0, $0) + a },
                 nngpOddPart: { (1 - a) * (1 - a) * ArcCosine.oddPart(order: 1, $0) },
-                derivativeOddPart: { (1 - a) * (1 - a) * ArcCosine.oddPart(order: 0, $0) }),
+                derivativeOddPart: { (1 - a) * (1 - a) * ArcCosine.oddPart(order: 0, $0) },
+                secondDerivative: secondDerivative),
             homogeneity: 1)
     }
 }
