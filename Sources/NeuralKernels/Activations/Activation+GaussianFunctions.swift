@@ -45,3 +45,11 @@ extension Activation {
             reference: "Gaussian integral of exp(-(u^2+v^2)/2); Proofs/erf-gelu-gaussian-duals.md",
             smoothNNGP: GaussianFunctionDuals.gaussianNNGP, derivative: GaussianFunctionDuals.gaussianDerivative))
 }
+
+extension ActivationCatalogue {
+    static let gaussianFunctionFamily: [Entry] = [
+        Entry("gelu", "x Phi(x), Phi the normal distribution function", .gelu),
+        Entry("erf", "erf(x)", .erf),
+        Entry("gaussian", "exp(-x^2/2)", .gaussian),
+    ]
+}

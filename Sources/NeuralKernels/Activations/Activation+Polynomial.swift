@@ -43,3 +43,13 @@ extension Activation {
     for coeff in coefficients.reversed() { result = result * x + coeff }
     return result
 }
+
+extension ActivationCatalogue {
+    static let polynomialFamily: [Entry] = [
+        Entry("poly", parameters: ["c0", "c1", "...", "cp"], "c0 + c1 x + ... + cp x^p (at most 64 coefficients)",
+              examples: ["poly(0,1,1)"]) { p in
+            try count("poly", p, 1...64, "coefficients c0,c1,...,cp, e.g. poly(0,1,0.5)")
+            return .polynomial(p)
+        },
+    ]
+}

@@ -96,3 +96,27 @@ func formatParameter(_ x: Double) -> String {
     if x == x.rounded(), Swift.abs(x) < 1e15 { return String(Int(x)) }
     return "\(x)"
 }
+
+extension ActivationCatalogue {
+    static let rectifiedFamily: [Entry] = [
+        Entry("relu", "max(x, 0)", .relu),
+        Entry("leaky_relu", parameters: ["slope"], "x for x >= 0, slope x for x < 0 (slope 0.01 if not given)",
+              examples: ["leaky_relu(0.2)"]) { p in
+            try count("leaky_relu", p, 0...1, "one slope, e.g. leaky_relu(0.2)")
+            return .leakyReLU(p.first ?? 0.01)
+        },
+        Entry("abs", "|x|", .abs),
+        Entry("hardtanh", "clip(x, -1, 1)", .hardtanh),
+        Entry("relu6", "min(max(x, 0), 6)", .relu6),
+        Entry("step", "1 for x >= 0, 0 for x < 0", .step),
+        Entry("relu_pow", parameters: ["p"], "max(x, 0)^p, integer 0 <= p <= 20",
+              examples: ["relu_pow(2)", "relu_pow(3)"]) { p in
+            try count("relu_pow", p, 1...1, "one integer power p >= 0, e.g. relu_pow(2)")
+            guard p[0] >= 0, p[0] == p[0].rounded(), p[0] <= 20 else {
+                throw KernelError.invalidActivationParameters(name: "relu_pow", given: "\(p[0])", expected: "an integer power 0 <= p <= 20")
+            }
+            return .reluPower(Int(p[0]))
+        },
+        Entry("identity", "x", .identity),
+    ]
+}

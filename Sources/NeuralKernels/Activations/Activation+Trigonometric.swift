@@ -21,3 +21,10 @@ extension Activation {
             reference: "characteristic function; Proofs/trigonometric-duals.md",
             smoothNNGP: TrigonometricDuals.cosProduct, derivative: TrigonometricDuals.sinProduct))
 }
+
+extension ActivationCatalogue {
+    static let trigonometricFamily: [Entry] = [
+        Entry("sin", "sin(x)", .sin),
+        Entry("cos", "cos(x)", .cos),
+    ]
+}
