@@ -15,18 +15,18 @@ import NeuralKernels
 ///
 ///     dF = S1 dq1/(2 q1) + S2 dq2/(2 q2) + D (dc - c/2 (dq1/q1 + dq2/q2)),
 ///
-/// the last bracket being sqrt(q1 q2) d(rho): the correlation's change. For positively
-/// homogeneous activations of degree p (ReLU, LeakyReLU: p = 1) S1 = p F and T1 = (p - 1) D
-/// exactly, and for p = 1 E[phi'' phi''] = jump^2 / (2 pi sqrt(q1 q2 - c^2)) (phi'' = jump
-/// times a Dirac mass at 0): every derivative is then in closed form. Activations whose closed
-/// form declares a ``DualJet`` (the ELU family) give all of them at once. Otherwise the scaling
+/// the last bracket being sqrt(q1 q2) d(rho): the correlation's change. What the activation
+/// declares is used exactly: its ``Activation/homogeneity`` p gives S1 = p F and T1 = (p - 1) D
+/// (ReLU, LeakyReLU: p = 1), its ``Activation/secondDerivativeDual`` gives E[phi'' phi'']
+/// (J^2 / (2 pi sqrt(q1 q2 - c^2)) for one kink of jump J, 0 for phi' constant), and a closed
+/// form declaring a ``DualJet`` (the ELU family) gives all of them at once. Otherwise the scaling
 /// derivatives S, T are central differences along l (relative step 6e-6, which keeps rho fixed,
 /// so never leaves the admissible set; error about 1e-10 relative for the closed-form duals)
 /// and E[phi'' phi''] is a central difference in c (one-sided near rho = +-1).
 struct DualPartials: Sendable {
     let dual: DualActivation
     let homogeneity: Int?
-    let jump: Double?
+    let secondDerivative: (@Sendable (GaussianPair) -> Double)?
     static let step = 6e-6
 
     /// The two dual maps as plain closures, taken out of the activation once: reading
@@ -46,7 +46,7 @@ struct DualPartials: Sendable {
             nngp = { dual.nngpByQuadrature($0) }; derivative = { dual.derivativeByQuadrature($0) }
         }
         homogeneity = activation.homogeneity
-        if case .kink(1, let j) = activation.regularity, activation.homogeneity == 1 { jump = j } else { jump = nil }
+        secondDerivative = activation.secondDerivativeDual
     }
 
     /// F, D and the changes of F (and of D when `ntk`) along two directions (dq1, dq2, dc).
@@ -97,8 +97,8 @@ struct DualPartials: Sendable {
         let rho = c / root
         var dc = 0.0
         if Swift.abs(rho) < 1 - 1e-12 {
-            if let jump {
-                dc = jump * jump / (2 * Double.pi * (q1 * q2 - c * c).squareRoot())
+            if let secondDerivative {
+                dc = secondDerivative(pair)
             } else {
                 let e = 1e-5 * root
                 if rho + 1e-5 > 1 {

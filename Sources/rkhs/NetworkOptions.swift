@@ -4,7 +4,7 @@ import NeuralKernels
 /// The network whose kernels are computed: activation, depth, scales and parametrisation.
 struct NetworkOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Activation: relu, leaky_relu(slope), abs, step, relu_pow(p), elu(alpha), selu, celu(alpha), gelu, erf, tanh, sigmoid, softplus(beta), silu, mish, sin, cos, gaussian, identity, poly(c0,c1,...,cp), or a user activation 'piecewise(EXPR_NEG; EXPR_POS)'.",
+        ActivationCatalogue.helpText,
         discussion: """
             A user activation gives one expression in x for x < 0 and one for x >= 0, e.g. \
             'piecewise(0.5*x^2; x)'. Expressions use + - * / ^, parentheses, numbers, pi, and \

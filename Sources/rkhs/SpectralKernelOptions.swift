@@ -10,8 +10,11 @@ struct SpectralKernelOptions: ParsableArguments {
     @Option(help: "Which kernel of the network: nngp or ntk.")
     var kernel: KernelOption = .ntk
 
-    @Option(help: "A standard kernel instead of a network: 'laplace(c)', 'gaussian(c)', 'matern(nu)' or 'matern(nu,l)', 'arccos(n)', 'polynomial(c,p)'.")
+    @Option(help: ArgumentHelp("A standard kernel instead of a network: \(Self.standardForms)."))
     var standard: String?
+
+    /// The standard kernels' forms, from their registry: 'laplace(c)', 'gaussian(c)', ...
+    static var standardForms: String { StandardKernel.usages.map { "'\($0)'" }.joined(separator: ", ") }
 
     @Option(help: "A kernel given as an expression in t (written with x for t), e.g. 'exp(x - 1)'.")
     var expression: String?

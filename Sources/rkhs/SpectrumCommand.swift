@@ -11,9 +11,8 @@ struct SpectrumCommand: ParsableCommand {
         discussion: """
             kappa(t) = sum_k mu_k N(d,k) P_k(t), P_k(1) = 1 (the normalisation of the "Beyond ReLU" code). \
             CSV columns k,mu,multiplicity,error,resolved; a value is resolved when its error estimate is at \
-            most 1e-6 of it. The kernel is the network's NNGP or NTK, or --standard 'laplace(1)', \
-            'gaussian(1)', 'matern(nu,c)', 'arccos(n)', 'polynomial(c,p)', or --tabulated file.csv (t,kappa), \
-            or --expression in t.
+            most 1e-6 of it. The kernel is the network's NNGP or NTK, or --standard \
+            \(SpectralKernelOptions.standardForms), or --tabulated file.csv (t,kappa), or --expression in t.
             """)
 
     @OptionGroup var source: SpectralKernelOptions

@@ -70,7 +70,7 @@ import SphericalSpectra
     /// kmax bounded by sum_{n > kmax} a_n, so T_U is far below any kappa that double precision
     /// represents in the learning curve.
     @Test func gaussianTailIsBoundedByItsMaclaurinSeries() throws {
-        let kernel = try StandardKernel(.gaussian(c: 1))
+        let kernel = try GaussianKernel(c: 1)
         let m = try KernelModes(try GegenbauerSpectrum(kernel: kernel, dimension: 3, kmax: 2000), kernel: kernel)
         #expect(m.tailTraceBound < 1e-300)
         let without = try KernelModes(try GegenbauerSpectrum(kernel: kernel, dimension: 3, kmax: 2000))

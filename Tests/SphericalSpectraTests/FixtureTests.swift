@@ -28,7 +28,7 @@ import _TestSupport
         case "relu_nngp_depth3_bias": return try NetworkSphereKernel(NetworkKernel(activation: .relu, depth: 3, sigmaB: 1), kind: .nngp)
         case "selu_ntk_depth3_bias": return try NetworkSphereKernel(NetworkKernel(activation: .selu, depth: 3, sigmaB: 1), kind: .ntk)
         case "elu_nngp_depth3_bias": return try NetworkSphereKernel(NetworkKernel(activation: .elu(), depth: 3, sigmaB: 1), kind: .nngp)
-        case "laplace_1": return try StandardKernel(.laplace(c: 1))
+        case "laplace_1": return try LaplaceKernel(c: 1)
         default: throw SpectralError.invalidData("unknown fixture kernel \(name)")
         }
     }

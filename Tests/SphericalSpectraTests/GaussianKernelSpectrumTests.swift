@@ -34,7 +34,7 @@ import Testing
     func matchesTheBesselClosedForm(_ d: Int) throws {
         let c = 1.5, s = 2 * c
         let kmax = 80
-        let spectrum = try GegenbauerSpectrum(kernel: StandardKernel(.gaussian(c: c)), dimension: d, kmax: kmax)
+        let spectrum = try GegenbauerSpectrum(kernel: GaussianKernel(c: c), dimension: d, kmax: kmax)
         let mu0 = exp(Self.logMu(k: 0, d: d, s: s))
         var worstHigh = 0.0, worstLow = 0.0
         for k in 0...kmax {

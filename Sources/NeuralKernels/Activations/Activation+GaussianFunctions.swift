@@ -13,13 +13,7 @@ extension Activation {
         parity: .odd,
         closedForm: ClosedFormDuals(
             reference: "Williams (1997); Proofs/erf-gelu-gaussian-duals.md",
-            smoothNNGP: { q1, q2, c in
-                let s = ((1 + 2 * q1) * (1 + 2 * q2)).squareRoot()
-                return 2 / Double.pi * asin(min(1, max(-1, 2 * c / s)))
-            },
-            derivative: { q1, q2, c in
-                4 / Double.pi / ((1 + 2 * q1) * (1 + 2 * q2) - 4 * c * c).squareRoot()
-            }))
+            smoothNNGP: GaussianFunctionDuals.erfNNGP, derivative: GaussianFunctionDuals.erfDerivative))
 
     /// GELU, x Phi(x) with the exact normal distribution function. With
     /// s = sqrt((1 + q1)(1 + q2)), D = s^2 - c^2, kappa = (1 - q1 q2)/s^2:
@@ -37,21 +31,7 @@ extension Activation {
         parity: .neither,
         closedForm: ClosedFormDuals(
             reference: "Tsuchida, Pearce, van der Heide, Roosta, Gallagher (2021); Proofs/erf-gelu-gaussian-duals.md",
-            smoothNNGP: { q1, q2, c in
-                let s2 = (1 + q1) * (1 + q2), s = s2.squareRoot()
-                let d = (s - c) * (s + c)
-                let kappa = (1 - q1 * q2) / s2
-                return c / 4 + c * asin(min(1, max(-1, c / s))) / (2 * Double.pi)
-                    + (q1 * q2 + c * c * kappa) / (2 * Double.pi * d.squareRoot())
-            },
-            derivative: { q1, q2, c in
-                let s2 = (1 + q1) * (1 + q2), s = s2.squareRoot()
-                let d = (s - c) * (s + c)
-                let kappa = (1 - q1 * q2) / s2
-                let n = q1 * q2 + c * c * kappa
-                return 0.25 + asin(min(1, max(-1, c / s))) / (2 * Double.pi)
-                    + (c + 2 * c * kappa + n * c / d) / (2 * Double.pi * d.squareRoot())
-            }))
+            smoothNNGP: GaussianFunctionDuals.geluNNGP, derivative: GaussianFunctionDuals.geluDerivative))
 
     /// The Gaussian bump exp(-x^2/2):
     ///
@@ -63,9 +43,13 @@ extension Activation {
         parity: .even,
         closedForm: ClosedFormDuals(
             reference: "Gaussian integral of exp(-(u^2+v^2)/2); Proofs/erf-gelu-gaussian-duals.md",
-            smoothNNGP: { q1, q2, c in 1 / ((1 + q1) * (1 + q2) - c * c).squareRoot() },
-            derivative: { q1, q2, c in
-                let d = (1 + q1) * (1 + q2) - c * c
-                return c / (d * d.squareRoot())
-            }))
+            smoothNNGP: GaussianFunctionDuals.gaussianNNGP, derivative: GaussianFunctionDuals.gaussianDerivative))
+}
+
+extension ActivationCatalogue {
+    static let gaussianFunctionFamily: [Entry] = [
+        Entry("gelu", "x Phi(x), Phi the normal distribution function", .gelu),
+        Entry("erf", "erf(x)", .erf),
+        Entry("gaussian", "exp(-x^2/2)", .gaussian),
+    ]
 }

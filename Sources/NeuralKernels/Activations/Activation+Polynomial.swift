@@ -1,7 +1,7 @@
 import Foundation
 
 /// Polynomial activations c0 + c1 x + ... + cp x^p, with exact duals through the Hermite
-/// expansion (Proofs/polynomial-duals.md):
+/// expansion (``HermiteDual`` in Duals/, Proofs/polynomial-duals.md):
 ///
 ///     E[P(u) Q(v)] = sum_k k! a_k(q1) b_k(q2) c^k,
 ///     a_k(q) = sum_{j >= k, j - k even} p_j q^{(j-k)/2} j! / (k! ((j-k)/2)! 2^{(j-k)/2}),
@@ -21,6 +21,9 @@ extension Activation {
         let odds = c.enumerated().allSatisfy { $0.offset % 2 == 1 || $0.element == 0 }
         let parity: Parity = odds && !evens ? .odd : (evens ? .even : .neither)
         let frozen = c
+        // phi' constant up to degree 1. (Higher degrees have the Hermite closed form of phi'';
+        // declaring it would change the gradients' last digits, so it is not done here.)
+        let secondDerivative: (@Sendable (GaussianPair) -> Double)? = degree <= 1 ? ClosedFormDuals.affineSecondDerivative : nil
         let branch = Branch(value: { horner(frozen, $0) }, derivative: { horner(derivativeCoefficients, $0) })
         return Activation(
             name: "poly(" + c.map(formatParameter).joined(separator: ",") + ")",
@@ -29,8 +32,9 @@ extension Activation {
             parity: parity,
             closedForm: ClosedFormDuals(
                 reference: "Hermite expansion; Proofs/polynomial-duals.md",
-                smoothNNGP: { q1, q2, cov in hermiteDual(frozen, frozen, q1, q2, cov) },
-                derivative: { q1, q2, cov in hermiteDual(derivativeCoefficients, derivativeCoefficients, q1, q2, cov) }))
+                smoothNNGP: { q1, q2, cov in HermiteDual.expectation(frozen, frozen, q1, q2, cov) },
+                derivative: { q1, q2, cov in HermiteDual.expectation(derivativeCoefficients, derivativeCoefficients, q1, q2, cov) },
+                secondDerivative: secondDerivative))
     }
 }
 
@@ -40,29 +44,12 @@ extension Activation {
     return result
 }
 
-/// E[P(u) Q(v)] for polynomials P, Q (ascending coefficients) by the Hermite expansion.
-func hermiteDual(_ p: [Double], _ q: [Double], _ q1: Double, _ q2: Double, _ c: Double) -> Double {
-    func hermiteCoefficients(_ coeffs: [Double], _ variance: Double) -> [Double] {
-        var a = [Double](repeating: 0, count: coeffs.count)
-        for (j, cj) in coeffs.enumerated() where cj != 0 {
-            var m = 0
-            while 2 * m <= j {
-                let k = j - 2 * m
-                // j! / (k! m! 2^m)
-                var factor = 1.0
-                for i in stride(from: j, to: k, by: -1) { factor *= Double(i) }
-                for i in stride(from: m, to: 0, by: -1) { factor /= Double(i) * 2 }
-                a[k] += cj * pow(variance, Double(m)) * factor
-                m += 1
-            }
-        }
-        return a
-    }
-    let a = hermiteCoefficients(p, q1), b = hermiteCoefficients(q, q2)
-    var total = 0.0, power = 1.0, factorial = 1.0
-    for k in 0..<min(a.count, b.count) {
-        if k > 0 { power *= c; factorial *= Double(k) }
-        total += factorial * a[k] * b[k] * power
-    }
-    return total
+extension ActivationCatalogue {
+    static let polynomialFamily: [Entry] = [
+        Entry("poly", parameters: ["c0", "c1", "...", "cp"], "c0 + c1 x + ... + cp x^p (at most 64 coefficients)",
+              examples: ["poly(0,1,1)"]) { p in
+            try count("poly", p, 1...64, "coefficients c0,c1,...,cp, e.g. poly(0,1,0.5)")
+            return .polynomial(p)
+        },
+    ]
 }

@@ -1,10 +1,9 @@
 import Foundation
 
-/// sin and cos, whose duals follow from the characteristic function of (u, v):
+/// sin and cos, whose duals follow from the characteristic function of (u, v)
+/// (``TrigonometricDuals``, Proofs/trigonometric-duals.md):
 ///
 ///     E[sin u sin v] = e^{-(q1 + q2)/2} sinh c,   E[cos u cos v] = e^{-(q1 + q2)/2} cosh c.
-///
-/// (Proofs/trigonometric-duals.md.)
 extension Activation {
     public static let sin = Activation(
         name: "sin",
@@ -12,8 +11,7 @@ extension Activation {
         parity: .odd,
         closedForm: ClosedFormDuals(
             reference: "characteristic function; Proofs/trigonometric-duals.md",
-            smoothNNGP: { q1, q2, c in exp(-0.5 * (q1 + q2)) * sinh(c) },
-            derivative: { q1, q2, c in exp(-0.5 * (q1 + q2)) * cosh(c) }))
+            smoothNNGP: TrigonometricDuals.sinProduct, derivative: TrigonometricDuals.cosProduct))
 
     public static let cos = Activation(
         name: "cos",
@@ -21,6 +19,12 @@ extension Activation {
         parity: .even,
         closedForm: ClosedFormDuals(
             reference: "characteristic function; Proofs/trigonometric-duals.md",
-            smoothNNGP: { q1, q2, c in exp(-0.5 * (q1 + q2)) * cosh(c) },
-            derivative: { q1, q2, c in exp(-0.5 * (q1 + q2)) * sinh(c) }))
+            smoothNNGP: TrigonometricDuals.cosProduct, derivative: TrigonometricDuals.sinProduct))
+}
+
+extension ActivationCatalogue {
+    static let trigonometricFamily: [Entry] = [
+        Entry("sin", "sin(x)", .sin),
+        Entry("cos", "cos(x)", .cos),
+    ]
 }

@@ -26,6 +26,8 @@ public struct Activation: Sendable, CustomStringConvertible {
     /// Closed-form dual maps, when known (otherwise the wedge quadrature is used).
     public let closedForm: ClosedFormDuals?
     /// Positive homogeneity degree p (phi(lambda x) = lambda^p phi(x) for lambda > 0), if any.
+    /// Gradients use it: then S = E[u phi'(u) phi(v)] = p F and T = (p - 1) D exactly (Stein's
+    /// lemma), instead of differences along the variances (``KernelInputDerivatives``).
     public let homogeneity: Int?
     /// The points where phi or phi' is not analytic, sorted, when some lie away from 0
     /// (hardtanh, ReLU6, shifted ReLUs, user `piecewise` with breakpoints); empty when phi is
@@ -67,6 +69,15 @@ public struct Activation: Sendable, CustomStringConvertible {
     }
 
     public var description: String { name }
+
+    /// E[phi''(u) phi''(v)] where it is known exactly: as the closed form declares it
+    /// (``ClosedFormDuals/secondDerivative``), or 0 for a polynomial of degree <= 1 (phi'
+    /// constant, user `piecewise` ones included). Nil: gradients difference the derivative dual.
+    public var secondDerivativeDual: (@Sendable (GaussianPair) -> Double)? {
+        if let declared = closedForm?.secondDerivative { return declared }
+        if case .polynomial(let degree) = regularity, degree <= 1 { return ClosedFormDuals.affineSecondDerivative }
+        return nil
+    }
 }
 
 /// One analytic piece of an activation: its value and derivative.
@@ -149,13 +160,23 @@ public struct ClosedFormDuals: Sendable {
     /// closed form, where that is much cheaper than differencing the duals (ELU family); nil
     /// from the closure where the closed form does not apply (a degenerate pair).
     public let jet: (@Sendable (GaussianPair) -> DualJet?)?
+    /// E[phi''(u) phi''(v)] in closed form, for |rho| < 1, where it is known exactly: the slope
+    /// dD/dc of the derivative dual that hyperparameter and input gradients need
+    /// (``KernelInputDerivatives``, GPRegression's `DualPartials`). For a piecewise-linear phi
+    /// with one kink of jump J at 0, phi'' = J delta_0 and
+    ///
+    ///     E[phi''(u) phi''(v)] = J^2 p(0, 0) = J^2 / (2 pi sqrt(q1 q2 - c^2));
+    ///
+    /// for phi' constant it is 0. Without it, gradients difference the derivative dual in c.
+    public let secondDerivative: (@Sendable (GaussianPair) -> Double)?
 
     public init(reference: String, isCheap: Bool = true,
                 nngp: @escaping @Sendable (GaussianPair) -> Double,
                 derivative: @escaping @Sendable (GaussianPair) -> Double,
                 nngpOddPart: (@Sendable (GaussianPair) -> Double)? = nil,
                 derivativeOddPart: (@Sendable (GaussianPair) -> Double)? = nil,
-                jet: (@Sendable (GaussianPair) -> DualJet?)? = nil) {
+                jet: (@Sendable (GaussianPair) -> DualJet?)? = nil,
+                secondDerivative: (@Sendable (GaussianPair) -> Double)? = nil) {
         self.reference = reference
         self.isCheap = isCheap
         self.nngp = nngp
@@ -163,13 +184,15 @@ public struct ClosedFormDuals: Sendable {
         self.nngpOddPart = nngpOddPart
         self.derivativeOddPart = derivativeOddPart
         self.jet = jet
+        self.secondDerivative = secondDerivative
     }
 
     /// Closed forms that are smooth in (q1, q2, c) up to rho = +-1 (erf, GELU, sin, ...),
     /// written in terms of the second moments only.
     public init(reference: String,
                 smoothNNGP nngp: @escaping @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double,
-                derivative: @escaping @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double) {
+                derivative: @escaping @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double,
+                secondDerivative: (@Sendable (GaussianPair) -> Double)? = nil) {
         self.reference = reference
         self.isCheap = true
         self.nngp = { nngp($0.q1, $0.q2, $0.c) }
@@ -177,5 +200,14 @@ public struct ClosedFormDuals: Sendable {
         self.nngpOddPart = nil
         self.derivativeOddPart = nil
         self.jet = nil
+        self.secondDerivative = secondDerivative
+    }
+
+    /// E[phi''(u) phi''(v)] = 0 for phi' constant (phi affine).
+    public static func affineSecondDerivative(_ pair: GaussianPair) -> Double { 0 }
+
+    /// E[phi''(u) phi''(v)] = J^2 / (2 pi sqrt(q1 q2 - c^2)) for phi'' = J delta_0 (|rho| < 1).
+    public static func kinkSecondDerivative(jump: Double) -> @Sendable (GaussianPair) -> Double {
+        { pair in jump * jump / (2 * Double.pi * (pair.q1 * pair.q2 - pair.c * pair.c).squareRoot()) }
     }
 }

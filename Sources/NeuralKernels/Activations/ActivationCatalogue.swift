@@ -2,68 +2,81 @@ import Foundation
 
 /// The activations available by name, as on the command line: `name` or `name(p1,p2,...)`,
 /// and `piecewise(EXPR_NEG; EXPR_POS)` for a user activation.
+///
+/// The registry every list of activations is generated from: the command-line help, error
+/// messages, the README table (checked by `ActivationCatalogueTests`), `rkhs reproduce
+/// rkhs-table` and the catalogue-wide tests. Each family file of this folder declares its
+/// entries next to its activations (`Activation+Family.swift`); the catalogue joins them.
 public enum ActivationCatalogue {
-    /// One entry per activation family: its usage and how to build it from parameters.
-    struct Entry: Sendable {
-        let name: String
-        let usage: String
+    /// One activation family on the command line: its name, parameters and how to build it.
+    public struct Entry: Sendable {
+        /// The name on the command line.
+        public let name: String
+        /// Parameter names in order (`["slope"]`); empty for an activation without parameters.
+        public let parameters: [String]
+        /// phi(x), in one line for the help text and the README table.
+        public let summary: String
+        /// Command-line instances the catalogue-wide tests and `rkhs reproduce rkhs-table` use.
+        public let examples: [String]
         let make: @Sendable ([Double]) throws -> Activation
+
+        /// A family with parameters; `make` validates them and names what is allowed.
+        init(_ name: String, parameters: [String], _ summary: String, examples: [String],
+             make: @escaping @Sendable ([Double]) throws -> Activation) {
+            self.name = name
+            self.parameters = parameters
+            self.summary = summary
+            self.examples = examples
+            self.make = make
+        }
+
+        /// An activation without parameters.
+        init(_ name: String, _ summary: String, _ activation: @escaping @autoclosure @Sendable () -> Activation) {
+            self.init(name, parameters: [], summary, examples: [name]) { p in
+                try ActivationCatalogue.none(name, p, activation())
+            }
+        }
+
+        /// `name` or `name(p1,p2,...)`.
+        public var usage: String { parameters.isEmpty ? name : "\(name)(\(parameters.joined(separator: ",")))" }
     }
 
-    static let entries: [Entry] = [
-        Entry(name: "relu", usage: "relu", make: { try none("relu", $0, .relu) }),
-        Entry(name: "leaky_relu", usage: "leaky_relu(slope)", make: { p in
-            try count("leaky_relu", p, 0...1, "one slope, e.g. leaky_relu(0.2)")
-            return .leakyReLU(p.first ?? 0.01)
-        }),
-        Entry(name: "abs", usage: "abs", make: { try none("abs", $0, .abs) }),
-        Entry(name: "hardtanh", usage: "hardtanh", make: { try none("hardtanh", $0, .hardtanh) }),
-        Entry(name: "relu6", usage: "relu6", make: { try none("relu6", $0, .relu6) }),
-        Entry(name: "step", usage: "step", make: { try none("step", $0, .step) }),
-        Entry(name: "relu_pow", usage: "relu_pow(p)", make: { p in
-            try count("relu_pow", p, 1...1, "one integer power p >= 0, e.g. relu_pow(2)")
-            guard p[0] >= 0, p[0] == p[0].rounded(), p[0] <= 20 else {
-                throw KernelError.invalidActivationParameters(name: "relu_pow", given: "\(p[0])", expected: "an integer power 0 <= p <= 20")
-            }
-            return .reluPower(Int(p[0]))
-        }),
-        Entry(name: "elu", usage: "elu(alpha)", make: { p in
-            try count("elu", p, 0...1, "one alpha > 0, e.g. elu(1)")
-            try positive("elu", p)
-            return .elu(p.first ?? 1)
-        }),
-        Entry(name: "selu", usage: "selu", make: { try none("selu", $0, .selu) }),
-        Entry(name: "celu", usage: "celu(alpha)", make: { p in
-            try count("celu", p, 0...1, "one alpha > 0, e.g. celu(1)")
-            try positive("celu", p)
-            return .celu(p.first ?? 1)
-        }),
-        Entry(name: "gelu", usage: "gelu", make: { try none("gelu", $0, .gelu) }),
-        Entry(name: "erf", usage: "erf", make: { try none("erf", $0, .erf) }),
-        Entry(name: "tanh", usage: "tanh", make: { try none("tanh", $0, .tanh) }),
-        Entry(name: "sigmoid", usage: "sigmoid", make: { try none("sigmoid", $0, .sigmoid) }),
-        Entry(name: "softplus", usage: "softplus(beta)", make: { p in
-            try count("softplus", p, 0...1, "one beta > 0, e.g. softplus(1)")
-            try positive("softplus", p)
-            return .softplus(p.first ?? 1)
-        }),
-        Entry(name: "silu", usage: "silu", make: { try none("silu", $0, .silu) }),
-        Entry(name: "mish", usage: "mish", make: { try none("mish", $0, .mish) }),
-        Entry(name: "sin", usage: "sin", make: { try none("sin", $0, .sin) }),
-        Entry(name: "cos", usage: "cos", make: { try none("cos", $0, .cos) }),
-        Entry(name: "gaussian", usage: "gaussian", make: { try none("gaussian", $0, .gaussian) }),
-        Entry(name: "identity", usage: "identity", make: { try none("identity", $0, .identity) }),
-        Entry(name: "poly", usage: "poly(c0,c1,...,cp)", make: { p in
-            try count("poly", p, 1...64, "coefficients c0,c1,...,cp, e.g. poly(0,1,0.5)")
-            return .polynomial(p)
-        }),
-    ]
+    /// Every built-in family, in the order of the help text: the family files' entries.
+    public static let entries: [Entry] =
+        rectifiedFamily + exponentialLinearFamily + gaussianFunctionFamily + sigmoidalFamily
+        + trigonometricFamily + polynomialFamily
+
+    /// User activations, for the help, error messages and the catalogue-wide tests.
+    public static let piecewiseUsages = ["piecewise(EXPR_NEG; EXPR_POS)", "piecewise(E0; C1: E1; C2: E2; ...)"]
+    public static let piecewiseExamples = ["piecewise(0.5*x^2; x)", "piecewise(0; x^2 + x^3)"]
 
     /// Every accepted form, for error messages and --help.
-    public static var usages: [String] { entries.map(\.usage) + ["piecewise(EXPR_NEG; EXPR_POS)", "piecewise(E0; C1: E1; C2: E2; ...)"] }
+    public static var usages: [String] { entries.map(\.usage) + piecewiseUsages }
 
     /// The names of the built-in activations.
     public static var names: [String] { entries.map(\.name) }
+
+    /// Every example instance: the built-in families' and the user activations'.
+    public static var examples: [String] { entries.flatMap(\.examples) + piecewiseExamples }
+
+    /// The `--activation` help: every built-in usage, then the user form.
+    public static var helpText: String {
+        "Activation: " + entries.map(\.usage).joined(separator: ", ")
+            + ", or a user activation '\(piecewiseUsages[0])'."
+    }
+
+    /// The README's table of built-in activations (kept equal by `ActivationCatalogueTests`).
+    public static var markdownTable: String {
+        var rows = ["| activation | phi(x) | duals |", "|---|---|---|"]
+        for entry in entries {
+            let example = try? activation(named: entry.examples[0])
+            let duals = example?.closedForm != nil ? "closed form"
+                : example?.breakpoints.isEmpty == false ? "breakpoint quadrature" : "wedge quadrature"
+            let summary = entry.summary.replacingOccurrences(of: "|", with: "\\|")   // a pipe would end the cell
+            rows.append("| `\(entry.usage)` | \(summary) | \(duals) |")
+        }
+        return rows.joined(separator: "\n") + "\n"
+    }
 
     /// Parses `name`, `name(p1,...)` or `piecewise(EXPR_NEG; EXPR_POS)`.
     public static func activation(named text: String) throws -> Activation {
@@ -139,20 +152,20 @@ public enum ActivationCatalogue {
         return pieces
     }
 
-    private static func none(_ name: String, _ p: [Double], _ a: Activation) throws -> Activation {
+    static func none(_ name: String, _ p: [Double], _ a: Activation) throws -> Activation {
         guard p.isEmpty else {
             throw KernelError.invalidActivationParameters(name: name, given: p.map(formatParameter).joined(separator: ","), expected: "no parameters")
         }
         return a
     }
 
-    private static func count(_ name: String, _ p: [Double], _ range: ClosedRange<Int>, _ expected: String) throws {
+    static func count(_ name: String, _ p: [Double], _ range: ClosedRange<Int>, _ expected: String) throws {
         guard range.contains(p.count) else {
             throw KernelError.invalidActivationParameters(name: name, given: p.map(formatParameter).joined(separator: ","), expected: expected)
         }
     }
 
-    private static func positive(_ name: String, _ p: [Double]) throws {
+    static func positive(_ name: String, _ p: [Double]) throws {
         if let v = p.first, !(v > 0) {
             throw KernelError.invalidActivationParameters(name: name, given: formatParameter(v), expected: "a parameter > 0")
         }

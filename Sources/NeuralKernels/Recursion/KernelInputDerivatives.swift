@@ -19,9 +19,11 @@
 ///     dTheta' = D dTheta + Theta dD,    dq1' = S1(q1, q1, q1) dq1 / q1
 ///
 /// with S1 = E[u phi'(u) phi(v)] = d/dl F(l^2 q1, q2, l c) at l = 1 and T1 the same for D.
-/// Positively homogeneous activations of degree p have S = p F and T = (p - 1) D exactly, and
-/// for p = 1 with a kink of jump J, E[phi'' phi''] = J^2 / (2 pi sqrt(q1 q2 - c^2)): ReLU,
-/// LeakyReLU, abs and the identity are then exact to rounding. Closed forms declaring a
+/// Positively homogeneous activations of degree p (``Activation/homogeneity``) have S = p F and
+/// T = (p - 1) D exactly, and a closed form declaring E[phi'' phi'']
+/// (``Activation/secondDerivativeDual``: J^2 / (2 pi sqrt(q1 q2 - c^2)) for one kink of jump J,
+/// 0 for phi' constant) gives the slope: ReLU, LeakyReLU, abs and the identity are then exact
+/// to rounding. Closed forms declaring a
 /// ``DualJet`` (the ELU family) give every partial directly. Otherwise S, T are central
 /// differences along l (relative step 6e-6; l keeps the correlation, so never leaves the
 /// admissible set) and E[phi'' phi''] a central difference in c (one-sided near rho = +-1):
@@ -37,7 +39,7 @@ public struct KernelInputDerivatives: Sendable {
     public let network: NetworkKernel
     let dual: DualActivation
     let homogeneity: Int?
-    let jump: Double?
+    let secondDerivative: (@Sendable (GaussianPair) -> Double)?
     let jet: (@Sendable (GaussianPair) -> DualJet?)?
     static let step = 6e-6
 
@@ -47,7 +49,7 @@ public struct KernelInputDerivatives: Sendable {
         dual = DualActivation(activation)
         jet = activation.closedForm?.jet
         homogeneity = activation.homogeneity
-        if case .kink(1, let j) = activation.regularity, activation.homogeneity == 1 { jump = j } else { jump = nil }
+        secondDerivative = activation.secondDerivativeDual
     }
 
     /// A kernel value with its partial derivatives in the input state (q1, q2, c).
@@ -125,10 +127,8 @@ public struct KernelInputDerivatives: Sendable {
         let root = (q1 * q2).squareRoot()
         let rho = pair.rho
         guard Swift.abs(rho) < 1 - 1e-12 else { return m }
-        if let jump {
-            m.slope = jump * jump / (2 * Double.pi * (q1 * q2 - c * c).squareRoot())
-        } else if case .polynomial(1) = network.activation.regularity {
-            m.slope = 0   // phi' constant
+        if let secondDerivative {
+            m.slope = secondDerivative(pair)
         } else {
             let e = 1e-5 * root
             func dd(_ shift: Double) -> Double { dual.derivative(GaussianPair(q1: q1, q2: q2, c: c + shift)) }
