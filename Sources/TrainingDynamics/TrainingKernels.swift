@@ -5,9 +5,10 @@ import NeuralKernels
 /// x*: K(X, X), Theta(X, X), K(x*, X), Theta(x*, X), K(x*, x*) (Neural Tangents' input
 /// convention <x, x'>/d, any activation, either parametrisation).
 ///
-/// Both kernels come from one ``GramMatrix`` each on the stacked points [X; x*], so every
-/// block is computed by the same route (the tabulated sphere kernel when all points have
-/// one norm, the per-entry recursion otherwise) and the joint matrix stays positive
+/// Both kernels come from one fused ``GramMatrix/both(points:network:progress:)`` pass on the
+/// stacked points [X; x*], so every block is computed by the same route (the tabulated sphere
+/// kernel when all points have one norm, the homogeneous or per-entry route otherwise) and
+/// the joint matrix stays positive
 /// semidefinite to rounding. The extra test-test block costs m^2 / 2 entries, which the full
 /// covariances use.
 public struct TrainingKernels: Sendable {
@@ -27,13 +28,10 @@ public struct TrainingKernels: Sendable {
         let n = train.count, m = test.count
         let points = train + test
         let total = n + m
-        let share = needsNTK ? 0.5 : 1.0
-        let nngp = try GramMatrix(points: points, network: network, kind: .nngp,
-                                  progress: progress.map { p in { @Sendable f in p(share * f) } })
-        let ntk = needsNTK
-            ? try GramMatrix(points: points, network: network, kind: .ntk,
-                             progress: progress.map { p in { @Sendable f in p(0.5 + 0.5 * f) } })
-            : nil
+        // One pass for both kernels: the NTK recursion carries the NNGP (bit-identical to two passes).
+        let (nngp, ntk): (GramMatrix, GramMatrix?) = needsNTK
+            ? try GramMatrix.both(points: points, network: network, progress: progress)
+            : (try GramMatrix(points: points, network: network, kind: .nngp, progress: progress), nil)
         func block(_ g: GramMatrix, rows: Range<Int>, columns: Range<Int>) -> [Double] {
             var out: [Double] = []
             out.reserveCapacity(rows.count * columns.count)

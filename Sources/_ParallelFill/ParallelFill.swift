@@ -37,10 +37,21 @@ public enum ParallelFill {
     /// cache once per entry).
     public static func symmetric(_ matrices: inout [[Double]], n: Int, progress: (@Sendable (Double) -> Void)? = nil,
                                  upperRow: @Sendable (Int, [SharedRows<Double>]) -> Void) {
-        withShared(&matrices, rowLength: n) { shared in
-            rows(n, progress: progress) { i in upperRow(i, shared) }
-            for m in shared { mirror(m, n: n) }
-        }
+        withShared(&matrices, rowLength: n) { shared in symmetric(shared, n: n, progress: progress, upperRow: upperRow) }
+    }
+
+    /// The same fill on storage the caller owns (n * n entries each, possibly uninitialised:
+    /// a mapped output file, so the matrix is computed where it will be written).
+    public static func symmetric(storage: [UnsafeMutablePointer<Double>], n: Int,
+                                 progress: (@Sendable (Double) -> Void)? = nil,
+                                 upperRow: @Sendable (Int, [SharedRows<Double>]) -> Void) {
+        symmetric(storage.map { SharedRows($0, rowLength: n) }, n: n, progress: progress, upperRow: upperRow)
+    }
+
+    static func symmetric(_ shared: [SharedRows<Double>], n: Int, progress: (@Sendable (Double) -> Void)?,
+                          upperRow: @Sendable (Int, [SharedRows<Double>]) -> Void) {
+        rows(n, progress: progress) { i in upperRow(i, shared) }
+        for m in shared { mirror(m, n: n) }
     }
 
     /// Copies the upper triangle onto the lower one in 64 x 64 blocks.

@@ -29,23 +29,39 @@ struct GramCommand: ParsableCommand {
         let table = try UsageError.wrap { try NumericTable(contentsOf: data) }
         let network = try options.network(inputDimension: table.columnCount)
         let n = table.rows.count
-        let showProgress = n >= 2000
+        // On a terminal, progress from the start at any n (the per-entry route of a
+        // quadrature activation takes seconds at n = 500); in logs only for large n.
+        let progressLine = isatty(STDERR_FILENO) != 0 || n >= 2000 ? ProgressLine(label: "gram") : nil
+        progressLine?.report(percent: 0)
+        let progress: (@Sendable (Double) -> Void)? = progressLine.map { line in
+            { @Sendable fraction in line.report(percent: Int((fraction * 100).rounded(.down))) }
+        }
         let start = Date()
-        let progress: (@Sendable (Double) -> Void)? = showProgress ? GramCommand.reportProgress : nil
         let kind = kernel.value
-        let gram: GramMatrix = try UsageError.wrap {
-            try GramMatrix(points: table.rows, network: network, kind: kind, progress: progress)
+        // A non-finite entry fails the command (inside the write, so nothing is left behind).
+        func checkFinite(_ values: UnsafeBufferPointer<Double>) throws {
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw UsageError("the kernel between rows \(bad / n + 1) and \(bad % n + 1) is not a finite number (\(values[bad])): the inputs or variances overflow double precision; allowed: rows and scales whose kernel is representable")
+            }
         }
-        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-        if let bad = gram.values.firstIndex(where: { !$0.isFinite }) {
-            throw UsageError("the kernel between rows \(bad / n + 1) and \(bad % n + 1) is not a finite number (\(gram.values[bad])): the inputs or variances overflow double precision; allowed: rows and scales whose kernel is representable")
-        }
-        // Written from the matrix's own storage (peak memory is the matrix plus O(n)), atomically
-        // and durably (fsync before the rename, as every command does: a power loss right after
-        // the rename must not leave an empty file where the result, or the old file, was).
+        // Atomically and durably (fsync before the rename, as every command does: a power
+        // loss right after the rename must not leave an empty file where the result, or the
+        // old file, was). The .npy matrix is computed straight into the mapped output file, so
+        // it exists once in memory (peak memory is the matrix plus O(n)) and is never copied.
         if lower.hasSuffix(".npy") {
-            try UsageError.wrap { try NPYFile.write(gram.values, rows: n, columns: n, to: out) }
+            try UsageError.wrap {
+                try NPYFile.write(rows: n, columns: n, to: out) { storage in
+                    try GramMatrix.compute(points: table.rows, network: network, kind: kind, into: storage, progress: progress)
+                    progressLine?.finish()
+                    try checkFinite(UnsafeBufferPointer(start: storage, count: n * n))
+                }
+            }
         } else {
+            let gram = try UsageError.wrap {
+                try GramMatrix(points: table.rows, network: network, kind: kind, progress: progress)
+            }
+            progressLine?.finish()
+            try gram.values.withUnsafeBufferPointer { try checkFinite($0) }
             try UsageError.wrap { try GramCommand.writeCSV(gram.values, n: n, to: out) }
         }
         FileHandle.standardError.write(Data(String(format: "gram: %d x %d %@ matrix of %@ (depth %d) written to %@ in %.2f s\n",
@@ -75,10 +91,5 @@ struct GramCommand: ParsableCommand {
                 }
             }
         }
-    }
-
-    @Sendable static func reportProgress(_ fraction: Double) {
-        let percent = Int((fraction * 100).rounded())
-        FileHandle.standardError.write(Data("\rgram: \(percent)%".utf8))
     }
 }

@@ -133,6 +133,28 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["k.npy"])
     }
 
+    /// The in-place writer (the array computed into the mapped file) produces exactly the bytes
+    /// of `encode`, replaces an existing file, and a failing fill leaves the old file and no
+    /// temporary file.
+    @Test func inPlaceFileEqualsEncodedBytes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("npy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("k.npy").path
+        let values = (0..<(37 * 41)).map { cos(Double($0)) * 1e-3 }
+        try NPYFile.write(Array(repeating: 7, count: 4), rows: 2, columns: 2, to: path)
+        try NPYFile.write(rows: 37, columns: 41, to: path) { out in
+            for i in 0..<values.count { out[i] = values[i] }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == NPYFile.encode(values, rows: 37, columns: 41))
+        struct Failure: Error {}
+        #expect(throws: Failure.self) {
+            try NPYFile.write(rows: 3, columns: 3, to: path) { out in out[0] = 1; throw Failure() }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == NPYFile.encode(values, rows: 37, columns: 41))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["k.npy"])
+    }
+
     /// numpy itself reads the file (skipped with a note when numpy is not installed).
     @Test func numpyLoadsIt() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("npy-\(UUID().uuidString).npy").path

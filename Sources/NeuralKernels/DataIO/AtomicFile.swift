@@ -84,6 +84,66 @@ public enum AtomicFile {
         }
     }
 
+    /// Creates the temporary file at its final size `size`, hands `body` its bytes as writable
+    /// memory, then syncs, closes and renames it over `path`, with the same guarantees as
+    /// ``write(to:_:)``. On Linux the memory is the file itself, mapped after `posix_fallocate`
+    /// has reserved its blocks (so a full disk fails here, before any computation, and never
+    /// as a fault in the mapping): a result computed in place is never copied, and exists once
+    /// in memory. Where the space cannot be reserved in advance (file systems without
+    /// fallocate, other systems), `body` gets anonymous memory that is then written out.
+    public static func write(to path: String, size: Int, mapped body: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        precondition(size > 0)
+        try checkWritable(path)
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))").path
+        TemporaryFileRegistry.installHandlers()
+        let fd = open(temporary, O_RDWR | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw failure(path, errno) }
+        TemporaryFileRegistry.register(temporary)
+        defer { TemporaryFileRegistry.unregister() }
+        func abandon(_ error: Error) -> Error {
+            close(fd)
+            unlink(temporary)
+            return error
+        }
+        #if os(Linux)
+        let reserved = posix_fallocate(fd, 0, off_t(size))
+        if reserved == ENOSPC || reserved == EDQUOT || reserved == EFBIG { throw abandon(failure(path, reserved)) }
+        let fileMapping = reserved == 0 ? mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED
+        #else
+        let fileMapping = MAP_FAILED
+        #endif
+        let inFile = fileMapping != MAP_FAILED
+        let memory = inFile ? fileMapping : mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let base = memory, memory != MAP_FAILED else { throw abandon(failure(path, errno)) }
+        let buffer = UnsafeMutableRawBufferPointer(start: base, count: size)
+        do {
+            try body(buffer)
+            if !inFile {
+                // The file may already have its size from fallocate: write from the start.
+                if ftruncate(fd, 0) != 0 { throw failure(path, errno) }
+                try Writer(fd: fd, path: path).write(UnsafeRawBufferPointer(buffer))
+            }
+        } catch {
+            munmap(base, size)
+            throw abandon(error)
+        }
+        // The mapping's dirty pages belong to the file's page cache; fsync below writes them.
+        munmap(base, size)
+        let syncStatus = fsync(fd) != 0 ? errno : 0
+        let closeStatus = close(fd) != 0 && syncStatus == 0 ? errno : syncStatus
+        if closeStatus != 0 {
+            unlink(temporary)
+            throw failure(path, closeStatus)
+        }
+        if rename(temporary, url.path) != 0 {
+            let code = errno
+            unlink(temporary)
+            throw failure(path, code)
+        }
+    }
+
     public static func write(_ data: Data, to path: String) throws {
         try write(to: path) { file in try data.withUnsafeBytes { try file.write($0) } }
     }

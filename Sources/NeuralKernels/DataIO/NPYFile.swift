@@ -49,6 +49,25 @@ public enum NPYFile {
         }
     }
 
+    /// Writes the .npy file of a rows x columns float64 array that `fill` computes in place:
+    /// it gets the file's data (row-major, uninitialised), mapped where the system allows
+    /// (``AtomicFile/write(to:size:mapped:)``), so the array exists once in memory and is never
+    /// copied. If `fill` throws, nothing is written.
+    public static func write(rows: Int, columns: Int, to path: String,
+                             fill: (UnsafeMutablePointer<Double>) throws -> Void) throws {
+        let header = header(rows: rows, columns: columns)
+        let count = rows * columns
+        try AtomicFile.write(to: path, size: header.count + 8 * count) { bytes in
+            bytes.copyMemory(from: UnsafeRawBufferPointer(start: header, count: header.count))
+            // The header's length is a multiple of 64, so the data are aligned for Double.
+            let data = (bytes.baseAddress! + header.count).bindMemory(to: Double.self, capacity: count)
+            try fill(data)
+            if 1.littleEndian != 1 {
+                for i in 0..<count { data[i] = Double(bitPattern: data[i].bitPattern.littleEndian) }
+            }
+        }
+    }
+
     /// Decodes a 1-D or 2-D little-endian float64 C-order array: (values, rows, columns).
     public static func decode(_ data: Data, source: String = "input") throws -> (values: [Double], rows: Int, columns: Int) {
         let bytes = [UInt8](data)

@@ -85,7 +85,7 @@ public struct SphereKernelTable: Sendable {
     }
 
     /// Rewrites sum_k a_k T_k(x) as sum_k b_k x^k in place (m coefficients from `base`).
-    private static func chebyshevToMonomial(_ c: inout [Double], _ base: Int, _ m: Int) {
+    static func chebyshevToMonomial(_ c: inout [Double], _ base: Int, _ m: Int) {
         var result = [Double](repeating: 0, count: m)
         var tPrev = [Double](repeating: 0, count: m), tCur = [Double](repeating: 0, count: m)
         tPrev[0] = 1                       // T_0
