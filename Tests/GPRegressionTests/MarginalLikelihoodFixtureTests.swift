@@ -29,6 +29,12 @@ import NeuralKernels
 
     static var cases: [Int] { Array(fixture.cases.indices) }
 
+    /// The parametrised tests below run once per case: a fixture with fewer cases must fail
+    /// here rather than run fewer tests.
+    @Test func fixtureHasEveryCase() {
+        #expect(Self.fixture.cases.count == 6, "marginal_likelihood.json: \(Self.fixture.cases.count) cases")
+    }
+
     func gp(_ c: Case) throws -> ExactGP {
         ExactGP(covariance: NetworkCovariance(activation: try ActivationCatalogue.activation(named: c.activation), depth: c.depth, kind: c.kind))
     }

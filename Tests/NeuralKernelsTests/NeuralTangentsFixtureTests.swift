@@ -11,6 +11,8 @@ import _TestSupport
         let dir = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
         let data = try FixtureTable(dir.appendingPathComponent("nt_data.csv")).rows.map { $0.map { Double($0)! } }
         let table = try FixtureTable(dir.appendingPathComponent("nt_kernels.csv"))
+        // A truncated file must fail, not check fewer rows.
+        #expect(data.count == 8 && table.rows.count == 6048, "nt_data.csv / nt_kernels.csv truncated: \(data.count), \(table.rows.count) rows")
         let c = ["activation", "parametrization", "depth", "sigma_w", "sigma_b", "width", "i", "j", "nngp", "ntk"].map(table.column)
         var worst = 0.0, checked = 0
         for row in table.rows {
