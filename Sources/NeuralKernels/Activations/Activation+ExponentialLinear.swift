@@ -68,18 +68,10 @@ extension Activation {
 
 extension ActivationCatalogue {
     static let exponentialLinearFamily: [Entry] = [
-        Entry("elu", parameters: ["alpha"], "x for x >= 0, alpha (e^x - 1) for x < 0 (alpha 1 if not given)",
-              examples: ["elu(1)", "elu(0.5)"]) { p in
-            try count("elu", p, 0...1, "one alpha > 0, e.g. elu(1)")
-            try positive("elu", p)
-            return .elu(p.first ?? 1)
-        },
+        Entry("elu", positive: "alpha", "x for x >= 0, alpha (e^x - 1) for x < 0 (alpha 1 if not given)",
+              examples: ["elu(1)", "elu(0.5)"]) { .elu($0) },
         Entry("selu", "lambda elu(alpha)(x) with the self-normalising constants of Klambauer et al. (2017)", .selu),
-        Entry("celu", parameters: ["alpha"], "x for x >= 0, alpha (e^{x/alpha} - 1) for x < 0 (alpha 1 if not given)",
-              examples: ["celu(2)"]) { p in
-            try count("celu", p, 0...1, "one alpha > 0, e.g. celu(1)")
-            try positive("celu", p)
-            return .celu(p.first ?? 1)
-        },
+        Entry("celu", positive: "alpha", "x for x >= 0, alpha (e^{x/alpha} - 1) for x < 0 (alpha 1 if not given)",
+              examples: ["celu(2)"]) { .celu($0) },
     ]
 }

@@ -11,9 +11,7 @@ extension Activation {
         name: "erf",
         smooth: Branch(value: { Foundation.erf($0) }, derivative: { 2 / Double.pi.squareRoot() * exp(-$0 * $0) }),
         parity: .odd,
-        closedForm: ClosedFormDuals(
-            reference: "Williams (1997); Proofs/erf-gelu-gaussian-duals.md",
-            smoothNNGP: GaussianFunctionDuals.erfNNGP, derivative: GaussianFunctionDuals.erfDerivative))
+        closedForm: GaussianFunctionDuals.erf)
 
     /// GELU, x Phi(x) with the exact normal distribution function. With
     /// s = sqrt((1 + q1)(1 + q2)), D = s^2 - c^2, kappa = (1 - q1 q2)/s^2:
@@ -29,9 +27,7 @@ extension Activation {
                            0.5 * Foundation.erfc(-x / 2.0.squareRoot()) + x * exp(-0.5 * x * x) / (2 * Double.pi).squareRoot()
                        }),
         parity: .neither,
-        closedForm: ClosedFormDuals(
-            reference: "Tsuchida, Pearce, van der Heide, Roosta, Gallagher (2021); Proofs/erf-gelu-gaussian-duals.md",
-            smoothNNGP: GaussianFunctionDuals.geluNNGP, derivative: GaussianFunctionDuals.geluDerivative))
+        closedForm: GaussianFunctionDuals.gelu)
 
     /// The Gaussian bump exp(-x^2/2):
     ///
@@ -41,9 +37,7 @@ extension Activation {
         name: "gaussian",
         smooth: Branch(value: { exp(-0.5 * $0 * $0) }, derivative: { -$0 * exp(-0.5 * $0 * $0) }),
         parity: .even,
-        closedForm: ClosedFormDuals(
-            reference: "Gaussian integral of exp(-(u^2+v^2)/2); Proofs/erf-gelu-gaussian-duals.md",
-            smoothNNGP: GaussianFunctionDuals.gaussianNNGP, derivative: GaussianFunctionDuals.gaussianDerivative))
+        closedForm: GaussianFunctionDuals.gaussian)
 }
 
 extension ActivationCatalogue {

@@ -54,12 +54,8 @@ extension ActivationCatalogue {
     static let sigmoidalFamily: [Entry] = [
         Entry("tanh", "tanh(x)", .tanh),
         Entry("sigmoid", "1 / (1 + e^{-x})", .sigmoid),
-        Entry("softplus", parameters: ["beta"], "log(1 + e^{beta x}) / beta (beta 1 if not given)",
-              examples: ["softplus(1)"]) { p in
-            try count("softplus", p, 0...1, "one beta > 0, e.g. softplus(1)")
-            try positive("softplus", p)
-            return .softplus(p.first ?? 1)
-        },
+        Entry("softplus", positive: "beta", "log(1 + e^{beta x}) / beta (beta 1 if not given)",
+              examples: ["softplus(1)"]) { .softplus($0) },
         Entry("silu", "x / (1 + e^{-x}) (swish)", .silu),
         Entry("mish", "x tanh(log(1 + e^x))", .mish),
     ]

@@ -9,17 +9,13 @@ extension Activation {
         name: "sin",
         smooth: Branch(value: { Foundation.sin($0) }, derivative: { Foundation.cos($0) }),
         parity: .odd,
-        closedForm: ClosedFormDuals(
-            reference: "characteristic function; Proofs/trigonometric-duals.md",
-            smoothNNGP: TrigonometricDuals.sinProduct, derivative: TrigonometricDuals.cosProduct))
+        closedForm: TrigonometricDuals.sin)
 
     public static let cos = Activation(
         name: "cos",
         smooth: Branch(value: { Foundation.cos($0) }, derivative: { -Foundation.sin($0) }),
         parity: .even,
-        closedForm: ClosedFormDuals(
-            reference: "characteristic function; Proofs/trigonometric-duals.md",
-            smoothNNGP: TrigonometricDuals.cosProduct, derivative: TrigonometricDuals.sinProduct))
+        closedForm: TrigonometricDuals.cos)
 }
 
 extension ActivationCatalogue {

@@ -193,14 +193,8 @@ public struct ClosedFormDuals: Sendable {
                 smoothNNGP nngp: @escaping @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double,
                 derivative: @escaping @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double,
                 secondDerivative: (@Sendable (GaussianPair) -> Double)? = nil) {
-        self.reference = reference
-        self.isCheap = true
-        self.nngp = { nngp($0.q1, $0.q2, $0.c) }
-        self.derivative = { derivative($0.q1, $0.q2, $0.c) }
-        self.nngpOddPart = nil
-        self.derivativeOddPart = nil
-        self.jet = nil
-        self.secondDerivative = secondDerivative
+        self.init(reference: reference, nngp: { nngp($0.q1, $0.q2, $0.c) },
+                  derivative: { derivative($0.q1, $0.q2, $0.c) }, secondDerivative: secondDerivative)
     }
 
     /// E[phi''(u) phi''(v)] = 0 for phi' constant (phi affine).

@@ -37,6 +37,16 @@ public enum ActivationCatalogue {
             }
         }
 
+        /// A family with one optional parameter > 0, 1 if not given (elu(alpha), softplus(beta)).
+        init(_ name: String, positive parameter: String, _ summary: String, examples: [String],
+             make: @escaping @Sendable (Double) -> Activation) {
+            self.init(name, parameters: [parameter], summary, examples: examples) { p in
+                try ActivationCatalogue.count(name, p, 0...1, "one \(parameter) > 0, e.g. \(name)(1)")
+                try ActivationCatalogue.positive(name, p)
+                return make(p.first ?? 1)
+            }
+        }
+
         /// `name` or `name(p1,p2,...)`.
         public var usage: String { parameters.isEmpty ? name : "\(name)(\(parameters.joined(separator: ",")))" }
     }

@@ -6,6 +6,21 @@ import Foundation
 /// are written in the second moments alone; each is a few elementary functions, accurate to
 /// a few ulps.
 public enum GaussianFunctionDuals {
+    /// The duals of erf.
+    public static let erf = ClosedFormDuals(
+        reference: "Williams (1997); Proofs/erf-gelu-gaussian-duals.md",
+        smoothNNGP: erfNNGP, derivative: erfDerivative)
+
+    /// The duals of GELU.
+    public static let gelu = ClosedFormDuals(
+        reference: "Tsuchida, Pearce, van der Heide, Roosta, Gallagher (2021); Proofs/erf-gelu-gaussian-duals.md",
+        smoothNNGP: geluNNGP, derivative: geluDerivative)
+
+    /// The duals of the Gaussian bump.
+    public static let gaussian = ClosedFormDuals(
+        reference: "Gaussian integral of exp(-(u^2+v^2)/2); Proofs/erf-gelu-gaussian-duals.md",
+        smoothNNGP: gaussianNNGP, derivative: gaussianDerivative)
+
     /// Williams (1997): E[erf u erf v] = (2/pi) asin(2c / sqrt((1 + 2 q1)(1 + 2 q2))).
     public static func erfNNGP(q1: Double, q2: Double, c: Double) -> Double {
         let s = ((1 + 2 * q1) * (1 + 2 * q2)).squareRoot()

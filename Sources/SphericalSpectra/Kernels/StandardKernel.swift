@@ -82,3 +82,12 @@ public enum StandardKernel {
         .same(decay, reason: "analytic at t = -1: both parities follow the behaviour at t = +1")
     }
 }
+
+/// A standard kernel family: its values are accurate to a few ulps and it is analytic at
+/// t = -1, so both parities follow t = +1, unless the family says otherwise.
+public protocol StandardKernelFamily: DotProductKernel {}
+
+extension StandardKernelFamily {
+    public var valueAccuracy: Double { 8 * .ulpOfOne }
+    public var parityDecay: ParityDecay { StandardKernel.analyticAtMinusOne(predictedDecay) }
+}

@@ -7,7 +7,7 @@ import NeuralKernels
 ///
 /// normalised as 2 E[relu(u)^n relu(v)^n] for unit variances (``ArcCosine``, computed from the
 /// exact 1 - t and 1 + t, to a few ulps). Its singular term at t = 1 has a = n + 1/2.
-public struct ArcCosineKernel: DotProductKernel {
+public struct ArcCosineKernel: StandardKernelFamily {
     public let order: Int
 
     public init(order: Int) throws {
@@ -18,7 +18,6 @@ public struct ArcCosineKernel: DotProductKernel {
     }
 
     public var name: String { "arccos(\(order))" }
-    public var valueAccuracy: Double { 8 * .ulpOfOne }
     public var predictedDecay: PredictedDecay { .algebraic(a: Double(order) + 0.5) }
 
     /// arccos(n) is the one-hidden-layer NNGP of ReLU^n without bias: the parity of n has the

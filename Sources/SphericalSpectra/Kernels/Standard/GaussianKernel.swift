@@ -6,7 +6,7 @@ import Foundation
 ///
 /// entire in t with Maclaurin coefficients a_n = e^{-2c} (2c)^n / n! > 0: super-polynomial
 /// eigenvalue decay, an RKHS inside every Sobolev space. Accurate to a few ulps.
-public struct GaussianKernel: DotProductKernel {
+public struct GaussianKernel: StandardKernelFamily {
     public let c: Double
 
     public init(c: Double) throws {
@@ -15,11 +15,7 @@ public struct GaussianKernel: DotProductKernel {
     }
 
     public var name: String { "gaussian(\(c))" }
-    public var valueAccuracy: Double { 8 * .ulpOfOne }
     public var predictedDecay: PredictedDecay { .superPolynomial }
-
-    /// Analytic at t = -1, so both parities follow t = +1.
-    public var parityDecay: ParityDecay { StandardKernel.analyticAtMinusOne(predictedDecay) }
 
     /// log a_n = -2c + n log(2c) - log n!.
     public var maclaurinSeries: MaclaurinSeries? {

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// whose leading singular term at t = 1 is -c sqrt(2) (1 - t)^{1/2}: a = 1/2, so
 /// mu_k ~ k^{-(d-1) - 1} and the RKHS is H^{d/2}(S^{d-1}). Accurate to a few ulps.
-public struct LaplaceKernel: DotProductKernel {
+public struct LaplaceKernel: StandardKernelFamily {
     public let c: Double
 
     public init(c: Double) throws {
@@ -15,11 +15,7 @@ public struct LaplaceKernel: DotProductKernel {
     }
 
     public var name: String { "laplace(\(c))" }
-    public var valueAccuracy: Double { 8 * .ulpOfOne }
     public var predictedDecay: PredictedDecay { .algebraic(a: 0.5) }
-
-    /// Analytic at t = -1, so both parities follow t = +1.
-    public var parityDecay: ParityDecay { StandardKernel.analyticAtMinusOne(predictedDecay) }
 
     public func value(_ t: Double, oneMinusT: Double, onePlusT: Double) -> Double {
         exp(-c * (2 * oneMinusT).squareRoot())

@@ -8,7 +8,7 @@ import _NumericalBackends
 /// whose leading singular term at t = 1 is c_+ (1 - t)^nu (a = nu) for non-integer nu; integer
 /// nu has logarithmic terms instead (predicted decay `.unknown`). K_nu from GSL's scaled
 /// Bessel function and Gamma through its logarithm: relative accuracy about 1e-13.
-public struct MaternKernel: DotProductKernel {
+public struct MaternKernel: StandardKernelFamily {
     public let nu: Double
     public let lengthScale: Double
 
@@ -24,9 +24,6 @@ public struct MaternKernel: DotProductKernel {
     public var name: String { "matern(\(nu),\(lengthScale))" }
     public var valueAccuracy: Double { 1e-13 }
     public var predictedDecay: PredictedDecay { nu == nu.rounded() ? .unknown : .algebraic(a: nu) }
-
-    /// Analytic at t = -1, so both parities follow t = +1.
-    public var parityDecay: ParityDecay { StandardKernel.analyticAtMinusOne(predictedDecay) }
 
     public func value(_ t: Double, oneMinusT: Double, onePlusT: Double) -> Double {
         let r = (2 * oneMinusT).squareRoot()

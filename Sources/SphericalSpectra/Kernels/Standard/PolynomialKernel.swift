@@ -6,7 +6,7 @@ import Foundation
 ///
 /// finitely many non-zero Gegenbauer coefficients (k <= p): an RKHS of finite dimension. With
 /// c = 0 only harmonics of the parity of p appear.
-public struct PolynomialKernel: DotProductKernel {
+public struct PolynomialKernel: StandardKernelFamily {
     public let c: Double
     public let degree: Int
 
@@ -18,7 +18,6 @@ public struct PolynomialKernel: DotProductKernel {
     }
 
     public var name: String { "polynomial(\(c),\(degree))" }
-    public var valueAccuracy: Double { 8 * .ulpOfOne }
     public var predictedDecay: PredictedDecay { .finiteRank(degree: degree) }
 
     /// t^p has only the Gegenbauer components of the parity of p; otherwise both parities
