@@ -32,3 +32,17 @@ for name in names {
     print("BENCH rkhs \(name) \(seconds)")
 }
 
+
+// Points of unequal norms (Gaussian in R^10, as `rkhs gram` gets from a user's CSV): the
+// homogeneous route for ReLU; the per-entry route for the others is far slower (issue 20).
+var gaussian = GaussianRandomSource(seed: 43)
+let unequal = (0..<n).map { _ in (0..<10).map { _ in gaussian.normal() } }
+print("depth-3 NTK Gram matrix, n = \(n), d = 10, Gaussian points (unequal norms)")
+for name in ["relu", "leaky_relu(0.2)"] {
+    let network = try NetworkKernel(activation: try ActivationCatalogue.activation(named: name), depth: 3)
+    let start = Date()
+    let gram = try GramMatrix(points: unequal, network: network, kind: .ntk)
+    let seconds = Date().timeIntervalSince(start)
+    print(String(format: "  %-26@ %8.3f s   K[0,1] = %.17g", name as NSString, seconds, gram[0, 1]))
+    print("BENCH rkhs-gaussian \(name) \(seconds)")
+}

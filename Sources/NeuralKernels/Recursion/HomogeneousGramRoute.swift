@@ -8,9 +8,10 @@ import _ParallelFill
 /// (q1 q2)^{p/2} kappa(rho) and (q1 q2)^{(p-1)/2} kappa'(rho) with rho = c / sqrt(q1 q2)
 /// (``NormalisedDualTable``), so per entry and layer the work is a correlation from per-point
 /// data, one table evaluation, and products by per-point scales. The correlation is formed as
-/// 1 - rho = ((s - c) + s_lo) / s with s + s_lo = sqrt(q1) sqrt(q2) in double-double from
-/// per-point square roots (an fma recovers the product's rounding), so 1 - rho keeps its
-/// relative accuracy near rho = 1 as in ``CorrelationAngle``.
+/// 1 - rho = (s - c) / s with s = sqrt(q1) sqrt(q2) from per-point square roots; where
+/// 1 - rho < 1e-3 as ((s - c) + s_lo) / s with s + s_lo the product in double-double (an fma
+/// recovers its rounding), so 1 - rho keeps its relative accuracy near rho = 1 as in
+/// ``CorrelationAngle``.
 ///
 /// Diagonal entries are computed as the per-entry recursion computes them (rho = 1 exactly:
 /// E[phi(u)^2] and E[phi'(u)^2] at each layer's variance), bit for bit, and so are the
@@ -90,13 +91,21 @@ struct HomogeneousGramRoute: Sendable {
             } else {
                 let c = state.nngp
                 let s = a.root * b.root
-                let sLow = fma(a.root, b.root, -s) + (a.root * b.rootLow + a.rootLow * b.root)
                 let inverse = a.inverseRoot * b.inverseRoot
-                // Below 2^-100, 1 - rho is the double-double product's own rounding (identical
-                // points give about 1e-32): rho = 1, as the per-entry route finds for them.
-                let deficit = ((s - c) + sLow) * inverse
-                let oneMinus = deficit < 0x1p-100 ? 0 : min(2, deficit)
-                let onePlus = min(2, max(0, ((s + c) + sLow) * inverse))
+                var oneMinus = (s - c) * inverse
+                var onePlus = (s + c) * inverse
+                if oneMinus < 1e-3 {
+                    // Near rho = 1 the rounding of s (1e-16) would be most of 1 - rho: the product
+                    // in double-double (an fma, a call on baseline x86-64, so only here).
+                    let sLow = fma(a.root, b.root, -s) + (a.root * b.rootLow + a.rootLow * b.root)
+                    // Below 2^-100, 1 - rho is the double-double product's own rounding (identical
+                    // points give about 1e-32): rho = 1, as the per-entry route finds for them.
+                    let deficit = ((s - c) + sLow) * inverse
+                    oneMinus = deficit < 0x1p-100 ? 0 : deficit
+                    onePlus = ((s + c) + sLow) * inverse
+                }
+                oneMinus = min(2, max(0, oneMinus))
+                onePlus = min(2, max(0, onePlus))
                 if oneMinus == 0 && a.variance == b.variance {
                     // u = v: the diagonal's values, so that the next layer again finds c = q
                     // exactly (q^p kappa(1) may differ from E[phi(u)^2] in the last bit).
