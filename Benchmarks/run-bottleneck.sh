@@ -24,12 +24,13 @@ for name, count in [("train", n), ("test", n // 2)]:
             f.write(",".join(repr(v) for v in x + [sum(x[:3]) / 3 + 0.3 * x[3] * x[4]]) + "\n")
 PY
 }
-run() {  # run N STEPS: wall seconds of one bottleneck run (k = 4, and k = infinity beside it)
+run() {  # run N STEPS [MERGE]: wall seconds of one bottleneck run (k = 4, and k = infinity beside it)
     data "$1"
-    local start end
+    local start end merge=()
+    [ -n "${3:-}" ] && merge=(--bottleneck-merge "$3")
     start=$(date +%s.%N)
     .build/release/rkhs train --data "$work/train$1.csv" --target y --test "$work/test$1.csv" --bottleneck 4 --steps \
-        --times "0,$2" --learning-rate 0.2 --format json >/dev/null 2>&1
+        --times "0,$2" --learning-rate 0.2 --format json "${merge[@]}" > "$work/out$1-$2-${3:-exact}.json" 2>/dev/null
     end=$(date +%s.%N)
     python3 -c "print($end - $start)"
 }
@@ -37,6 +38,7 @@ echo "rkhs train --bottleneck 4 (ReLU encoder and decoder, depth 2), n training 
 rows=""
 for n in 50 100 200; do t=$(run "$n" 50); rows+="n $n 50 $t"$'\n'; printf '  n = %4d, steps = %4d: %7.2f s\n' "$n" 50 "$t"; done
 for s in 100 200; do t=$(run 100 "$s"); rows+="s 100 $s $t"$'\n'; printf '  n = %4d, steps = %4d: %7.2f s\n' 100 "$s" "$t"; done
+t=$(echo "$rows" | awk '$1=="s" && $3==200 {print $4}')
 python3 - "$rows" <<'PY'
 import sys, math
 rows = [l.split() for l in sys.argv[1].strip().splitlines()]
@@ -56,3 +58,28 @@ floor = 1000 * 1500 * 10000 * 40e-9 / 2
 print(f"floor of any decoder that re-evaluates its NTK at the moving features once per point pair and step "
       f"(n (n + m) S = 1.5e10 closed-form evaluations at ~40 ns on 2 cores): {floor:.0f} s")
 PY
+# The merged history (--bottleneck-merge TOL, Proofs/bottleneck-dynamics.md "Merged history"):
+# time and the gap of the final train loss against the exact history, n = 100 and 200 steps.
+echo "merged decoder history, n = 100, steps = 200 (exact: $(python3 -c "print(f'{$t:.2f}')") s):"
+for tol in 0.01 0.03 0.1; do
+    tm=$(run 100 200 "$tol")
+    python3 - "$work/out100-200-exact.json" "$work/out100-200-$tol.json" "$tol" "$tm" "$t" <<'PY'
+import sys, json
+exact, merged = (json.load(open(p))["bottleneck"]["curves"][0] for p in sys.argv[1:3])
+tol, tm, t = sys.argv[3], float(sys.argv[4]), float(sys.argv[5])
+gap = abs(merged["train_loss"][-1] - exact["train_loss"][-1]) / exact["train_loss"][-1]
+rmse = abs(merged["test_rmse"][-1] - exact["test_rmse"][-1]) / exact["test_rmse"][-1]
+print(f"  tolerance {tol:>5}: {tm:6.2f} s ({t / tm:4.1f}x faster), final train loss off by {gap:.2e}, test RMSE by {rmse:.2e} (relative)")
+PY
+done
+# Growth in steps with the merged history (tolerance 0.03): the blocks stop opening as the
+# features settle, so the cost per step stops growing; the floor n (n + m) per step remains.
+t2=$(run 100 200 0.03); t8=$(run 100 800 0.03)
+python3 -c "
+import math
+t2, t8 = $t2, $t8
+p = math.log(t8 / t2) / math.log(4)
+print(f'merged (tolerance 0.03), n = 100: 200 steps {t2:.2f} s, 800 steps {t8:.2f} s, time ~ steps^{p:.2f}')
+e = t8 * (1000 / 100) ** 2 * (10000 / 800) ** max(p, 1)
+print(f'BENCH bottleneck merged 0.03 n=100 steps=800 {t8:.3f} s; extrapolated (n^2, steps^max(p, 1)) to n = 1000, steps = 10^4: {e:.3g} s against the target 60 s')
+"
