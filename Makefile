@@ -32,3 +32,4 @@ bench: deps
 	bash Benchmarks/run-regression.sh
 	bash Benchmarks/run-training.sh
 	bash Benchmarks/run-scaling.sh
+	bash Benchmarks/run-bottleneck.sh

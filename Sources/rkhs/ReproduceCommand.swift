@@ -8,7 +8,8 @@ struct ReproduceCommand: ParsableCommand {
         commandName: "reproduce",
         abstract: "Regenerate the data (CSV + JSON) and SVG plots of a paper's figures into notebooks-data/.",
         subcommands: [ReproduceBeyondReLUCommand.self, ReproduceRKHSTableCommand.self, ReproduceTsuchidaCommand.self,
-                      ReproduceLearningCurvesCommand.self, ReproduceTrainingCommand.self, ReproduceGolikovCommand.self])
+                      ReproduceLearningCurvesCommand.self, ReproduceTrainingCommand.self, ReproduceGolikovCommand.self,
+                      ReproduceLittwinCommand.self])
 }
 
 /// Where reproduced data go: a directory created if missing; every file written atomically.

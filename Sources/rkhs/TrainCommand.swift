@@ -69,6 +69,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Write an SVG plot of train and test loss against time.") var plot: String?
     @Option(help: ArgumentHelp("Bottleneck widths k, e.g. 1,2,4,8: the network (g) with k linear outputs feeding a one-hidden-layer network (f), both infinitely wide, trained from f_0 = 0 beside k = infinity (needs --steps; JSON field bottleneck).", valueName: "K"))
     var bottleneck: String?
+    @Option(name: .customLong("bottleneck-merge"), help: "With --bottleneck: merge the decoder's history while each training feature stays within this relative distance (e.g. 0.02; default: the exact history).")
+    var bottleneckMerge: Double?
 
     func validate() throws {
         guard (data == nil) != (uci == nil) else {
@@ -110,6 +112,12 @@ struct TrainCommand: ParsableCommand {
             guard parametrization != .standard else { throw ValidationError("--bottleneck needs --parametrization ntk (the lazy limit of both halves)") }
             guard learningRateFraction == nil else { throw ValidationError("--bottleneck needs --learning-rate (its stability limit is not the kernel's)") }
         }
+        if let bottleneckMerge {
+            guard bottleneck != nil else { throw ValidationError("--bottleneck-merge goes with --bottleneck") }
+            guard bottleneckMerge.isFinite, bottleneckMerge >= 0 else {
+                throw ValidationError("invalid --bottleneck-merge '\(bottleneckMerge)'; allowed: a finite number >= 0")
+            }
+        }
     }
 
     func run() throws {
@@ -144,7 +152,7 @@ struct TrainCommand: ParsableCommand {
             let ks = try Self.parseBottleneck(bottleneck)
             do {
                 bottleneckReport = try BottleneckStudy.run(network: network, widths: ks, data: experimentData, learningRate: learningRate ?? 1,
-                                                           times: timeList, seed: seed)
+                                                           times: timeList, seed: seed, mergeTolerance: bottleneckMerge)
             } catch let e as TrainingError {
                 throw UsageError(e.description)
             }

@@ -35,4 +35,26 @@ import _TestSupport
             #expect(r.stderr.split(separator: "\n").filter { !$0.hasPrefix("train:") }.count <= 2, "\(r.stderr)")
         }
     }
+
+    /// `rkhs reproduce littwin --quick` end to end on a one-set UCI suite: every file, the README's
+    /// verdict section, and a usage error naming a missing set.
+    @Test func reproduceLittwinWritesItsFiles() throws {
+        let suite = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-uci-suite-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: suite, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(at: try TrainCommandTests.uciFolder(), to: suite.appendingPathComponent("toy"))
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-littwin-\(getpid())-\(UUID().uuidString)")
+        let r = try CommandLineRunner.run(["reproduce", "littwin", "--quick", "--uci", suite.path, "--sets", "toy", "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        var files = ["README.md", "deep-linear.svg", "finite-width.svg", "finite-width-curves.svg"]
+        for stem in ["sphere", "uci-toy", "deep-linear", "finite-width", "finite-width-curves"] { files += ["\(stem).csv", "\(stem).json"] }
+        for stem in ["sphere", "uci-toy"] { files += ["-loss", "-test-rmse", "-feature-movement"].map { "\(stem)\($0).svg" } }
+        for f in files { #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(f).path), "missing \(f)") }
+        let csv = try String(contentsOf: out.appendingPathComponent("sphere.csv"), encoding: .utf8)
+        #expect(csv.hasPrefix("step,k1_train_loss,k1_test_rmse,k1_feature_movement,k4_train_loss,"), "\(csv.prefix(80))")
+        #expect(csv.split(separator: "\n").count == 32, "header and steps 0...30")
+        let readme = try String(contentsOf: out.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("## The paper's claims against the data") && readme.contains("feature learning"))
+        let missing = try CommandLineRunner.run(["reproduce", "littwin", "--quick", "--uci", suite.path, "--sets", "nosuchset", "--out", out.path])
+        #expect(missing.status == 64 && missing.stderr.contains("nosuchset"), "\(missing.stderr)")
+    }
 }

@@ -117,12 +117,28 @@ public struct BottleneckDynamics: Sendable {
         public let testOutputs: [[Double]]
         /// Features at the last step, (n + m) x k.
         public let finalFeatures: [Double]
+        /// Entries of the decoder's history at the end (steps * n without merging).
+        public var historyEntries: Int = 0
     }
 
-    public func run(steps: Int, every: Int = 1) throws -> Trajectory {
+    /// `mergeTolerance` (nil: the exact history) compresses the decoder's history: step s's term
+    /// c_j^s Theta_f(., z_j^s) of training point j joins j's open entry, whose features become the
+    /// coefficient-weighted centroid of its snapshots, while z_j^s stays within mergeTolerance |z_j|
+    /// of the entry's first snapshot and c_j^s has the sign of the entry's coefficient (so the
+    /// centroid stays in the snapshots' hull); otherwise a new entry opens. For a smooth decoder
+    /// the replaced sum differs by O(|C| (tol |z|)^2 |D^2 Theta_f|) per entry (the first-order
+    /// terms cancel at the centroid); a ReLU decoder's cone point makes it O(|C| tol |z|) near z = z'.
+    /// Measured against the exact history by `BottleneckHistoryMergeTests`.
+    public func run(steps: Int, every: Int = 1, mergeTolerance: Double? = nil) throws -> Trajectory {
         guard steps >= 0, every >= 1 else {
             throw TrainingError.invalidParameter(name: "steps", value: "\(steps) every \(every)", allowed: "steps >= 0, every >= 1")
         }
+        if let mergeTolerance, !(mergeTolerance.isFinite && mergeTolerance >= 0) {
+            throw TrainingError.invalidParameter(name: "merge tolerance", value: "\(mergeTolerance)", allowed: "a finite number >= 0")
+        }
+        // Per training point: its open history entry and that entry's first snapshot.
+        var openEntry = [Int](repeating: -1, count: trainCount)
+        var anchors = [Double](repeating: 0, count: trainCount * width)
         let n = trainCount, total = trainCount + testCount, k = width
         var z = initialFeatures
         let start = Array(initialFeatures[0..<(n * k)])
@@ -163,11 +179,35 @@ public struct BottleneckDynamics: Sendable {
             // grad f_s (computed above, before the decoder's update).
             let rate = learningRate / Double(n)
             for j in 0..<n {
+                let coefficient = rate * residual[j]
+                if let tolerance = mergeTolerance, openEntry[j] >= 0, coefficient != 0 {
+                    let e = openEntry[j]
+                    let old = historyCoefficients[e]
+                    var distance = 0.0, size = 0.0
+                    for a in 0..<k {
+                        distance += (z[j * k + a] - anchors[j * k + a]) * (z[j * k + a] - anchors[j * k + a])
+                        size += z[j * k + a] * z[j * k + a]
+                    }
+                    if (old > 0) == (coefficient > 0), distance <= tolerance * tolerance * size {
+                        let total = old + coefficient
+                        var norm = 0.0
+                        for a in 0..<k {
+                            let merged = (old * historyFeatures[e * k + a] + coefficient * z[j * k + a]) / total
+                            historyFeatures[e * k + a] = merged
+                            norm += merged * merged
+                        }
+                        historyNorms[e] = norm / Double(k)
+                        historyCoefficients[e] = total
+                        continue
+                    }
+                }
+                openEntry[j] = historyNorms.count
+                for a in 0..<k { anchors[j * k + a] = z[j * k + a] }
                 historyFeatures.append(contentsOf: z[(j * k)..<(j * k + k)])
                 var norm = 0.0
                 for a in 0..<k { norm += z[j * k + a] * z[j * k + a] }
                 historyNorms.append(norm / Double(k))
-                historyCoefficients.append(rate * residual[j])
+                historyCoefficients.append(coefficient)
             }
             for p in 0..<total {
                 for j in 0..<n {
@@ -177,8 +217,10 @@ public struct BottleneckDynamics: Sendable {
                 }
             }
         }
-        return Trajectory(steps: recorded, trainLoss: losses, featureMovement: movement,
-                          trainOutputs: trainOut, testOutputs: testOut, finalFeatures: z)
+        var trajectory = Trajectory(steps: recorded, trainLoss: losses, featureMovement: movement,
+                                    trainOutputs: trainOut, testOutputs: testOut, finalFeatures: z)
+        trajectory.historyEntries = historyNorms.count
+        return trajectory
     }
 
     /// f_s(z) and (when `gradient`) grad f_s(z) for the feature z = point[base ..< base + k],

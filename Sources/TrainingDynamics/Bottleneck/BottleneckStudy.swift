@@ -39,8 +39,9 @@ public enum BottleneckStudy {
     }
 
     /// `times` are whole step counts (at least one), `widths` the finite k.
+    /// `mergeTolerance`: the decoder history's compression (``BottleneckDynamics/run(steps:every:mergeTolerance:)``; nil: exact).
     public static func run(network: NetworkKernel, widths: [Int], data: TrainingExperiment.Data, learningRate: Double,
-                           times: [Double], seed: UInt64) throws -> Report {
+                           times: [Double], seed: UInt64, mergeTolerance: Double? = nil) throws -> Report {
         guard !times.isEmpty, times.allSatisfy({ $0.isFinite && $0 >= 0 && $0 == $0.rounded() }) else {
             throw TrainingError.invalidParameter(name: "times", value: "\(times)", allowed: "whole numbers of steps (no inf) for bottleneck runs")
         }
@@ -65,7 +66,7 @@ public enum BottleneckStudy {
         for k in widths {
             let dynamics = try BottleneckDynamics(encoder: network, decoder: decoder, width: k, trainInputs: data.train,
                                                   targets: data.trainTargets, testInputs: data.test, learningRate: learningRate, seed: seed)
-            let run = try dynamics.run(steps: steps, every: 1)
+            let run = try dynamics.run(steps: steps, every: 1, mergeTolerance: mergeTolerance)
             let loss = recordAt.map { scale * scale * run.trainLoss[$0] }
             curves.append(Curve(width: k, trainLoss: loss, testRmse: recordAt.map { rmse(run.testOutputs[$0]) },
                                 featureMovement: recordAt.map { run.featureMovement[$0] }, convergedTime: converged(loss)))
