@@ -69,22 +69,49 @@ public struct RegressionExperiment: Sendable {
         }
     }
 
-    /// Runs one split.
-    public func run(x: [[Double]], y: [Double], train: [Int], test: [Int], seed: UInt64) throws -> SplitResult {
-        let start = Date()
-        let xTrainRaw = train.map { x[$0] }, xTestRaw = test.map { x[$0] }
+    /// One split's training part standardised (inputs and target on the training part) and
+    /// the rows the hyperparameters are fitted on (a seeded subset when there are more than
+    /// `fitPoints`).
+    struct PreparedSplit {
+        let scaler: Standardiser
+        let xTrain: [[Double]]
+        let yTrain: [Double]
+        let yMean: Double
+        let ySd: Double
+        let fitRows: [Int]
+    }
+
+    func prepare(x: [[Double]], y: [Double], train: [Int], seed: UInt64) throws -> PreparedSplit {
+        let xTrainRaw = train.map { x[$0] }
         let scaler = try Standardiser(fitting: xTrainRaw, names: featureNames, constantColumns: constantColumns)
-        let xTrain = scaler.apply(xTrainRaw), xTest = scaler.apply(xTestRaw)
         let yTrainRaw = train.map { y[$0] }
         let yMean = yTrainRaw.reduce(0, +) / Double(train.count)
         let ySd = (yTrainRaw.reduce(0) { $0 + ($1 - yMean) * ($1 - yMean) } / Double(train.count)).squareRoot()
         guard ySd > 0 else { throw RegressionError.invalidData("the target is constant (\(yMean)) in the training data") }
-        let yTrain = yTrainRaw.map { ($0 - yMean) / ySd }
-        // Hyperparameters on a seeded subset when the training part is large.
         var fitRows = Array(0..<train.count)
         if train.count > fitPoints {
             fitRows = RegressionExperiment.randomSplits(count: train.count, splits: 1, testFraction: Double(train.count - fitPoints) / Double(train.count), seed: seed)[0].train
         }
+        return PreparedSplit(scaler: scaler, xTrain: scaler.apply(xTrainRaw), yTrain: yTrainRaw.map { ($0 - yMean) / ySd },
+                             yMean: yMean, ySd: ySd, fitRows: fitRows)
+    }
+
+    /// log p(y | X, h) of one split's standardised training targets on its fit rows, at given
+    /// hyperparameters: the quantity `run` maximises, for comparing fits made earlier (their
+    /// stored hyperparameters) without fitting again. Same `seed` as the run for the same rows.
+    public func logMarginalLikelihood(x: [[Double]], y: [Double], train: [Int], seed: UInt64,
+                                      at h: ExactGP.Hyperparameters) throws -> Double {
+        let p = try prepare(x: x, y: y, train: train, seed: seed)
+        return try gp.logMarginalLikelihood(p.fitRows.map { p.xTrain[$0] }, p.fitRows.map { p.yTrain[$0] }, h, gradient: false).value
+    }
+
+    /// Runs one split.
+    public func run(x: [[Double]], y: [Double], train: [Int], test: [Int], seed: UInt64) throws -> SplitResult {
+        let start = Date()
+        let prepared = try prepare(x: x, y: y, train: train, seed: seed)
+        let xTrain = prepared.xTrain, yTrain = prepared.yTrain, fitRows = prepared.fitRows
+        let yMean = prepared.yMean, ySd = prepared.ySd
+        let xTest = prepared.scaler.apply(test.map { x[$0] })
         let fit = try gp.optimise(fitRows.map { xTrain[$0] }, fitRows.map { yTrain[$0] }, restarts: restarts)
         let h = fit.hyperparameters
         let prediction = try gp.predict(train: xTrain, yTrain, test: xTest, h)

@@ -33,8 +33,11 @@ struct RegressCommand: ParsableCommand {
     @Option(name: .customLong("max-train"), help: "Use at most this many training points of each split (a seeded subset; for very large sets).") var maxTrain: Int?
     @Option(help: "Restarts of the optimiser (1...3).") var restarts: Int = 3
     @Option(help: "Output format: table (summary), csv (one row per split) or json (summary and splits).") var format: OutputFormat = .table
+    @Option(help: ArgumentHelp("Re-score an earlier `--format json` result: evaluate each split's log marginal likelihood at its stored hyperparameters (no fitting) and print the JSON with per_split log_marginal_likelihood filled in. Activation, depth, kernel, fit points and max-train come from the file; give the same --uci/--data and --seed as the run.", valueName: "result.json"))
+    var rescore: String?
 
     func run() throws {
+        if let rescore { return try rescoreResult(rescore) }
         guard (data == nil) != (uci == nil) else { throw UsageError("give exactly one of --data FILE.csv (with --target) or --uci FOLDER") }
         if data != nil, target == nil { throw UsageError("--data needs --target COLUMN (a header name or 1-based number)") }
         guard depth >= 1, depth <= 20 else { throw UsageError("invalid --depth '\(depth)'; allowed: 1...20") }
@@ -92,6 +95,10 @@ struct RegressCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("regress: note: split \(k + 1): \(bound) (the marginal likelihood still rises beyond it)\n".utf8))
             }
         }
+        printResults(results, dataset: dataset, activation: act, start: start)
+    }
+
+    func printResults(_ results: [RegressionExperiment.SplitResult], dataset: RegressionDataset, activation act: Activation, start: Date) {
         let summary = RegressionExperiment.Summary(splits: results)
         func num(_ x: Double) -> String { x.isFinite ? full(x) : "null" }
         switch format {
@@ -111,5 +118,61 @@ struct RegressCommand: ParsableCommand {
             print("\(dataset.name): \(act.name) \(kernel.rawValue), depth \(depth), \(results.count) splits")
             print(String(format: "test RMSE %.4g +- %.2g   test NLL %.4g +- %.2g", summary.rmseMean, summary.rmseStderr, summary.nllMean, summary.nllStderr))
         }
+    }
+
+    /// `--rescore`: log p at each split's stored hyperparameters, on the same rows as the run
+    /// (same standardisation, fit subset and max-train subset for the same --seed).
+    func rescoreResult(_ path: String) throws {
+        guard (data == nil) != (uci == nil) else { throw UsageError("--rescore needs exactly one of --data FILE.csv (with --target) or --uci FOLDER, the data of the run") }
+        let raw: Data
+        do { raw = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw UsageError("cannot read --rescore '\(path)': \(error.localizedDescription)") }
+        guard var object = (try? JSONSerialization.jsonObject(with: raw)) as? [String: Any],
+              let name = object["activation"] as? String, let depth = object["depth"] as? Int,
+              let kernelName = object["kernel"] as? String, let kind = KernelKind(rawValue: kernelName),
+              var perSplit = object["per_split"] as? [[String: Any]] else {
+            throw UsageError("invalid --rescore '\(path)'; allowed: the JSON written by rkhs regress --format json (activation, depth, kernel, per_split)")
+        }
+        let act = try UsageError.wrap { try ActivationCatalogue.activation(named: name) }
+        let dataset: RegressionDataset
+        do {
+            dataset = try uci.map { try RegressionDataset(uci: $0) } ?? RegressionDataset(csv: data!, target: target!)
+        } catch let e as RegressionError { throw UsageError(e.description) }
+        if let recorded = object["dataset"] as? String, recorded != dataset.name {
+            throw UsageError("--rescore '\(path)' is a result on '\(recorded)', not on '\(dataset.name)'; allowed: the data of the run")
+        }
+        let fit = object["fit_points"] as? Int ?? 2000, maxTrain = object["max_train"] as? Int
+        let splitList = dataset.standardSplits.map { Array($0.prefix(perSplit.count)) }
+            ?? RegressionExperiment.randomSplits(count: dataset.y.count, splits: perSplit.count, testFraction: testFraction, seed: seed)
+        guard splitList.count == perSplit.count else {
+            throw UsageError("--rescore '\(path)' has \(perSplit.count) splits, the data \(splitList.count); allowed: the data of the run")
+        }
+        var experiment = RegressionExperiment(gp: ExactGP(covariance: NetworkCovariance(activation: act, depth: depth, kind: kind)))
+        experiment.fitPoints = fit
+        experiment.featureNames = dataset.featureNames
+        experiment.constantColumns = uci == nil ? .reject : .keepAtZero
+        for (k, split) in splitList.enumerated() {
+            guard let w2 = perSplit[k]["sigma_w2"] as? Double, let b2 = perSplit[k]["sigma_b2"] as? Double,
+                  let noise = perSplit[k]["noise"] as? Double else {
+                throw UsageError("--rescore '\(path)': split \(k + 1) has no sigma_w2, sigma_b2 and noise")
+            }
+            var train = split.train
+            if let maxTrain, train.count > maxTrain {
+                let keep = RegressionExperiment.randomSplits(count: train.count, splits: 1,
+                    testFraction: Double(train.count - maxTrain) / Double(train.count), seed: seed &+ UInt64(k))[0].train
+                train = keep.map { train[$0] }
+            }
+            let value: Double
+            do {
+                value = try experiment.logMarginalLikelihood(x: dataset.x, y: dataset.y, train: train, seed: seed &+ UInt64(k),
+                                                             at: ExactGP.Hyperparameters(sigmaW2: w2, sigmaB2: b2, noise: noise))
+            } catch let e as RegressionError { throw UsageError("split \(k + 1): \(e.description)") }
+            guard value.isFinite else { throw UsageError("--rescore '\(path)': split \(k + 1): log p is not finite (\(value))") }
+            perSplit[k]["log_marginal_likelihood"] = value
+            FileHandle.standardError.write(Data(String(format: "regress: rescored split %d/%d: log p = %.10g\n", k + 1, splitList.count, value).utf8))
+        }
+        object["per_split"] = perSplit
+        object["log_marginal_likelihood_source"] = "rescored at the stored hyperparameters by rkhs regress --rescore (seed \(seed))"
+        let out = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        FileHandle.standardOutput.write(out + Data("\n".utf8))
     }
 }
