@@ -6,9 +6,13 @@ import Foundation
 ///     nngp(q1, q2, c)       = E[phi(u) phi(v)]
 ///     derivative(q1, q2, c) = E[phi'(u) phi'(v)]
 ///
-/// Closed forms where the activation declares them, otherwise ``WedgeQuadrature``
-/// (relative error about 1e-14 at every correlation, including rho = +-1), or
-/// ``BreakpointQuadrature`` for activations with breakpoints away from 0.
+/// Closed forms where the activation declares them, otherwise ``WedgeQuadrature`` or
+/// ``BreakpointQuadrature`` for activations with breakpoints away from 0. Measured against
+/// 25-digit mpmath fixtures at every correlation including rho = +-1 and 1 - rho = 1e-12
+/// (DualFixtureTests): closed forms and the breakpoint quadrature ~1e-15; the wedge quadrature
+/// 2e-14 (mish) to 4e-13 (tanh, silu, sigmoid, softplus(2)) and 1.1e-12 for softplus(1) at
+/// (q1, q2) = (0.3, 2.5), 1 - rho = 1e-6, where its adaptive 8/16-point panel test accepts the
+/// non-analytic edge panels of a wedge too early (Proofs/wedge-quadrature.md; a known miss).
 public struct DualActivation: Sendable {
     public let activation: Activation
     let quadrature = WedgeQuadrature()
