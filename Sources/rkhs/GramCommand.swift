@@ -14,7 +14,7 @@ struct GramCommand: ParsableCommand {
 
     @OptionGroup(title: "Network") var options: NetworkOptions
 
-    @Option(help: "Which kernel: nngp or ntk.")
+    @Option(help: "Which kernel: nngp or ntk (default ntk, as in spectrum and train; sample, regularity and regress, which use the kernel as a covariance, default to nngp).")
     var kernel: KernelOption = .ntk
 
     @Option(help: "Output file, .npy or .csv.")

@@ -25,7 +25,7 @@ struct RegressCommand: ParsableCommand {
     @Option(help: "UCI benchmark folder with data.txt and standard splits (e.g. ../shared/data/uci/concrete).") var uci: String?
     @Option(help: "Activation (as in rkhs kernel).") var activation: String = "relu"
     @Option(help: "Number of weight layers L >= 1.") var depth: Int = 2
-    @Option(help: "Which kernel as covariance: nngp or ntk.") var kernel: KernelOption = .nngp
+    @Option(help: "Which kernel as covariance: nngp or ntk (default nngp, the network's prior covariance, as in every command that uses the kernel as a covariance: sample, regularity, regress; spectra, gram and train default to ntk).") var kernel: KernelOption = .nngp
     @Option(help: "Number of random splits (CSV), or the first N standard splits (UCI; default all).") var splits: Int?
     @Option(name: .customLong("test-fraction"), help: "Test fraction of the random splits, in (0, 1).") var testFraction: Double = 0.1
     @Option(help: "Seed of the random splits and subsets.") var seed: UInt64 = 0

@@ -5,7 +5,7 @@ import SamplePaths
 
 /// What to sample along a great circle: shared by `rkhs sample` and `rkhs regularity`.
 struct SamplingOptions: ParsableArguments {
-    @Option(help: "Which kernel as covariance: nngp or ntk.") var kernel: KernelOption = .nngp
+    @Option(help: "Which kernel as covariance: nngp or ntk (default nngp, the network's prior covariance, as in every command that uses the kernel as a covariance; spectra, gram and train default to ntk).") var kernel: KernelOption = .nngp
     @Option(help: "Number of points on the circle (256...16777216).") var points: Int = 4096
     @Option(help: "Number of paths (1...100000).") var paths: Int = 4
     @Option(help: "Seed of the generator.") var seed: UInt = 1

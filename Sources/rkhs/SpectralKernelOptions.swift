@@ -7,7 +7,7 @@ import SphericalSpectra
 struct SpectralKernelOptions: ParsableArguments {
     @OptionGroup(title: "Network") var network: NetworkOptions
 
-    @Option(help: "Which kernel of the network: nngp or ntk.")
+    @Option(help: "Which kernel of the network: nngp or ntk (default ntk, as in gram and train; the commands that use the kernel as a covariance, sample, regularity and regress, default to nngp).")
     var kernel: KernelOption = .ntk
 
     @Option(help: ArgumentHelp("A standard kernel instead of a network: \(Self.standardForms)."))
