@@ -28,6 +28,7 @@ import _TestSupport
         case "relu_nngp_depth3_bias": return try NetworkSphereKernel(NetworkKernel(activation: .relu, depth: 3, sigmaB: 1), kind: .nngp)
         case "selu_ntk_depth3_bias": return try NetworkSphereKernel(NetworkKernel(activation: .selu, depth: 3, sigmaB: 1), kind: .ntk)
         case "elu_nngp_depth3_bias": return try NetworkSphereKernel(NetworkKernel(activation: .elu(), depth: 3, sigmaB: 1), kind: .nngp)
+        case "elu_ntk_depth3_bias": return try NetworkSphereKernel(NetworkKernel(activation: .elu(), depth: 3, sigmaB: 1), kind: .ntk)
         case "laplace_1": return try LaplaceKernel(c: 1)
         default: throw SpectralError.invalidData("unknown fixture kernel \(name)")
         }
@@ -35,7 +36,7 @@ import _TestSupport
 
     static let cases: [String] = [
         "relu_ntk_depth2_bias", "relu_ntk_depth2_nobias", "relu_nngp_depth3_bias",
-        "selu_ntk_depth3_bias", "elu_nngp_depth3_bias", "laplace_1",
+        "selu_ntk_depth3_bias", "elu_nngp_depth3_bias", "elu_ntk_depth3_bias", "laplace_1",
     ].flatMap { name in [2, 3, 5, 10].map { "\(name) \($0)" } }
 
     /// Kernel/dimension pairs that still miss the accuracy targets: none. (The 3-layer
