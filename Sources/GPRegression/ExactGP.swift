@@ -24,8 +24,11 @@ public struct ExactGP: Sendable {
 
     public let covariance: NetworkCovariance
     /// Box for the log-parameters: sigma_w^2 and sigma_b^2 in [1e-4, 1e2], s2 in [1e-6, 10].
-    public static let lower = [log(1e-4), log(1e-4), log(1e-6)]
-    public static let upper = [log(1e2), log(1e2), log(10.0)]
+    /// The box of (sigma_w^2, sigma_b^2, noise), and its logarithms (the optimiser's variables).
+    public static let lowerValues = [1e-4, 1e-4, 1e-6]
+    public static let upperValues = [1e2, 1e2, 10.0]
+    public static let lower = lowerValues.map { log($0) }
+    public static let upper = upperValues.map { log($0) }
     /// Starting points of the restarts.
     public static let starts = [
         Hyperparameters(sigmaW2: 1.5, sigmaB2: 0.1, noise: 0.1),
@@ -54,16 +57,27 @@ public struct ExactGP: Sendable {
         public let converged: Bool
         /// Norm of the projected gradient of -log p / n at the result.
         public let projectedGradientNorm: Double
-        /// The hyperparameters (of sigma_w^2, sigma_b^2, noise) that ended on the box, with the
-        /// bound: the likelihood was still rising there.
-        public var atBound: [String] {
+        /// A hyperparameter that ended on the optimiser's box (the likelihood was still rising
+        /// there): its name (sigma_w2, sigma_b2 or noise), which side, and the bound's value.
+        public struct BoundHit: Sendable, Equatable {
+            public let parameter: String
+            public let upper: Bool
+            public let value: Double
+            /// "sigma_b2 at its upper bound 100.0" (the stderr note).
+            public var description: String { "\(parameter) at its \(upper ? "upper" : "lower") bound \(value)" }
+        }
+
+        /// The hyperparameters of (sigma_w^2, sigma_b^2, noise) that ended on the box.
+        public var boundHits: [BoundHit] {
             let names = ["sigma_w2", "sigma_b2", "noise"], logs = hyperparameters.logs
             return (0..<3).compactMap { i in
-                if logs[i] <= ExactGP.lower[i] + 1e-9 { return "\(names[i]) at its lower bound \(exp(ExactGP.lower[i]))" }
-                if logs[i] >= ExactGP.upper[i] - 1e-9 { return "\(names[i]) at its upper bound \(exp(ExactGP.upper[i]))" }
+                if logs[i] <= ExactGP.lower[i] + 1e-9 { return BoundHit(parameter: names[i], upper: false, value: ExactGP.lowerValues[i]) }
+                if logs[i] >= ExactGP.upper[i] - 1e-9 { return BoundHit(parameter: names[i], upper: true, value: ExactGP.upperValues[i]) }
                 return nil
             }
         }
+
+        public var atBound: [String] { boundHits.map(\.description) }
     }
 
     /// The hyperparameters maximising the marginal likelihood (best of the restarts), with

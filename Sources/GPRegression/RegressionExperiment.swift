@@ -20,7 +20,8 @@ public struct RegressionExperiment: Sendable {
         public let evaluations: Int
         /// Whether the optimiser met its convergence test, and what ended on the box.
         public let converged: Bool
-        public let atBound: [String]
+        public let boundHits: [ExactGP.Fit.BoundHit]
+        public var atBound: [String] { boundHits.map(\.description) }
         /// log p(y | X, hyperparameters) of the standardised targets on the fit points, at the
         /// fitted hyperparameters: with one start per split the optimiser may end in either of
         /// several local maxima, and this says which is higher.
@@ -125,7 +126,7 @@ public struct RegressionExperiment: Sendable {
         }
         return SplitResult(rmse: (se / Double(test.count)).squareRoot(), nll: nll / Double(test.count),
                            hyperparameters: h, seconds: Date().timeIntervalSince(start), fitPoints: fitRows.count,
-                           evaluations: fit.evaluations, converged: fit.converged, atBound: fit.atBound,
+                           evaluations: fit.evaluations, converged: fit.converged, boundHits: fit.boundHits,
                            logMarginalLikelihood: fit.logLikelihood)
     }
 }

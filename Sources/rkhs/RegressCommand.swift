@@ -14,7 +14,7 @@ struct RegressCommand: ParsableCommand {
             points (a seeded subset when there are more); predictions use every training point. RMSE and NLL \
             are in the target's original units; summaries are mean and standard error over splits. \
             JSON fields: rmse_mean, rmse_stderr, nll_mean, nll_stderr, splits, per_split (each with the \
-            hyperparameters, evaluations, converged, at_bound and log_marginal_likelihood, that of the \
+            hyperparameters, evaluations, converged, at_bound (a list of {parameter, bound: lower|upper, value}) and log_marginal_likelihood, that of the \
             standardised targets on the fit points: with one start, compare it across runs to see which \
             local maximum a split reached). A split whose optimiser stops short of its \
             convergence test, or whose hyperparameters end on the box, is reported on standard error.
@@ -103,7 +103,7 @@ struct RegressCommand: ParsableCommand {
         func num(_ x: Double) -> String { x.isFinite ? full(x) : "null" }
         switch format {
         case .json:
-            let per = results.map { "{\"rmse\":\(num($0.rmse)),\"nll\":\(num($0.nll)),\"sigma_w2\":\(num($0.hyperparameters.sigmaW2)),\"sigma_b2\":\(num($0.hyperparameters.sigmaB2)),\"noise\":\(num($0.hyperparameters.noise)),\"fit_points\":\($0.fitPoints),\"evaluations\":\($0.evaluations),\"converged\":\($0.converged),\"log_marginal_likelihood\":\(num($0.logMarginalLikelihood)),\"at_bound\":[\($0.atBound.map { "\"\(jsonEscape($0))\"" }.joined(separator: ","))],\"seconds\":\(num($0.seconds))}" }
+            let per = results.map { "{\"rmse\":\(num($0.rmse)),\"nll\":\(num($0.nll)),\"sigma_w2\":\(num($0.hyperparameters.sigmaW2)),\"sigma_b2\":\(num($0.hyperparameters.sigmaB2)),\"noise\":\(num($0.hyperparameters.noise)),\"fit_points\":\($0.fitPoints),\"evaluations\":\($0.evaluations),\"converged\":\($0.converged),\"log_marginal_likelihood\":\(num($0.logMarginalLikelihood)),\"at_bound\":[\($0.boundHits.map { "{\"parameter\":\"\($0.parameter)\",\"bound\":\"\($0.upper ? "upper" : "lower")\",\"value\":\(num($0.value))}" }.joined(separator: ","))],\"seconds\":\(num($0.seconds))}" }
             print("{\"dataset\":\"\(jsonEscape(dataset.name))\",\"activation\":\"\(jsonEscape(act.name))\",\"depth\":\(depth),\"kernel\":\"\(kernel.rawValue)\","
                   + "\"rmse_mean\":\(num(summary.rmseMean)),\"rmse_stderr\":\(num(summary.rmseStderr)),\"nll_mean\":\(num(summary.nllMean)),\"nll_stderr\":\(num(summary.nllStderr)),"
                   + "\"splits\":\(results.count),\"max_train\":\(maxTrain.map(String.init) ?? "null"),\"fit_points\":\(fitPoints),\"seconds\":\(num(Date().timeIntervalSince(start))),\"per_split\":[\(per.joined(separator: ","))]}")

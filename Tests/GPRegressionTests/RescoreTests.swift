@@ -27,4 +27,17 @@ import NeuralKernels
             #expect(Swift.abs(other - rescored) > 1e-6 * Swift.abs(rescored))
         }
     }
+
+    /// Hyperparameters on the box are reported as data (issue 20: `at_bound` in the JSON is
+    /// {parameter, bound, value}, not prose), at exactly the optimiser's bounds.
+    @Test func boundHitsNameTheParameterSideAndValue() {
+        let h = ExactGP.Hyperparameters(sigmaW2: 1.3, sigmaB2: exp(ExactGP.upper[1]), noise: exp(ExactGP.lower[2]))
+        let fit = ExactGP.Fit(hyperparameters: h, evaluations: 1, logLikelihood: 0, converged: true, projectedGradientNorm: 0)
+        #expect(fit.boundHits == [ExactGP.Fit.BoundHit(parameter: "sigma_b2", upper: true, value: 100),
+                                  ExactGP.Fit.BoundHit(parameter: "noise", upper: false, value: 1e-6)])
+        #expect(fit.atBound == ["sigma_b2 at its upper bound 100.0", "noise at its lower bound 1e-06"])
+        let inside = ExactGP.Fit(hyperparameters: ExactGP.Hyperparameters(sigmaW2: 1, sigmaB2: 1, noise: 0.1), evaluations: 1,
+                                 logLikelihood: 0, converged: true, projectedGradientNorm: 0)
+        #expect(inside.boundHits.isEmpty)
+    }
 }

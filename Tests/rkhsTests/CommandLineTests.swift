@@ -219,9 +219,20 @@ import NeuralKernels
         // hyperparameters that ended on the box (then a note).
         for (k, split) in (splits ?? []).enumerated() {
             let converged = try #require(split["converged"] as? Bool)
-            let bounds = try #require(split["at_bound"] as? [String])
+            // at_bound is data (issue 20): {parameter, bound, value} per hyperparameter on the box.
+            let bounds = try #require(split["at_bound"] as? [[String: Any]])
             #expect(json.stderr.contains("split \(k + 1): the optimiser stopped") == !converged)
-            for bound in bounds { #expect(json.stderr.contains("split \(k + 1): \(bound)")) }
+            for bound in bounds {
+                let parameter = try #require(bound["parameter"] as? String), side = try #require(bound["bound"] as? String)
+                let value = try #require(bound["value"] as? Double)
+                let names = ["sigma_w2", "sigma_b2", "noise"]
+                let i = try #require(names.firstIndex(of: parameter)), upper = side == "upper"
+                #expect(upper || side == "lower")
+                // The box of rkhs regress: sigma_w^2, sigma_b^2 in [1e-4, 100], noise in [1e-6, 10].
+                let nominal = upper ? [100, 100, 10][i] : [1e-4, 1e-4, 1e-6][i]
+                #expect(Swift.abs(value - nominal) <= 1e-15 * nominal, "\(parameter) \(side) bound \(value)")
+                #expect(json.stderr.contains("split \(k + 1): \(parameter) at its \(side) bound"))
+            }
         }
     }
 }
