@@ -55,33 +55,7 @@ public enum AtomicFile {
     /// from leaving an empty file in place of the result (for a 128 MB Gram matrix it is most
     /// of the write: 0.7-0.9 s measured, paid).
     public static func write(to path: String, _ body: (Writer) throws -> Void) throws {
-        try checkWritable(path)
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))").path
-        TemporaryFileRegistry.installHandlers()
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw failure(path, errno) }
-        TemporaryFileRegistry.register(temporary)
-        defer { TemporaryFileRegistry.unregister() }
-        do {
-            try body(Writer(fd: fd, path: path))
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-        let syncStatus = fsync(fd) != 0 ? errno : 0
-        let closeStatus = close(fd) != 0 && syncStatus == 0 ? errno : syncStatus
-        if closeStatus != 0 {
-            unlink(temporary)
-            throw failure(path, closeStatus)
-        }
-        if rename(temporary, url.path) != 0 {
-            let code = errno
-            unlink(temporary)
-            throw failure(path, code)
-        }
+        try replace(path, flags: O_WRONLY) { fd in try body(Writer(fd: fd, path: path)) }
     }
 
     /// Creates the temporary file at its final size `size`, hands `body` its bytes as writable
@@ -93,44 +67,51 @@ public enum AtomicFile {
     /// fallocate, other systems), `body` gets anonymous memory that is then written out.
     public static func write(to path: String, size: Int, mapped body: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
         precondition(size > 0)
-        try checkWritable(path)
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))").path
-        TemporaryFileRegistry.installHandlers()
-        let fd = open(temporary, O_RDWR | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw failure(path, errno) }
-        TemporaryFileRegistry.register(temporary)
-        defer { TemporaryFileRegistry.unregister() }
-        func abandon(_ error: Error) -> Error {
-            close(fd)
-            unlink(temporary)
-            return error
-        }
-        #if os(Linux)
-        let reserved = posix_fallocate(fd, 0, off_t(size))
-        if reserved == ENOSPC || reserved == EDQUOT || reserved == EFBIG { throw abandon(failure(path, reserved)) }
-        let fileMapping = reserved == 0 ? mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED
-        #else
-        let fileMapping = MAP_FAILED
-        #endif
-        let inFile = fileMapping != MAP_FAILED
-        let memory = inFile ? fileMapping : mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        guard let base = memory, memory != MAP_FAILED else { throw abandon(failure(path, errno)) }
-        let buffer = UnsafeMutableRawBufferPointer(start: base, count: size)
-        do {
+        try replace(path, flags: O_RDWR) { fd in
+            #if os(Linux)
+            let reserved = posix_fallocate(fd, 0, off_t(size))
+            if reserved == ENOSPC || reserved == EDQUOT || reserved == EFBIG { throw failure(path, reserved) }
+            let fileMapping = reserved == 0 ? mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED
+            #else
+            let fileMapping = MAP_FAILED
+            #endif
+            let inFile = fileMapping != MAP_FAILED
+            let memory = inFile ? fileMapping : mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            guard let base = memory, memory != MAP_FAILED else { throw failure(path, errno) }
+            // Unmapped before `replace` syncs: the mapping's dirty pages belong to the file's
+            // page cache, and fsync writes them.
+            defer { munmap(base, size) }
+            let buffer = UnsafeMutableRawBufferPointer(start: base, count: size)
             try body(buffer)
             if !inFile {
                 // The file may already have its size from fallocate: write from the start.
                 if ftruncate(fd, 0) != 0 { throw failure(path, errno) }
                 try Writer(fd: fd, path: path).write(UnsafeRawBufferPointer(buffer))
             }
-        } catch {
-            munmap(base, size)
-            throw abandon(error)
         }
-        // The mapping's dirty pages belong to the file's page cache; fsync below writes them.
-        munmap(base, size)
+    }
+
+    /// The one replacement protocol behind every write: a temporary file named after the
+    /// target beside it (removed on SIGINT/SIGTERM), `fill` writes it through its descriptor,
+    /// then fsync, close and rename over `path`. If anything fails (or `fill` throws) the
+    /// temporary file is removed and `path` is untouched.
+    private static func replace(_ path: String, flags: Int32, _ fill: (Int32) throws -> Void) throws {
+        try checkWritable(path)
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))").path
+        TemporaryFileRegistry.installHandlers()
+        let fd = open(temporary, flags | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw failure(path, errno) }
+        TemporaryFileRegistry.register(temporary)
+        defer { TemporaryFileRegistry.unregister() }
+        do {
+            try fill(fd)
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
         let syncStatus = fsync(fd) != 0 ? errno : 0
         let closeStatus = close(fd) != 0 && syncStatus == 0 ? errno : syncStatus
         if closeStatus != 0 {
