@@ -30,6 +30,16 @@ struct OutputDirectory {
         try UsageError.wrap { try AtomicFile.write(text, to: file) }
         FileHandle.standardError.write(Data("wrote \(file)\n".utf8))
     }
+
+    /// The JSON sidecar of a data file: `fields` plus the file's name and the command line
+    /// that wrote it, as FILE.json beside FILE.csv.
+    func writeSidecar(of file: String, _ fields: [String: Any]) throws {
+        var object = fields
+        object["file"] = file
+        object["command"] = commandLineText
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+        try write(String(decoding: data, as: UTF8.self) + "\n", to: file.replacingOccurrences(of: ".csv", with: ".json"))
+    }
 }
 
 /// The exact command line, for JSON sidecars.

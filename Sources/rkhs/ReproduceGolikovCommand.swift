@@ -49,13 +49,6 @@ struct ReproduceGolikovCommand: ParsableCommand {
         var rates: [String: Double] = [:]
     }
 
-    func sidecar(_ directory: OutputDirectory, _ file: String, _ fields: [String: Any]) throws {
-        var object = fields
-        object["file"] = file
-        object["command"] = commandLineText
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-        try directory.write(String(decoding: data, as: UTF8.self) + "\n", to: file.replacingOccurrences(of: ".csv", with: ".json"))
-    }
 
     func g(_ x: Double) -> String { String(format: "%.3g", x) }
     func number(_ x: Double?) -> String { x.map { $0.isFinite ? full($0) : "" } ?? "" }
@@ -108,12 +101,12 @@ struct ReproduceGolikovCommand: ParsableCommand {
                 + "\(c.stable ? "yes" : "no (\(c.instability!.rawValue))") | \(c.limitModel?.rawValue ?? "-") | \(n.source) |\n"
         }
         try directory.write(csv, to: "limit-models.csv")
-        try sidecar(directory, "limit-models.csv", [
+        try directory.writeSidecar(of: "limit-models.csv", [
             "description": "the distinct limit models of dynamically stable scalings of a one-hidden-layer binary classifier trained by SGD "
                 + "(Golikov 2020, arXiv 2006.06574), derived in Proofs/infinite-width-limits-of-classifiers.md; region names as in the author's code",
         ])
         try directory.write(named, to: "named-points.csv")
-        try sidecar(directory, "named-points.csv", ["description": "the named points of the family and their classification"])
+        try directory.writeSidecar(of: "named-points.csv", ["description": "the named points of the family and their classification"])
         try directory.write(md, to: "limit-models.md")
     }
 
@@ -205,7 +198,7 @@ struct ReproduceGolikovCommand: ParsableCommand {
             }
         }
         try directory.write(rows, to: "width-study.csv")
-        try sidecar(directory, "width-study.csv", [
+        try directory.writeSidecar(of: "width-study.csv", [
             "description": "per scaling and width the seed means and standard errors of the measured quantities (ScalingStudy): initial logit scale "
                 + "(RMS conditional on the input weights), realised RMS logit at init, final RMS logit, early logit change per unit loss derivative, "
                 + "initial kernel scale (mean diagonal of the learning-rate weighted tangent kernel on 32 test points), kernel change "
@@ -213,10 +206,10 @@ struct ReproduceGolikovCommand: ParsableCommand {
                 + "final test accuracy and loss", "settings": notes.settings.last!,
         ])
         try directory.write(fitRows, to: "width-fits.csv")
-        try sidecar(directory, "width-fits.csv", ["description": "fitted width exponents against the classification's predictions; agrees "
+        try directory.writeSidecar(of: "width-fits.csv", ["description": "fitted width exponents against the classification's predictions; agrees "
             + "empty where the quantity is not judged (ScalingStudy.Quantity)"])
         try directory.write(curves, to: "loss-curves.csv")
-        try sidecar(directory, "loss-curves.csv", ["description": "seed means of test accuracy, test loss and train loss at the recorded SGD steps"])
+        try directory.writeSidecar(of: "loss-curves.csv", ["description": "seed means of test accuracy, test loss and train loss at the recorded SGD steps"])
         for (key, series) in charts.sorted(by: { $0.key < $1.key }) {
             try directory.write(SVGChart(title: "\(key.replacingOccurrences(of: "_", with: " ")) against width (\(task.trainCount) points of kin8nm)",
                                          xLabel: "width d", yLabel: key.replacingOccurrences(of: "_", with: " "), series: series,
@@ -319,7 +312,7 @@ struct ReproduceGolikovCommand: ParsableCommand {
             series.append(SVGChart.Series(label: "\(named.rawValue) seed spread", points: points.map { ($0.x, $0.y) }, dashed: true, colour: 4 + k))
         }
         try directory.write(csv, to: "limit-convergence.csv")
-        try sidecar(directory, "limit-convergence.csv", [
+        try directory.writeSidecar(of: "limit-convergence.csv", [
             "description": "NTK point: RMS over test points of (network logits - limit model logits) / RMS(limit - initial), seed means; limits: "
                 + "KernelSGD with the analytic NTK from the network's own initial logits (logistic loss, one example per step), "
                 + "FunctionSpaceDynamics's closed form (squared loss, full batch), and the linearised network (the empirical NTK at init). "
@@ -382,7 +375,7 @@ struct ReproduceGolikovCommand: ParsableCommand {
             + "\(seeds.count) seeds, \(quick ? 50 : 300) SGD steps on \(task.trainCount) points: \(agreedTotal) of \(judgedTotal) judged fitted exponents agree "
             + "with the classification; \(divergedCount) runs diverged (non-finite logits)")
         try directory.write(csv, to: "phase-diagram.csv")
-        try sidecar(directory, "phase-diagram.csv", [
+        try directory.writeSidecar(of: "phase-diagram.csv", [
             "description": "grid points of the plane (q_sigma, q~): the classification and the fitted width exponents of the simulated quantities "
                 + "with their predictions and agreement (empty where not judged)",
             "widths": widths, "seeds": seeds.count, "train_points": task.trainCount,

@@ -109,13 +109,6 @@ struct ReproduceLittwinCommand: ParsableCommand {
 
     func encoder() throws -> NetworkKernel { try NetworkKernel(activation: .relu, depth: 2, sigmaW: 2.squareRoot(), sigmaB: 0.1) }
 
-    func sidecar(_ directory: OutputDirectory, _ file: String, _ fields: [String: Any]) throws {
-        var object = fields
-        object["file"] = file
-        object["command"] = commandLineText
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-        try directory.write(String(decoding: data, as: UTF8.self) + "\n", to: file.replacingOccurrences(of: ".csv", with: ".json"))
-    }
 
     func g(_ x: Double) -> String { String(format: "%.3g", x) }
     func number(_ x: Double?) -> String { x.map { $0.isFinite ? full($0) : "" } ?? "" }
@@ -157,16 +150,7 @@ struct ReproduceLittwinCommand: ParsableCommand {
         }
         guard let split = set.standardSplits?.first else { throw UsageError("'\(folder)' has no standard splits (index_train_0.txt)") }
         let trainRows = Array(split.train.prefix(trainCount)), testRows = Array(split.test.prefix(testCount))
-        let trainX = trainRows.map { set.x[$0] }, trainY = trainRows.map { set.y[$0] }
-        let testX = testRows.map { set.x[$0] }, testY = testRows.map { set.y[$0] }
-        let inputs = try UsageError.wrap {
-            do { return try Standardiser(fitting: trainX, constantColumns: .keepAtZero) } catch let e as RegressionError { throw UsageError(e.description) }
-        }
-        let mu = trainY.reduce(0, +) / Double(trainY.count)
-        let sd = (trainY.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(trainY.count)).squareRoot()
-        let data = TrainingExperiment.Data(train: inputs.apply(trainX), trainTargets: trainY.map { ($0 - mu) / sd },
-                                           test: inputs.apply(testX), testTargets: testY.map { ($0 - mu) / sd },
-                                           targetMean: mu, targetScale: sd)
+        let data = try ReproduceTrainingCommand.standardised(set, train: trainRows, test: testRows)
         return ("uci-\(set.name)", data, "\(set.name) (\(set.x.first?.count ?? 0) inputs): the first \(trainRows.count) training and "
             + "\(testRows.count) test rows of standard split 0 (of \(split.train.count) and \(split.test.count)), standardised on the training part; "
             + "losses and RMSE in the target's units")
@@ -199,7 +183,7 @@ struct ReproduceLittwinCommand: ParsableCommand {
             let rmses = c.testRmse.compactMap { $0 }
             summary.rows.append((c.width, c.trainLoss.last!, reach, c.testRmse.last ?? nil, rmses.min(), c.featureMovement.last!))
         }
-        try sidecar(directory, "\(name).csv", [
+        try directory.writeSidecar(of: "\(name).csv", [
             "description": "\(description). Per step s and bottleneck width k (kinf: k = infinity): train loss 1/(2n) sum (F - y)^2, test RMSE, "
                 + "and the features' relative movement ||g_s - g_0||_F / ||g_0||_F on the training points (0 by definition at k = infinity)",
             "widths": widths, "steps": stepCount, "learning_rate": learningRate, "train_points": data.train.count, "test_points": data.test.count,
@@ -335,7 +319,7 @@ struct ReproduceLittwinCommand: ParsableCommand {
         notes.deepLinear.append("ratios of the gaps at the two step sizes in [\(g(worstRatio.0)), \(g(worstRatio.1))], Richardson's gap at most "
             + "\(g(worstRichardson)) of the finer step's")
         try directory.write(csv, to: "deep-linear.csv")
-        try sidecar(directory, "deep-linear.csv", [
+        try directory.writeSidecar(of: "deep-linear.csv", [
             "description": "infinitely wide linear encoder (depth \(lg)) and decoder (depth \(lf)), no biases, sigma_w 1, bottleneck width k, "
                 + "inputs \(inputs), target 1.5 x, A_0 ~ N(0, I_k) (seed 3): training loss against flow time tau = eta s / n in the closed form "
                 + "(DeepLinearBottleneck), by gradient descent of BottleneckDynamics with \(simSteps) and \(2 * simSteps) steps over tau in [0, \(tauMax)], "
@@ -432,7 +416,7 @@ struct ReproduceLittwinCommand: ParsableCommand {
             series.append(SVGChart.Series(label: key.replacingOccurrences(of: "_", with: " "), points: pts.map { ($0.x, $0.y) }, style: .line, colour: i))
         }
         try directory.write(csv, to: "finite-width.csv")
-        try sidecar(directory, "finite-width.csv", [
+        try directory.writeSidecar(of: "finite-width.csv", [
             "description": "finite bottleneck networks (hidden width N) trained by gradient descent against the infinite-width bottleneck dynamics "
                 + "from the same initial features, seed medians and means: output gap RMS(F_N - F_inf) / RMS(y) after \(runSteps) steps, feature gap "
                 + "RMS(Z_N - Z_inf) / RMS(Z_inf - Z_0), largest |L_N(s) - L_inf(s)| / L(0) over the run, and both features' relative movement",
@@ -440,7 +424,7 @@ struct ReproduceLittwinCommand: ParsableCommand {
             "fitted_exponents": fits,
         ])
         try directory.write(curveCsv, to: "finite-width-curves.csv")
-        try sidecar(directory, "finite-width-curves.csv", ["description": "train loss per step of seed 1 at every width, finite network and "
+        try directory.writeSidecar(of: "finite-width-curves.csv", ["description": "train loss per step of seed 1 at every width, finite network and "
             + "the infinite-width dynamics from its initial features"])
         try directory.write(SVGChart(title: "Finite bottleneck networks against the infinite-width dynamics (k = \(k))", xLabel: "hidden width N",
                                      yLabel: "relative gap", series: series, xScale: .log, yScale: .log).svg, to: "finite-width.svg")

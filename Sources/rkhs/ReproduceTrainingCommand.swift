@@ -46,12 +46,21 @@ struct ReproduceTrainingCommand: ParsableCommand {
               : "wrote \(part == .all ? "spectral-bias, lazy-training and uci loss curves" : part.rawValue) (CSV + JSON + SVG) and the README to \(out)")
     }
 
-    func sidecar(_ directory: OutputDirectory, _ file: String, _ fields: [String: Any]) throws {
-        var object = fields
-        object["file"] = file
-        object["command"] = commandLineText
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-        try directory.write(String(decoding: data, as: UTF8.self) + "\n", to: file.replacingOccurrences(of: ".csv", with: ".json"))
+
+    /// Rows `train` and `test` of a UCI set as training data: inputs standardised on the training
+    /// part (constant columns to 0, the benchmark's convention), targets standardised by the
+    /// training mean and standard deviation (kept for reporting in the target's units).
+    static func standardised(_ set: RegressionDataset, train: [Int], test: [Int]) throws -> TrainingExperiment.Data {
+        let trainX = train.map { set.x[$0] }, trainY = train.map { set.y[$0] }
+        let testX = test.map { set.x[$0] }, testY = test.map { set.y[$0] }
+        let inputs = try UsageError.wrap {
+            do { return try Standardiser(fitting: trainX, constantColumns: .keepAtZero) } catch let e as RegressionError { throw UsageError(e.description) }
+        }
+        let mu = trainY.reduce(0, +) / Double(trainY.count)
+        let sd = (trainY.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(trainY.count)).squareRoot()
+        return TrainingExperiment.Data(train: inputs.apply(trainX), trainTargets: trainY.map { ($0 - mu) / sd },
+                                       test: inputs.apply(testX), testTargets: testY.map { ($0 - mu) / sd },
+                                       targetMean: mu, targetScale: sd)
     }
 
     func number(_ x: Double?) -> String { x.map { full($0) } ?? "" }
@@ -80,7 +89,7 @@ struct ReproduceTrainingCommand: ParsableCommand {
         }
         let file = stepFraction == 0.5 ? "spectral-bias.csv" : "spectral-bias-step\(stepFraction).csv"
         try directory.write(csv, to: file)
-        try sidecar(directory, file, [
+        try directory.writeSidecar(of: file, [
             "description": "decay rate per step of the degree-k part of the residual, kernel gradient descent on \(points) uniform points of S^2 "
                 + "with a sum of zonal harmonics of degrees \(degrees) as target; predicted -log(1 - eta mu_k), mu_k the Mercer eigenvalue of the NTK",
             "activation": "relu", "depth": 2, "dimension": 3, "points": points, "learning_rate": report.learningRate,
@@ -153,7 +162,7 @@ struct ReproduceTrainingCommand: ParsableCommand {
             }
         }
         try directory.write(csv, to: "lazy-training.csv")
-        try sidecar(directory, "lazy-training.csv", [
+        try directory.writeSidecar(of: "lazy-training.csv", [
             "description": "relative changes over 300 steps of full-batch gradient descent at half the stability limit: empirical NTK "
                 + "||Theta_T - Theta_0||_F / ||Theta_0||_F on the training points, distance to the linearised network, weights; one hidden layer, "
                 + "\(n) training points on the sphere of radius 2 in R^4, sigma_w 1.4, sigma_b 0.3",
@@ -173,16 +182,7 @@ struct ReproduceTrainingCommand: ParsableCommand {
             do { return try RegressionDataset(uci: uci) } catch let e as RegressionError { throw UsageError(e.description) }
         }
         let split = set.standardSplits![0]
-        let trainX = split.train.map { set.x[$0] }, trainY = split.train.map { set.y[$0] }
-        let testX = split.test.map { set.x[$0] }, testY = split.test.map { set.y[$0] }
-        let inputs = try UsageError.wrap {
-            do { return try Standardiser(fitting: trainX, constantColumns: .keepAtZero) } catch let e as RegressionError { throw UsageError(e.description) }
-        }
-        let mu = trainY.reduce(0, +) / Double(trainY.count)
-        let sd = (trainY.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(trainY.count)).squareRoot()
-        let data = TrainingExperiment.Data(train: inputs.apply(trainX), trainTargets: trainY.map { ($0 - mu) / sd },
-                                           test: inputs.apply(testX), testTargets: testY.map { ($0 - mu) / sd },
-                                           targetMean: mu, targetScale: sd)
+        let data = try ReproduceTrainingCommand.standardised(set, train: split.train, test: split.test)
         let lastStep = quick ? 300 : 20000
         let times = Array(Set([0] + (0...40).map { Int((pow(Double(lastStep), Double($0) / 40)).rounded()) })).sorted().map(Double.init)
         let widths = quick ? [128] : [256, 1024, 4096]
@@ -204,7 +204,7 @@ struct ReproduceTrainingCommand: ParsableCommand {
         }
         let name = "uci-\(set.name)"
         try directory.write(csv, to: "\(name).csv")
-        try sidecar(directory, "\(name).csv", [
+        try directory.writeSidecar(of: "\(name).csv", [
             "description": "\(set.name), standard split 0 (standardised on the training part): losses 1/(2n) sum (f - y)^2 in the target's "
                 + "units against steps of full-batch gradient descent at half the stability limit; infinite width: the trained NTK "
                 + "ensemble (loss of its mean, and expected loss of a random member); finite widths: seed means of actual networks",
