@@ -47,10 +47,7 @@ struct RegressCommand: ParsableCommand {
         if let maxTrain, maxTrain < 3 { throw UsageError("invalid --max-train '\(maxTrain)'; allowed: an integer >= 3") }
         guard (1...3).contains(restarts) else { throw UsageError("invalid --restarts '\(restarts)'; allowed: 1...3") }
         let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
-        let dataset: RegressionDataset
-        do {
-            dataset = try uci.map { try RegressionDataset(uci: $0) } ?? RegressionDataset(csv: data!, target: target!)
-        } catch let e as RegressionError { throw UsageError(e.description) }
+        let dataset = try loadDataset()
         let splitList: [(train: [Int], test: [Int])]
         if let standard = dataset.standardSplits {
             if let splits, splits > standard.count {
@@ -74,12 +71,7 @@ struct RegressCommand: ParsableCommand {
         var results: [RegressionExperiment.SplitResult] = []
         let start = Date()
         for (k, split) in splitList.enumerated() {
-            var train = split.train
-            if let maxTrain, train.count > maxTrain {
-                let keep = RegressionExperiment.randomSplits(count: train.count, splits: 1,
-                    testFraction: Double(train.count - maxTrain) / Double(train.count), seed: seed &+ UInt64(k))[0].train
-                train = keep.map { train[$0] }
-            }
+            let train = RegressCommand.trainingRows(split.train, maxTrain: maxTrain, seed: seed &+ UInt64(k))
             let r: RegressionExperiment.SplitResult
             do { r = try experiment.run(x: dataset.x, y: dataset.y, train: train, test: split.test, seed: seed &+ UInt64(k)) }
             catch let e as RegressionError { throw UsageError("split \(k): \(e.description)") }
@@ -133,10 +125,7 @@ struct RegressCommand: ParsableCommand {
             throw UsageError("invalid --rescore '\(path)'; allowed: the JSON written by rkhs regress --format json (activation, depth, kernel, per_split)")
         }
         let act = try UsageError.wrap { try ActivationCatalogue.activation(named: name) }
-        let dataset: RegressionDataset
-        do {
-            dataset = try uci.map { try RegressionDataset(uci: $0) } ?? RegressionDataset(csv: data!, target: target!)
-        } catch let e as RegressionError { throw UsageError(e.description) }
+        let dataset = try loadDataset()
         if let recorded = object["dataset"] as? String, recorded != dataset.name {
             throw UsageError("--rescore '\(path)' is a result on '\(recorded)', not on '\(dataset.name)'; allowed: the data of the run")
         }
@@ -155,12 +144,7 @@ struct RegressCommand: ParsableCommand {
                   let noise = perSplit[k]["noise"] as? Double else {
                 throw UsageError("--rescore '\(path)': split \(k + 1) has no sigma_w2, sigma_b2 and noise")
             }
-            var train = split.train
-            if let maxTrain, train.count > maxTrain {
-                let keep = RegressionExperiment.randomSplits(count: train.count, splits: 1,
-                    testFraction: Double(train.count - maxTrain) / Double(train.count), seed: seed &+ UInt64(k))[0].train
-                train = keep.map { train[$0] }
-            }
+            let train = RegressCommand.trainingRows(split.train, maxTrain: maxTrain, seed: seed &+ UInt64(k))
             let value: Double
             do {
                 value = try experiment.logMarginalLikelihood(x: dataset.x, y: dataset.y, train: train, seed: seed &+ UInt64(k),
@@ -174,5 +158,20 @@ struct RegressCommand: ParsableCommand {
         object["log_marginal_likelihood_source"] = "rescored at the stored hyperparameters by rkhs regress --rescore (seed \(seed))"
         let out = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         FileHandle.standardOutput.write(out + Data("\n".utf8))
+    }
+
+    /// The data of --uci or --data/--target (their errors as usage errors).
+    func loadDataset() throws -> RegressionDataset {
+        do {
+            return try uci.map { try RegressionDataset(uci: $0) } ?? RegressionDataset(csv: data!, target: target!)
+        } catch let e as RegressionError { throw UsageError(e.description) }
+    }
+
+    /// A split's training rows, or a seeded subset of `maxTrain` of them (--max-train).
+    static func trainingRows(_ train: [Int], maxTrain: Int?, seed: UInt64) -> [Int] {
+        guard let maxTrain, train.count > maxTrain else { return train }
+        let keep = RegressionExperiment.randomSplits(count: train.count, splits: 1,
+            testFraction: Double(train.count - maxTrain) / Double(train.count), seed: seed)[0].train
+        return keep.map { train[$0] }
     }
 }
