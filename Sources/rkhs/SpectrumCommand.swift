@@ -61,14 +61,11 @@ struct SpectrumCommand: ParsableCommand {
     /// log N(d, k), the log of the dimension of the degree-k spherical harmonics on S^{d-1}:
     /// N = (2k + d - 2)/k C(k + d - 3, k - 1), by lgamma so it never overflows (N itself does
     /// beyond about d = 4096, k = 100).
-    static func logMultiplicity(dimension d: Int, k: Int) -> Double {
-        Multiplicity.logValue(dimension: d, degree: k)
-    }
 
     /// The multiplicity, or e^(log N) when N is beyond double precision.
     static func multiplicityText(_ s: GegenbauerSpectrum, _ k: Int) -> String {
         s.multiplicity[k].isFinite ? String(format: "%.0f", s.multiplicity[k])
-            : "e^" + String(format: "%.2f", logMultiplicity(dimension: s.dimension, k: k))
+            : "e^" + String(format: "%.2f", Multiplicity.logValue(dimension: s.dimension, degree: k))
     }
 
     func render(_ s: GegenbauerSpectrum) -> String {
@@ -145,7 +142,7 @@ struct SpectrumCommand: ParsableCommand {
             r.add("k", k)
             r.add("mu", s.mu[k])
             r.add("multiplicity", s.multiplicity[k])
-            r.add("log_multiplicity", Self.logMultiplicity(dimension: d, k: k))
+            r.add("log_multiplicity", Multiplicity.logValue(dimension: d, degree: k))
             r.add("error", s.error[k])
             r.add("resolved", s.resolved[k])
             rows.append(r.text)

@@ -68,7 +68,12 @@ public struct GegenbauerSpectrum: Sendable {
     /// at d = 2 it is ``noiseFloor`` (N = 2 for k >= 1), at d = 4096 it is 1e-21 at k = 4, where
     /// a single floor of 1e-14 mu_0 declared mu_4 = 1.6e-15 (resolved to 1e-5) "zero".
     public func noiseFloor(at k: Int) -> Double {
-        exp(logFloorScale - 0.5 * Multiplicity.logValue(dimension: dimension, degree: k))
+        exp(logFloorScale - 0.5 * GegenbauerSpectrum.logMultiplicity(multiplicity, dimension, k))
+    }
+
+    /// log N(d, k): from the stored N where it is finite, else ``Multiplicity/logValue(dimension:degree:)``.
+    static func logMultiplicity(_ multiplicity: [Double], _ d: Int, _ k: Int) -> Double {
+        multiplicity[k].isFinite ? log(multiplicity[k]) : Multiplicity.logValue(dimension: d, degree: k)
     }
 
     /// Whether mu_k is zero to within its error estimate and the noise floor (a value, not
@@ -176,11 +181,6 @@ public struct GegenbauerSpectrum: Sendable {
             // are close the measurement is usually far better than its rounding bound (the
             // 3-layer ELU NNGP on S^9 at k = 17: quadrature 3.6e-8 actual / 3.3e-5 estimated, the
             // J = 3 truncation 7.1e-6 / 2.6e-5). Among models the smallest estimate wins.
-            var modelValues = models.map { model -> (start: Int, mu: [Double], error: [Double]) in
-                let start = model.window.lowerBound
-                let (m, e) = model.values(from: start, through: kmax)
-                return (start, m, e)
-            }
             // Models that contradict each other cannot both be within their estimates: where
             // |m_A - m_B| > e_A + e_B, the true error of A is at most |m_A - m_B| + e_B if B's bound
             // holds, and the other way round. Each model's estimates are scaled up by the largest
@@ -188,30 +188,32 @@ public struct GegenbauerSpectrum: Sendable {
             // estimate a bound as long as one of the two was. (The 3-layer ELU NTK on the circle:
             // a model fitted on k <= 51 claimed 4.5e-15 at k = 52 and was 8.8e-15 off, 4.1x below
             // quadrature's estimate, which the 4x margin let through, issue 20; from k = 65 a
-            // truncation accurate to 1e-21 contradicts it.)
-            if modelValues.count > 1 {
-                var factor = [Double](repeating: 1, count: modelValues.count)
-                for a in modelValues.indices {
-                    for b in modelValues.indices where b != a {
-                        let lo = max(modelValues[a].start, modelValues[b].start)
-                        guard lo <= kmax else { continue }
-                        for k in lo...min(kmax, lo + 255) {
-                            let ma = modelValues[a].mu[k - modelValues[a].start], ea = modelValues[a].error[k - modelValues[a].start]
-                            let mb = modelValues[b].mu[k - modelValues[b].start], eb = modelValues[b].error[k - modelValues[b].start]
+            // truncation accurate to 1e-21 contradicts it.) Only those first k are evaluated for the
+            // check; each model's full range once, below, one model at a time (kmax may be 10^7).
+            var factor = [Double](repeating: 1, count: models.count)
+            if models.count > 1, let latest = models.map(\.window.lowerBound).max(), latest <= kmax {
+                let through = min(kmax, latest + 255)
+                let head = models.map { $0.values(from: $0.window.lowerBound, through: through) }
+                for a in models.indices {
+                    for b in models.indices where b != a {
+                        let sa = models[a].window.lowerBound, sb = models[b].window.lowerBound
+                        for k in max(sa, sb)...through where k - max(sa, sb) < 256 {
+                            let ma = head[a].mu[k - sa], ea = head[a].error[k - sa]
+                            let mb = head[b].mu[k - sb], eb = head[b].error[k - sb]
                             let gap = Swift.abs(ma - mb)
                             if gap.isFinite, ea > 0, gap > ea + eb { factor[a] = max(factor[a], (gap + eb) / ea) }
                         }
                     }
                 }
-                for i in modelValues.indices where factor[i] > 1 {
-                    modelValues[i].error = modelValues[i].error.map { $0 * factor[i] }
-                }
             }
-            for (start, m, e) in modelValues {
+            for (model, scale) in zip(models, factor) {
+                let start = model.window.lowerBound
+                let (m, e) = model.values(from: start, through: kmax)
                 for k in start...kmax {
                     let margin = method[k] == .quadrature && k <= kq ? 4.0 : 1.0
-                    if margin * e[k - start] < err[k] {
-                        mu[k] = m[k - start]; err[k] = e[k - start]; method[k] = .asymptotic
+                    let estimate = scale * e[k - start]
+                    if margin * estimate < err[k] {
+                        mu[k] = m[k - start]; err[k] = estimate; method[k] = .asymptotic
                     }
                 }
             }
@@ -243,15 +245,22 @@ public struct GegenbauerSpectrum: Sendable {
         self.resolved = resolved
         let multiplicity = Multiplicity.values(dimension: d, upTo: kmax)
         self.multiplicity = multiplicity
-        let logN = (0...kmax).map { Multiplicity.logValue(dimension: d, degree: $0) }
-        let scales = (0...kmax).filter { resolved[$0] && mu[$0] != 0 }.map { log(Swift.abs(mu[$0])) + 0.5 * logN[$0] }
-        logFloorScale = log(1e-14) + (scales.max() ?? log(mu.map { Swift.abs($0) }.max() ?? 0))
+        // One pass, no per-k arrays (kmax may be 10^7): the largest log |mu_k| + log N / 2 over
+        // the resolved k, log N from N itself where it is finite.
+        var scale = -Double.infinity, largest = 0.0
+        for k in 0...kmax {
+            largest = max(largest, Swift.abs(mu[k]))
+            if resolved[k] && mu[k] != 0 {
+                scale = max(scale, log(Swift.abs(mu[k])) + 0.5 * GegenbauerSpectrum.logMultiplicity(multiplicity, d, k))
+            }
+        }
+        logFloorScale = log(1e-14) + (scale.isFinite ? scale : log(largest))
         // N(d, k) x (a value) through logarithms where N overflows (d = 4096, k >= 90): the
         // products are representable (or 0) even when N is not, and 0 x inf must not be NaN.
         func weighted(_ k: Int, _ x: Double) -> Double {
             if x == 0 { return 0 }
             if multiplicity[k].isFinite { return multiplicity[k] * x }
-            return (x < 0 ? -1 : 1) * exp(logN[k] + log(Swift.abs(x)))
+            return (x < 0 ? -1 : 1) * exp(Multiplicity.logValue(dimension: d, degree: k) + log(Swift.abs(x)))
         }
         var partial = 0.0, errorSum = 0.0
         for k in stride(from: kmax, through: 0, by: -1) {
