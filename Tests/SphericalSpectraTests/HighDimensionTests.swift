@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 import NeuralKernels
-import _TestSupport
 @testable import SphericalSpectra
 
 /// Spectra on S^63, S^511 and S^4095 against references computed without quadrature
@@ -12,18 +11,7 @@ import _TestSupport
 /// (mu_0 off by 1.9e-12 against an estimate of 8.5e-14), the even harmonics were called "zero
 /// beyond k = 2" and the sum rule was NaN.
 @Suite struct HighDimensionTests {
-    struct Reference { let k: Int; let mu: Double; let error: Double }
-
-    static let table: [String: [Reference]] = {
-        guard let url = Bundle.module.url(forResource: "Fixtures/spectra-high-dimension", withExtension: "csv"),
-              let t = try? FixtureTable(url) else { return [:] }
-        var out: [String: [Reference]] = [:]
-        let (kc, dc, kk, mc, ec) = (t.column("kernel"), t.column("d"), t.column("k"), t.column("mu"), t.column("reference_error"))
-        for row in t.rows {
-            out["\(row[kc]) \(row[dc])", default: []].append(Reference(k: Int(row[kk])!, mu: Double(row[mc])!, error: Double(row[ec])!))
-        }
-        return out
-    }()
+    static let table = FixtureTests.references("Fixtures/spectra-high-dimension")
 
     static let cases = ["relu_ntk_depth2_bias", "relu_nngp_depth3_bias"].flatMap { name in [64, 512, 4096].map { "\(name) \($0)" } }
 
