@@ -69,3 +69,23 @@ with open('$work/x$m.csv') as f, open('$work/u$m.csv', 'w') as g:
         [ -n "$ntcold" ] && python3 -c "print(f'    Neural Tangents fresh script (import + compile + compute + save) / rkhs process: {float($ntcold)/float($wall):5.1f}x')"
     done
 done
+
+# Activations with costly duals (quadrature, the ELU family) on Gaussian points (unequal norms):
+# the Hermite series route (per point and layer a Hermite expansion, per entry a Mehler series;
+# Proofs/hermite-series-duals.md). Before it, 200 points with tanh at depth 3 took more than
+# 10 minutes (a 2-D quadrature per entry and layer); entries the series cannot certify (|rho|
+# near 1 for hardtanh's and ELU's derivative duals) still take the direct duals.
+echo "rkhs gram end to end, costly duals on Gaussian points in R^10 (depth 3 NTK, sigma_w 1, sigma_b 1):"
+for m in 200 1000 4000; do
+    python3 -c "
+import random; random.seed(1)
+with open('$work/g$m.csv', 'w') as f:
+    for i in range($m): f.write(','.join(repr(random.gauss(0, 1)) for _ in range(10)) + '\\n')"
+    for act in tanh 'elu(1)' 'softplus(1)' hardtanh; do
+        /usr/bin/time -f "%e %U %S %M" -o "$work/time" .build/release/rkhs gram --data "$work/g$m.csv" --depth 3 \
+            --activation "$act" --kernel ntk --out "$work/k.npy" 2>/dev/null
+        read -r wall user sys rss < "$work/time"
+        printf '  n = %4d %-12s rkhs %6.2f s wall, %6.2f s CPU, %7d KB max RSS\n' "$m" "$act" "$wall" \
+            "$(python3 -c "print($user + $sys)")" "$rss"
+    done
+done

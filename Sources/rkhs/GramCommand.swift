@@ -29,9 +29,8 @@ struct GramCommand: ParsableCommand {
         let table = try UsageError.wrap { try NumericTable(contentsOf: data) }
         let network = try options.network(inputDimension: table.columnCount)
         let n = table.rows.count
-        // On a terminal, progress from the start at any n (the per-entry route of a
-        // quadrature activation takes seconds at n = 500); in logs only for large n.
-        let progressLine = isatty(STDERR_FILENO) != 0 || n >= 2000 ? ProgressLine(label: "gram") : nil
+        // Progress at any n: on a terminal from the start, in logs once the run has taken 2 s.
+        let progressLine: ProgressLine? = ProgressLine(label: "gram")
         progressLine?.report(percent: 0)
         let progress: (@Sendable (Double) -> Void)? = progressLine.map { line in
             { @Sendable fraction in line.report(percent: Int((fraction * 100).rounded(.down))) }

@@ -72,7 +72,7 @@ import Testing
         var values = [Double](repeating: .nan, count: n * n)
         try values.withUnsafeMutableBufferPointer { b in
             try GramMatrix.compute(points: points, network: network, nngp: kind == .nngp ? b.baseAddress! : nil,
-                                   ntk: kind == .ntk ? b.baseAddress! : nil, progress: nil, homogeneousRoute: false)
+                                   ntk: kind == .ntk ? b.baseAddress! : nil, progress: nil, seriesRoutes: false)
         }
         return values
     }

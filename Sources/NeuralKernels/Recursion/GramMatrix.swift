@@ -22,8 +22,11 @@ public enum KernelKind: String, Sendable, CaseIterable {
 /// * positively homogeneous activations (ReLU, leaky ReLU, abs, step, ReLU^p) on unequal
 ///   norms: ``HomogeneousGramRoute``, per layer a table of the normalised duals in the
 ///   correlation times per-point scales (within about 1e-15 of the per-entry route);
-/// * otherwise each entry uses the duals at its own pair of variances (closed forms, or the
-///   wedge quadrature, which is slower).
+/// * activations with costly duals (quadrature, the ELU family) on unequal norms:
+///   ``HermiteSeriesGramRoute``, per layer and point the activation's Hermite coefficients,
+///   per entry a Mehler series cut where its remainder is bounded below 1e-14 of
+///   sqrt(K_ii K_jj) (the direct duals where it cannot be);
+/// * otherwise each entry uses the duals at its own pair of variances (cheap closed forms).
 public struct GramMatrix: Sendable {
     public let count: Int
     /// Row-major count x count values.
@@ -104,10 +107,10 @@ public struct GramMatrix: Sendable {
     }
 
     /// The routes, writing whichever of `nngp` and `ntk` is given (at least one).
-    /// `homogeneousRoute` false forces the per-entry route on unequal norms (for cross-checks).
+    /// `seriesRoutes` false forces the per-entry route on unequal norms (for cross-checks).
     static func compute(points: [[Double]], network: NetworkKernel, nngp: UnsafeMutablePointer<Double>?,
                         ntk: UnsafeMutablePointer<Double>?, progress: (@Sendable (Double) -> Void)?,
-                        homogeneousRoute: Bool = true) throws {
+                        seriesRoutes: Bool = true) throws {
         let (n, d) = try validate(points)
         precondition(nngp != nil || ntk != nil)
         let selection = Selection(nngp: nngp != nil, ntk: ntk != nil)
@@ -140,8 +143,20 @@ public struct GramMatrix: Sendable {
             }
             return
         }
+        if seriesRoutes, HermiteSeriesGramRoute.applies(to: network.activation) {
+            // Progress shared by the expansions (~1 ms per point and layer) and the entries
+            // (~0.1 us per entry and layer), in proportion to those costs.
+            let share = 1 / (1 + 5e-5 * Double(n))
+            let build = progress.map { p in { @Sendable (f: Double) in p(share * f) } }
+            let rest = progress.map { p in { @Sendable (f: Double) in p(share + (1 - share) * f) } }
+            if let route = HermiteSeriesGramRoute(network: network, inputDimension: d, variances: variances,
+                                                  progress: build) {
+                route.fill(storage, flat: flat, selection: selection, progress: rest)
+                return
+            }
+        }
         let (pre, post) = layerVariances(variances, network: network)
-        if homogeneousRoute, let route = HomogeneousGramRoute(network: network, inputDimension: d, variances: variances, pre: pre, post: post) {
+        if seriesRoutes, let route = HomogeneousGramRoute(network: network, inputDimension: d, variances: variances, pre: pre, post: post) {
             route.fill(storage, flat: flat, selection: selection, progress: progress)
             return
         }
