@@ -154,12 +154,12 @@ public struct GegenbauerSpectrum: Sendable {
             //     the coefficients at t = +1 are exact and several truncations compete, each with
             //     its validated remainder bound; otherwise they are fitted in t-space.
             if case .algebraic(let a) = predictedDecay, a > 0, (2 * a).rounded() == 2 * a, Int(2 * a) % 2 == 1 {
-                let continued = AsymptoticTail.continuedEndpoint(kernel: kernel, exponent: a, dimension: d,
-                                                                 mu: quadratureValues, error: quadratureErrors)
+                let continued = ContinuedEndpointTail.truncations(kernel: kernel, exponent: a, dimension: d,
+                                                                  mu: quadratureValues, error: quadratureErrors)
                 if !continued.isEmpty {
                     models.append(contentsOf: continued)
-                } else if let endpoint = AsymptoticTail.endpoint(kernel: kernel, exponent: a, dimension: d,
-                                                                 mu: quadratureValues, error: quadratureErrors) {
+                } else if let endpoint = EndpointTail(kernel: kernel, exponent: a, dimension: d,
+                                                      mu: quadratureValues, error: quadratureErrors) {
                     models.append(endpoint)
                 }
             }
@@ -168,9 +168,9 @@ public struct GegenbauerSpectrum: Sendable {
             //     mu_0 ~ 4) leave too short a window there, so fall back to 1e-7 ... 1e-3 (the fit
             //     weights each value by its error, and the model's error estimate carries the
             //     data's through the least-squares covariance).
-            var fitted: AsymptoticTail? = nil
+            var fitted: FittedTail? = nil
             for accuracy in [1e-9, 1e-7, 1e-5, 1e-4, 1e-3] where fitted == nil {
-                fitted = AsymptoticTail.fit(mu: quadratureValues, error: quadratureErrors, dimension: d, accuracy: accuracy)
+                fitted = FittedTail(fitting: quadratureValues, error: quadratureErrors, dimension: d, accuracy: accuracy)
             }
             if let fitted { models.append(fitted) }
             tail = models.first
