@@ -114,7 +114,7 @@ extension ExponentialLinearDuals {
         guard withBoth || full else { return (upper, lower, .nan, .nan) }
         var bothFeatures = atZero
         if rho > 0 { bothFeatures.append((at: sigma2 * sigma1 * s * s / rho, width: stepWidth)) }
-        bothFeatures.append((at: 0, width: 1 / max(ratio * Swift.abs(rho), 1e-300)))
+        bothFeatures.append((at: 0, width: 1 / max(ratio * Swift.abs(rho), PanelScale.smallestRate)))
         let both = !withBoth ? .nan : tiltedIntegral(q2: p.q2, features: bothFeatures) { w in
             exponentialBelowZero(mean: -rho * ratio * w, sd: spread)
         }
