@@ -48,15 +48,25 @@ extension AsymptoticTail {
     }
 }
 
-/// The lower endpoint t = -1 counts as singular when its leading coefficient stands clear of
-/// the two t-space fits' disagreement (a kernel analytic at t = -1 fits noise there): by
-/// `singularLowerMargin` times that disagreement plus `singularLowerFloor` of the upper lead.
-enum LowerEndpointTest {
+/// What the endpoint models share: the second fits, whose disagreement with the first measures
+/// the coefficients' uncertainty, and the test whether t = -1 is singular.
+enum EndpointFits {
+    /// The second fits use kappa(1 -+ y) for y in (0, 3/4] (the first: (0, 1/2]) ...
+    static let secondRange = 0.75
+    /// ... with analytic degree 7 in t-space (the first: 6) ...
+    static let secondAnalyticDegree = 7
+    /// ... and degree 14 for the continued fit (the first: 12).
+    static let secondContinuedDegree = 14
+
+    /// The lower endpoint t = -1 counts as singular when its leading coefficient stands clear of
+    /// the two t-space fits' disagreement (a kernel analytic at t = -1 fits noise there): by
+    /// `singularLowerMargin` times that disagreement plus `singularLowerFloor` of the upper lead.
     static let singularLowerMargin = 100.0
     static let singularLowerFloor = 1e-10
 
-    static func isSingular(_ lower: [SingularExpansion.Term], _ lower2: [SingularExpansion.Term], upperLead: Double) -> Bool {
-        Swift.abs(lower[0].coefficient)
-            > singularLowerMargin * Swift.abs(lower[0].coefficient - lower2[0].coefficient) + singularLowerFloor * upperLead
+    static func isSingular(_ lower: [SingularExpansion.Term], _ lower2: [SingularExpansion.Term],
+                           upperLead: Double) -> Bool {
+        let disagreement = Swift.abs(lower[0].coefficient - lower2[0].coefficient)
+        return Swift.abs(lower[0].coefficient) > singularLowerMargin * disagreement + singularLowerFloor * upperLead
     }
 }

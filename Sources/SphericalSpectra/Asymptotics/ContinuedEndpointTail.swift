@@ -79,7 +79,9 @@ public struct ContinuedEndpointTail: AsymptoticTail {
                                    mu: [Double], error: [Double],
                                    orders: [Int] = defaultOrders) -> [ContinuedEndpointTail] {
         guard let (first, derivatives) = EndpointExpansion.continuedSingularFit(of: kernel, exponent: a),
-              let second = EndpointExpansion.continuedSingularTerms(of: kernel, exponent: a, range: 0.75, degree: 14)
+              let second = EndpointExpansion.continuedSingularTerms(of: kernel, exponent: a,
+                                                                  range: EndpointFits.secondRange,
+                                                                  degree: EndpointFits.secondContinuedDegree)
         else { return [] }
         // Worst-case error of the singular part's values: both branches to the kernel's value
         // accuracy (relative to max |kappa| = kappa(1) for these positive-definite kernels).
@@ -87,9 +89,10 @@ public struct ContinuedEndpointTail: AsymptoticTail {
         var lower: [SingularExpansion.Term] = []
         var lower2: [SingularExpansion.Term] = []
         if let l = EndpointExpansion.singularTerms(of: kernel, at: .lower, exponent: a),
-           let l2 = EndpointExpansion.singularTerms(of: kernel, at: .lower, exponent: a, range: 0.75,
-                                                    analyticDegree: 7) {
-            if LowerEndpointTest.isSingular(l, l2, upperLead: Swift.abs(first[0].coefficient)) {
+           let l2 = EndpointExpansion.singularTerms(of: kernel, at: .lower, exponent: a,
+                                                    range: EndpointFits.secondRange,
+                                                    analyticDegree: EndpointFits.secondAnalyticDegree) {
+            if EndpointFits.isSingular(l, l2, upperLead: Swift.abs(first[0].coefficient)) {
                 lower = l
                 lower2 = l2
             }

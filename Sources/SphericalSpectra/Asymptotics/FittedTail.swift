@@ -147,8 +147,8 @@ public struct FittedTail: AsymptoticTail {
         // Basis values g_i(k) of the fitted terms, in the covariance's order.
         var basis: [[Double]] = []
         for term in expansion.upper {
-            basis.append(SingularExpansion.gegenbauerCoefficients(ofPower: term.exponent,
-                                                                  dimension: expansion.dimension, from: k0, through: k1))
+            basis.append(SingularExpansion.gegenbauerCoefficients(
+                ofPower: term.exponent, dimension: expansion.dimension, from: k0, through: k1))
         }
         for term in expansion.lower {
             let g = SingularExpansion.gegenbauerCoefficients(ofPower: term.exponent, dimension: expansion.dimension,

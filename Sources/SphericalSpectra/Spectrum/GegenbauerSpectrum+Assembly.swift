@@ -30,7 +30,8 @@ extension GegenbauerSpectrum {
                 let mu = estimates[k].value
                 largest = max(largest, Swift.abs(mu))
                 if resolved[k] && mu != 0 {
-                    scale = max(scale, log(Swift.abs(mu)) + 0.5 * GegenbauerSpectrum.logMultiplicity(multiplicity, d, k))
+                    let logN = GegenbauerSpectrum.logMultiplicity(multiplicity, d, k)
+                    scale = max(scale, log(Swift.abs(mu)) + 0.5 * logN)
                 }
             }
             noiseFloor = GegenbauerSpectrum.relativeNoiseFloor * (estimates.map { Swift.abs($0.value) }.max() ?? 0)

@@ -34,7 +34,9 @@ extension GegenbauerSpectrum {
         /// The measurement ``DecayFit`` uses: the quadrature values where a model or the series
         /// replaced them, and the selection's values (exact zeros past a finite rank) elsewhere.
         func measurement() -> [Estimate] {
-            (0...kq).map { k in method[k] == .asymptotic || method[k] == .maclaurinSeries ? quadrature[k] : estimates[k] }
+            (0...kq).map { k in
+                method[k] == .asymptotic || method[k] == .maclaurinSeries ? quadrature[k] : estimates[k]
+            }
         }
 
         /// Past the rank p: zero by structure; where measured (k <= kq) the bound is what was measured.
@@ -135,7 +137,8 @@ extension GegenbauerSpectrum {
                 }
             }
             if kq < kmax {
-                let bound = (max(kq / 2, 0)...kq).map { Swift.abs(estimates[$0].value) + estimates[$0].error }.max() ?? 0
+                let bound = (max(kq / 2, 0)...kq).map { Swift.abs(estimates[$0].value) + estimates[$0].error }
+                    .max() ?? 0
                 for k in (kq + 1)...kmax where !estimates[k].error.isFinite {
                     estimates[k] = Estimate(value: 0, error: bound)
                     method[k] = .bound

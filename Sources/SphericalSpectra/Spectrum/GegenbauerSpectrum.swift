@@ -144,7 +144,8 @@ public struct GegenbauerSpectrum: Sendable {
         estimates = selection.estimates
         method = selection.method
         measured = selection.measurement()
-        let assembly = Assembly(estimates: estimates, method: method, dimension: d, tolerance: options.resolvedTolerance)
+        let assembly = Assembly(estimates: estimates, method: method, dimension: d,
+                                tolerance: options.resolvedTolerance)
         resolved = assembly.resolved
         multiplicity = assembly.multiplicity
         noiseFloor = assembly.noiseFloor
