@@ -14,9 +14,6 @@ extension BivariateNormal {
     /// Half-width of the panels around the inner function's step at x0 = k/rho, in its widths
     /// s/|rho|.
     static let stepHalfWidths = 12.0
-    /// Below this z, phi(z) and Phi(z) underflow, and the Mills ratio's asymptotic series is
-    /// exact to double precision.
-    static let millsAsymptoticBelow = -37.0
     /// Bisections for the mode: 60 halve any bracket below 1e-12 relative.
     static let modeBisections = 60
     static let modeTolerance = 1e-12
@@ -83,8 +80,10 @@ extension BivariateNormal {
                          lower: Double = -negligibleBelowH) -> [Double] {
         let ratio = rho / s
         func millsRatio(_ z: Double) -> Double {
-            // phi(z)/Phi(z) (``millsAsymptoticBelow``).
-            if z < millsAsymptoticBelow {
+            // phi(z)/Phi(z); below StandardNormal.logCDFSeriesBelow (-37) phi and Phi underflow,
+            // and the series to r^3 is good to its first omitted term 105 r^4 < 3e-11, ample
+            // for placing cuts.
+            if z < StandardNormal.logCDFSeriesBelow {
                 let r = 1 / (z * z)
                 return -z / (1 - r * (1 - 3 * r * (1 - 5 * r)))
             }
