@@ -60,7 +60,7 @@ case "profile":
     let fine = try FunkHeckeQuadrature(kernel: k, dimension: 3, kmax: 1000, nodesPerHalf: 1173)
     let q1 = Date()
     let errs = fine.magnitude.map { $0 * 1e-15 }
-    _ = AsymptoticTail.fit(mu: fine.mu, error: errs, dimension: 3, accuracy: 1e-9)
+    _ = FittedTail(fitting: fine.mu, error: errs, dimension: 3, accuracy: 1e-9)
     let q2 = Date()
     print("quadrature \(q1.timeIntervalSince(q0)) tail fit \(q2.timeIntervalSince(q1))")
     print("construct \(t1.timeIntervalSince(t0)) spectrum \(t2.timeIntervalSince(t1)) again \(t3.timeIntervalSince(t2))")

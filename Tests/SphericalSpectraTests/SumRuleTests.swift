@@ -21,6 +21,18 @@ import NeuralKernels
         }
     }
 
+    /// kmax below the rank: (t + 1)^3 through k = 2 only (this trapped on an empty range once).
+    /// The values are those of the longer computation, and the sum check is honest about the
+    /// missing degree 3: kappa(1) - sum N mu = N(3, 3) mu_3 = 7 mu_3 on S^2.
+    @Test func kmaxBelowTheRank() throws {
+        let kernel = try StandardKernel.parse("polynomial(1,3)")
+        let short = try GegenbauerSpectrum(kernel: kernel, dimension: 3, kmax: 2)
+        let long = try GegenbauerSpectrum(kernel: kernel, dimension: 3, kmax: 12)
+        #expect(short.kmax == 2)
+        for k in 0...2 { #expect(Swift.abs(short.mu[k] - long.mu[k]) <= 1e-15 * 8, "k \(k)") }
+        #expect(Swift.abs(short.sumRule.residual - 7 * long.mu[3]) <= 1e-13 * 8, "residual \(short.sumRule.residual)")
+    }
+
     @Test(arguments: [2, 3, 5])
     func gaussianKernelSumsToOne(_ d: Int) throws {
         // exp(-c |x - y|^2) = exp(-2c (1 - t)): kappa(1) = 1, super-polynomial decay.

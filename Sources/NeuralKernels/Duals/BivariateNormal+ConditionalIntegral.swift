@@ -1,6 +1,23 @@
 import Foundation
 
 extension BivariateNormal {
+    /// Relative tolerance of the rough pass that finds the integral's size.
+    static let roughTolerance = 1e-3
+    /// Relative tolerance of the accurate pass, against half the rough size.
+    static let accurateTolerance = 1e-15
+    /// Bisection depth of both passes.
+    static let conditionalDepth = 40
+    /// The integrand is negligible next to its values near h below h - 40 and below -39
+    /// (phi(-39) = 1e-331 underflows).
+    static let negligibleBelowH = 40.0
+    static let negligibleBelow = -39.0
+    /// Half-width of the panels around the inner function's step at x0 = k/rho, in its widths
+    /// s/|rho|.
+    static let stepHalfWidths = 12.0
+    /// Bisections for the mode: 60 halve any bracket below 1e-12 relative.
+    static let modeBisections = 60
+    static let modeTolerance = 1e-12
+
     /// P(Z1 < h, Z2 < k) by adaptive integration, to relative accuracy about 1e-15.
     ///
     /// Two passes: a rough one (relative tolerance 1e-3) finds the size I of the integral, and
@@ -16,8 +33,7 @@ extension BivariateNormal {
         if s == 0 || angle.theta == 0 || angle.complement == 0 {
             return exp(logScale) * (rho > 0 ? StandardNormal.cdf(min(h, k)) : max(0, StandardNormal.cdf(h) + StandardNormal.cdf(k) - 1))
         }
-        // Below h - 40 (and below -39) the integrand is negligible next to its values near h.
-        let lower = min(-39.0, h - 40)
+        let lower = min(negligibleBelow, h - negligibleBelowH)
         // cos theta computed from the angle keeps rho's small deviations from +-1; with a scale,
         // the integrand e^L phi(x) Phi(z) is formed from logs (either factor may be out of range).
         let integrand: (Double) -> Double = logScale == 0
@@ -27,12 +43,12 @@ extension BivariateNormal {
         // panels (an adaptive rule whose nodes all miss a thin layer would never see it).
         var inner: [Double] = []
         if rho != 0 {
-            let x0 = k / rho, w = 12 * s / Swift.abs(rho)
+            let x0 = k / rho, w = stepHalfWidths * s / Swift.abs(rho)
             inner += [x0 - w, x0, x0 + w]
         }
         // Far in the tails the mass sits in a layer of width 1/slope at h, or of width
         // 1/sqrt(curvature) around an interior mode, which a panel of width 30 would miss.
-        inner += massCuts(h, k, rho: rho, sine: s, lower: min(-40, lower))
+        inner += massCuts(h, k, rho: rho, sine: s, lower: min(-negligibleBelowH, lower))
         let cuts = [lower] + Set(inner.filter { $0 > lower && $0 < h }).sorted() + [h]
         func integral(_ quadrature: AdaptiveGaussLegendre, scale: Double) -> Double {
             var total = 0.0
@@ -45,11 +61,13 @@ extension BivariateNormal {
         if let estimate, estimate > 0 {
             size = estimate
         } else {
-            size = integral(AdaptiveGaussLegendre(relativeTolerance: 1e-3, maxDepth: 40), scale: 0)
+            size = integral(AdaptiveGaussLegendre(relativeTolerance: roughTolerance, maxDepth: conditionalDepth),
+                            scale: 0)
         }
         // Half the rough size: its own error is far below that, so no panel is judged against
         // more than the true integral.
-        let total = integral(AdaptiveGaussLegendre(relativeTolerance: 1e-15, maxDepth: 40), scale: 0.5 * size)
+        let total = integral(AdaptiveGaussLegendre(relativeTolerance: accurateTolerance, maxDepth: conditionalDepth),
+                             scale: 0.5 * size)
         return max(0, logScale == 0 ? min(1, total) : total)
     }
 
@@ -58,23 +76,28 @@ extension BivariateNormal {
     /// (log f)'(x) = -x - (rho/s) m(z), z = (k - rho x)/s, m = phi/Phi, decreases: bisection
     /// finds the mode x*. If it is h, the mass lies within a few 1/(log f)'(h) of h; otherwise
     /// within a few sigma of x*, sigma^-2 = -(log f)''(x*) = 1 + (rho/s)^2 m (z + m).
-    static func massCuts(_ h: Double, _ k: Double, rho: Double, sine s: Double, lower: Double = -40) -> [Double] {
+    static func massCuts(_ h: Double, _ k: Double, rho: Double, sine s: Double,
+                         lower: Double = -negligibleBelowH) -> [Double] {
         let ratio = rho / s
         func millsRatio(_ z: Double) -> Double {
-            // phi(z)/Phi(z); below z = -37 both underflow and the asymptotic series is exact
-            // to double precision.
-            if z < -37 { let r = 1 / (z * z); return -z / (1 - r * (1 - 3 * r * (1 - 5 * r))) }
+            // phi(z)/Phi(z); below StandardNormal.logCDFSeriesBelow (-37) phi and Phi underflow,
+            // and the series to r^3 is good to its first omitted term 105 r^4 < 3e-11, ample
+            // for placing cuts.
+            if z < StandardNormal.logCDFSeriesBelow {
+                let r = 1 / (z * z)
+                return -z / (1 - r * (1 - 3 * r * (1 - 5 * r)))
+            }
             return exp(-0.5 * z * z) / (2 * Double.pi).squareRoot() / StandardNormal.cdf(z)
         }
         func slope(_ x: Double) -> Double { -x - ratio * millsRatio((k - rho * x) / s) }
         let atH = slope(h)
         if atH >= 0 {
-            let width = 1 / max(atH, 1e-300)
+            let width = 1 / max(atH, PanelScale.smallestRate)
             return [1.0, 4, 12, 40].map { h - $0 * width }
         }
         var a = lower, b = h
         if slope(a) <= 0 { return [] }
-        for _ in 0..<60 where b - a > 1e-12 * max(1, Swift.abs(a)) {
+        for _ in 0..<modeBisections where b - a > modeTolerance * max(1, Swift.abs(a)) {
             let m = 0.5 * (a + b)
             if slope(m) > 0 { a = m } else { b = m }
         }

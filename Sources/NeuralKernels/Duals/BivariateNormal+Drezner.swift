@@ -1,6 +1,16 @@
 import Foundation
 
 extension BivariateNormal {
+    /// Panels are cut at the peak +- these widths, and at theta +- these multiples of sin theta
+    /// (continued by factors of 3 until they reach the interval's length).
+    static let dreznerGrading: [Double] = [1, 3, 9, 27, 81]
+    static let dreznerGradingRatio = 3.0
+    /// Points of the Gauss-Legendre rule on each panel.
+    static let dreznerPointsPerPanel = 20
+    /// The end theta is mapped to u = (1 + t)/(1 - t), t = tan((a - pi/2)/2), above this t, and
+    /// to tan(a/2) itself below it (a small, rho -> +-1), where (1 + t) would cancel.
+    static let dreznerRelativeEndAbove = -0.5
+
     /// Phi2(h, k; rho) by Drezner and Wesolowsky's form. With t = pi/2 - p (p between pi/2 and
     /// the correlation angle theta, so rho -> +-1 keeps full accuracy: cos t = sin p):
     ///
@@ -61,7 +71,7 @@ extension BivariateNormal {
         var cuts: Set<Double> = [lo, hi]
         // Near rho = +-1 the term (h -+ k)^2 / (2 sin^2 p) varies on the scale sin theta next to
         // the end p = theta (sin p vanishes just beyond it): cuts graded on that scale too.
-        for m in [1.0, 3, 9, 27, 81] {
+        for m in dreznerGrading {
             for p in [peak - m * width, peak + m * width] where p > lo && p < hi { cuts.insert(p) }
         }
         // From theta the grading runs past 81 sin theta until it reaches the interval's scale:
@@ -70,9 +80,9 @@ extension BivariateNormal {
         // end (3e-11 lost at rho = 1 - 2^-52, h = -3, k = -2).
         let sine = angle.sine
         var m = 1.0
-        while m <= 81 || m * sine < hi - lo {
+        while m <= dreznerGrading.last! || m * sine < hi - lo {
             for p in [angle.theta - m * sine, angle.theta + m * sine] where p > lo && p < hi { cuts.insert(p) }
-            m *= 3
+            m *= dreznerGradingRatio
         }
         // Each panel is integrated in u = tan(a/2), a = p on the side p < pi/2 and a = pi - p on
         // the other, where sin p = 2u/(1 + u^2), sin^2(a/2) = u^2/(1 + u^2), |dp| = 2 du/(1 + u^2):
@@ -90,10 +100,10 @@ extension BivariateNormal {
         // width; tan(a/2) itself for small a (rho -> +-1).
         let endAngle = beyond ? angle.complement : angle.theta
         let t = tan(0.5 * (endAngle - right))
-        let uEnd = t > -0.5 ? (1 + t) / (1 - t) : tan(0.5 * endAngle)
+        let uEnd = t > dreznerRelativeEndAbove ? (1 + t) / (1 - t) : tan(0.5 * endAngle)
         let interior = cuts.filter { $0 != lo && $0 != hi }.map { tan(0.5 * (beyond ? Double.pi - $0 : $0)) }
         let sorted = [uEnd] + interior.filter { $0 > uEnd && $0 < 1 }.sorted() + [1.0]
-        let rule = GaussLegendre.rule(count: 20)
+        let rule = GaussLegendre.rule(count: dreznerPointsPerPanel)
         var integral = 0.0
         for i in 0..<(sorted.count - 1) {
             let mid = 0.5 * (sorted[i] + sorted[i + 1]), half = 0.5 * (sorted[i + 1] - sorted[i])

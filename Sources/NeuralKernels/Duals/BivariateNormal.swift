@@ -39,6 +39,10 @@ public enum BivariateNormal {
     /// subnormal range (2.2e-308), the terms are formed from logs.
     static let directFactorAbove = 1e-290
 
+    /// The absolute accuracy that callers of ``cdf(_:_:angle:weight:)`` with a finite weight
+    /// need after multiplying by it: 1e-14, the duals' relative accuracy on values of order one.
+    static let weightedAbsoluteAccuracy = 1e-14
+
     /// P(Z1 < h, Z2 < k) for the correlation angle `angle` (rho = cos theta).
     ///
     /// Genz's method first (a few microseconds, absolute error about 1e-16). Where its value is
@@ -54,7 +58,7 @@ public enum BivariateNormal {
     /// order one. Where weight times the cancellation error stays below 1e-14, the costly
     /// relative route is skipped. The default asks for relative accuracy.
     public static func cdf(_ h: Double, _ k: Double, angle: CorrelationAngle, weight: Double = .infinity) -> Double {
-        min(1, scaledCDF(h, k, angle: angle, logScale: 0, absoluteTolerance: weight.isFinite ? 1e-14 / weight : 0))
+        min(1, scaledCDF(h, k, angle: angle, logScale: 0, absoluteTolerance: weight.isFinite ? weightedAbsoluteAccuracy / weight : 0))
     }
 
     /// e^{logScale} Phi2(h, k; rho), formed without overflow or underflow of either factor (the

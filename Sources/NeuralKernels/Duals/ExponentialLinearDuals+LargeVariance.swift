@@ -15,12 +15,22 @@ import Foundation
 /// 1e-15) gives each term to about 1e-15 relative; panels are cut at the inner functions' steps
 /// (width sigma_2 s/|rho| in w) and on the scale of e^{-w}.
 extension ExponentialLinearDuals {
+    /// erfcx switches to its asymptotic series here (8 terms: first omitted term below 1e-17).
+    static let erfcxSeriesFrom = 25.0
+    /// The tilted integrals end at w = 40, where e^{-w} = 4e-18 of the first panel's scale.
+    static let tiltedIntegralEnd = 40.0
+    /// Fixed cuts on the scale of e^{-w}, and the grading around each feature (in its widths).
+    static let tiltedCuts: Set<Double> = [0, 0.25, 0.5, 1, 2, 4, 8, 16, 24, 32]
+    static let featureGrading: [Double] = [0, 1, 3, 9, 27, 81]
+    /// Relative tolerance of each panel, against the rough sum.
+    static let tiltedTolerance = 1e-15
+
     /// erfcx(x) = e^{x^2} erfc(x) for x >= 0, without overflow: below 25 the product with x^2
     /// split exactly (fma) so e^{x^2} carries no rounding of x^2; above, the asymptotic series
     /// 1/(x sqrt pi) sum_k (-1)^k (2k - 1)!!/(2 x^2)^k, whose first omitted term is below 1e-17.
     static func erfcx(_ x: Double) -> Double {
         precondition(x >= 0 || x.isNaN, "erfcx is used for x >= 0")
-        if x < 25 {
+        if x < erfcxSeriesFrom {
             let hi = x * x, lo = fma(x, x, -hi)
             return exp(hi) * exp(lo) * erfc(x)
         }
@@ -67,15 +77,15 @@ extension ExponentialLinearDuals {
     static func tiltedIntegral(q2: Double, features: [(at: Double, width: Double)],
                                _ inner: (Double) -> Double) -> Double {
         let sigma2 = q2.squareRoot()
-        var cuts: Set<Double> = [0, 0.25, 0.5, 1, 2, 4, 8, 16, 24, 32]
-        let end = 40.0
+        var cuts = tiltedCuts
+        let end = tiltedIntegralEnd
         for f in features where f.width > 0 && f.width.isFinite {
-            for m in [0.0, 1, 3, 9, 27, 81] {
+            for m in featureGrading {
                 for p in [f.at - m * f.width, f.at + m * f.width] where p > 0 && p < end { cuts.insert(p) }
             }
         }
         let sorted = cuts.filter { $0 < end }.sorted() + [end]
-        let rule = AdaptiveGaussLegendre(relativeTolerance: 1e-15, maxDepth: 30)
+        let rule = AdaptiveGaussLegendre(relativeTolerance: tiltedTolerance, maxDepth: 30)
         let f: (Double) -> Double = { w in exp(-w - 0.5 * (w / sigma2) * w / sigma2) * inner(w) }
         // The integral is of the order of its first panel's value (the integrand is largest near w = 0
         // unless inner steps up later): a rough sum sets the scale each panel is judged against.
@@ -114,7 +124,7 @@ extension ExponentialLinearDuals {
         guard withBoth || full else { return (upper, lower, .nan, .nan) }
         var bothFeatures = atZero
         if rho > 0 { bothFeatures.append((at: sigma2 * sigma1 * s * s / rho, width: stepWidth)) }
-        bothFeatures.append((at: 0, width: 1 / max(ratio * Swift.abs(rho), 1e-300)))
+        bothFeatures.append((at: 0, width: 1 / max(ratio * Swift.abs(rho), PanelScale.smallestRate)))
         let both = !withBoth ? .nan : tiltedIntegral(q2: p.q2, features: bothFeatures) { w in
             exponentialBelowZero(mean: -rho * ratio * w, sd: spread)
         }

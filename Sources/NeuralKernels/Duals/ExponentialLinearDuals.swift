@@ -77,9 +77,19 @@ public enum ExponentialLinearDuals {
         p.q1 > 0 && p.q2 > 0 && p.q1.isFinite && p.q2.isFinite
     }
 
+    /// Largest exponent (q1 + q2)/2 + max(c, 0) of the factor e^{q + q rho} that the odd parts'
+    /// closed forms form on its own: e^640 = 9e277 leaves room below the overflow at e^709.78
+    /// for the polynomial factors multiplying it.
+    @usableFromInline static let largestOddPartExponent = 640.0
+
+    /// Largest variance at which the tilted terms are formed as e^{q/2} times plain
+    /// probabilities (the rounding the spectra's fixtures were measured with); beyond it, as
+    /// one scaled quantity (see ``TiltedTerms``).
+    static let largestPlainTiltVariance = 100.0
+
     /// Whether the odd parts' closed forms apply: they still form e^{q + q rho} on its own.
     @inlinable static func oddPartsApply(_ p: GaussianPair) -> Bool {
-        p.q1 > 0 && p.q2 > 0 && 0.5 * (p.q1 + p.q2) + max(p.c, 0) <= 640
+        p.q1 > 0 && p.q2 > 0 && 0.5 * (p.q1 + p.q2) + max(p.c, 0) <= largestOddPartExponent
     }
 
     /// E[ELU_alpha(u) ELU_alpha(v)].
@@ -176,7 +186,7 @@ public enum ExponentialLinearDuals {
             // Up to q = 100: the scaled bivariate normal values' exponents L - E(peak) cancel to
             // about q 1e-16 absolute, so by q = 355 the derivative dual is off by 2e-12 relative
             // (CELU(2) at q = 1421.29, rho = -0.8 in duals-large-variance-celu2.csv).
-            let inRange = oddPartsApply(p) && max(q1, q2) <= 100
+            let inRange = oddPartsApply(p) && max(q1, q2) <= largestPlainTiltVariance
             let eU = exp(0.5 * q1), eV = exp(0.5 * q2)
             var pUpperV = Double.nan, pUpperU = Double.nan
             if inRange {

@@ -19,13 +19,20 @@ import Foundation
 /// s = sqrt(1 - r^2), beta = 0 if h k > 0 and 1/2 if h k < 0 (Proofs/elu-family-duals.md,
 /// "Continuation to signed angles").
 public enum OwensT {
+    /// Longest panel: keeps the poles x = +-i outside a Bernstein ellipse of parameter ~3.
+    static let longestPanel = 1.5
+    /// Panels at most this many Gaussian scales 1/|h| long.
+    static let gaussianScalesPerPanel = 4.0
+    /// Points of the Gauss-Legendre rule on each panel.
+    static let pointsPerPanel = 20
+
     public static func value(_ h: Double, _ a: Double) -> Double {
         if a == 0 { return 0 }
         if a < 0 { return -value(h, -a) }
         let h2 = h * h
-        let width = min(1.5, 4 / max(Swift.abs(h), 1e-300))
+        let width = min(longestPanel, gaussianScalesPerPanel / max(Swift.abs(h), PanelScale.smallestRate))
         let panels = max(1, Int((a / width).rounded(.up)))
-        let rule = GaussLegendre.rule(count: 20)
+        let rule = GaussLegendre.rule(count: pointsPerPanel)
         let step = a / Double(panels)
         var sum = 0.0
         for p in 0..<panels {

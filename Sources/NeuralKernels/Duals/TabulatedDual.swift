@@ -19,6 +19,12 @@ public struct TabulatedDual: Sendable {
 
     /// Tabulates `f(rho)` (for example `{ dual.nngp(q1: q, q2: q, c: q * $0) }`); samples are
     /// taken on all cores.
+    /// Converged when the last eighth of the coefficients (at least 4) is below this of the
+    /// largest: the sampled values themselves carry quadrature noise of a few 1e-16.
+    static let convergedTail = 1e-15
+    /// Coefficients below this of the largest are chopped (their sum enters ``error``).
+    static let chopBelow = 1e-17
+
     public init(q: Double, maxDegree: Int = 1024, _ f: @Sendable (Double) -> Double) {
         self.q = q
         var n = 32
@@ -28,8 +34,10 @@ public struct TabulatedDual: Sendable {
         while true {
             let scale = coeffs.map(Swift.abs).max() ?? 0
             let tail = coeffs.suffix(max(4, n / 8)).map(Swift.abs).max() ?? 0
-            // 1e-15: the sampled values themselves carry quadrature noise of a few 1e-16.
-            if tail <= 1e-15 * scale || scale == 0 { converged = true; break }
+            if tail <= TabulatedDual.convergedTail * scale || scale == 0 {
+                converged = true
+                break
+            }
             if n >= maxDegree { break }
             // Nested Chebyshev-Lobatto grids: doubling n reuses every old sample.
             values = TabulatedDual.refine(values, n, f)
@@ -39,7 +47,7 @@ public struct TabulatedDual: Sendable {
         // Chop the negligible tail.
         let scale = coeffs.map(Swift.abs).max() ?? 0
         var last = coeffs.count - 1
-        while last > 0 && Swift.abs(coeffs[last]) <= 1e-17 * scale { last -= 1 }
+        while last > 0 && Swift.abs(coeffs[last]) <= TabulatedDual.chopBelow * scale { last -= 1 }
         let kept = Array(coeffs[0...last])
         let discarded = coeffs[(last + 1)...].reduce(0) { $0 + Swift.abs($1) }
         // Check at midpoints between nodes.

@@ -19,6 +19,19 @@ public struct WedgeQuadrature: Sendable {
     public var angular = AdaptiveGaussLegendre(relativeTolerance: 1e-14, maxDepth: 16)
     public var radial = AdaptiveGaussLegendre(relativeTolerance: 1e-15, maxDepth: 16)
 
+    /// The radial integral runs over panels of this width ...
+    static let radialPanelWidth = 5.0
+    /// ... and, from this r on, stops once R e^{-R^2/2} |F(R)| is below `tailTolerance` of the total ...
+    static let radialTailCheckFrom = 10.0
+    /// ... at this r at the latest (e^{-r^2/2} = 1e-1390: nothing finite survives it).
+    static let radialEnd = 80.0
+    /// Relative size of the neglected tail: far below the rules' 1e-14 and 1e-15.
+    static let tailTolerance = 1e-17
+    /// The 1-D mean of a degenerate pair: panels of width 4, checked from r = 12
+    /// (e^{-r^2/2} = 5e-32), ending at ``radialEnd``.
+    static let meanPanelWidth = 4.0
+    static let meanTailCheckFrom = 12.0
+
     public init() {}
 
     /// E[g(u) h(v)] with Var u = q1, Var v = q2, Cov(u, v) = c, for piecewise analytic g, h
@@ -76,21 +89,22 @@ public struct WedgeQuadrature: Sendable {
         return total / (2 * Double.pi)
     }
 
-    /// integral_0^inf r e^{-r^2/2} F(r) dr, on panels of width 5 until the tail bound
-    /// e^{-R^2/2} |F(R)| (the exact tail when F is constant beyond R) is below 1e-17 of the total.
+    /// integral_0^inf r e^{-r^2/2} F(r) dr, on panels [0, 5], [5, 10], ... until, from R = 10 on,
+    /// R e^{-R^2/2} |F(R)| is below 1e-17 of the total (or zero, or not finite), at R = 80 at
+    /// the latest. (The exact tail is e^{-R^2/2} F(R) when F is constant beyond R; the extra
+    /// factor R covers F growing like a power of r.)
     func radialIntegral(_ F: (Double) -> Double) -> Double {
         var total = 0.0
         var lo = 0.0
-        let step = 5.0
         while true {
-            let hi = lo + step
+            let hi = lo + Self.radialPanelWidth
             total += radial.integrate(lo, hi, scale: Swift.abs(total)) { r in r * exp(-0.5 * r * r) * F(r) }.value
             lo = hi
-            if lo >= 10 {
+            if lo >= Self.radialTailCheckFrom {
                 let tail = exp(-0.5 * lo * lo) * Swift.abs(F(lo)) * lo
-                if tail <= 1e-17 * Swift.abs(total) || (total == 0 && tail == 0) || !tail.isFinite { break }
+                if tail <= Self.tailTolerance * Swift.abs(total) || (total == 0 && tail == 0) || !tail.isFinite { break }
             }
-            if lo >= 80 { break }
+            if lo >= Self.radialEnd { break }
         }
         return total
     }
@@ -102,14 +116,14 @@ public struct WedgeQuadrature: Sendable {
         var total = 0.0
         var lo = 0.0
         while true {
-            let hi = lo + 4
+            let hi = lo + Self.meanPanelWidth
             let piece = radial.integrate(lo, hi, scale: Swift.abs(total)) { r in
                 exp(-0.5 * r * r) * (f.positive(sd * r) + f.negative(-sd * r))
             }.value
             total += piece
             lo = hi
-            if lo >= 12 && Swift.abs(piece) <= 1e-17 * Swift.abs(total) { break }
-            if lo >= 80 { break }
+            if lo >= Self.meanTailCheckFrom && Swift.abs(piece) <= Self.tailTolerance * Swift.abs(total) { break }
+            if lo >= Self.radialEnd { break }
         }
         return total / (2 * Double.pi).squareRoot()
     }

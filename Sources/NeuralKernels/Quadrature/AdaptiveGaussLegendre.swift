@@ -15,6 +15,15 @@ public struct AdaptiveGaussLegendre: Sendable {
     /// Deepest bisection level.
     public var maxDepth: Int = 24
 
+    /// The 16-point error is estimated as D min(1, errorMargin D/|I|): the factor 1000 on the
+    /// geometric-convergence estimate D^2/|I| keeps a wide margin.
+    static let errorMargin = 1000.0
+    /// |I| in that estimate is at least this fraction of sum |w f|, so a panel whose value
+    /// cancels is not taken as converged for its small |I|.
+    static let referenceFraction = 1e-3
+    /// Rounding noise of a panel's sum: 64 eps sum |w f|, below which bisection cannot help.
+    static let roundingUlps = 64.0
+
     public init(relativeTolerance: Double = 1e-14, maxDepth: Int = 24) {
         self.relativeTolerance = relativeTolerance
         self.maxDepth = maxDepth
@@ -37,13 +46,12 @@ public struct AdaptiveGaussLegendre: Sendable {
             i16 *= half
             magnitude *= Swift.abs(half)
             let difference = Swift.abs(i16 - i8)
-            let reference = max(Swift.abs(i16), magnitude * 1e-3)
+            let reference = max(Swift.abs(i16), magnitude * Self.referenceFraction)
             // For an analytic integrand the 8- and 16-point errors decay like R^-16 and R^-32, so
-            // the 16-point error is about difference^2 / reference; the factor 1000 on it (the
-            // estimate D min(1, 1000 D/|I|) of the type's doc) keeps a wide margin.
-            let err = difference * min(1, 1000 * difference / max(reference, .leastNormalMagnitude))
+            // the 16-point error is about difference^2 / reference (``errorMargin``).
+            let err = difference * min(1, Self.errorMargin * difference / max(reference, .leastNormalMagnitude))
             // Below the rounding noise of the sum itself, bisection cannot help.
-            let tol = max(relativeTolerance * max(Swift.abs(i16), scale), 64 * Double.ulpOfOne * magnitude)
+            let tol = max(relativeTolerance * max(Swift.abs(i16), scale), Self.roundingUlps * Double.ulpOfOne * magnitude)
             if err <= tol || depth >= maxDepth || !err.isFinite { return (i16, err) }
             let m = 0.5 * (a + b)
             let (l, le) = panel(a, m, depth + 1)

@@ -22,6 +22,11 @@ public struct GaussLegendre: Sendable {
 
     private static let cache = Mutex<[Int: GaussLegendre]>([:])
 
+    /// Newton's iteration on P_n stops at a step below 1e-16 (the nodes lie in (-1, 1), so this
+    /// is below an ulp), after 100 steps at most.
+    static let newtonStepTolerance = 1e-16
+    static let newtonSteps = 100
+
     private init(computing n: Int) {
         var x = [Double](repeating: 0, count: n)
         var w = [Double](repeating: 0, count: n)
@@ -29,7 +34,7 @@ public struct GaussLegendre: Sendable {
             // Tricomi's initial guess, then Newton on P_n.
             var z = cos(Double.pi * (Double(i) + 0.75) / (Double(n) + 0.5))
             var derivative = 0.0
-            for _ in 0..<100 {
+            for _ in 0..<Self.newtonSteps {
                 var p0 = 1.0, p1 = z
                 if n == 1 { p1 = z; p0 = 1 }
                 for k in 1..<max(n, 1) {
@@ -40,7 +45,7 @@ public struct GaussLegendre: Sendable {
                 derivative = Double(n) * (z * p1 - p0) / (z * z - 1)
                 let step = p1 / derivative
                 z -= step
-                if Swift.abs(step) < 1e-16 { break }
+                if Swift.abs(step) < Self.newtonStepTolerance { break }
             }
             // Recompute the derivative at the converged node for the weight.
             var p0 = 1.0, p1 = z

@@ -51,6 +51,29 @@ public struct DecayFit: Sendable, Equatable {
         return nil
     }
 
+    /// A value is significant above this many times its error estimate (log|mu_k| good to 1%).
+    static let significantErrors = 100.0
+    /// A vanishing parity has at least this many negligible values.
+    static let fewestZeros = 10
+    /// ... after a value at least this far above the floor and its errors (an abrupt drop).
+    static let abruptDrop = 1e4
+    /// The run of significant values must reach this k.
+    static let shortestRun = 8
+    /// From this K on the window is [K/4, K] and a power law may be fitted; below it only the
+    /// super-polynomial verdict is given.
+    static let shortestPowerLawRange = 16
+    /// Fewest values in the window (and in its upper half, for the geometric test).
+    static let fewestValues = 4
+    /// Geometric decay: the power law's squared residual above 10 times the data's own (squared
+    /// relative errors) and the line in k's below a quarter of it.
+    static let rejectedPowerLawNoise = 10.0
+    static let geometricResidualRatio = 0.25
+    /// Local exponents that grow across the window: upper half above 1.25 x lower half + 1.
+    static let growthRatio = 1.25
+    static let growthOffset = 1.0
+    /// The smallest exponent uncertainty reported.
+    static let smallestUncertainty = 1e-3
+
     /// Fits the even (`even` = true) or odd k of `spectrum`.
     public init(_ spectrum: GegenbauerSpectrum, even: Bool) {
         self.even = even
@@ -61,20 +84,21 @@ public struct DecayFit: Sendable, Equatable {
         let mu = spectrum.measuredMu, error = spectrum.measuredError
         func significant(_ k: Int) -> Bool {
             let m = Swift.abs(mu[k])
-            return m > 100 * error[k] && m > floor(k)
+            return m > Self.significantErrors * error[k] && m > floor(k)
         }
         func negligible(_ k: Int) -> Bool {
-            Swift.abs(mu[k]) <= 4 * error[k] + floor(k)
+            Swift.abs(mu[k]) <= GegenbauerSpectrum.negligibleErrors * error[k] + floor(k)
         }
         // Vanishing: from some point on nothing but zeros (at least 10), while the other
         // parity is still clearly non-zero past that point (else it is just the noise floor).
         if let firstZero = ks.firstIndex(where: negligible), ks[firstZero...].allSatisfy(negligible),
-           ks.count - firstZero >= 10 {
+           ks.count - firstZero >= Self.fewestZeros {
             // Abrupt: just before the first zero the spectrum (either parity) was far above the
             // floor and its errors; a parity that merely decays into the floor is not zero.
             let k0 = ks[firstZero]
             let clear = [k0 - 1, k0 - 2].contains { k in
-                k >= 0 && Swift.abs(mu[k]) > 1e4 * (4 * error[k] + floor(k))
+                k >= 0
+                    && Swift.abs(mu[k]) > Self.abruptDrop * (GegenbauerSpectrum.negligibleErrors * error[k] + floor(k))
             }
             if clear {
                 let lastNonZero = firstZero > 0 ? ks[firstZero - 1] : (even ? (negligible(0) ? -1 : 0) : (negligible(1) ? -1 : 1))
@@ -85,18 +109,26 @@ public struct DecayFit: Sendable, Equatable {
         }
         // The contiguous run of significant values from the start.
         var run: [Int] = []
-        for k in ks { if significant(k) { run.append(k) } else if !run.isEmpty && run.last! >= 8 { break } else { run = [] } }
-        guard let kHi = run.last, kHi >= 8 else {
+        for k in ks {
+            if significant(k) {
+                run.append(k)
+            } else if !run.isEmpty && run.last! >= Self.shortestRun {
+                break
+            } else {
+                run = []
+            }
+        }
+        guard let kHi = run.last, kHi >= Self.shortestRun else {
             outcome = .undetermined(reason: "too few values of this parity above the noise floor and their errors")
             window = nil
             return
         }
-        var data = run.filter { $0 >= (kHi >= 16 ? kHi / 4 : 2) }
+        var data = run.filter { $0 >= (kHi >= Self.shortestPowerLawRange ? kHi / 4 : 2) }
         // After the last sign change.
         if let change = data.indices.dropFirst().last(where: { (mu[data[$0]] > 0) != (mu[data[$0 - 1]] > 0) }) {
             data = Array(data[change...])
         }
-        guard data.count >= 4 else {
+        guard data.count >= Self.fewestValues else {
             outcome = .undetermined(reason: "the tail of this parity changes sign")
             window = nil
             return
@@ -132,20 +164,20 @@ public struct DecayFit: Sendable, Equatable {
         let linear = data.map { Double($0) }
         let relativeErrors = data.map { error[$0] / Swift.abs(mu[$0]) }
         func geometric(_ idx: Range<Int>) -> Bool {
-            guard idx.count >= 4 else { return false }
+            guard idx.count >= Self.fewestValues else { return false }
             let power = residual(x, idx), noise = idx.map { relativeErrors[$0] * relativeErrors[$0] }.reduce(0, +)
-            return power > 10 * noise && residual(linear, idx) < 0.25 * power
+            return power > Self.rejectedPowerLawNoise * noise && residual(linear, idx) < Self.geometricResidualRatio * power
         }
         let geometricBetter = geometric(all) || geometric(half..<data.count)
-        if upper > 1.25 * lower + 1 || geometricBetter {
+        if upper > Self.growthRatio * lower + Self.growthOffset || geometricBetter {
             outcome = .superPolynomial
             return
         }
-        if kHi < 16 {
+        if kHi < Self.shortestPowerLawRange {
             outcome = .undetermined(reason: "below the noise floor past k = \(kHi): too short a range for a power law")
             return
         }
-        let uncertainty = max(Swift.abs(p3 - p2), 0.5 * Swift.abs(upper - lower), 1e-3)
+        let uncertainty = max(Swift.abs(p3 - p2), 0.5 * Swift.abs(upper - lower), Self.smallestUncertainty)
         outcome = .powerLaw(exponent: p3, uncertainty: uncertainty)
     }
 }

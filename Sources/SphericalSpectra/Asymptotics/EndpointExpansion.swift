@@ -14,7 +14,7 @@ import Foundation
 ///
 /// Why t-space: the coefficients b_j are properties of kappa next to the endpoint, where the
 /// kernel is evaluated to a few ulps with 1 - t passed exactly; fitting them to eigenvalues
-/// instead (``AsymptoticTail/fit(mu:error:dimension:accuracy:)``) needs eigenvalues accurate far
+/// instead (``FittedTail/init(fitting:error:dimension:accuracy:)``) needs eigenvalues accurate far
 /// below double precision's floor of about 1e-17 mu_0, which quadrature cannot give for fast
 /// decays (the 3-layer ELU NNGP on S^4 reaches 1e-14 mu_0 by k = 40).
 ///
