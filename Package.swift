@@ -67,6 +67,7 @@ let package = Package(
         .executableTarget(name: "PathBenchmark", dependencies: ["SamplePaths", "NeuralKernels", "_NumericalBackends"],
                           path: "Benchmarks/Paths"),
         .executableTarget(name: "TrainingBenchmark", dependencies: ["TrainingDynamics", "NeuralKernels"], path: "Benchmarks/Training"),
+        .executableTarget(name: "BottleneckBenchmark", dependencies: ["TrainingDynamics", "NeuralKernels"], path: "Benchmarks/Bottleneck"),
         .executableTarget(name: "ScalingBenchmark", dependencies: ["TrainingDynamics", "NeuralKernels"], path: "Benchmarks/Scaling"),
         .executableTarget(name: "RegressionBenchmark", dependencies: ["GPRegression", "NeuralKernels"], path: "Benchmarks/Regression"),
 

@@ -344,7 +344,7 @@ struct ReproduceLittwinCommand: ParsableCommand {
         let network = try encoder()
         let scale = Self.rms(y, [Double](repeating: 0, count: y.count))
         notes.settings.append("finite width: the first \(count) sphere training points, k = \(k), learning rate \(eta), \(runSteps) steps, hidden "
-            + "widths \(hidden.first!) ... \(hidden.last!), \(seeds.count) seeds per width; each finite network (k separate encoders, mirrored "
+            + "widths \(hidden.first!) ... \(hidden.last!), \(seeds.count) seeds per width; each finite network (one encoder with k outputs sharing its hidden layers, mirrored "
             + "decoder, FiniteBottleneckNetwork) is compared with BottleneckDynamics started from its own initial features")
         var csv = "width,seeds,output_gap_median,output_gap_mean,output_gap_stderr,feature_gap_median,feature_gap_mean,feature_gap_stderr,"
             + "loss_curve_gap_median,loss_curve_gap_mean,loss_curve_gap_stderr,finite_feature_movement_median,infinite_feature_movement_median,"
@@ -518,8 +518,6 @@ struct ReproduceLittwinCommand: ParsableCommand {
         the per-k numbers carry seed noise that is not averaged out here.
         * The paper's own figures and numbers could not be compared number by number (its data sizes, step counts and \
         hyperparameters are beyond this machine's budget for the exact O(S^2 n^2 k) history).
-        * The finite-width encoder is k separate one-output networks, not one network with k outputs (the same limit; the \
-        cross-output NTK is exactly 0 rather than O(N^-1/2)).
 
         """
         return out

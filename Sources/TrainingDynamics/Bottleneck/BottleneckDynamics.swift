@@ -18,9 +18,13 @@ import _NumericalBackends
 /// from features z(0) = g_0(X) drawn exactly from g's NNGP (k independent coordinates) and the
 /// mirrored decoder f_0 = 0 (which makes the run deterministic given z(0), and keeps Theta_f).
 /// The decoder is kept as its history f_s(z) = -(eta/n) sum_{m<s} sum_j Theta_f(z, z_j^m) r_j^m,
-/// evaluated exactly with its input gradient from ``KernelInputDerivatives``: step s costs
-/// O(s n^2 (k + depth)), a run of S steps O(S^2 n^2 k). As eta -> 0 at fixed eta s the iterates
-/// approach the gradient flow to first order in eta.
+/// evaluated exactly with its input gradient from ``KernelInputDerivatives`` (a two-layer ReLU
+/// decoder: ``TwoLayerReLUTangentKernel``'s closed form, four history entries per SIMD vector,
+/// blocks of points on all cores): step s costs O(s n^2 (k + depth)), a run of S steps
+/// O(S^2 n^2 k). The test points' features and outputs are only computed at recorded steps
+/// (their features from the accumulated training-side updates, one matrix product). As eta -> 0
+/// at fixed eta s the iterates approach the gradient flow to first order in eta.
+/// Proofs/bottleneck-dynamics.md, "Cost".
 public struct BottleneckDynamics: Sendable {
     public let encoder: NetworkKernel
     public let decoder: NetworkKernel
@@ -36,7 +40,7 @@ public struct BottleneckDynamics: Sendable {
     let encoderNTK: [Double]
     let derivatives: KernelInputDerivatives
     /// The closed form of a two-layer ReLU decoder (about 50 times cheaper than the recursion).
-    let reluDecoder: TwoLayerReLUTangentKernel?
+    var reluDecoder: TwoLayerReLUTangentKernel?
 
     /// Features drawn from the encoder's NNGP on [train; test] (Cholesky, seeded).
     public init(encoder: NetworkKernel, decoder: NetworkKernel, width: Int, trainInputs: [[Double]],
@@ -119,6 +123,9 @@ public struct BottleneckDynamics: Sendable {
         public let finalFeatures: [Double]
         /// Entries of the decoder's history at the end (steps * n without merging).
         public var historyEntries: Int = 0
+        /// Decoder kernel evaluations (point, history entry) over the run: sum over steps of the
+        /// points evaluated (n, or n + m at recorded steps) times the history's entries.
+        public var kernelEvaluations: Int = 0
     }
 
     /// `mergeTolerance` (nil: the exact history) compresses the decoder's history: step s's term
@@ -139,35 +146,47 @@ public struct BottleneckDynamics: Sendable {
         // Per training point: its open history entry and that entry's first snapshot.
         var openEntry = [Int](repeating: -1, count: trainCount)
         var anchors = [Double](repeating: 0, count: trainCount * width)
-        let n = trainCount, total = trainCount + testCount, k = width
+        let n = trainCount, m = testCount, total = trainCount + testCount, k = width
         var z = initialFeatures
         let start = Array(initialFeatures[0..<(n * k)])
         let startNorm = start.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        // History of the decoder: training features, their squared norms / k, and the
-        // coefficients (eta/n) r_j of each past step.
-        var historyFeatures: [Double] = [], historyNorms: [Double] = [], historyCoefficients: [Double] = []
-        historyFeatures.reserveCapacity(steps * n * k)
+        // The decoder's history: training features and the coefficients (eta/n) r_j of past steps.
+        var history = BottleneckDecoderHistory(width: k, capacity: mergeTolerance == nil ? steps * n : 0)
         var recorded: [Int] = [], losses: [Double] = [], movement: [Double] = []
         var trainOut: [[Double]] = [], testOut: [[Double]] = []
+        var evaluations = 0
         var values = [Double](repeating: 0, count: total)
         var gradients = [Double](repeating: 0, count: n * k)
+        // The test features only feed the test outputs, so they are brought up to date only at
+        // recorded steps: z_test(s) = z_test(0) - Theta_g(test, X) sum_{m<s} W_m, with
+        // W_m[j] = (eta/n) r_j^m grad f_m(z_j^m) the rows that move the training features.
+        var step = [Double](repeating: 0, count: n * k), travelled = [Double](repeating: 0, count: n * k)
+        let testStart = Array(initialFeatures[(n * k)...])
         for s in 0...steps {
-            // f_s and grad f_s at the current features, one point per task (all cores).
-            let past = historyNorms.count
-            let current = z, features = historyFeatures, norms = historyNorms, coefficients = historyCoefficients
-            let evaluated = try SlotArray<(Double, [Double])>.map(total) { p in
-                decoderAt(p < n, current, p * k, features, norms, coefficients, past)
-            }
-            for p in 0..<total {
-                values[p] = evaluated[p].0
-                if p < n { for a in 0..<k { gradients[p * k + a] = evaluated[p].1[a] } }
+            let record = s % every == 0 || s == steps
+            if record, m > 0 { updateTestFeatures(&z, start: testStart, travelled: travelled) }
+            // f_s and grad f_s at the current features (the test points only when recorded), in
+            // blocks of points on all cores.
+            let points = record ? total : n
+            evaluations += points * history.count
+            do {
+                let snapshot = history, current = z
+                let blockSize = 16
+                let evaluated = try SlotArray<([Double], [Double])>.map((points + blockSize - 1) / blockSize) { b in
+                    decoderBlock(current, from: b * blockSize, to: Swift.min(points, (b + 1) * blockSize), trainCount: n,
+                                 history: snapshot)
+                }
+                for (b, block) in evaluated.enumerated() {
+                    for (i, v) in block.0.enumerated() { values[b * blockSize + i] = v }
+                    for (i, g) in block.1.enumerated() { gradients[b * blockSize * k + i] = g }
+                }
             }
             let residual = (0..<n).map { values[$0] - targets[$0] }
             let loss = residual.reduce(0) { $0 + $1 * $1 } / (2 * Double(n))
             guard loss.isFinite else {
                 throw TrainingError.nonFinite("bottleneck training diverged at step \(s) (loss \(loss)): lower the learning rate \(learningRate)")
             }
-            if s % every == 0 || s == steps {
+            if record {
                 recorded.append(s); losses.append(loss)
                 var moved = 0.0
                 for a in 0..<(n * k) { moved += (z[a] - start[a]) * (z[a] - start[a]) }
@@ -182,7 +201,7 @@ public struct BottleneckDynamics: Sendable {
                 let coefficient = rate * residual[j]
                 if let tolerance = mergeTolerance, openEntry[j] >= 0, coefficient != 0 {
                     let e = openEntry[j]
-                    let old = historyCoefficients[e]
+                    let old = history.coefficients[e]
                     var distance = 0.0, size = 0.0
                     for a in 0..<k {
                         distance += (z[j * k + a] - anchors[j * k + a]) * (z[j * k + a] - anchors[j * k + a])
@@ -190,65 +209,102 @@ public struct BottleneckDynamics: Sendable {
                     }
                     if (old > 0) == (coefficient > 0), distance <= tolerance * tolerance * size {
                         let total = old + coefficient
-                        var norm = 0.0
                         for a in 0..<k {
-                            let merged = (old * historyFeatures[e * k + a] + coefficient * z[j * k + a]) / total
-                            historyFeatures[e * k + a] = merged
-                            norm += merged * merged
+                            history.setFeature(e, a, (old * history.features[e * k + a] + coefficient * z[j * k + a]) / total)
                         }
-                        historyNorms[e] = norm / Double(k)
-                        historyCoefficients[e] = total
+                        history.update(e, coefficient: total)
                         continue
                     }
                 }
-                openEntry[j] = historyNorms.count
+                openEntry[j] = history.count
                 for a in 0..<k { anchors[j * k + a] = z[j * k + a] }
-                historyFeatures.append(contentsOf: z[(j * k)..<(j * k + k)])
-                var norm = 0.0
-                for a in 0..<k { norm += z[j * k + a] * z[j * k + a] }
-                historyNorms.append(norm / Double(k))
-                historyCoefficients.append(coefficient)
+                history.append(z, at: j * k, coefficient: coefficient)
             }
-            for p in 0..<total {
-                for j in 0..<n {
-                    let w = rate * encoderNTK[p * n + j] * residual[j]
-                    guard w != 0 else { continue }
-                    for a in 0..<k { z[p * k + a] -= w * gradients[j * k + a] }
+            // Z_train -= Theta_g(X, X) W, W[j] = (eta/n) r_j grad f_s(z_j).
+            for j in 0..<n { for a in 0..<k { step[j * k + a] = rate * residual[j] * gradients[j * k + a] } }
+            encoderNTK.withUnsafeBufferPointer { ntk in
+                step.withUnsafeBufferPointer { w in
+                    z.withUnsafeMutableBufferPointer { zp in
+                        BLAS.gemm(.none, .none, m: n, n: k, k: n, alpha: -1, ntk.baseAddress!, lda: n, w.baseAddress!, ldb: k,
+                                  beta: 1, zp.baseAddress!, ldc: k)
+                    }
                 }
             }
+            for a in 0..<(n * k) { travelled[a] += step[a] }
         }
         var trajectory = Trajectory(steps: recorded, trainLoss: losses, featureMovement: movement,
                                     trainOutputs: trainOut, testOutputs: testOut, finalFeatures: z)
-        trajectory.historyEntries = historyNorms.count
+        trajectory.historyEntries = history.count
+        trajectory.kernelEvaluations = evaluations
         return trajectory
     }
 
+    /// z_test = z_test(0) - Theta_g(test, X) travelled, with travelled = the sum of the past steps' W.
+    private func updateTestFeatures(_ z: inout [Double], start: [Double], travelled: [Double]) {
+        let n = trainCount, m = testCount, k = width
+        z.withUnsafeMutableBufferPointer { zp in
+            let test = zp.baseAddress! + n * k
+            for i in 0..<(m * k) { test[i] = start[i] }
+            encoderNTK.withUnsafeBufferPointer { ntk in
+                travelled.withUnsafeBufferPointer { w in
+                    BLAS.gemm(.none, .none, m: m, n: k, k: n, alpha: -1, ntk.baseAddress! + n * n, lda: n, w.baseAddress!,
+                              ldb: k, beta: 1, test, ldc: k)
+                }
+            }
+        }
+    }
+
+    /// f_s at the points lo ..< hi of `point` ((n + m) x k) and grad f_s at those below
+    /// `trainCount`: (values, gradients row-major).
+    private func decoderBlock(_ point: [Double], from lo: Int, to hi: Int, trainCount n: Int,
+                              history: BottleneckDecoderHistory) -> ([Double], [Double]) {
+        let k = width
+        var values = [Double](repeating: 0, count: hi - lo)
+        var gradients = [Double](repeating: 0, count: Swift.max(0, Swift.min(hi, n) - lo) * k)
+        guard let relu = reluDecoder else {
+            for p in lo..<hi {
+                let (value, gradient) = decoderAt(p < n, point, p * k, history)
+                values[p - lo] = value
+                if p < n { for a in 0..<k { gradients[(p - lo) * k + a] = gradient[a] } }
+            }
+            return (values, gradients)
+        }
+        let kk = Double(k)
+        let along = UnsafeMutablePointer<SIMD4<Double>>.allocate(capacity: k)
+        defer { along.deallocate() }
+        point.withUnsafeBufferPointer { zp in
+            for p in lo..<hi {
+                let base = zp.baseAddress! + p * k
+                var normP = 0.0
+                for a in 0..<k { normP += base[a] * base[a] }
+                normP /= kk
+                let sums = relu.accumulate(point: base, q1: normP, history: history, gradient: p < n, into: along)
+                values[p - lo] = -sums.value
+                guard p < n else { continue }
+                for a in 0..<k { gradients[(p - lo) * k + a] = -(2 * sums.radial * base[a] + along[a].sum()) / kk }
+            }
+        }
+        return (values, gradients)
+    }
+
     /// f_s(z) and (when `gradient`) grad f_s(z) for the feature z = point[base ..< base + k],
-    /// from the history of `past` (feature, |feature|^2/k, coefficient) entries.
-    @inline(__always)
-    func decoderAt(_ gradient: Bool, _ point: [Double], _ base: Int, _ features: [Double], _ norms: [Double],
-                   _ coefficients: [Double], _ past: Int) -> (Double, [Double]) {
+    /// from the history, by the decoder's generic recursion (``KernelInputDerivatives``).
+    func decoderAt(_ gradient: Bool, _ point: [Double], _ base: Int, _ history: BottleneckDecoderHistory) -> (Double, [Double]) {
         let k = width, kk = Double(width)
+        let features = history.features, norms = history.norms, coefficients = history.coefficients
         var normP = 0.0
         for a in 0..<k { normP += point[base + a] * point[base + a] }
         normP /= kk
         var value = 0.0, radial = 0.0
         var along = [Double](repeating: 0, count: gradient ? k : 0)
-        for e in 0..<past {
+        for e in 0..<history.count {
             let coefficient = coefficients[e]
             guard coefficient != 0 else { continue }
             let hb = e * k
             var dot = 0.0
             for a in 0..<k { dot += point[base + a] * features[hb + a] }
             dot /= kk
-            if let relu = reluDecoder {
-                let ntk = relu.evaluate(q1: normP, q2: norms[e], c: dot, partials: gradient)
-                value -= coefficient * ntk.value
-                guard gradient else { continue }
-                radial -= coefficient * ntk.q1
-                let w = coefficient * ntk.c
-                for a in 0..<k { along[a] -= w * features[hb + a] }
-            } else if gradient {
+            if gradient {
                 let ntk = derivatives.partials(q1: normP, q2: norms[e], c: dot, inputWidth: kk).ntk
                 value -= coefficient * ntk.value
                 radial -= coefficient * ntk.q1

@@ -52,6 +52,9 @@ public enum BottleneckStudy {
         decoder.depth = 2
         let steps = Int(times.max()!)
         let recordAt = times.map { Int($0) }
+        // Recording every g steps (g the times' gcd) evaluates the test points only then.
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        let every = Swift.max(1, recordAt.reduce(0, gcd))
         let scale = data.targetScale, n = data.train.count, m = data.test.count
         // F_0 = 0, so the loss at step 0 is that of predicting 0 (the standardised targets' mean).
         let initialLoss = scale * scale * data.trainTargets.reduce(0) { $0 + $1 * $1 } / (2 * Double(n))
@@ -66,10 +69,11 @@ public enum BottleneckStudy {
         for k in widths {
             let dynamics = try BottleneckDynamics(encoder: network, decoder: decoder, width: k, trainInputs: data.train,
                                                   targets: data.trainTargets, testInputs: data.test, learningRate: learningRate, seed: seed)
-            let run = try dynamics.run(steps: steps, every: 1, mergeTolerance: mergeTolerance)
-            let loss = recordAt.map { scale * scale * run.trainLoss[$0] }
-            curves.append(Curve(width: k, trainLoss: loss, testRmse: recordAt.map { rmse(run.testOutputs[$0]) },
-                                featureMovement: recordAt.map { run.featureMovement[$0] }, convergedTime: converged(loss)))
+            let run = try dynamics.run(steps: steps, every: every, mergeTolerance: mergeTolerance)
+            let index = recordAt.map { $0 / every }
+            let loss = index.map { scale * scale * run.trainLoss[$0] }
+            curves.append(Curve(width: k, trainLoss: loss, testRmse: index.map { rmse(run.testOutputs[$0]) },
+                                featureMovement: index.map { run.featureMovement[$0] }, convergedTime: converged(loss)))
         }
         let all = data.train + data.test
         let kernel = all.map { x in data.train.map { y in BottleneckDynamics.limitNTK(encoder: network, decoder: decoder, x, y) } }

@@ -6,14 +6,14 @@ import _NumericalBackends
 /// on 1/(2n) sum_j r_j^2: the finite object whose infinite-width limit ``BottleneckDynamics``
 /// describes (Proofs/bottleneck-dynamics.md, "Finite width").
 ///
-/// The encoder's k coordinates are k independent ``TrainableNetwork``s g_a: R^d -> R of hidden
-/// width N (their infinite-width limit is the same as one network with k outputs: k independent
-/// GPs with NTK Theta_g (x) I_k; separate networks make the cross-NTK exactly zero rather than
-/// O(N^-1/2)). The decoder is mirrored: f = (f^(1) - f^(2)) / sqrt 2 with f^(1), f^(2) of width N
+/// The encoder is one ``TrainableNetwork`` g: R^d -> R^k of hidden width N with k outputs
+/// sharing its hidden layers, as in the paper; its infinite-width limit is k independent GPs
+/// with NTK Theta_g (x) I_k, and at width N the cross-output NTK through the shared hidden
+/// layers is O(N^-1/2), one more O(N^-1/2) source of the finite-width gap. The decoder is mirrored: f = (f^(1) - f^(2)) / sqrt 2 with f^(1), f^(2) of width N
 /// drawn from one seed, so f_0 = 0 and grad_z f_0 = 0 exactly, as in the infinite-width model.
 /// Both halves use the NTK parametrisation (fan-in k for the decoder's first layer).
 public struct FiniteBottleneckNetwork: Sendable {
-    public var encoders: [TrainableNetwork]
+    public var encoder: TrainableNetwork
     public var decoders: (TrainableNetwork, TrainableNetwork)
     public let width: Int
 
@@ -26,21 +26,15 @@ public struct FiniteBottleneckNetwork: Sendable {
         guard encoder.parametrization == .ntk, decoder.parametrization == .ntk else {
             throw TrainingError.invalidParameter(name: "parametrization", value: "standard", allowed: "ntk")
         }
-        encoders = (0..<k).map { TrainableNetwork(encoder, inputDimension: inputDimension, width: hiddenWidth, seed: seed &* 1_000_003 &+ UInt64($0)) }
+        self.encoder = TrainableNetwork(encoder, inputDimension: inputDimension, width: hiddenWidth, outputs: k,
+                                        seed: seed &* 1_000_003)
         let f = TrainableNetwork(decoder, inputDimension: k, width: hiddenWidth, seed: seed &* 1_000_003 &+ 999_999)
         decoders = (f, f)
         width = k
     }
 
     /// The features g(X), row-major n x k, of inputs row-major n x d.
-    public func features(_ x: [Double], count n: Int) -> [Double] {
-        var z = [Double](repeating: 0, count: n * width)
-        for (a, g) in encoders.enumerated() {
-            let out = g.outputs(x, count: n)
-            for i in 0..<n { z[i * width + a] = out[i] }
-        }
-        return z
-    }
+    public func features(_ x: [Double], count n: Int) -> [Double] { encoder.outputs(x, count: n) }
 
     /// F(X) = (f1(g(X)) - f2(g(X))) / sqrt 2.
     public func outputs(_ x: [Double], count n: Int) -> [Double] {
@@ -61,18 +55,14 @@ public struct FiniteBottleneckNetwork: Sendable {
     /// Full-batch gradient descent with learning rate eta on all parameters at once.
     public mutating func train(inputs x: [Double], targets y: [Double], learningRate eta: Double, steps: Int, every: Int = 1) throws -> Trajectory {
         let n = y.count, k = width
-        precondition(x.count == n * encoders[0].widths[0])
-        let encoderSpaces = encoders.map { TrainableNetwork.Workspace(for: $0, count: n) }
+        precondition(x.count == n * encoder.widths[0])
+        let encoderSpace = TrainableNetwork.Workspace(for: encoder, count: n)
         let decoderSpaces = (TrainableNetwork.Workspace(for: decoders.0, count: n), TrainableNetwork.Workspace(for: decoders.1, count: n))
         var recorded: [Int] = [], losses: [Double] = [], outs: [[Double]] = [], feats: [[Double]] = []
         let root2 = 2.squareRoot()
         for s in 0...steps {
-            var z = [Double](repeating: 0, count: n * k)
-            for a in 0..<k {
-                encoders[a].forward(x, into: encoderSpaces[a])
-                let out = encoderSpaces[a].outputs
-                for i in 0..<n { z[i * k + a] = out[i] }
-            }
+            encoder.forward(x, into: encoderSpace)
+            let z = encoderSpace.outputs
             decoders.0.forward(z, into: decoderSpaces.0)
             decoders.1.forward(z, into: decoderSpaces.1)
             let f = (0..<n).map { (decoderSpaces.0.outputs[$0] - decoderSpaces.1.outputs[$0]) / root2 }
@@ -98,11 +88,9 @@ public struct FiniteBottleneckNetwork: Sendable {
                     }
                 }
             }
-            for a in 0..<k {
-                encoders[a].backward(seed: (0..<n).map { sensitivity[$0 * k + a] }, in: encoderSpaces[a])
-                encoders[a].accumulateGradients(in: encoderSpaces[a])
-                encoders[a].descend(learningRate: eta, in: encoderSpaces[a])
-            }
+            encoder.backward(seed: sensitivity, in: encoderSpace)
+            encoder.accumulateGradients(in: encoderSpace)
+            encoder.descend(learningRate: eta, in: encoderSpace)
             decoders.0.descend(learningRate: eta, in: decoderSpaces.0)
             decoders.1.descend(learningRate: eta, in: decoderSpaces.1)
         }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Full-batch gradient descent on the MSE loss L = 1/(2n) sum_i (f(x_i) - y_i)^2 over the n
-/// training points, in the network's stored parameters: theta <- theta - eta grad L, the
+/// Full-batch gradient descent on the MSE loss L = 1/(2n) sum_i |f(x_i) - y_i|^2 over the n
+/// training points (K-vector outputs and targets for a network of K outputs), in the network's stored parameters: theta <- theta - eta grad L, the
 /// finite-width counterpart of the discrete ``TrainingSchedule`` (times are step counts).
 ///
 /// With `ridge` r > 0 the loss gains r/(2n) ||theta - theta_0||^2, a penalty towards the
@@ -27,18 +27,19 @@ public struct GradientDescentTrainer: Sendable {
     public struct Record: Sendable {
         /// The step counts at which outputs were recorded, ascending.
         public let steps: [Int]
-        /// Per recorded step, the n training outputs.
+        /// Per recorded step, the n training outputs (n x K row-major).
         public let train: [[Double]]
-        /// Per recorded step, the m test outputs.
+        /// Per recorded step, the m test outputs (m x K row-major).
         public let test: [[Double]]
     }
 
-    /// Trains `network` in place on (x, y) (x row-major n x d) and records the outputs on the
+    /// Trains `network` in place on (x, y) (x row-major n x d, y row-major n x K) and records the outputs on the
     /// training and the m test points (row-major m x d) at each of `steps`. Throws
     /// ``TrainingError/nonFinite(_:)`` if the outputs stop being finite (divergence).
     public func train(_ network: inout TrainableNetwork, x: [Double], y: [Double],
                       test: [Double], testCount m: Int, recordAt steps: [Int]) throws -> Record {
-        let n = y.count
+        let n = y.count / network.outputCount
+        precondition(y.count == n * network.outputCount, "K targets per training point")
         let recorded = Array(Set(steps)).sorted()
         guard let last = recorded.last, recorded.first! >= 0 else {
             throw TrainingError.invalidParameter(name: "steps", value: "\(steps)", allowed: "step counts >= 0")
@@ -47,7 +48,7 @@ public struct GradientDescentTrainer: Sendable {
         var next = 0
         let workspace = TrainableNetwork.Workspace(for: network, count: n)
         let initial = ridge > 0 ? (weights: network.weights, biases: network.biases) : nil
-        var seed = [Double](repeating: 0, count: n)
+        var seed = [Double](repeating: 0, count: y.count)
         for step in 0...last {
             network.forward(x, into: workspace)
             let f = workspace.outputs
@@ -61,7 +62,7 @@ public struct GradientDescentTrainer: Sendable {
                 next += 1
                 if step == last { break }
             }
-            for i in 0..<n { seed[i] = (f[i] - y[i]) / Double(n) }
+            for i in 0..<y.count { seed[i] = (f[i] - y[i]) / Double(n) }
             network.backward(seed: seed, in: workspace)
             network.accumulateGradients(in: workspace)
             if let initial { workspace.addDecay(ridge / Double(n), from: network, towards: initial) }

@@ -2,32 +2,37 @@ import Foundation
 import NeuralKernels
 import _NumericalBackends
 
-/// A finite-width fully connected network with scalar output, trainable by full-batch
-/// gradient descent: the finite object whose infinite-width training dynamics
-/// ``EnsembleDynamics`` describes.
+/// A finite-width fully connected network with K outputs (K = 1 unless asked; the hidden
+/// layers are shared by all outputs), trainable by full-batch gradient descent: the finite
+/// object whose infinite-width training dynamics ``EnsembleDynamics`` describes.
 ///
 /// Parameters and their scaling are those of ``RandomMLP`` (and the same seed draws the same
 /// network): NTK parametrisation h_{l+1} = sigma_w / sqrt(n_l) W_{l+1} a_l + sigma_b b_{l+1}
 /// with W standard normal and b of standard deviation sigma_i; standard parametrisation
 /// W ~ N(0, sigma_w^2 / n_l), b ~ N(0, sigma_b^2 sigma_i^2) used as they are. Gradients are
 /// with respect to the stored parameters, so gradient descent in the NTK parametrisation is
-/// kernel gradient descent with the NTK at infinite width (Jacot et al. 2018).
+/// kernel gradient descent with the NTK at infinite width (Jacot et al. 2018). With K outputs
+/// the last layer has K rows; at infinite width the outputs are K independent GPs with NTK
+/// Theta (x) I_K, and at width N the cross-output NTK (through the shared hidden layers)
+/// is O(N^-1/2).
 ///
 /// Forward and backward passes work on whole batches through BLAS (dgemm): a batch of N
 /// inputs costs O(N sum_l n_l n_{l+1}) per pass.
 public struct TrainableNetwork: Sendable {
     public let network: NetworkKernel
-    /// n_0 = d, n_1 ... n_{L-1}, n_L = 1.
+    /// n_0 = d, n_1 ... n_{L-1}, n_L = K (the number of outputs).
     public let widths: [Int]
     /// Row-major n_{l+1} x n_l weights per layer, as stored parameters.
     public var weights: [[Double]]
     public var biases: [[Double]]
 
-    /// Draws a network exactly as ``RandomMLP/init(_:inputDimension:width:random:)`` does.
-    public init(_ network: NetworkKernel, inputDimension: Int, width: Int, seed: UInt64) {
+    /// Draws a network exactly as ``RandomMLP/init(_:inputDimension:width:random:)`` does (for
+    /// K > 1 the same draws in the same order, the last layer's K x n_{L-1} weights row by row).
+    public init(_ network: NetworkKernel, inputDimension: Int, width: Int, outputs: Int = 1, seed: UInt64) {
+        precondition(outputs >= 1, "a network has at least one output")
         var random = GaussianRandomSource(seed: seed)
         self.network = network
-        widths = [inputDimension] + Array(repeating: width, count: network.depth - 1) + [1]
+        widths = [inputDimension] + Array(repeating: width, count: network.depth - 1) + [outputs]
         weights = []
         biases = []
         for l in 0..<network.depth {
@@ -42,6 +47,9 @@ public struct TrainableNetwork: Sendable {
             biases.append(b)
         }
     }
+
+    /// The number of outputs K.
+    public var outputCount: Int { widths[widths.count - 1] }
 
     /// Whether biases are trained parameters (sigma_b > 0).
     public var hasBias: Bool { network.sigmaB > 0 }
@@ -76,7 +84,7 @@ public struct TrainableNetwork: Sendable {
             biasGradients = network.biases.map { [Double](repeating: 0, count: $0.count) }
         }
 
-        /// The outputs f(x) of the last forward pass.
+        /// The outputs f(x) of the last forward pass, row-major N x K.
         public var outputs: [Double] { pre.last! }
 
         /// gradient += c (theta - theta_0): the gradient of the penalty c/2 ||theta - theta_0||^2.
@@ -119,10 +127,11 @@ public struct TrainableNetwork: Sendable {
         }
     }
 
-    /// Backpropagates `seed` (N values at the output) into ws.deltas: row i of deltas[l] is
-    /// seed_i d f(x_i) / d h_{l+1}.
+    /// Backpropagates `seed` (row-major N x K, one value per output) into ws.deltas: row i of
+    /// deltas[l] is sum_a seed_ia d f_a(x_i) / d h_{l+1}.
     public func backward(seed: [Double], in ws: Workspace) {
         let depth = network.depth, count = ws.count
+        precondition(seed.count == count * outputCount, "one seed per batch row and output")
         let activation = PointwiseActivation(network.activation)
         ws.deltas[depth - 1] = seed
         for l in stride(from: depth - 1, to: 0, by: -1) {
@@ -145,7 +154,7 @@ public struct TrainableNetwork: Sendable {
         }
     }
 
-    /// Gradients of sum_i seed_i f(x_i) with respect to the stored parameters, from the
+    /// Gradients of sum_i sum_a seed_ia f_a(x_i) with respect to the stored parameters, from the
     /// workspace's last forward and backward passes, into ws.weightGradients / biasGradients.
     public func accumulateGradients(in ws: Workspace) {
         let count = ws.count
@@ -195,7 +204,7 @@ public struct TrainableNetwork: Sendable {
         public let inputs: [[Double]]
         /// preActivations[l] is h_{l+1} = layer l's N x n_{l+1} output (the last is f).
         public let preActivations: [[Double]]
-        /// The outputs f(x), one per batch row.
+        /// The outputs f(x), row-major N x K.
         public var outputs: [Double] { preActivations.last! }
     }
 
@@ -206,7 +215,7 @@ public struct TrainableNetwork: Sendable {
         return Pass(count: count, inputs: ws.inputs, preActivations: ws.pre)
     }
 
-    /// The outputs f(x) on a batch.
+    /// The outputs f(x) on a batch, row-major N x K.
     public func outputs(_ x: [Double], count: Int) -> [Double] { forward(x, count: count).outputs }
 
     /// Backpropagated sensitivities: rows of deltas[l] are seed_i d f(x_i)/d h_{l+1}.
@@ -218,7 +227,7 @@ public struct TrainableNetwork: Sendable {
         return ws.deltas
     }
 
-    /// Gradients of sum_i seed_i f(x_i) with respect to the stored weights and biases.
+    /// Gradients of sum_i sum_a seed_ia f_a(x_i) with respect to the stored weights and biases.
     public func gradients(_ pass: Pass, seed: [Double]) -> (weights: [[Double]], biases: [[Double]]) {
         let ws = Workspace(for: self, count: pass.count)
         ws.inputs = pass.inputs
@@ -230,8 +239,9 @@ public struct TrainableNetwork: Sendable {
 
     /// The empirical NTK <grad f(x_i), grad f(x_j)> on a batch (row-major N x N), by layers:
     /// sum_l wf_l^2 (A_l A_l^T) o (D_l D_l^T) + bf_l^2 D_l D_l^T, with A_l the layer's inputs and
-    /// D_l the sensitivities df/dh_{l+1} (o the entrywise product).
+    /// D_l the sensitivities df/dh_{l+1} (o the entrywise product). Scalar-output networks only.
     public func empiricalNTK(_ x: [Double], count: Int) -> [Double] {
+        precondition(outputCount == 1, "the empirical NTK of a scalar-output network")
         let pass = forward(x, count: count)
         let deltas = sensitivities(pass, seed: [Double](repeating: 1, count: count))
         var ntk = [Double](repeating: 0, count: count * count)
