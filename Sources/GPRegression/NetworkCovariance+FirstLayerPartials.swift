@@ -19,7 +19,9 @@ extension NetworkCovariance {
     /// The matrices of ``firstLayerPartials(_:sigmaW2:sigmaB2:)``, row-major n x n, all
     /// symmetric as stored (the lower triangles mirror the upper ones).
     public struct FirstLayerPartials: Sendable {
-        /// K itself (the same entries as ``matrices(_:sigmaW2:sigmaB2:gradient:)``).
+        /// K itself: the entries of ``matrices(_:sigmaW2:sigmaB2:gradient:)`` with `gradient: true`
+        /// (the same operations; the value-only path may differ by a few ulps where it takes both
+        /// duals from one jet).
         public let k: [Double]
         /// A_ij = dK_ij / dSigma^1_ij.
         public let pair: [Double]
@@ -143,7 +145,8 @@ extension NetworkCovariance {
 
     /// K and its partials in the first-layer entries (``FirstLayerPartials``) at sigma_w^2 = w2
     /// (every layer's) and sigma_b^2 = b2, with Sigma^1 = w2 <x, x'>/d + b2 computed as in
-    /// ``matrices(_:sigmaW2:sigmaB2:gradient:)`` (so K is the same to the last bit).
+    /// ``matrices(_:sigmaW2:sigmaB2:gradient:)``. Cost: that of the gradient path of `matrices`
+    /// (the same dual evaluations per entry, five directions instead of two), memory 6 n^2.
     public func firstLayerPartials(_ x: [[Double]], sigmaW2 w2: Double, sigmaB2 b2: Double) -> FirstLayerPartials {
         let n = x.count, d = x.first?.count ?? 0
         let flat = x.flatMap { $0 }
