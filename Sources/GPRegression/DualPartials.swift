@@ -54,19 +54,49 @@ struct DualPartials: Sendable {
     func evaluate(q1: Double, q2: Double, c: Double, d1: (Double, Double, Double), d2: (Double, Double, Double),
                   ntk: Bool) -> (f: Double, d: Double, df: (Double, Double), dd: (Double, Double))
     {
-        let pair = GaussianPair(q1: q1, q2: q2, c: c)
+        let s = scalings(q1: q1, q2: q2, c: c, ntk: ntk)
         func change(_ s1: Double, _ s2: Double, _ slope: Double, _ dir: (Double, Double, Double)) -> Double {
             let rhoPart = dir.2 - 0.5 * c * (dir.0 / q1 + dir.1 / q2)
             return s1 * dir.0 / (2 * q1) + s2 * dir.1 / (2 * q2) + (rhoPart == 0 ? 0 : slope * rhoPart)
         }
+        let df = (change(s.s1, s.s2, s.fSlope, d1), change(s.s1, s.s2, s.fSlope, d2))
+        guard ntk else { return (s.f, s.d, df, (0, 0)) }
+        return (s.f, s.d, df, (change(s.t1, s.t2, s.dSlope, d1), change(s.t1, s.t2, s.dSlope, d2)))
+    }
+
+    /// The partial derivatives of F (and of D when `ntk`) in their arguments (q1, q2, c) one by
+    /// one, from the lemma: dF/dq_i = (S_i - c dF/dc) / (2 q_i), dF/dc = D (and T_i,
+    /// E[phi'' phi''] for D). At |rho| = 1 the dD/dc term is dropped as in ``evaluate``: the
+    /// three partials are then meaningful only along directions that keep |rho| = 1 (dc =
+    /// c/2 (dq1/q1 + dq2/q2)), which are the only ones a data-driven change of the first layer
+    /// takes there (a repeated point stays repeated under any per-input scaling).
+    @inline(__always)
+    func partials(q1: Double, q2: Double, c: Double, ntk: Bool)
+        -> (f: Double, d: Double, df: (q1: Double, q2: Double, c: Double), dd: (q1: Double, q2: Double, c: Double))
+    {
+        let s = scalings(q1: q1, q2: q2, c: c, ntk: ntk)
+        let df = ((s.s1 - c * s.fSlope) / (2 * q1), (s.s2 - c * s.fSlope) / (2 * q2), s.fSlope)
+        guard ntk else { return (s.f, s.d, df, (0, 0, 0)) }
+        return (s.f, s.d, df, ((s.t1 - c * s.dSlope) / (2 * q1), (s.t2 - c * s.dSlope) / (2 * q2), s.dSlope))
+    }
+
+    /// F, D, the scaling derivatives S_i = d/dl F(l^2 q_i, ..., l c), T_i (the same for D, when
+    /// `ntk`) and the slopes in the covariance dF/dc = D and dD/dc = E[phi'' phi''] (0 at
+    /// |rho| = 1, see ``evaluate``).
+    @inline(__always)
+    func scalings(q1: Double, q2: Double, c: Double, ntk: Bool)
+        -> (f: Double, d: Double, s1: Double, s2: Double, fSlope: Double, t1: Double, t2: Double, dSlope: Double)
+    {
+        let pair = GaussianPair(q1: q1, q2: q2, c: c)
         if let jet, let j = jet(pair) {
-            let df = (change(j.nngpScaling.first, j.nngpScaling.second, j.derivative, d1),
-                      change(j.nngpScaling.first, j.nngpScaling.second, j.derivative, d2))
-            guard ntk else { return (j.nngp, j.derivative, df, (0, 0)) }
+            guard ntk else {
+                return (j.nngp, j.derivative, j.nngpScaling.first, j.nngpScaling.second, j.derivative, 0, 0, 0)
+            }
             // The E[phi'' phi''] term is dropped at rho = +-1, as below.
             let slope = Swift.abs(pair.rho) < 1 - 1e-12 ? j.derivativeSlope : 0
             let t = j.derivativeScaling
-            return (j.nngp, j.derivative, df, (change(t.first, t.second, slope, d1), change(t.first, t.second, slope, d2)))
+            return (j.nngp, j.derivative, j.nngpScaling.first, j.nngpScaling.second, j.derivative,
+                    t.first, t.second, slope)
         }
         let f = nngp(pair)
         let d = derivative(pair)
@@ -84,8 +114,7 @@ struct DualPartials: Sendable {
             s1 = (nngp(up1) - nngp(down1)) / (2 * h)
             s2 = q1 == q2 ? s1 : (nngp(up2) - nngp(down2)) / (2 * h)
         }
-        let df = (change(s1, s2, d, d1), change(s1, s2, d, d2))
-        guard ntk else { return (f, d, df, (0, 0)) }
+        guard ntk else { return (f, d, s1, s2, d, 0, 0, 0) }
         let t1: Double, t2: Double
         if let p = homogeneity {
             t1 = Double(p - 1) * d; t2 = t1
@@ -112,6 +141,6 @@ struct DualPartials: Sendable {
         }
         // At rho = +-1 the correlation cannot change to first order (it is extremal), so the
         // E[phi'' phi''] term drops; near it its product with d(rho) vanishes like sqrt(1 - rho).
-        return (f, d, df, (change(t1, t2, dc, d1), change(t1, t2, dc, d2)))
+        return (f, d, s1, s2, d, t1, t2, dc)
     }
 }

@@ -22,14 +22,7 @@ public enum MarginalLikelihood {
     /// `k`, `dLogW2`, `dLogB2`: row-major n x n (the last two may be empty to skip the gradient).
     public static func evaluate(k: [Double], dLogW2: [Double], dLogB2: [Double], noise: Double, y: [Double]) throws -> Evaluation {
         let n = y.count
-        var a = k
-        for i in 0..<n { a[i * n + i] += noise }
-        try LAPACK.cholesky(&a, n: n)
-        var alpha = y
-        try LAPACK.choleskySolve(factor: a, n: n, &alpha, nrhs: 1)
-        var logDet = 0.0, fit = 0.0
-        for i in 0..<n { logDet += 2 * log(a[i * n + i]); fit += y[i] * alpha[i] }
-        let value = -0.5 * fit - 0.5 * logDet - 0.5 * Double(n) * log(2 * Double.pi)
+        let (a, alpha, value) = try factorise(k: k, noise: noise, y: y)
         guard !dLogW2.isEmpty else { return Evaluation(value: value, gradient: []) }
         let inverse = try LAPACK.choleskyInverse(factor: a, n: n)
         var gw = 0.0, gb = 0.0, trace = 0.0, aa = 0.0
@@ -52,5 +45,19 @@ public enum MarginalLikelihood {
             }
         }
         return Evaluation(value: value, gradient: [0.5 * gw, 0.5 * gb, 0.5 * noise * (aa - trace)])
+    }
+
+    /// The Cholesky factor of A = K + s2 I (lower triangle, row-major), alpha = A^{-1} y and log p(y).
+    static func factorise(k: [Double], noise: Double, y: [Double]) throws -> (factor: [Double], alpha: [Double], value: Double) {
+        let n = y.count
+        var a = k
+        for i in 0..<n { a[i * n + i] += noise }
+        try LAPACK.cholesky(&a, n: n)
+        var alpha = y
+        try LAPACK.choleskySolve(factor: a, n: n, &alpha, nrhs: 1)
+        var logDet = 0.0, fit = 0.0
+        for i in 0..<n { logDet += 2 * log(a[i * n + i]); fit += y[i] * alpha[i] }
+        let value = -0.5 * fit - 0.5 * logDet - 0.5 * Double(n) * log(2 * Double.pi)
+        return (a, alpha, value)
     }
 }

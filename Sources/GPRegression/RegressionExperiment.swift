@@ -26,6 +26,9 @@ public struct RegressionExperiment: Sendable {
         /// fitted hyperparameters: with one start per split the optimiser may end in either of
         /// several local maxima, and this says which is higher.
         public let logMarginalLikelihood: Double
+        /// With ``RegressionExperiment/ard``: the fitted sigma_{w,a}^2, one per input (then
+        /// `hyperparameters.sigmaW2` is the deeper layers' sigma_w^2, NaN at depth 1).
+        public var sigmaW2ARD: [Double]? = nil
     }
 
     public struct Summary: Sendable {
@@ -48,6 +51,8 @@ public struct RegressionExperiment: Sendable {
     public var restarts = 3
     public var constantColumns: Standardiser.ConstantColumns = .reject
     public var featureNames: [String]? = nil
+    /// Fit one first-layer sigma_w^2 per input (``ARDExactGP``) instead of one for all.
+    public var ard = false
 
     public init(gp: ExactGP) { self.gp = gp }
 
@@ -113,9 +118,24 @@ public struct RegressionExperiment: Sendable {
         let xTrain = prepared.xTrain, yTrain = prepared.yTrain, fitRows = prepared.fitRows
         let yMean = prepared.yMean, ySd = prepared.ySd
         let xTest = prepared.scaler.apply(test.map { x[$0] })
-        let fit = try gp.optimise(fitRows.map { xTrain[$0] }, fitRows.map { yTrain[$0] }, restarts: restarts)
-        let h = fit.hyperparameters
-        let prediction = try gp.predict(train: xTrain, yTrain, test: xTest, h)
+        let fitX = fitRows.map { xTrain[$0] }, fitY = fitRows.map { yTrain[$0] }
+        let h: ExactGP.Hyperparameters, prediction: (mean: [Double], variance: [Double]), ardWeights: [Double]?
+        let evaluations: Int, converged: Bool, boundHits: [ExactGP.Fit.BoundHit], logLikelihood: Double
+        if ard {
+            let ardGP = ARDExactGP(covariance: gp.covariance)
+            let fit = try ardGP.optimise(fitX, fitY, restarts: restarts)
+            let a = fit.hyperparameters
+            prediction = try ardGP.predict(train: xTrain, yTrain, test: xTest, a)
+            h = ExactGP.Hyperparameters(sigmaW2: ardGP.hasDeepWeights ? a.sigmaW2Deep : .nan, sigmaB2: a.sigmaB2, noise: a.noise)
+            ardWeights = a.sigmaW2
+            (evaluations, converged, boundHits, logLikelihood) = (fit.evaluations, fit.converged, fit.boundHits, fit.logLikelihood)
+        } else {
+            let fit = try gp.optimise(fitX, fitY, restarts: restarts)
+            h = fit.hyperparameters
+            prediction = try gp.predict(train: xTrain, yTrain, test: xTest, h)
+            ardWeights = nil
+            (evaluations, converged, boundHits, logLikelihood) = (fit.evaluations, fit.converged, fit.boundHits, fit.logLikelihood)
+        }
         var se = 0.0, nll = 0.0
         for (k, row) in test.enumerated() {
             let mu = prediction.mean[k] * ySd + yMean
@@ -126,7 +146,7 @@ public struct RegressionExperiment: Sendable {
         }
         return SplitResult(rmse: (se / Double(test.count)).squareRoot(), nll: nll / Double(test.count),
                            hyperparameters: h, seconds: Date().timeIntervalSince(start), fitPoints: fitRows.count,
-                           evaluations: fit.evaluations, converged: fit.converged, boundHits: fit.boundHits,
-                           logMarginalLikelihood: fit.logLikelihood)
+                           evaluations: evaluations, converged: converged, boundHits: boundHits,
+                           logMarginalLikelihood: logLikelihood, sigmaW2ARD: ardWeights)
     }
 }

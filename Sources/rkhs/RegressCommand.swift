@@ -32,12 +32,17 @@ struct RegressCommand: ParsableCommand {
     @Option(name: .customLong("fit-points"), help: "At most this many training points for the hyperparameter fit (>= 3).") var fitPoints: Int = 2000
     @Option(name: .customLong("max-train"), help: "Use at most this many training points of each split (a seeded subset; for very large sets).") var maxTrain: Int?
     @Option(help: "Restarts of the optimiser (1...3).") var restarts: Int = 3
+    @Flag(help: "ARD: one first-layer sigma_w^2 per input (fitted by ML-II with the rest; deeper layers keep one sigma_w^2). JSON gains sigma_w2_ard per split; sigma_w2 is then the deeper layers' (null at depth 1).")
+    var ard = false
     @Option(help: "Output format: table (summary), csv (one row per split) or json (summary and splits).") var format: OutputFormat = .table
     @Option(help: ArgumentHelp("Re-score an earlier `--format json` result: evaluate each split's log marginal likelihood at its stored hyperparameters (no fitting) and print the JSON with per_split log_marginal_likelihood filled in. Activation, depth, kernel, fit points and max-train come from the file; give the same --uci/--data and --seed as the run.", valueName: "result.json"))
     var rescore: String?
 
     func run() throws {
-        if let rescore { return try rescoreResult(rescore) }
+        if let rescore {
+            if ard { throw UsageError("--ard cannot be combined with --rescore; allowed: --rescore on a result of a run without --ard") }
+            return try rescoreResult(rescore)
+        }
         guard (data == nil) != (uci == nil) else { throw UsageError("give exactly one of --data FILE.csv (with --target) or --uci FOLDER") }
         if data != nil, target == nil { throw UsageError("--data needs --target COLUMN (a header name or 1-based number)") }
         guard depth >= 1, depth <= 20 else { throw UsageError("invalid --depth '\(depth)'; allowed: 1...20") }
@@ -65,6 +70,7 @@ struct RegressCommand: ParsableCommand {
         var experiment = RegressionExperiment(gp: ExactGP(covariance: NetworkCovariance(activation: act, depth: depth, kind: kernel.value)))
         experiment.fitPoints = fitPoints
         experiment.restarts = restarts
+        experiment.ard = ard
         experiment.featureNames = dataset.featureNames
         // UCI folders keep the benchmark's convention for constant inputs (naval): they map to 0.
         experiment.constantColumns = uci == nil ? .reject : .keepAtZero
@@ -79,6 +85,9 @@ struct RegressCommand: ParsableCommand {
             FileHandle.standardError.write(Data(String(format: "regress: split %d/%d  rmse %.4g  nll %.4g  (sigma_w^2 %.3g, sigma_b^2 %.3g, noise %.3g; %d evaluations, %.1f s, %.0f s total)\n",
                 k + 1, splitList.count, r.rmse, r.nll, r.hyperparameters.sigmaW2, r.hyperparameters.sigmaB2, r.hyperparameters.noise,
                 r.evaluations, r.seconds, Date().timeIntervalSince(start)).utf8))
+            if let w = r.sigmaW2ARD {
+                FileHandle.standardError.write(Data("regress: split \(k + 1): sigma_w^2 per input \(w.map { String(format: "%.3g", $0) }.joined(separator: " "))\n".utf8))
+            }
             // Numerical trouble is reported, not hidden: a fit that stopped short, or on the box.
             if !r.converged {
                 FileHandle.standardError.write(Data("regress: warning: split \(k + 1): the optimiser stopped before its convergence test (iteration limit, or no acceptable step with the gradient still large); the hyperparameters are the best found\n".utf8))
@@ -95,8 +104,8 @@ struct RegressCommand: ParsableCommand {
         func num(_ x: Double) -> String { x.isFinite ? full(x) : "null" }
         switch format {
         case .json:
-            let per = results.map { "{\"rmse\":\(num($0.rmse)),\"nll\":\(num($0.nll)),\"sigma_w2\":\(num($0.hyperparameters.sigmaW2)),\"sigma_b2\":\(num($0.hyperparameters.sigmaB2)),\"noise\":\(num($0.hyperparameters.noise)),\"fit_points\":\($0.fitPoints),\"evaluations\":\($0.evaluations),\"converged\":\($0.converged),\"log_marginal_likelihood\":\(num($0.logMarginalLikelihood)),\"at_bound\":[\($0.boundHits.map { "{\"parameter\":\"\($0.parameter)\",\"bound\":\"\($0.upper ? "upper" : "lower")\",\"value\":\(num($0.value))}" }.joined(separator: ","))],\"seconds\":\(num($0.seconds))}" }
-            print("{\"dataset\":\"\(jsonEscape(dataset.name))\",\"activation\":\"\(jsonEscape(act.name))\",\"depth\":\(depth),\"kernel\":\"\(kernel.rawValue)\","
+            let per = results.map { "{\"rmse\":\(num($0.rmse)),\"nll\":\(num($0.nll)),\"sigma_w2\":\(num($0.hyperparameters.sigmaW2)),\"sigma_b2\":\(num($0.hyperparameters.sigmaB2)),\"noise\":\(num($0.hyperparameters.noise)),\"fit_points\":\($0.fitPoints),\"evaluations\":\($0.evaluations),\"converged\":\($0.converged),\"log_marginal_likelihood\":\(num($0.logMarginalLikelihood)),\($0.sigmaW2ARD.map { "\"sigma_w2_ard\":[\($0.map(num).joined(separator: ","))]," } ?? "")\"at_bound\":[\($0.boundHits.map { "{\"parameter\":\"\($0.parameter)\",\"bound\":\"\($0.upper ? "upper" : "lower")\",\"value\":\(num($0.value))}" }.joined(separator: ","))],\"seconds\":\(num($0.seconds))}" }
+            print("{\"dataset\":\"\(jsonEscape(dataset.name))\",\"activation\":\"\(jsonEscape(act.name))\",\"depth\":\(depth),\"kernel\":\"\(kernel.rawValue)\",\"ard\":\(ard),"
                   + "\"rmse_mean\":\(num(summary.rmseMean)),\"rmse_stderr\":\(num(summary.rmseStderr)),\"nll_mean\":\(num(summary.nllMean)),\"nll_stderr\":\(num(summary.nllStderr)),"
                   + "\"splits\":\(results.count),\"max_train\":\(maxTrain.map(String.init) ?? "null"),\"fit_points\":\(fitPoints),\"seconds\":\(num(Date().timeIntervalSince(start))),\"per_split\":[\(per.joined(separator: ","))]}")
         case .csv:
@@ -107,7 +116,7 @@ struct RegressCommand: ParsableCommand {
                        num(r.logMarginalLikelihood), num(r.seconds)].joined(separator: ","))
             }
         case .table:
-            print("\(dataset.name): \(act.name) \(kernel.rawValue), depth \(depth), \(results.count) splits")
+            print("\(dataset.name): \(act.name) \(kernel.rawValue)\(ard ? " ARD" : ""), depth \(depth), \(results.count) splits")
             print(String(format: "test RMSE %.4g +- %.2g   test NLL %.4g +- %.2g", summary.rmseMean, summary.rmseStderr, summary.nllMean, summary.nllStderr))
         }
     }
@@ -123,6 +132,9 @@ struct RegressCommand: ParsableCommand {
               let kernelName = object["kernel"] as? String, let kind = KernelKind(rawValue: kernelName),
               var perSplit = object["per_split"] as? [[String: Any]] else {
             throw UsageError("invalid --rescore '\(path)'; allowed: the JSON written by rkhs regress --format json (activation, depth, kernel, per_split)")
+        }
+        if object["ard"] as? Bool == true {
+            throw UsageError("--rescore '\(path)' is an --ard result; allowed: a result of a run without --ard")
         }
         let act = try UsageError.wrap { try ActivationCatalogue.activation(named: name) }
         let dataset = try loadDataset()

@@ -11,6 +11,7 @@
 # grid; defaults "relu gelu erf leaky_relu(0.2) elu", "2 3", "nngp ntk". MAX_TRAIN=N passes
 # --max-train N (a seeded subsample of each training part; used for protein). RKHS=path runs
 # that binary instead of building one (a copy lets a long grid run on while the tree is rebuilt).
+# ARD=1 passes --ard (one first-layer sigma_w^2 per input, issue 16) and names the files *_ard.json.
 # One optimiser start (--restarts 1) per split keeps the grid affordable on 2 cores. ELU costs
 # most (its duals need the bivariate normal in the far tails at the variances these fits
 # reach): 5-40 s a yacht split, several minutes on wine.
@@ -34,11 +35,11 @@ for data in "${datasets[@]}"; do
   for depth in "${depths[@]}"; do
     for kernel in "${kernels[@]}"; do
       for act in "${activations[@]}"; do
-        file="$out/${data}_${act//[()]/}_d${depth}_${kernel}.json"
+        file="$out/${data}_${act//[()]/}_d${depth}_${kernel}${ARD:+_ard}.json"
         [ -s "$file" ] && continue
-        echo "== $data $act depth $depth $kernel" >&2
+        echo "== $data $act depth $depth $kernel${ARD:+ ARD}" >&2
         OPENBLAS_NUM_THREADS=1 "$RKHS" regress --uci "$root/$data" --activation "$act" --depth "$depth" \
-            --kernel "$kernel" --splits "$splits" --restarts 1 ${MAX_TRAIN:+--max-train "$MAX_TRAIN"} --format json > "$file.tmp" && mv "$file.tmp" "$file" \
+            --kernel "$kernel" --splits "$splits" --restarts 1 ${MAX_TRAIN:+--max-train "$MAX_TRAIN"} ${ARD:+--ard} --format json > "$file.tmp" && mv "$file.tmp" "$file" \
             || { rm -f "$file.tmp"; echo "failed: $data $act $depth $kernel" >&2; }
       done
     done
