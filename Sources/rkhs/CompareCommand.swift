@@ -60,7 +60,6 @@ struct CompareCommand: ParsableCommand {
     func makeComparison() throws -> RKHSComparison {
         guard dim >= 2, dim <= 4096 else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...4096") }
         guard kmax >= 16, kmax <= 100_000 else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 16...100000") }
-        try scales.check()
         var specs: [(label: String, make: @Sendable () throws -> any DotProductKernel)] = []
         let depthList = try ListOption.split(depths).map { text -> Int in
             guard let L = Int(text), L >= 1, L <= 64 else { throw UsageError("invalid depth '\(text)' in --depths; allowed: integers 1...64") }
@@ -94,10 +93,7 @@ struct CompareCommand: ParsableCommand {
                 RKHSComparison.Entry(label: jobs[n].label, spectrum: try GegenbauerSpectrum(kernel: try jobs[n].make(), dimension: d, kmax: K))
             }, at: n)
         }
-        let entries = try results.values.map { result -> RKHSComparison.Entry in
-            do { return try result.get() } catch let e as SpectralError { throw UsageError(e.description) }
-            catch let e as KernelError { throw UsageError(e.description) }
-        }
+        let entries = try results.values.map { result in try UsageError.wrap { try result.get() } }
         return RKHSComparison(entries)
     }
 }

@@ -69,8 +69,7 @@ struct LearningCurveCommand: ParsableCommand {
     @Option(help: "Also write a log-log SVG plot of the predicted curve (and simulated points).")
     var plot: String?
 
-    /// Usage errors (thrown from run, so that they exit with status 64 like every command's).
-    func check() throws {
+    func validate() throws {
         guard (2...64).contains(dim) else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...64") }
         guard (16...1_000_000).contains(kmax) else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 16...1000000") }
         guard ridge.isFinite, ridge >= 0 else { throw UsageError("invalid --ridge '\(ridge)'; allowed: a finite number >= 0") }
@@ -98,13 +97,12 @@ struct LearningCurveCommand: ParsableCommand {
     }
 
     func run() throws {
-        try check()
         let sizes = try Self.sampleSizes(n)
         let (kernel, network) = try source.make(dimension: dim)
-        let spectrum = try wrap { try GegenbauerSpectrum(kernel: kernel, dimension: dim, kmax: kmax) }
-        let specification = try wrap { try TargetSpecification(target) }
-        let targetSpectrum = try wrap { try specification.spectrum(dimension: dim, kmax: kmax) }
-        let modes = try wrap { try KernelModes(spectrum, kernel: kernel) }
+        let spectrum = try UsageError.wrap { try GegenbauerSpectrum(kernel: kernel, dimension: dim, kmax: kmax) }
+        let specification = try UsageError.wrap { try TargetSpecification(target) }
+        let targetSpectrum = try UsageError.wrap { try specification.spectrum(dimension: dim, kmax: kmax) }
+        let modes = try UsageError.wrap { try KernelModes(spectrum, kernel: kernel) }
         var simulated: [LearningCurveSimulation.Estimate]? = nil
         var simulatedCurve: LearningCurve? = nil
         if let simulate {
@@ -112,14 +110,14 @@ struct LearningCurveCommand: ParsableCommand {
             guard !simSizes.isEmpty else { throw UsageError("--simulate: no n in --n is <= --simulate-max-n \(simulateMaxN)") }
             let (drawn, cut) = specification.simulationTarget(dimension: dim, spectrum: targetSpectrum, truncation: min(truncation, kmax))
             let gram: KernelRidgeLearner.Kernel = network.map { .network($0, source.kernel.value) } ?? .dotProduct(kernel)
-            let learner = try wrap { try KernelRidgeLearner(kernel: gram, ridge: ridge) }
-            let simulation = try wrap { try LearningCurveSimulation(dimension: dim, sampleSizes: simSizes, draws: [simulate],
+            let learner = try UsageError.wrap { try KernelRidgeLearner(kernel: gram, ridge: ridge) }
+            let simulation = try UsageError.wrap { try LearningCurveSimulation(dimension: dim, sampleSizes: simSizes, draws: [simulate],
                                                                     testPoints: testPoints, noise: noise, seed: seed) }
-            simulated = try wrap { try simulation.run(learner: learner, targets: [drawn])[0] }
-            simulatedCurve = try wrap { try LearningCurve(modes: modes, target: cut, sampleSizes: simSizes, ridge: ridge, noise: noise,
+            simulated = try UsageError.wrap { try simulation.run(learner: learner, targets: [drawn])[0] }
+            simulatedCurve = try UsageError.wrap { try LearningCurve(modes: modes, target: cut, sampleSizes: simSizes, ridge: ridge, noise: noise,
                                                           listedDegrees: 0, tolerance: tolerance) }
         }
-        let curve = try wrap { try LearningCurve(modes: modes, target: targetSpectrum, sampleSizes: sizes, ridge: ridge, noise: noise,
+        let curve = try UsageError.wrap { try LearningCurve(modes: modes, target: targetSpectrum, sampleSizes: sizes, ridge: ridge, noise: noise,
                                                  listedDegrees: degrees, tolerance: tolerance) }
         if let plot {
             var curves = [(label: "predicted", curve: curve)]
@@ -134,12 +132,6 @@ struct LearningCurveCommand: ParsableCommand {
         print(render(curve, simulated: simulated, simulatedCurve: simulatedCurve), terminator: "")
     }
 
-    /// Library input errors as usage errors (exit 64).
-    func wrap<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as LearningCurveError { throw UsageError(e.description) }
-        catch let e as SpectralError { throw UsageError(e.description) }
-        catch let e as KernelError { throw UsageError(e.description) }
-    }
 
     func render(_ c: LearningCurve, simulated: [LearningCurveSimulation.Estimate]?, simulatedCurve: LearningCurve?) -> String {
         func g(_ x: Double?) -> String { x.map(full) ?? "" }

@@ -23,14 +23,16 @@ struct NetworkOptions: ParsableArguments {
     @Option(help: "Hidden width n (the standard parametrization's NTK depends on it).")
     var width: Int?
 
-    /// The network these options describe, or a usage error naming the bad value.
-    func network(inputDimension: Int? = nil) throws -> NetworkKernel {
+    func validate() throws {
         guard depth >= 1 else { throw UsageError("invalid --depth '\(depth)'; allowed: an integer >= 1") }
-        try scales.check()
         if let width, width < 1 { throw UsageError("invalid --width '\(width)'; allowed: an integer >= 1") }
         if parametrization == .standard && width == nil {
             throw UsageError("--parametrization standard needs --width N (the hidden width)")
         }
+    }
+
+    /// The network these options describe, or a usage error naming the bad value.
+    func network(inputDimension: Int? = nil) throws -> NetworkKernel {
         let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
         return try UsageError.wrap {
             try NetworkKernel(activation: act, depth: depth, sigmaW: scales.sigmaW, sigmaB: scales.bias,
@@ -61,7 +63,7 @@ struct ScaleOptions: ParsableArguments {
     var bias: Double { noBias ? 0 : sigmaB }
 
     /// A usage error naming the first scale that is negative or not finite.
-    func check() throws {
+    func validate() throws {
         for (name, value) in [("--sigma-w", sigmaW), ("--sigma-b", sigmaB), ("--sigma-i", sigmaI)] {
             guard value.isFinite, value >= 0 else {
                 throw UsageError("invalid \(name) '\(value)'; allowed: a finite number >= 0")

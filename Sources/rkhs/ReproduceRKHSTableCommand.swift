@@ -55,10 +55,7 @@ struct ReproduceRKHSTableCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("classified \(count)/\(list.count)\n".utf8))
             }
         }
-        let cells = try results.values.map { result -> Cell in
-            do { return try result.get() } catch let e as KernelError { throw UsageError(e.description) }
-            catch let e as SpectralError { throw UsageError(e.description) }
-        }
+        let cells = try results.values.map { result in try UsageError.wrap { try result.get() } }
         try dir.write("[" + cells.map(\.report.json).joined(separator: ",\n") + "]\n", to: "classes.json")
         try dir.write(readme(jobs: list.map { ($0.activation, $0.depth, $0.kind, $0.bias) }, cells: cells), to: "README.md")
     }

@@ -12,7 +12,7 @@ struct SamplingOptions: ParsableArguments {
     @Option(help: "Width k of one finite bottleneck layer in an otherwise infinitely wide network (a composition of GPs; Cholesky, --points <= 8192).") var bottleneck: Int?
     @Option(name: .customLong("bottleneck-layer"), help: "Which hidden layer is the bottleneck (1 ... depth - 1).") var bottleneckLayer: Int = 1
 
-    func check() throws {
+    func validate() throws {
         guard points >= 256, points <= 1 << 24 else { throw UsageError("invalid --points '\(points)'; allowed: 256...16777216") }
         guard paths >= 1, paths <= 100_000 else { throw UsageError("invalid --paths '\(paths)'; allowed: 1...100000") }
     }

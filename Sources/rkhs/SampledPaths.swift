@@ -61,7 +61,6 @@ struct SampledPaths {
     /// actual random networks of hidden width `finiteWidth`.
     static func draw(network: NetworkKernel, sampling: SamplingOptions, finiteWidth: Int?,
                      order: Int?, scales: ClosedRange<Int>?) throws -> SampledPaths {
-        try sampling.check()
         let kind = sampling.kernel.value
         let prediction = RegularityPrediction(network: network, kind: kind)
         let p = order ?? prediction.differenceOrder

@@ -40,7 +40,6 @@ struct ScalingCommand: ParsableCommand {
             throw ValidationError("give exactly one of --exponents QS,QT (or QS,QA,QW) and --named NAME")
         }
         if initCorrected, named != nil { throw ValidationError("--init-corrected goes with --exponents (ic-mf is a named point)") }
-        try simulation.check()
     }
 
     func run() throws {
@@ -67,17 +66,12 @@ struct ScalingCommand: ParsableCommand {
             throw UsageError("invalid --exponents '\(text!)'; allowed: two or three finite numbers q_sigma,q~ or q_sigma,q~_a,q~_w")
         }
         let v = pieces.map { $0! }
-        let e = try wrap { v.count == 2 ? try ScalingExponents(qSigma: v[0], qTilde: v[1]) : try ScalingExponents(qSigma: v[0], qTildeA: v[1], qTildeW: v[2]) }
+        let e = try UsageError.wrap { v.count == 2 ? try ScalingExponents(qSigma: v[0], qTilde: v[1]) : try ScalingExponents(qSigma: v[0], qTildeA: v[1], qTildeW: v[2]) }
         return (e, initCorrected)
     }
 
     static func classify(_ e: ScalingExponents, initCorrected: Bool) throws -> ScalingClassification {
-        try wrap { try ScalingClassification(e, initCorrected: initCorrected) }
-    }
-
-    /// Library errors as usage errors.
-    static func wrap<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as TrainingError { throw UsageError(e.description) }
+        try UsageError.wrap { try ScalingClassification(e, initCorrected: initCorrected) }
     }
 
     // MARK: - Output

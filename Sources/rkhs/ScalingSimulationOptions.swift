@@ -26,7 +26,7 @@ struct ScalingSimulationOptions: ParsableArguments {
 
     var isRequested: Bool { widths != nil }
 
-    func check() throws {
+    func validate() throws {
         guard (1...100).contains(seeds) else { throw ValidationError("invalid --seeds '\(seeds)'; allowed: 1...100") }
         guard (1...10_000_000).contains(steps) else { throw ValidationError("invalid --steps '\(steps)'; allowed: 1...10000000") }
         guard batchSize >= 1 else { throw ValidationError("invalid --batch-size '\(batchSize)'; allowed: an integer >= 1") }
@@ -76,7 +76,7 @@ struct ScalingSimulationOptions: ParsableArguments {
             }
             let train = Array(split.train.prefix(trainSize)), test = Array(split.test.prefix(testSize))
             let inputs = try Standardiser(fitting: train.map { set.x[$0] }, constantColumns: .keepAtZero)
-            let task = try ScalingCommand.wrap {
+            let task = try UsageError.wrap {
                 try BinaryTask(train: inputs.apply(train.map { set.x[$0] }), trainTargets: train.map { set.y[$0] },
                                test: inputs.apply(test.map { set.x[$0] }), testTargets: test.map { set.y[$0] })
             }
@@ -90,13 +90,13 @@ struct ScalingSimulationOptions: ParsableArguments {
         let widthList = try Self.parseWidths(widths!)
         let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
         let (task, name) = try Self.task(uci: uci, trainSize: trainSize, testSize: testSize)
-        let scaling = try ScalingCommand.wrap {
+        let scaling = try UsageError.wrap {
             try WidthScaling(e, initCorrected: initCorrected, referenceWidth: referenceWidth, readoutRate: learningRate, inputRate: learningRate)
         }
-        let sgd = try ScalingCommand.wrap { try ScaledSGD(loss: loss.value, batchSize: min(batchSize, task.trainCount), steps: steps) }
-        let study = try ScalingCommand.wrap { try ScalingStudy(scaling: scaling, activation: act, sgd: sgd, probes: probes, earlySteps: min(10, steps)) }
+        let sgd = try UsageError.wrap { try ScaledSGD(loss: loss.value, batchSize: min(batchSize, task.trainCount), steps: steps) }
+        let study = try UsageError.wrap { try ScalingStudy(scaling: scaling, activation: act, sgd: sgd, probes: probes, earlySteps: min(10, steps)) }
         let start = Date()
-        let results = try ScalingCommand.wrap {
+        let results = try UsageError.wrap {
             try study.run(widths: widthList, seeds: (1...UInt64(seeds)).map { $0 }, task: task) { done, total in
                 log("\(done)/\(total) runs (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
             }

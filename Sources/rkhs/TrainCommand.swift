@@ -127,7 +127,6 @@ struct TrainCommand: ParsableCommand {
         let discrete = steps || !widths.isEmpty
         let timeList = try Self.parseTimes(times, steps: discrete)
         let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
-        try scales.check()
         let network = try UsageError.wrap {
             try NetworkKernel(activation: act, depth: depth, sigmaW: scales.sigmaW, sigmaB: scales.bias, sigmaI: scales.sigmaI,
                               parametrization: parametrization.value, width: widths.first)
