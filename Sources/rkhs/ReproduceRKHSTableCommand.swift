@@ -56,7 +56,7 @@ struct ReproduceRKHSTableCommand: ParsableCommand {
             }
         }
         let cells = try results.values.map { result in try UsageError.wrap { try result.get() } }
-        try dir.write("[" + cells.map(\.report.json).joined(separator: ",\n") + "]\n", to: "classes.json")
+        try dir.write(try JSONOutput.text(cells.map(\.report)) + "\n", to: "classes.json")
         try dir.write(readme(jobs: list.map { ($0.activation, $0.depth, $0.kind, $0.bias) }, cells: cells), to: "README.md")
     }
 
