@@ -17,11 +17,15 @@ struct ClassifyCommand: ParsableCommand {
 
     @OptionGroup var source: SpectralKernelOptions
 
-    @Option(help: "Sphere dimension: S^{d-1} in R^d, d >= 2.")
-    var dim: Int = 3
+    @OptionGroup(title: "Sphere") var sphere: SphereOptions<Limits>
+    var dim: Int { sphere.dim }
+    var kmax: Int { sphere.kmax }
 
-    @Option(help: "Largest degree k computed (the fits use the quadrature range).")
-    var kmax: Int = 400
+    enum Limits: SphereLimits {
+        static let kmax = 400
+        static let degrees = 0...10_000_000
+        static let kmaxHelp = "Largest degree k computed (the fits use the quadrature range)"
+    }
 
     @Option(help: "Output format: table, json or markdown.")
     var format: ReportFormat = .table

@@ -30,11 +30,15 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup(title: "Network scales") var scales: ScaleOptions
 
-    @Option(help: "Sphere dimension: S^{d-1} in R^d, d >= 2.")
-    var dim: Int = 3
+    @OptionGroup(title: "Sphere") var sphere: SphereOptions<Limits>
+    var dim: Int { sphere.dim }
+    var kmax: Int { sphere.kmax }
 
-    @Option(help: "Largest degree k computed for each kernel.")
-    var kmax: Int = 300
+    enum Limits: SphereLimits {
+        static let kmax = 300
+        static let degrees = 16...100_000
+        static let kmaxHelp = "Largest degree k computed for each kernel"
+    }
 
     @Option(help: "Output format: table, json or markdown.")
     var format: ReportFormat = .markdown
@@ -58,8 +62,6 @@ struct CompareCommand: ParsableCommand {
     }
 
     func makeComparison() throws -> RKHSComparison {
-        guard dim >= 2, dim <= 4096 else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...4096") }
-        guard kmax >= 16, kmax <= 100_000 else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 16...100000") }
         var specs: [(label: String, make: @Sendable () throws -> any DotProductKernel)] = []
         let depthList = try ListOption.split(depths).map { text -> Int in
             guard let L = Int(text), L >= 1, L <= 64 else { throw UsageError("invalid depth '\(text)' in --depths; allowed: integers 1...64") }

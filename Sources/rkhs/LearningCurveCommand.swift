@@ -24,8 +24,16 @@ struct LearningCurveCommand: ParsableCommand {
 
     @OptionGroup var source: SpectralKernelOptions
 
-    @Option(help: "Sphere dimension: S^{d-1} in R^d, 2 <= d <= 64.")
-    var dim: Int = 3
+    @OptionGroup(title: "Sphere") var sphere: SphereOptions<Limits>
+    var dim: Int { sphere.dim }
+    var kmax: Int { sphere.kmax }
+
+    enum Limits: SphereLimits {
+        static let kmax = 100_000
+        static let degrees = 16...1_000_000
+        static let dimensions = 2...64
+        static let kmaxHelp = "Largest degree computed explicitly (the asymptotic tail is used past it)"
+    }
 
     @Option(help: "The target function: legendre:K:C[,K:C...], power:beta, sobolev:s, or an expression in t.")
     var target: String
@@ -38,9 +46,6 @@ struct LearningCurveCommand: ParsableCommand {
 
     @Option(help: "Label noise variance sigma^2 >= 0.")
     var noise: Double = 0
-
-    @Option(help: "Largest degree computed explicitly (the asymptotic tail is used past it).")
-    var kmax: Int = 100_000
 
     @Option(help: "Degrees 0...K listed in the per-degree decomposition.")
     var degrees: Int = 10
@@ -70,8 +75,6 @@ struct LearningCurveCommand: ParsableCommand {
     var plot: String?
 
     func validate() throws {
-        guard (2...64).contains(dim) else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...64") }
-        guard (16...1_000_000).contains(kmax) else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 16...1000000") }
         guard ridge.isFinite, ridge >= 0 else { throw UsageError("invalid --ridge '\(ridge)'; allowed: a finite number >= 0") }
         guard noise.isFinite, noise >= 0 else { throw UsageError("invalid --noise '\(noise)'; allowed: a finite number >= 0") }
         guard (0...1000).contains(degrees) else { throw UsageError("invalid --degrees '\(degrees)'; allowed: an integer 0...1000") }

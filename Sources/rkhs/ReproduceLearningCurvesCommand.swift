@@ -16,8 +16,9 @@ struct ReproduceLearningCurvesCommand: ParsableCommand {
         abstract: "Predicted vs simulated learning curves of kernel ridge regression on S^2 (ReLU/ELU/GELU NTKs, Laplace, Gaussian).")
 
     @Option(help: "Output folder.") var out: String = "notebooks-data/learning-curves"
-    @Option(help: "Sphere dimension d.") var dim: Int = 3
-    @Option(help: "Largest degree computed explicitly.") var kmax: Int = 100_000
+    @OptionGroup(title: "Sphere") var sphere: SphereOptions<LearningCurveCommand.Limits>
+    var dim: Int { sphere.dim }
+    var kmax: Int { sphere.kmax }
     @Option(help: "Largest n simulated (of 10, 30, 100, 300, 1000, 3000).") var maxN: Int = 3000
     @Option(help: "Scale the number of draws (40 at small n, 8 at n = 3000) by this factor.") var drawScale: Double = 1
     @Option(help: "Seed of the simulations.") var seed: UInt64 = 1
@@ -48,8 +49,6 @@ struct ReproduceLearningCurvesCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard (2...64).contains(dim) else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...64") }
-        guard (16...1_000_000).contains(kmax) else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 16...1000000") }
         guard maxN >= 10, maxN <= 3000 else { throw UsageError("invalid --max-n '\(maxN)'; allowed: an integer 10...3000") }
         guard drawScale.isFinite, drawScale > 0, drawScale <= 10 else { throw UsageError("invalid --draw-scale '\(drawScale)'; allowed: a number in (0, 10]") }
         let dir = try OutputDirectory(out)

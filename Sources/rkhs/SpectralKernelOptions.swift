@@ -47,10 +47,8 @@ struct SpectralKernelOptions: ParsableArguments {
         }
     }
 
-    /// The spectrum of that kernel through kmax, with usage errors for bad d or kmax.
+    /// The spectrum of that kernel through kmax (d and kmax are checked by ``SphereOptions``).
     func spectrum(dimension d: Int, kmax: Int) throws -> (spectrum: GegenbauerSpectrum, network: NetworkKernel?) {
-        guard d >= 2, d <= 4096 else { throw UsageError("invalid --dim '\(d)'; allowed: an integer 2...4096") }
-        guard kmax >= 0, kmax <= 10_000_000 else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 0...10000000") }
         let (kernel, net) = try make(dimension: d)
         if net == nil { try Self.requireFiniteValues(kernel) }
         return (try UsageError.wrap { try GegenbauerSpectrum(kernel: kernel, dimension: d, kmax: kmax) }, net)

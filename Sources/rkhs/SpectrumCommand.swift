@@ -17,11 +17,15 @@ struct SpectrumCommand: ParsableCommand {
 
     @OptionGroup var source: SpectralKernelOptions
 
-    @Option(help: "Sphere dimension: S^{d-1} in R^d, d >= 2.")
-    var dim: Int = 3
+    @OptionGroup(title: "Sphere") var sphere: SphereOptions<Limits>
+    var dim: Int { sphere.dim }
+    var kmax: Int { sphere.kmax }
 
-    @Option(help: "Largest degree k.")
-    var kmax: Int = 100
+    enum Limits: SphereLimits {
+        static let kmax = 100
+        static let degrees = 0...10_000_000
+        static let kmaxHelp = "Largest degree k"
+    }
 
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
