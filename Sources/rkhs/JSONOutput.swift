@@ -13,3 +13,27 @@ enum JSONOutput {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
+
+/// A key written as a string literal, for the CLI's own JSON documents whose fields follow the
+/// command's computation (`try o.encode(x, forKey: "sigma_w")`); the library's reports declare
+/// `CodingKeys` instead.
+struct JSONKey: CodingKey, ExpressibleByStringLiteral {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init(stringLiteral name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// A JSON object encoded by a closure: a command's document assembled where its values are.
+struct JSONDocument: Encodable {
+    let fill: (inout KeyedEncodingContainer<JSONKey>) throws -> Void
+
+    init(_ fill: @escaping (inout KeyedEncodingContainer<JSONKey>) throws -> Void) { self.fill = fill }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: JSONKey.self)
+        try fill(&container)
+    }
+}

@@ -116,12 +116,6 @@ struct SampledPaths {
     }
 }
 
-/// A JSON number, or null for NaN and infinities.
-func jsonNumber(_ x: Double?) -> String {
-    guard let x, x.isFinite else { return "null" }
-    return full(x)
-}
-
 /// Writes `text` to `path` atomically, as a usage error if that fails.
 func writeAtomically(_ text: String, to path: String) throws {
     try UsageError.wrap { try AtomicFile.write(Data(text.utf8), to: path) }

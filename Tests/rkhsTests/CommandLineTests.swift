@@ -43,6 +43,17 @@ import NeuralKernels
         #expect(table.status == 0 && table.stdout.contains("nngp"))
     }
 
+    /// JSON goes through JSONEncoder (issue 15, item 5): a tab in a user expression, which the
+    /// old string builder copied raw into the kernel's name (invalid JSON), is escaped, and the
+    /// name reads back exactly.
+    @Test func jsonEscapesControlCharacters() throws {
+        let r = try CommandLineRunner.run(["spectrum", "--expression", "exp(x\t- 1)", "--kmax", "3", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(object?["kernel"] as? String == "exp(x\t- 1)", "\(r.stdout.prefix(200))")
+        #expect(!r.stdout.contains("\t"))
+    }
+
     /// The spectrum CSV has exactly the issue's columns; mu_0 of the 2-layer ReLU NTK with bias
     /// on S^2 is the sphere average of kappa, 2 (checked against the library's own kernel:
     /// mean of kappa over t uniform in [-1, 1] for d = 3 by Gauss-Legendre).
