@@ -48,7 +48,7 @@ struct RegularityCommand: ParsableCommand {
             let paths = try Self.read(input)
             set = SampledPaths.fromData(paths: paths, label: input, prediction: .none, order: order ?? 4, requested: fitted)
         } else {
-            set = try SampledPaths.draw(network: try options.network(), sampling: sampling, finiteWidth: options.width,
+            set = try sampling.draw(network: try options.network(), finiteWidth: options.width,
                                         order: order, scales: fitted)
         }
         let n = set.paths[0].count
@@ -78,10 +78,10 @@ struct RegularityCommand: ParsableCommand {
         }
         guard input == nil else { throw UsageError("invalid --input with --widths; allowed: one of them") }
         let network = try options.network()
-        let nngp = try SampledPaths.draw(network: network, sampling: sampling, finiteWidth: nil, order: order, scales: nil)
+        let nngp = try sampling.draw(network: network, finiteWidth: nil, order: order, scales: nil)
         let scales = fitted ?? SampledPaths.defaultScales(points: sampling.points, order: nngp.order)
         var sets = try list.map { w in
-            try SampledPaths.draw(network: network, sampling: sampling, finiteWidth: w!, order: nngp.order, scales: scales)
+            try sampling.draw(network: network, finiteWidth: w!, order: nngp.order, scales: scales)
         }
         var gp = SampledPaths(paths: nngp.paths, label: "NNGP", prediction: nngp.prediction, order: nngp.order,
                               fitted: scales, exact: nngp.exact, selection: nngp.selection, clipped: nngp.clipped)
