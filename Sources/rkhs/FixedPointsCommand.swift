@@ -14,15 +14,15 @@ struct FixedPointsCommand: ParsableCommand {
             (rho is r*, nngp_rho the NNGP fixed point under it, slope its per-layer rate) and the trajectory is r_l \
             (Proofs/fixed-points-of-the-correlation-map.md). variance_trajectory [{layer, q, rho}]: both inputs \
             from variance --q0 and correlation --rho0 through the joint maps, also where the variance has no \
-            fixed point (then the CSV columns are layer,q,rho and the table lists it).
+            fixed point (then the CSV columns are layer,q,rho and the table lists it). No --sigma-i: the maps \
+            are those of sigma_i = 1 (the whole bias in the NNGP), the only case KernelFixedPoints computes.
             """)
 
     @Option(help: "Activation (as in rkhs kernel).")
     var activation: String = "relu"
-    @Option(name: .customLong("sigma-w"), parsing: .unconditional, help: "Weight scale sigma_w >= 0.")
-    var sigmaW: Double = 1
-    @Option(name: .customLong("sigma-b"), parsing: .unconditional, help: "Bias scale sigma_b >= 0.")
-    var sigmaB: Double = 1
+    @OptionGroup(title: "Scales") var scales: WeightBiasOptions
+    var sigmaW: Double { scales.sigmaW }
+    var sigmaB: Double { scales.bias }
     @Option(parsing: .unconditional, help: "Starting correlation of the trajectory, in [-1, 1] (negative values as --rho0 -0.5).")
     var rho0: Double = 0
     @Option(help: "Starting variance q_0 > 0 of the joint (q_l, rho_l) trajectory.")
@@ -35,9 +35,6 @@ struct FixedPointsCommand: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
-        for (name, v) in [("--sigma-w", sigmaW), ("--sigma-b", sigmaB)] where !(v.isFinite && v >= 0) {
-            throw UsageError("invalid \(name) '\(v)'; allowed: a finite number >= 0")
-        }
         guard rho0.isFinite, rho0 >= -1, rho0 <= 1 else { throw UsageError("invalid --rho0 '\(rho0)'; allowed: a number in [-1, 1]") }
         guard depth >= 0, depth <= 100_000 else { throw UsageError("invalid --depth '\(depth)'; allowed: 0...100000") }
         guard q0.isFinite, q0 > 0 else { throw UsageError("invalid --q0 '\(q0)'; allowed: a finite number > 0") }

@@ -65,8 +65,8 @@ struct LearningCurveCommand: ParsableCommand {
     @Option(help: "Highest degree of the random targets drawn for power:/sobolev: simulations.")
     var truncation: Int = 400
 
-    @Option(help: "Seed of the simulations.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed of the simulations (default 0, as every command's --seed).")
+    var seed: UInt64 = 0
 
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table

@@ -11,7 +11,8 @@ struct RegressCommand: ParsableCommand {
         discussion: """
             Inputs standardised on each training part; (sigma_w^2, sigma_b^2, noise) maximise the log marginal \
             likelihood (analytic gradient, L-BFGS in log-parameters, 3 restarts) on at most --fit-points training \
-            points (a seeded subset when there are more); predictions use every training point. RMSE and NLL \
+            points (a seeded subset when there are more); predictions use every training point (no --sigma-w, \
+            --sigma-b, --no-bias or --sigma-i: the scales are fitted, and NetworkCovariance has sigma_i = 1). RMSE and NLL \
             are in the target's original units; summaries are mean and standard error over splits. \
             JSON fields: rmse_mean, rmse_stderr, nll_mean, nll_stderr, splits, per_split (each with the \
             hyperparameters, evaluations, converged, at_bound (a list of {parameter, bound: lower|upper, value}) and log_marginal_likelihood, that of the \
