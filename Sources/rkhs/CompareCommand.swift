@@ -30,11 +30,15 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup(title: "Network scales") var scales: ScaleOptions
 
-    @Option(help: "Sphere dimension: S^{d-1} in R^d, d >= 2.")
-    var dim: Int = 3
+    @OptionGroup(title: "Sphere") var sphere: SphereOptions<Limits>
+    var dim: Int { sphere.dim }
+    var kmax: Int { sphere.kmax }
 
-    @Option(help: "Largest degree k computed for each kernel.")
-    var kmax: Int = 300
+    enum Limits: SphereLimits {
+        static let kmax = 300
+        static let degrees = 16...100_000
+        static let kmaxHelp = "Largest degree k computed for each kernel"
+    }
 
     @Option(help: "Output format: table, json or markdown.")
     var format: ReportFormat = .markdown
@@ -52,15 +56,12 @@ struct CompareCommand: ParsableCommand {
         }
         let report = ComparisonReport(comparison)
         switch format {
-        case .json: print(report.json)
+        case .json: print(try JSONOutput.text(report))
         case .markdown, .table: print(report.markdown, terminator: "")
         }
     }
 
     func makeComparison() throws -> RKHSComparison {
-        guard dim >= 2, dim <= 4096 else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...4096") }
-        guard kmax >= 16, kmax <= 100_000 else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 16...100000") }
-        try scales.check()
         var specs: [(label: String, make: @Sendable () throws -> any DotProductKernel)] = []
         let depthList = try ListOption.split(depths).map { text -> Int in
             guard let L = Int(text), L >= 1, L <= 64 else { throw UsageError("invalid depth '\(text)' in --depths; allowed: integers 1...64") }
@@ -94,10 +95,7 @@ struct CompareCommand: ParsableCommand {
                 RKHSComparison.Entry(label: jobs[n].label, spectrum: try GegenbauerSpectrum(kernel: try jobs[n].make(), dimension: d, kmax: K))
             }, at: n)
         }
-        let entries = try results.values.map { result -> RKHSComparison.Entry in
-            do { return try result.get() } catch let e as SpectralError { throw UsageError(e.description) }
-            catch let e as KernelError { throw UsageError(e.description) }
-        }
+        let entries = try results.values.map { result in try UsageError.wrap { try result.get() } }
         return RKHSComparison(entries)
     }
 }
@@ -115,62 +113,5 @@ enum ListOption {
         let trimmed = items.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard depth == 0 else { throw UsageError("unbalanced parentheses in list '\(text)'") }
         return trimmed
-    }
-}
-
-/// A comparison as Markdown or JSON.
-struct ComparisonReport {
-    let comparison: RKHSComparison
-    init(_ c: RKHSComparison) { comparison = c }
-
-    func g(_ x: Double) -> String { String(format: "%.4g", x) }
-
-    var markdown: String {
-        let e = comparison.entries
-        var out = "## Kernels\n\n| # | kernel | class | even k (predicted / measured) | odd k (predicted / measured) | agrees |\n|---|---|---|---|---|---|\n"
-        for (n, entry) in e.enumerated() {
-            let c = entry.classification, d = c.dimension
-            let r = ClassificationReport(c, network: nil)
-            out += "| \(n + 1) | \(entry.label) | \(c.kind.rawValue): \(r.headline) | \(c.predicted.even.summary(dimension: d)) / \(c.fits.even.summary) | \(c.predicted.odd.summary(dimension: d)) / \(c.fits.odd.summary) | \(c.agrees ? "yes" : "**NO**") |\n"
-        }
-        out += "\n## Same RKHS (classes)\n\n"
-        for (n, group) in comparison.groups.enumerated() {
-            out += "- class \(n + 1): " + group.map { "\(e[$0].label) (#\($0 + 1))" }.joined(separator: ", ") + "\n"
-        }
-        out += "\n## Pairs\n\n| A | B | theory | numbers | mu_A/mu_B observed | trend even / odd (k^x) | zero-pattern differences | reason |\n|---|---|---|---|---|---|---|---|\n"
-        for p in comparison.pairs {
-            func yn(_ b: Bool?) -> String { b.map { $0 ? "same" : "different" } ?? "undecided" }
-            let bounds = p.ratioBounds.map { "\(g($0.lowerBound)) ... \(g($0.upperBound))" } ?? "-"
-            func t(_ x: (value: Double, uncertainty: Double)?) -> String { x.map { "\(g($0.value)) +- \(g($0.uncertainty))" } ?? "-" }
-            let zeros = p.zeroPatternDifferences.isEmpty ? "none" : "k = " + p.zeroPatternDifferences.prefix(6).map(String.init).joined(separator: ", ") + (p.zeroPatternDifferences.count > 6 ? ", ..." : "")
-            let flag = p.disagree ? " **THEORY AND NUMBERS DISAGREE**" : ""
-            out += "| #\(p.first + 1) | #\(p.second + 1) | \(yn(p.sameByTheory)) | \(yn(p.sameByNumbers)) | \(bounds) | \(t(p.trendEven)) / \(t(p.trendOdd)) | \(zeros) | \(p.reason)\(flag) |\n"
-        }
-        return out
-    }
-
-    var json: String {
-        let e = comparison.entries
-        let kernels = e.map { ClassificationReport($0.classification, network: nil).json }
-        let pairs = comparison.pairs.map { p -> String in
-            var o = JSONObject()
-            o.add("a", p.first); o.add("b", p.second)
-            o.add("label_a", string: e[p.first].label); o.add("label_b", string: e[p.second].label)
-            o.add("same_by_theory", p.sameByTheory); o.add("same_by_numbers", p.sameByNumbers)
-            o.add("disagree", p.disagree)
-            o.add("ratio_min", p.ratioBounds?.lowerBound); o.add("ratio_max", p.ratioBounds?.upperBound)
-            o.add("trend_even", p.trendEven?.value); o.add("trend_even_uncertainty", p.trendEven?.uncertainty)
-            o.add("trend_odd", p.trendOdd?.value); o.add("trend_odd_uncertainty", p.trendOdd?.uncertainty)
-            o.add("zero_pattern_differences", raw: "[" + p.zeroPatternDifferences.map(String.init).joined(separator: ",") + "]")
-            o.add("reason", string: p.reason)
-            return o.text
-        }
-        let groups = comparison.groups.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }
-        var o = JSONObject()
-        o.add("labels", raw: "[" + e.map { "\"\(jsonEscape($0.label))\"" }.joined(separator: ",") + "]")
-        o.add("kernels", raw: "[" + kernels.joined(separator: ",") + "]")
-        o.add("classes", raw: "[" + groups.joined(separator: ",") + "]")
-        o.add("pairs", raw: "[" + pairs.joined(separator: ",") + "]")
-        return o.text
     }
 }

@@ -14,15 +14,15 @@ struct FixedPointsCommand: ParsableCommand {
             (rho is r*, nngp_rho the NNGP fixed point under it, slope its per-layer rate) and the trajectory is r_l \
             (Proofs/fixed-points-of-the-correlation-map.md). variance_trajectory [{layer, q, rho}]: both inputs \
             from variance --q0 and correlation --rho0 through the joint maps, also where the variance has no \
-            fixed point (then the CSV columns are layer,q,rho and the table lists it).
+            fixed point (then the CSV columns are layer,q,rho and the table lists it). No --sigma-i: the maps \
+            are those of sigma_i = 1 (the whole bias in the NNGP), the only case KernelFixedPoints computes.
             """)
 
     @Option(help: "Activation (as in rkhs kernel).")
     var activation: String = "relu"
-    @Option(name: .customLong("sigma-w"), parsing: .unconditional, help: "Weight scale sigma_w >= 0.")
-    var sigmaW: Double = 1
-    @Option(name: .customLong("sigma-b"), parsing: .unconditional, help: "Bias scale sigma_b >= 0.")
-    var sigmaB: Double = 1
+    @OptionGroup(title: "Scales") var scales: WeightBiasOptions
+    var sigmaW: Double { scales.sigmaW }
+    var sigmaB: Double { scales.bias }
     @Option(parsing: .unconditional, help: "Starting correlation of the trajectory, in [-1, 1] (negative values as --rho0 -0.5).")
     var rho0: Double = 0
     @Option(help: "Starting variance q_0 > 0 of the joint (q_l, rho_l) trajectory.")
@@ -35,9 +35,6 @@ struct FixedPointsCommand: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
-        for (name, v) in [("--sigma-w", sigmaW), ("--sigma-b", sigmaB)] where !(v.isFinite && v >= 0) {
-            throw UsageError("invalid \(name) '\(v)'; allowed: a finite number >= 0")
-        }
         guard rho0.isFinite, rho0 >= -1, rho0 <= 1 else { throw UsageError("invalid --rho0 '\(rho0)'; allowed: a number in [-1, 1]") }
         guard depth >= 0, depth <= 100_000 else { throw UsageError("invalid --depth '\(depth)'; allowed: 0...100000") }
         guard q0.isFinite, q0 > 0 else { throw UsageError("invalid --q0 '\(q0)'; allowed: a finite number > 0") }
@@ -53,18 +50,33 @@ struct FixedPointsCommand: ParsableCommand {
         } ?? fp.fixedPoints.map { ($0.rho, $0.slope, $0.stable, $0.depthScale, nil) }
         switch format {
         case .json:
-            let points = rows.map {
-                "{\"rho\":\(full($0.0)),\"slope\":\(full($0.1)),\"stable\":\($0.2),\"depth_scale\":\($0.3.isFinite ? full($0.3) : "null")"
-                    + ($0.4.map { ",\"nngp_rho\":\(full($0))" } ?? "") + "}"
-            }
-            let q = fp.qStar.map(full) ?? "null"
+            let points = rows.map { p in JSONDocument { o in
+                try o.encodeNumber(p.0, forKey: "rho")
+                try o.encodeNumber(p.1, forKey: "slope")
+                try o.encode(p.2, forKey: "stable")
+                try o.encodeNumber(p.3, forKey: "depth_scale")
+                if let rho = p.4 { try o.encodeNumber(rho, forKey: "nngp_rho") }
+            } }
             let status: String
             switch fp.variance { case .fixedPoint: status = "fixed_point"; case .diverges: status = "diverges"; case .vanishes: status = "vanishes" }
-            print("{\"activation\":\"\(jsonEscape(act.name))\",\"kernel\":\"\(kernel.rawValue)\",\"sigma_w\":\(full(sigmaW)),\"sigma_b\":\(full(sigmaB)),"
-                  + "\"variance\":\"\(status)\",\"q_star\":\(q),\"q_star_stable\":\(fp.qStar == nil ? "null" : "\(!fp.varianceIsUnstable)"),\"chi1\":\(fp.chi1.map(full) ?? "null"),"
-                  + "\"fixed_points\":[\(points.joined(separator: ","))],"
-                  + "\"trajectory\":[\(path.map(full).joined(separator: ","))],"
-                  + "\"variance_trajectory\":[\(joint.enumerated().map { "{\"layer\":\($0.offset),\"q\":\(full($0.element.q)),\"rho\":\(full($0.element.rho))}" }.joined(separator: ","))]}")
+            let layers = joint.enumerated().map { l, p in JSONDocument { o in
+                try o.encode(l, forKey: "layer")
+                try o.encodeNumber(p.q, forKey: "q")
+                try o.encodeNumber(p.rho, forKey: "rho")
+            } }
+            print(try JSONOutput.text(JSONDocument { o in
+                try o.encode(act.name, forKey: "activation")
+                try o.encode(kernel.rawValue, forKey: "kernel")
+                try o.encodeNumber(sigmaW, forKey: "sigma_w")
+                try o.encodeNumber(sigmaB, forKey: "sigma_b")
+                try o.encode(status, forKey: "variance")
+                try o.encodeNumber(fp.qStar, forKey: "q_star")
+                try o.encode(fp.qStar == nil ? nil : !fp.varianceIsUnstable, forKey: "q_star_stable")
+                try o.encodeNumber(fp.chi1, forKey: "chi1")
+                try o.encode(points, forKey: "fixed_points")
+                try o.encodeNumbers(path, forKey: "trajectory")
+                try o.encode(layers, forKey: "variance_trajectory")
+            }))
         case .csv where !settled:
             print("layer,q,rho")
             for (l, p) in joint.enumerated() { print("\(l),\(full(p.q)),\(full(p.rho))") }

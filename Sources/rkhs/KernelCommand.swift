@@ -50,18 +50,29 @@ struct KernelCommand: ParsableCommand {
             let quantity = bad.1.isFinite ? "NTK" : "NNGP"
             throw UsageError(KernelError.overflow(quantity: quantity, at: "t = \(full(bad.0))").description)
         }
-        print(KernelCommand.render(rows, format: format, network: network), terminator: "")
+        print(try KernelCommand.render(rows, format: format, network: network), terminator: "")
     }
 
-    static func render(_ rows: [(Double, Double, Double)], format: OutputFormat, network: NetworkKernel) -> String {
+    static func render(_ rows: [(Double, Double, Double)], format: OutputFormat, network: NetworkKernel) throws -> String {
         switch format {
         case .csv:
             return "t,nngp,ntk\n" + rows.map { "\(full($0.0)),\(full($0.1)),\(full($0.2))\n" }.joined()
         case .json:
-            let entries = rows.map { "{\"t\":\(full($0.0)),\"nngp\":\(full($0.1)),\"ntk\":\(full($0.2))}" }
-            return "{\"activation\":\"\(jsonEscape(network.activation.name))\",\"depth\":\(network.depth),"
-                + "\"sigma_w\":\(full(network.sigmaW)),\"sigma_b\":\(full(network.sigmaB)),\"sigma_i\":\(full(network.sigmaI)),"
-                + "\"parametrization\":\"\(network.parametrization.rawValue)\",\"values\":[" + entries.joined(separator: ",") + "]}\n"
+            // The values are finite (run refuses overflow), so the encoder never meets NaN.
+            let values = rows.map { row in JSONDocument { o in
+                try o.encode(row.0, forKey: "t")
+                try o.encode(row.1, forKey: "nngp")
+                try o.encode(row.2, forKey: "ntk")
+            } }
+            return try JSONOutput.text(JSONDocument { o in
+                try o.encode(network.activation.name, forKey: "activation")
+                try o.encode(network.depth, forKey: "depth")
+                try o.encode(network.sigmaW, forKey: "sigma_w")
+                try o.encode(network.sigmaB, forKey: "sigma_b")
+                try o.encode(network.sigmaI, forKey: "sigma_i")
+                try o.encode(network.parametrization.rawValue, forKey: "parametrization")
+                try o.encode(values, forKey: "values")
+            }) + "\n"
         case .table:
             var out = "\(network.activation.name), depth \(network.depth), sigma_w \(network.sigmaW), sigma_b \(network.sigmaB), sigma_i \(network.sigmaI), \(network.parametrization.rawValue) parametrization\n"
             out += pad("t", 24) + pad("nngp", 26) + "ntk\n"
@@ -75,16 +86,3 @@ struct KernelCommand: ParsableCommand {
 func full(_ x: Double) -> String { String(format: "%.17g", x) }
 
 func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }
-
-func jsonEscape(_ s: String) -> String {
-    var out = ""
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        default: out.unicodeScalars.append(ch)
-        }
-    }
-    return out
-}

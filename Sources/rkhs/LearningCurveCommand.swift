@@ -24,8 +24,16 @@ struct LearningCurveCommand: ParsableCommand {
 
     @OptionGroup var source: SpectralKernelOptions
 
-    @Option(help: "Sphere dimension: S^{d-1} in R^d, 2 <= d <= 64.")
-    var dim: Int = 3
+    @OptionGroup(title: "Sphere") var sphere: SphereOptions<Limits>
+    var dim: Int { sphere.dim }
+    var kmax: Int { sphere.kmax }
+
+    enum Limits: SphereLimits {
+        static let kmax = 100_000
+        static let degrees = 16...1_000_000
+        static let dimensions = 2...64
+        static let kmaxHelp = "Largest degree computed explicitly (the asymptotic tail is used past it)"
+    }
 
     @Option(help: "The target function: legendre:K:C[,K:C...], power:beta, sobolev:s, or an expression in t.")
     var target: String
@@ -38,9 +46,6 @@ struct LearningCurveCommand: ParsableCommand {
 
     @Option(help: "Label noise variance sigma^2 >= 0.")
     var noise: Double = 0
-
-    @Option(help: "Largest degree computed explicitly (the asymptotic tail is used past it).")
-    var kmax: Int = 100_000
 
     @Option(help: "Degrees 0...K listed in the per-degree decomposition.")
     var degrees: Int = 10
@@ -60,8 +65,8 @@ struct LearningCurveCommand: ParsableCommand {
     @Option(help: "Highest degree of the random targets drawn for power:/sobolev: simulations.")
     var truncation: Int = 400
 
-    @Option(help: "Seed of the simulations.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed of the simulations (default 0, as every command's --seed).")
+    var seed: UInt64 = 0
 
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
@@ -69,10 +74,7 @@ struct LearningCurveCommand: ParsableCommand {
     @Option(help: "Also write a log-log SVG plot of the predicted curve (and simulated points).")
     var plot: String?
 
-    /// Usage errors (thrown from run, so that they exit with status 64 like every command's).
-    func check() throws {
-        guard (2...64).contains(dim) else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...64") }
-        guard (16...1_000_000).contains(kmax) else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 16...1000000") }
+    func validate() throws {
         guard ridge.isFinite, ridge >= 0 else { throw UsageError("invalid --ridge '\(ridge)'; allowed: a finite number >= 0") }
         guard noise.isFinite, noise >= 0 else { throw UsageError("invalid --noise '\(noise)'; allowed: a finite number >= 0") }
         guard (0...1000).contains(degrees) else { throw UsageError("invalid --degrees '\(degrees)'; allowed: an integer 0...1000") }
@@ -98,13 +100,12 @@ struct LearningCurveCommand: ParsableCommand {
     }
 
     func run() throws {
-        try check()
         let sizes = try Self.sampleSizes(n)
         let (kernel, network) = try source.make(dimension: dim)
-        let spectrum = try wrap { try GegenbauerSpectrum(kernel: kernel, dimension: dim, kmax: kmax) }
-        let specification = try wrap { try TargetSpecification(target) }
-        let targetSpectrum = try wrap { try specification.spectrum(dimension: dim, kmax: kmax) }
-        let modes = try wrap { try KernelModes(spectrum, kernel: kernel) }
+        let spectrum = try UsageError.wrap { try GegenbauerSpectrum(kernel: kernel, dimension: dim, kmax: kmax) }
+        let specification = try UsageError.wrap { try TargetSpecification(target) }
+        let targetSpectrum = try UsageError.wrap { try specification.spectrum(dimension: dim, kmax: kmax) }
+        let modes = try UsageError.wrap { try KernelModes(spectrum, kernel: kernel) }
         var simulated: [LearningCurveSimulation.Estimate]? = nil
         var simulatedCurve: LearningCurve? = nil
         if let simulate {
@@ -112,14 +113,14 @@ struct LearningCurveCommand: ParsableCommand {
             guard !simSizes.isEmpty else { throw UsageError("--simulate: no n in --n is <= --simulate-max-n \(simulateMaxN)") }
             let (drawn, cut) = specification.simulationTarget(dimension: dim, spectrum: targetSpectrum, truncation: min(truncation, kmax))
             let gram: KernelRidgeLearner.Kernel = network.map { .network($0, source.kernel.value) } ?? .dotProduct(kernel)
-            let learner = try wrap { try KernelRidgeLearner(kernel: gram, ridge: ridge) }
-            let simulation = try wrap { try LearningCurveSimulation(dimension: dim, sampleSizes: simSizes, draws: [simulate],
+            let learner = try UsageError.wrap { try KernelRidgeLearner(kernel: gram, ridge: ridge) }
+            let simulation = try UsageError.wrap { try LearningCurveSimulation(dimension: dim, sampleSizes: simSizes, draws: [simulate],
                                                                     testPoints: testPoints, noise: noise, seed: seed) }
-            simulated = try wrap { try simulation.run(learner: learner, targets: [drawn])[0] }
-            simulatedCurve = try wrap { try LearningCurve(modes: modes, target: cut, sampleSizes: simSizes, ridge: ridge, noise: noise,
+            simulated = try UsageError.wrap { try simulation.run(learner: learner, targets: [drawn])[0] }
+            simulatedCurve = try UsageError.wrap { try LearningCurve(modes: modes, target: cut, sampleSizes: simSizes, ridge: ridge, noise: noise,
                                                           listedDegrees: 0, tolerance: tolerance) }
         }
-        let curve = try wrap { try LearningCurve(modes: modes, target: targetSpectrum, sampleSizes: sizes, ridge: ridge, noise: noise,
+        let curve = try UsageError.wrap { try LearningCurve(modes: modes, target: targetSpectrum, sampleSizes: sizes, ridge: ridge, noise: noise,
                                                  listedDegrees: degrees, tolerance: tolerance) }
         if let plot {
             var curves = [(label: "predicted", curve: curve)]
@@ -134,12 +135,6 @@ struct LearningCurveCommand: ParsableCommand {
         print(render(curve, simulated: simulated, simulatedCurve: simulatedCurve), terminator: "")
     }
 
-    /// Library input errors as usage errors (exit 64).
-    func wrap<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as LearningCurveError { throw UsageError(e.description) }
-        catch let e as SpectralError { throw UsageError(e.description) }
-        catch let e as KernelError { throw UsageError(e.description) }
-    }
 
     func render(_ c: LearningCurve, simulated: [LearningCurveSimulation.Estimate]?, simulatedCurve: LearningCurve?) -> String {
         func g(_ x: Double?) -> String { x.map(full) ?? "" }

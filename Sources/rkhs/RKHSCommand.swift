@@ -19,7 +19,7 @@ struct RKHSCommand: ParsableCommand {
     /// The version `rkhs --version` prints.
     static let version = "0.9.0"
 
-    /// Errors print as one line on stderr; usage errors exit with 64, never a trap.
+    /// Errors print as one line on stderr; input errors (``UsageError``) exit with 64, never a trap.
     static func main() {
         do {
             var command = try parseAsRoot()
@@ -32,14 +32,8 @@ struct RKHSCommand: ParsableCommand {
             }
             let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             FileHandle.standardError.write(Data("rkhs: error: \(message)\n".utf8))
-            Foundation.exit(usageExitCode(for: error, default: code.rawValue))
+            // ArgumentParser's code: 64 (EX_USAGE) for the input error, ValidationError.
+            Foundation.exit(code.rawValue)
         }
-    }
-
-    /// 64 (EX_USAGE) for anything the user typed or supplied; otherwise ArgumentParser's code.
-    static func usageExitCode(for error: Error, default code: Int32) -> Int32 {
-        if error is UsageError { return 64 }
-        if let exit = error as? ExitCode { return exit.rawValue }
-        return code
     }
 }

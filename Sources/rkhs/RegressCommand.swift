@@ -11,7 +11,8 @@ struct RegressCommand: ParsableCommand {
         discussion: """
             Inputs standardised on each training part; (sigma_w^2, sigma_b^2, noise) maximise the log marginal \
             likelihood (analytic gradient, L-BFGS in log-parameters, 3 restarts) on at most --fit-points training \
-            points (a seeded subset when there are more); predictions use every training point. RMSE and NLL \
+            points (a seeded subset when there are more); predictions use every training point (no --sigma-w, \
+            --sigma-b, --no-bias or --sigma-i: the scales are fitted, and NetworkCovariance has sigma_i = 1). RMSE and NLL \
             are in the target's original units; summaries are mean and standard error over splits. \
             JSON fields: rmse_mean, rmse_stderr, nll_mean, nll_stderr, splits, per_split (each with the \
             hyperparameters, evaluations, converged, at_bound (a list of {parameter, bound: lower|upper, value}) and log_marginal_likelihood, that of the \
@@ -96,18 +97,48 @@ struct RegressCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("regress: note: split \(k + 1): \(bound) (the marginal likelihood still rises beyond it)\n".utf8))
             }
         }
-        printResults(results, dataset: dataset, activation: act, start: start)
+        try printResults(results, dataset: dataset, activation: act, start: start)
     }
 
-    func printResults(_ results: [RegressionExperiment.SplitResult], dataset: RegressionDataset, activation act: Activation, start: Date) {
+    func printResults(_ results: [RegressionExperiment.SplitResult], dataset: RegressionDataset, activation act: Activation, start: Date) throws {
         let summary = RegressionExperiment.Summary(splits: results)
         func num(_ x: Double) -> String { x.isFinite ? full(x) : "null" }
         switch format {
         case .json:
-            let per = results.map { "{\"rmse\":\(num($0.rmse)),\"nll\":\(num($0.nll)),\"sigma_w2\":\(num($0.hyperparameters.sigmaW2)),\"sigma_b2\":\(num($0.hyperparameters.sigmaB2)),\"noise\":\(num($0.hyperparameters.noise)),\"fit_points\":\($0.fitPoints),\"evaluations\":\($0.evaluations),\"converged\":\($0.converged),\"log_marginal_likelihood\":\(num($0.logMarginalLikelihood)),\($0.sigmaW2ARD.map { "\"sigma_w2_ard\":[\($0.map(num).joined(separator: ","))]," } ?? "")\"at_bound\":[\($0.boundHits.map { "{\"parameter\":\"\($0.parameter)\",\"bound\":\"\($0.upper ? "upper" : "lower")\",\"value\":\(num($0.value))}" }.joined(separator: ","))],\"seconds\":\(num($0.seconds))}" }
-            print("{\"dataset\":\"\(jsonEscape(dataset.name))\",\"activation\":\"\(jsonEscape(act.name))\",\"depth\":\(depth),\"kernel\":\"\(kernel.rawValue)\",\"ard\":\(ard),"
-                  + "\"rmse_mean\":\(num(summary.rmseMean)),\"rmse_stderr\":\(num(summary.rmseStderr)),\"nll_mean\":\(num(summary.nllMean)),\"nll_stderr\":\(num(summary.nllStderr)),"
-                  + "\"splits\":\(results.count),\"max_train\":\(maxTrain.map(String.init) ?? "null"),\"fit_points\":\(fitPoints),\"seconds\":\(num(Date().timeIntervalSince(start))),\"per_split\":[\(per.joined(separator: ","))]}")
+            let per = results.map { r in JSONDocument { o in
+                try o.encodeNumber(r.rmse, forKey: "rmse")
+                try o.encodeNumber(r.nll, forKey: "nll")
+                try o.encodeNumber(r.hyperparameters.sigmaW2, forKey: "sigma_w2")
+                try o.encodeNumber(r.hyperparameters.sigmaB2, forKey: "sigma_b2")
+                try o.encodeNumber(r.hyperparameters.noise, forKey: "noise")
+                try o.encode(r.fitPoints, forKey: "fit_points")
+                try o.encode(r.evaluations, forKey: "evaluations")
+                try o.encode(r.converged, forKey: "converged")
+                try o.encodeNumber(r.logMarginalLikelihood, forKey: "log_marginal_likelihood")
+                if let ard = r.sigmaW2ARD { try o.encodeNumbers(ard, forKey: "sigma_w2_ard") }
+                try o.encode(r.boundHits.map { hit in JSONDocument { b in
+                    try b.encode(hit.parameter, forKey: "parameter")
+                    try b.encode(hit.upper ? "upper" : "lower", forKey: "bound")
+                    try b.encodeNumber(hit.value, forKey: "value")
+                } }, forKey: "at_bound")
+                try o.encodeNumber(r.seconds, forKey: "seconds")
+            } }
+            print(try JSONOutput.text(JSONDocument { o in
+                try o.encode(dataset.name, forKey: "dataset")
+                try o.encode(act.name, forKey: "activation")
+                try o.encode(depth, forKey: "depth")
+                try o.encode(kernel.rawValue, forKey: "kernel")
+                try o.encode(ard, forKey: "ard")
+                try o.encodeNumber(summary.rmseMean, forKey: "rmse_mean")
+                try o.encodeNumber(summary.rmseStderr, forKey: "rmse_stderr")
+                try o.encodeNumber(summary.nllMean, forKey: "nll_mean")
+                try o.encodeNumber(summary.nllStderr, forKey: "nll_stderr")
+                try o.encode(results.count, forKey: "splits")
+                try o.encode(maxTrain, forKey: "max_train")
+                try o.encode(fitPoints, forKey: "fit_points")
+                try o.encodeNumber(Date().timeIntervalSince(start), forKey: "seconds")
+                try o.encode(per, forKey: "per_split")
+            }))
         case .csv:
             print("split,rmse,nll,sigma_w2,sigma_b2,noise,fit_points,evaluations,converged,log_marginal_likelihood,seconds")
             for (k, r) in results.enumerated() {

@@ -48,7 +48,7 @@ struct RegularityCommand: ParsableCommand {
             let paths = try Self.read(input)
             set = SampledPaths.fromData(paths: paths, label: input, prediction: .none, order: order ?? 4, requested: fitted)
         } else {
-            set = try SampledPaths.draw(network: try options.network(), sampling: sampling, finiteWidth: options.width,
+            set = try sampling.draw(network: try options.network(), finiteWidth: options.width,
                                         order: order, scales: fitted)
         }
         let n = set.paths[0].count
@@ -58,12 +58,12 @@ struct RegularityCommand: ParsableCommand {
         if let refusal = set.refusal {
             // No number the data do not support: JSON gets the profile and the reason, and the
             // exit status is 64 in every format.
-            if format == .json { print(Self.refusedJSON(set, refusal)) }
+            if format == .json { print(try JSONOutput.text(Self.refusedJSON(set, refusal))) }
             throw UsageError("regularity of '\(set.label)' refused: \(refusal)")
         }
         let analysis = set.analysis()
         switch format {
-        case .json: print(Self.json(set, analysis))
+        case .json: print(try JSONOutput.text(Self.json(set, analysis)))
         case .csv: print(Self.csv(analysis), terminator: "")
         case .table: print(Self.table(set, analysis), terminator: "")
         }
@@ -78,10 +78,10 @@ struct RegularityCommand: ParsableCommand {
         }
         guard input == nil else { throw UsageError("invalid --input with --widths; allowed: one of them") }
         let network = try options.network()
-        let nngp = try SampledPaths.draw(network: network, sampling: sampling, finiteWidth: nil, order: order, scales: nil)
+        let nngp = try sampling.draw(network: network, finiteWidth: nil, order: order, scales: nil)
         let scales = fitted ?? SampledPaths.defaultScales(points: sampling.points, order: nngp.order)
         var sets = try list.map { w in
-            try SampledPaths.draw(network: network, sampling: sampling, finiteWidth: w!, order: nngp.order, scales: scales)
+            try sampling.draw(network: network, finiteWidth: w!, order: nngp.order, scales: scales)
         }
         var gp = SampledPaths(paths: nngp.paths, label: "NNGP", prediction: nngp.prediction, order: nngp.order,
                               fitted: scales, exact: nngp.exact, selection: nngp.selection, clipped: nngp.clipped)
@@ -95,7 +95,7 @@ struct RegularityCommand: ParsableCommand {
         let analyses = sets.map { $0.analysis() }
         let names = list.map { "width \($0!)" } + ["NNGP"]
         switch format {
-        case .json: print("{\"sets\": [" + zip(sets, analyses).map { Self.json($0, $1) }.joined(separator: ", ") + "]}")
+        case .json: print(try JSONOutput.text(["sets": zip(sets, analyses).map { Self.json($0, $1) }]))
         case .csv:
             var out = "set," + Self.csv(analyses[0]).split(separator: "\n")[0] + "\n"
             for (name, a) in zip(names, analyses) {
@@ -152,52 +152,81 @@ struct RegularityCommand: ParsableCommand {
         return paths
     }
 
-    static func json(_ set: SampledPaths, _ a: RegularityAnalysis) -> String {
-        let predicted = set.prediction.value
-        var note = "null"
-        if set.prediction == .smooth { note = "\"smooth: no finite exponent; the estimators saturate at the difference order p = \(a.order)\"" }
-        let profile = a.scales.map { s in
-            "{\"j\": \(s.j), \"h\": \(full(s.h)), \"log2_variogram\": \(jsonNumber(s.meanLog2Variogram)), \"qv_local\": \(jsonNumber(s.quadraticLocal)), "
-                + "\"log2_max\": \(jsonNumber(s.meanLog2Maximum)), \"sup_local\": \(jsonNumber(s.supremumLocal)), "
-                + "\"exact_variogram\": \(jsonNumber(s.exact)), \"exact_local\": \(jsonNumber(s.exactLocal)), "
-                + "\"resolved\": \(s.resolved.map { "\($0)" } ?? "null")}"
+    static func json(_ set: SampledPaths, _ a: RegularityAnalysis) -> JSONDocument {
+        let smooth = "smooth: no finite exponent; the estimators saturate at the difference order p = \(a.order)"
+        let profile = a.scales.map { s in JSONDocument { o in
+            try o.encode(s.j, forKey: "j")
+            try o.encodeNumber(s.h, forKey: "h")
+            try o.encodeNumber(s.meanLog2Variogram, forKey: "log2_variogram")
+            try o.encodeNumber(s.quadraticLocal, forKey: "qv_local")
+            try o.encodeNumber(s.meanLog2Maximum, forKey: "log2_max")
+            try o.encodeNumber(s.supremumLocal, forKey: "sup_local")
+            try o.encodeNumber(s.exact, forKey: "exact_variogram")
+            try o.encodeNumber(s.exactLocal, forKey: "exact_local")
+            try o.encode(s.resolved, forKey: "resolved")
+        } }
+        let supremum = JSONDocument { o in
+            try o.encodeNumber(a.supremum.mean, forKey: "mean")
+            try o.encodeNumber(a.supremum.standardError, forKey: "stderr")
+            try o.encodeNumber(a.supremumBias, forKey: "gaussian_bias")
+            try o.encodeNumbers(a.supremum.perPath, forKey: "per_path")
         }
-        return """
-            {"source": "\(jsonEscape(set.label))", "paths": \(set.paths.count), "points": \(a.points), "order": \(a.order), \
-            "scales": [\(a.fitted.lowerBound), \(a.fitted.upperBound)], "estimator": "quadratic_variation", \
-            "mean": \(jsonNumber(a.quadratic.mean)), "stderr": \(jsonNumber(a.quadratic.standardError)), \
-            "predicted": \(jsonNumber(predicted)), "predicted_note": \(note), "refused": null, \
-            "expected_estimate": \(jsonNumber(set.expectation?.expected)), "bias": \(jsonNumber(set.bias)), \
-            "corrected": \(jsonNumber(set.bias.map { a.quadratic.mean - $0 })), \
-            "bias_curvature": \(jsonNumber(set.expectation.flatMap { e in set.prediction.value.map { e.curvatureOnly - $0 } })), \
-            "scale_choice": "\(set.scaleChoice)", "noise_floor": \(Self.floorJSON(set.floor)), \
-            "per_path": [\(a.quadratic.perPath.map { jsonNumber($0) }.joined(separator: ", "))], \
-            "sup_norm": {"mean": \(jsonNumber(a.supremum.mean)), "stderr": \(jsonNumber(a.supremum.standardError)), \
-            "gaussian_bias": \(jsonNumber(a.supremumBias)), "per_path": [\(a.supremum.perPath.map { jsonNumber($0) }.joined(separator: ", "))]}, \
-            "scale_profile": [\(profile.joined(separator: ", "))]}
-            """
+        return JSONDocument { o in
+            try o.encode(set.label, forKey: "source")
+            try o.encode(set.paths.count, forKey: "paths")
+            try o.encode(a.points, forKey: "points")
+            try o.encode(a.order, forKey: "order")
+            try o.encode([a.fitted.lowerBound, a.fitted.upperBound], forKey: "scales")
+            try o.encode("quadratic_variation", forKey: "estimator")
+            try o.encodeNumber(a.quadratic.mean, forKey: "mean")
+            try o.encodeNumber(a.quadratic.standardError, forKey: "stderr")
+            try o.encodeNumber(set.prediction.value, forKey: "predicted")
+            try o.encode(set.prediction == .smooth ? smooth : nil, forKey: "predicted_note")
+            try o.encodeNil(forKey: "refused")
+            try o.encodeNumber(set.expectation?.expected, forKey: "expected_estimate")
+            try o.encodeNumber(set.bias, forKey: "bias")
+            try o.encodeNumber(set.bias.map { a.quadratic.mean - $0 }, forKey: "corrected")
+            try o.encodeNumber(set.expectation.flatMap { e in set.prediction.value.map { e.curvatureOnly - $0 } }, forKey: "bias_curvature")
+            try o.encode(set.scaleChoice, forKey: "scale_choice")
+            try o.encode(Self.floorJSON(set.floor), forKey: "noise_floor")
+            try o.encodeNumbers(a.quadratic.perPath, forKey: "per_path")
+            try o.encode(supremum, forKey: "sup_norm")
+            try o.encode(profile, forKey: "scale_profile")
+        }
     }
 
     /// The noise floor as JSON: the flat scales and level (null when none is seen).
-    static func floorJSON(_ floor: NoiseFloor?) -> String {
-        guard let floor else { return "null" }
-        let flat = floor.flatScales.map { "[\($0.lowerBound), \($0.upperBound)]" } ?? "null"
-        return "{\"flat_scales\": \(flat), \"log2_level\": \(floor.level > 0 ? jsonNumber(log2(floor.level)) : "null"), "
-            + "\"log2_roundoff_level\": \(jsonNumber(log2(floor.roundOffLevel))), "
-            + "\"resolved_scales\": \(floor.chosen.map { "[\($0.lowerBound), \($0.upperBound)]" } ?? "null")}"
+    static func floorJSON(_ floor: NoiseFloor?) -> JSONDocument? {
+        guard let floor else { return nil }
+        return JSONDocument { o in
+            try o.encode(floor.flatScales.map { [$0.lowerBound, $0.upperBound] }, forKey: "flat_scales")
+            try o.encodeNumber(floor.level > 0 ? log2(floor.level) : nil, forKey: "log2_level")
+            try o.encodeNumber(log2(floor.roundOffLevel), forKey: "log2_roundoff_level")
+            try o.encode(floor.chosen.map { [$0.lowerBound, $0.upperBound] }, forKey: "resolved_scales")
+        }
     }
 
     /// A refusal as JSON: no estimate, the reason, and the data's scale profile behind it.
-    static func refusedJSON(_ set: SampledPaths, _ reason: String) -> String {
-        let profile = (set.floor?.scales ?? []).map { s in
-            "{\"j\": \(s.j), \"log2_variogram\": \(s.variogram > 0 ? jsonNumber(log2(s.variogram)) : "null"), "
-                + "\"qv_local\": \(jsonNumber(s.localExponent)), \"above_floor\": \(s.resolved)}"
+    static func refusedJSON(_ set: SampledPaths, _ reason: String) -> JSONDocument {
+        let profile = (set.floor?.scales ?? []).map { s in JSONDocument { o in
+            try o.encode(s.j, forKey: "j")
+            try o.encodeNumber(s.variogram > 0 ? log2(s.variogram) : nil, forKey: "log2_variogram")
+            try o.encodeNumber(s.localExponent, forKey: "qv_local")
+            try o.encode(s.resolved, forKey: "above_floor")
+        } }
+        return JSONDocument { o in
+            try o.encode(set.label, forKey: "source")
+            try o.encode(set.paths.count, forKey: "paths")
+            try o.encode(set.paths[0].count, forKey: "points")
+            try o.encode(set.order, forKey: "order")
+            try o.encodeNil(forKey: "mean")
+            try o.encodeNil(forKey: "stderr")
+            try o.encodeNumber(set.prediction.value, forKey: "predicted")
+            try o.encode(reason, forKey: "refused")
+            try o.encode(set.scaleChoice, forKey: "scale_choice")
+            try o.encode(Self.floorJSON(set.floor), forKey: "noise_floor")
+            try o.encode(profile, forKey: "scale_profile")
         }
-        return """
-            {"source": "\(jsonEscape(set.label))", "paths": \(set.paths.count), "points": \(set.paths[0].count), "order": \(set.order), \
-            "mean": null, "stderr": null, "predicted": \(jsonNumber(set.prediction.value)), "refused": "\(jsonEscape(reason))", \
-            "scale_choice": "\(set.scaleChoice)", "noise_floor": \(floorJSON(set.floor)), "scale_profile": [\(profile.joined(separator: ", "))]}
-            """
     }
 
     static func csv(_ a: RegularityAnalysis) -> String {

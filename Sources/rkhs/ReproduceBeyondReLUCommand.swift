@@ -45,7 +45,7 @@ struct ReproduceBeyondReLUCommand: ParsableCommand {
         for (name, curves, title) in [("figure-a", a, "(a) 3- and 4-layer SELU and ELU on the circle"),
                                       ("figure-b", b, "(b) 2-layer NTKs with and without bias on the circle")] {
             try dir.write(csv(curves), to: "\(name).csv")
-            try dir.write(json(curves, figure: name, title: title), to: "\(name).json")
+            try dir.write(try json(curves, figure: name, title: title), to: "\(name).json")
             let svg = SpectrumPlot.svg(title: title, spectra: curves.map { ($0.label, $0.spectrum) }, byParity: false, fits: false,
                                        references: references)
             try dir.write(svg, to: "\(name).svg")
@@ -62,18 +62,27 @@ struct ReproduceBeyondReLUCommand: ParsableCommand {
         return out
     }
 
-    func json(_ curves: [Curve], figure: String, title: String) -> String {
-        var o = JSONObject()
-        o.add("figure", string: figure)
-        o.add("title", string: title)
-        o.add("paper", string: "Holzmueller & Schoelpple, Beyond ReLU, arXiv 2506.22429")
-        o.add("command", string: commandLineText)
-        o.add("dimension", 2)
-        o.add("kmax", kmax)
-        o.add("sigma_w", 1.0); o.add("sigma_b", 1.0); o.add("sigma_i", 1.0)
-        o.add("normalisation", string: "kappa(t) = sum_k mu_k N(2,k) P_k(t), P_k(1) = 1; unresolved values are left empty in the CSV")
-        o.add("curves", raw: "[" + curves.map { ClassificationReport($0.classification, network: nil).json }.joined(separator: ",") + "]")
-        return o.text + "\n"
+    /// A figure's JSON sidecar: its parameters, the command, and every curve's classification.
+    struct Figure: Encodable {
+        let figure: String
+        let title: String
+        let paper = "Holzmueller & Schoelpple, Beyond ReLU, arXiv 2506.22429"
+        let command: String
+        let dimension = 2
+        let kmax: Int
+        let sigmaW = 1.0, sigmaB = 1.0, sigmaI = 1.0
+        let normalisation = "kappa(t) = sum_k mu_k N(2,k) P_k(t), P_k(1) = 1; unresolved values are left empty in the CSV"
+        let curves: [ClassificationReport]
+
+        enum CodingKeys: String, CodingKey {
+            case figure, title, paper, command, dimension, kmax, sigmaW = "sigma_w", sigmaB = "sigma_b", sigmaI = "sigma_i"
+            case normalisation, curves
+        }
+    }
+
+    func json(_ curves: [Curve], figure: String, title: String) throws -> String {
+        let reports = curves.map { ClassificationReport($0.classification, network: nil) }
+        return try JSONOutput.text(Figure(figure: figure, title: title, command: commandLineText, kmax: kmax, curves: reports)) + "\n"
     }
 
     func exponentText(_ f: DecayFit) -> String {

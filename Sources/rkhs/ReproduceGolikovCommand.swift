@@ -117,9 +117,9 @@ struct ReproduceGolikovCommand: ParsableCommand {
     }
 
     func study(_ e: ScalingExponents, initCorrected: Bool, steps: Int, probes: Int, early: Int = 10) throws -> ScalingStudy {
-        let scaling = try ScalingCommand.wrap { try WidthScaling(e, initCorrected: initCorrected, readoutRate: 0.5, inputRate: 0.5) }
-        let sgd = try ScalingCommand.wrap { try ScaledSGD(loss: .logistic, batchSize: 1, steps: steps, samplingSeed: 7) }
-        return try ScalingCommand.wrap { try ScalingStudy(scaling: scaling, activation: .relu, sgd: sgd, probes: probes, earlySteps: min(early, steps)) }
+        let scaling = try UsageError.wrap { try WidthScaling(e, initCorrected: initCorrected, readoutRate: 0.5, inputRate: 0.5) }
+        let sgd = try UsageError.wrap { try ScaledSGD(loss: .logistic, batchSize: 1, steps: steps, samplingSeed: 7) }
+        return try UsageError.wrap { try ScalingStudy(scaling: scaling, activation: .relu, sgd: sgd, probes: probes, earlySteps: min(early, steps)) }
     }
 
     func widthStudy(_ directory: OutputDirectory, notes: inout Notes, log: @escaping Log) throws {
@@ -226,7 +226,7 @@ struct ReproduceGolikovCommand: ParsableCommand {
         let n = task.trainCount, m = task.testCount, d = task.inputDimension
         let widths = quick ? [128, 512] : (7...13).map { 1 << $0 }
         let seeds: [UInt64] = quick ? [1, 2] : [1, 2, 3, 4]
-        let kernels = try ScalingCommand.wrap {
+        let kernels = try UsageError.wrap {
             try TrainingKernels(train: (0..<n).map { Array(task.trainInputs[($0 * d)..<($0 * d + d)]) },
                                 test: (0..<m).map { Array(task.testInputs[($0 * d)..<($0 * d + d)]) },
                                 network: NetworkKernel(activation: .relu, depth: 2, sigmaW: 1, sigmaB: 0))
@@ -243,11 +243,11 @@ struct ReproduceGolikovCommand: ParsableCommand {
         ]
         for (k, (label, loss, batch, steps, eta, linearised)) in runs.enumerated() {
             log("\(label): widths \(widths.first!) ... \(widths.last!)")
-            let scaling = try ScalingCommand.wrap { try WidthScaling(.ntk, learningRate: eta) }
-            let sgd = try ScalingCommand.wrap { try ScaledSGD(loss: loss, batchSize: batch, steps: steps, recordAt: [steps], samplingSeed: 5) }
+            let scaling = try UsageError.wrap { try WidthScaling(.ntk, learningRate: eta) }
+            let sgd = try UsageError.wrap { try ScaledSGD(loss: loss, batchSize: batch, steps: steps, recordAt: [steps], samplingSeed: 5) }
             var points: [(x: Double, y: Double, relativeError: Double)] = []
             for width in widths {
-                let distances = try ScalingCommand.wrap {
+                let distances = try UsageError.wrap {
                     try ParallelRuns.map(seeds.count) { j -> Double in
                         var net = ScaledNetwork(scaling, activation: .relu, inputDimension: d, width: width, seed: seeds[j])
                         let f0 = net.logits(task.trainInputs, count: n), t0 = net.logits(task.testInputs, count: m)
@@ -290,7 +290,7 @@ struct ReproduceGolikovCommand: ParsableCommand {
         for (k, named) in [NamedScaling.meanField, .ntk].enumerated() {
             let s = try study(named.exponents, initCorrected: false, steps: quick ? 50 : 300, probes: 4)
             let spreadSeeds: [UInt64] = quick ? [1, 2, 3] : [1, 2, 3, 4, 5, 6]
-            let results = try ScalingCommand.wrap { try s.run(widths: widths, seeds: spreadSeeds, task: task) }
+            let results = try UsageError.wrap { try s.run(widths: widths, seeds: spreadSeeds, task: task) }
             var points: [(x: Double, y: Double, relativeError: Double)] = []
             for w in results {
                 let logits = w.runs.map { $0.record.testLogits.last! }

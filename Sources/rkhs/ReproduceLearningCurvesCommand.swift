@@ -16,11 +16,12 @@ struct ReproduceLearningCurvesCommand: ParsableCommand {
         abstract: "Predicted vs simulated learning curves of kernel ridge regression on S^2 (ReLU/ELU/GELU NTKs, Laplace, Gaussian).")
 
     @Option(help: "Output folder.") var out: String = "notebooks-data/learning-curves"
-    @Option(help: "Sphere dimension d.") var dim: Int = 3
-    @Option(help: "Largest degree computed explicitly.") var kmax: Int = 100_000
+    @OptionGroup(title: "Sphere") var sphere: SphereOptions<LearningCurveCommand.Limits>
+    var dim: Int { sphere.dim }
+    var kmax: Int { sphere.kmax }
     @Option(help: "Largest n simulated (of 10, 30, 100, 300, 1000, 3000).") var maxN: Int = 3000
     @Option(help: "Scale the number of draws (40 at small n, 8 at n = 3000) by this factor.") var drawScale: Double = 1
-    @Option(help: "Seed of the simulations.") var seed: UInt64 = 1
+    @Option(help: "Seed of the simulations (default 1, not 0 as elsewhere: the seed the committed notebooks-data/learning-curves were made with).") var seed: UInt64 = 1
     @Option(name: .customLong("network-width"), help: "Width of the finite networks trained beside kernel ridge regression (0: none).")
     var networkWidth: Int = 2048
 
@@ -48,43 +49,36 @@ struct ReproduceLearningCurvesCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard (2...64).contains(dim) else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...64") }
-        guard (16...1_000_000).contains(kmax) else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 16...1000000") }
         guard maxN >= 10, maxN <= 3000 else { throw UsageError("invalid --max-n '\(maxN)'; allowed: an integer 10...3000") }
         guard drawScale.isFinite, drawScale > 0, drawScale <= 10 else { throw UsageError("invalid --draw-scale '\(drawScale)'; allowed: a number in (0, 10]") }
         let dir = try OutputDirectory(out)
         let sizes = Self.simulatedSizes.filter { $0 <= maxN }
         let draws = sizes.indices.map { max(2, Int((Double(Self.draws[$0]) * drawScale).rounded())) }
         func log(_ s: String) { FileHandle.standardError.write(Data("reproduce learning-curves: \(s)\n".utf8)) }
-        func wrap<T>(_ body: () throws -> T) throws -> T {
-            do { return try body() } catch let e as LearningCurveError { throw UsageError(e.description) }
-            catch let e as SpectralError { throw UsageError(e.description) }
-            catch let e as KernelError { throw UsageError(e.description) }
-        }
-        let specs = try Self.targets.map { t in try wrap { try TargetSpecification(t.text) } }
-        let spectra = try specs.map { s in try wrap { try s.spectrum(dimension: dim, kmax: kmax) } }
+        let specs = try Self.targets.map { t in try UsageError.wrap { try TargetSpecification(t.text) } }
+        let spectra = try specs.map { s in try UsageError.wrap { try s.spectrum(dimension: dim, kmax: kmax) } }
         let simulated = zip(specs, spectra).map { $0.simulationTarget(dimension: dim, spectrum: $1, truncation: Self.truncation) }
         var rows: [Row] = []
         let start = Date()
         for k in Self.kernels {
             let kernel: any DotProductKernel, gram: KernelRidgeLearner.Kernel
             if let a = k.activation {
-                let network = try wrap { try NetworkKernel(activation: try ActivationCatalogue.activation(named: a), depth: 2) }
-                kernel = try wrap { try NetworkSphereKernel(network, kind: .ntk) }
+                let network = try UsageError.wrap { try NetworkKernel(activation: try ActivationCatalogue.activation(named: a), depth: 2) }
+                kernel = try UsageError.wrap { try NetworkSphereKernel(network, kind: .ntk) }
                 gram = .network(network, .ntk)
             } else {
-                kernel = try wrap { try StandardKernel.parse(k.standard!) }
+                kernel = try UsageError.wrap { try StandardKernel.parse(k.standard!) }
                 gram = .dotProduct(kernel)
             }
-            let modes = try wrap { try KernelModes(try GegenbauerSpectrum(kernel: kernel, dimension: dim, kmax: kmax), kernel: kernel) }
+            let modes = try UsageError.wrap { try KernelModes(try GegenbauerSpectrum(kernel: kernel, dimension: dim, kmax: kmax), kernel: kernel) }
             for ridge in Self.ridges {
-                let learner = try wrap { try KernelRidgeLearner(kernel: gram, ridge: ridge.value) }
-                let simulation = try wrap { try LearningCurveSimulation(dimension: dim, sampleSizes: sizes, draws: draws, testPoints: 2000, seed: seed) }
-                let estimates = try wrap { try simulation.run(learner: learner, targets: simulated.map(\.target), noises: Self.targets.map(\.noise)) }
+                let learner = try UsageError.wrap { try KernelRidgeLearner(kernel: gram, ridge: ridge.value) }
+                let simulation = try UsageError.wrap { try LearningCurveSimulation(dimension: dim, sampleSizes: sizes, draws: draws, testPoints: 2000, seed: seed) }
+                let estimates = try UsageError.wrap { try simulation.run(learner: learner, targets: simulated.map(\.target), noises: Self.targets.map(\.noise)) }
                 for (j, t) in Self.targets.enumerated() {
-                    let curve = try wrap { try LearningCurve(modes: modes, target: spectra[j], sampleSizes: Self.predictedSizes, ridge: ridge.value,
+                    let curve = try UsageError.wrap { try LearningCurve(modes: modes, target: spectra[j], sampleSizes: Self.predictedSizes, ridge: ridge.value,
                                                              noise: t.noise, listedDegrees: 8) }
-                    let cut = try wrap { try LearningCurve(modes: modes, target: simulated[j].spectrum, sampleSizes: sizes, ridge: ridge.value,
+                    let cut = try UsageError.wrap { try LearningCurve(modes: modes, target: simulated[j].spectrum, sampleSizes: sizes, ridge: ridge.value,
                                                            noise: t.noise, listedDegrees: 0) }
                     rows.append(Row(kernel: k.label, ridge: ridge.value, target: t.text, noise: t.noise, curve: curve, simulated: estimates[j],
                                     predicted: cut.points.map { $0.resolved ? $0.testError : nil }))
@@ -95,7 +89,7 @@ struct ReproduceLearningCurvesCommand: ParsableCommand {
         try write(rows, to: dir, sizes: sizes, draws: draws)
         guard networkWidth >= 0 else { throw UsageError("invalid --network-width '\(networkWidth)'; allowed: an integer >= 0 (0: no networks)") }
         if networkWidth > 0 {
-            let section = try wrap { try trainedNetworks(dir: dir, specs: specs, spectra: spectra, log: log) }
+            let section = try UsageError.wrap { try trainedNetworks(dir: dir, specs: specs, spectra: spectra, log: log) }
             try dir.write(readme(rows, sizes: sizes, draws: draws) + section, to: "README.md")
         }
     }

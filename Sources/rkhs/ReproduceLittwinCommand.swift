@@ -146,7 +146,7 @@ struct ReproduceLittwinCommand: ParsableCommand {
             throw UsageError("cannot read '\(folder)/data.txt': --uci must be the UCI suite's folder and --sets names in it (e.g. yacht,energy)")
         }
         let set = try UsageError.wrap {
-            do { return try RegressionDataset(uci: folder) } catch let e as RegressionError { throw UsageError(e.description) }
+            try RegressionDataset(uci: folder)
         }
         guard let split = set.standardSplits?.first else { throw UsageError("'\(folder)' has no standard splits (index_train_0.txt)") }
         let trainRows = Array(split.train.prefix(trainCount)), testRows = Array(split.test.prefix(testCount))
@@ -161,10 +161,8 @@ struct ReproduceLittwinCommand: ParsableCommand {
     func bottleneckStudy(_ directory: OutputDirectory, name: String, data: TrainingExperiment.Data, description: String) throws -> TaskSummary {
         let times = (0...stepCount).map(Double.init)
         let report = try UsageError.wrap {
-            do {
-                return try BottleneckStudy.run(network: encoder(), widths: widths, data: data, learningRate: learningRate, times: times, seed: 1,
-                                               mergeTolerance: merge)
-            } catch let e as TrainingError { throw UsageError(e.description) }
+            return try BottleneckStudy.run(network: encoder(), widths: widths, data: data, learningRate: learningRate, times: times, seed: 1,
+                                           mergeTolerance: merge)
         }
         let curves = report.curves
         var csv = "step" + curves.map { c in
@@ -216,18 +214,16 @@ struct ReproduceLittwinCommand: ParsableCommand {
     func mergeCheck(_ data: TrainingExperiment.Data, notes: inout Notes) throws {
         let checkSteps = quick ? 30 : 200
         let dynamics = try UsageError.wrap {
-            do {
-                var decoder = try encoder()
-                decoder.depth = 2
-                return try BottleneckDynamics(encoder: encoder(), decoder: decoder, width: 4, trainInputs: data.train, targets: data.trainTargets,
-                                              testInputs: data.test, learningRate: learningRate, seed: 1)
-            } catch let e as TrainingError { throw UsageError(e.description) }
+            var decoder = try encoder()
+            decoder.depth = 2
+            return try BottleneckDynamics(encoder: encoder(), decoder: decoder, width: 4, trainInputs: data.train, targets: data.trainTargets,
+                                          testInputs: data.test, learningRate: learningRate, seed: 1)
         }
         let started = Date()
-        let exact = try UsageError.wrap { do { return try dynamics.run(steps: checkSteps, every: checkSteps) } catch let e as TrainingError { throw UsageError(e.description) } }
+        let exact = try UsageError.wrap { try dynamics.run(steps: checkSteps, every: checkSteps) }
         let middle = Date()
         let merged = try UsageError.wrap {
-            do { return try dynamics.run(steps: checkSteps, every: checkSteps, mergeTolerance: merge) } catch let e as TrainingError { throw UsageError(e.description) }
+            try dynamics.run(steps: checkSteps, every: checkSteps, mergeTolerance: merge)
         }
         let seconds = (middle.timeIntervalSince(started), Date().timeIntervalSince(middle))
         let loss = Swift.abs(merged.trainLoss.last! - exact.trainLoss.last!) / exact.trainLoss.last!
@@ -261,18 +257,15 @@ struct ReproduceLittwinCommand: ParsableCommand {
             let a0 = (0..<k).map { _ in random.normal() }
             let norm2 = a0.reduce(0) { $0 + $1 * $1 }
             let model = try UsageError.wrap {
-                do { return try DeepLinearBottleneck(encoderDepth: lg, decoderDepth: lf, width: k, inputSquareSum: c, slope: beta, initialSquareNorm: norm2) }
-                catch let e as TrainingError { throw UsageError(e.description) }
+                try DeepLinearBottleneck(encoderDepth: lg, decoderDepth: lf, width: k, inputSquareSum: c, slope: beta, initialSquareNorm: norm2)
             }
             func simulate(_ count: Int) throws -> [Double] {
                 let eta = tauMax * Double(n) / Double(count)
                 return try UsageError.wrap {
-                    do {
-                        return try BottleneckDynamics(encoder: encoder, decoder: decoder, width: k, trainInputs: inputs.map { [$0] },
-                                                      targets: inputs.map { beta * $0 }, learningRate: eta,
-                                                      initialFeatures: inputs.flatMap { x in a0.map { $0 * x } })
-                            .run(steps: count).trainOutputs.map { $0[0] / inputs[0] }
-                    } catch let e as TrainingError { throw UsageError(e.description) }
+                    return try BottleneckDynamics(encoder: encoder, decoder: decoder, width: k, trainInputs: inputs.map { [$0] },
+                                                  targets: inputs.map { beta * $0 }, learningRate: eta,
+                                                  initialFeatures: inputs.flatMap { x in a0.map { $0 * x } })
+                        .run(steps: count).trainOutputs.map { $0[0] / inputs[0] }
                 }
             }
             // End-to-end slopes u_s = F(x)/x of gradient descent at two step sizes.
@@ -356,22 +349,20 @@ struct ReproduceLittwinCommand: ParsableCommand {
         for (w, width) in hidden.enumerated() {
             log("finite width \(width)")
             let runs = try UsageError.wrap {
-                do {
-                    return try ParallelRuns.map(seeds.count) { i -> (Double, Double, Double, Double, Double, [Double], [Double]) in
-                        var net = try FiniteBottleneckNetwork(encoder: network, decoder: network, inputDimension: d, bottleneck: k,
-                                                              hiddenWidth: width, seed: seeds[i])
-                        let z0 = net.features(x, count: count)
-                        let finite = try net.train(inputs: x, targets: y, learningRate: eta, steps: runSteps)
-                        let limit = try BottleneckDynamics(encoder: network, decoder: network, width: k, trainInputs: train, targets: y,
-                                                           learningRate: eta, initialFeatures: z0).run(steps: runSteps)
-                        let moved = Self.rms(limit.finalFeatures, z0)
-                        let curveGap = zip(finite.trainLoss, limit.trainLoss).map { Swift.abs($0 - $1) }.max()! / limit.trainLoss[0]
-                        let z0Norm = Self.rms(z0, [Double](repeating: 0, count: z0.count))
-                        return (Self.rms(finite.trainOutputs.last!, limit.trainOutputs.last!) / scale,
-                                Self.rms(finite.features.last!, limit.finalFeatures) / moved, curveGap,
-                                Self.rms(finite.features.last!, z0) / z0Norm, moved / z0Norm, finite.trainLoss, limit.trainLoss)
-                    }
-                } catch let e as TrainingError { throw UsageError(e.description) }
+                return try ParallelRuns.map(seeds.count) { i -> (Double, Double, Double, Double, Double, [Double], [Double]) in
+                    var net = try FiniteBottleneckNetwork(encoder: network, decoder: network, inputDimension: d, bottleneck: k,
+                                                          hiddenWidth: width, seed: seeds[i])
+                    let z0 = net.features(x, count: count)
+                    let finite = try net.train(inputs: x, targets: y, learningRate: eta, steps: runSteps)
+                    let limit = try BottleneckDynamics(encoder: network, decoder: network, width: k, trainInputs: train, targets: y,
+                                                       learningRate: eta, initialFeatures: z0).run(steps: runSteps)
+                    let moved = Self.rms(limit.finalFeatures, z0)
+                    let curveGap = zip(finite.trainLoss, limit.trainLoss).map { Swift.abs($0 - $1) }.max()! / limit.trainLoss[0]
+                    let z0Norm = Self.rms(z0, [Double](repeating: 0, count: z0.count))
+                    return (Self.rms(finite.trainOutputs.last!, limit.trainOutputs.last!) / scale,
+                            Self.rms(finite.features.last!, limit.finalFeatures) / moved, curveGap,
+                            Self.rms(finite.features.last!, z0) / z0Norm, moved / z0Norm, finite.trainLoss, limit.trainLoss)
+                }
             }
             /// Median over seeds (fitted: single seeds whose finite network leaves the stable regime dominate the
             /// mean), mean and the mean's standard error.

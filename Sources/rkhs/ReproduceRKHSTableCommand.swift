@@ -14,11 +14,16 @@ struct ReproduceRKHSTableCommand: ParsableCommand {
     @Option(help: "Output directory.")
     var out: String = "notebooks-data/rkhs"
 
-    @Option(help: "Sphere dimension d.")
-    var dim: Int = 3
+    @OptionGroup(title: "Sphere") var sphere: SphereOptions<Limits>
+    var dim: Int { sphere.dim }
+    var kmax: Int { sphere.kmax }
 
-    @Option(help: "Largest k computed per kernel.")
-    var kmax: Int = 300
+    enum Limits: SphereLimits {
+        static let kmax = 300
+        static let degrees = 40...5000
+        static let dimensions = 2...64
+        static let kmaxHelp = "Largest k computed per kernel"
+    }
 
     /// Every catalogue example and user-activation example, except activations with kinks away
     /// from 0 (hardtanh, relu6), which the table has never had: their duals are split
@@ -32,8 +37,6 @@ struct ReproduceRKHSTableCommand: ParsableCommand {
     struct Cell { let classification: RKHSClassification; let report: ClassificationReport }
 
     func run() throws {
-        guard (2...64).contains(dim) else { throw UsageError("invalid --dim '\(dim)'; allowed: an integer 2...64") }
-        guard (40...5000).contains(kmax) else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 40...5000") }
         let dir = try OutputDirectory(out)
         struct Job { let activation: Activation; let depth: Int; let kind: KernelKind; let bias: Bool }
         var jobs: [Job] = []
@@ -55,11 +58,8 @@ struct ReproduceRKHSTableCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("classified \(count)/\(list.count)\n".utf8))
             }
         }
-        let cells = try results.values.map { result -> Cell in
-            do { return try result.get() } catch let e as KernelError { throw UsageError(e.description) }
-            catch let e as SpectralError { throw UsageError(e.description) }
-        }
-        try dir.write("[" + cells.map(\.report.json).joined(separator: ",\n") + "]\n", to: "classes.json")
+        let cells = try results.values.map { result in try UsageError.wrap { try result.get() } }
+        try dir.write(try JSONOutput.text(cells.map(\.report)) + "\n", to: "classes.json")
         try dir.write(readme(jobs: list.map { ($0.activation, $0.depth, $0.kind, $0.bias) }, cells: cells), to: "README.md")
     }
 

@@ -54,7 +54,7 @@ struct ReproduceTrainingCommand: ParsableCommand {
         let trainX = train.map { set.x[$0] }, trainY = train.map { set.y[$0] }
         let testX = test.map { set.x[$0] }, testY = test.map { set.y[$0] }
         let inputs = try UsageError.wrap {
-            do { return try Standardiser(fitting: trainX, constantColumns: .keepAtZero) } catch let e as RegressionError { throw UsageError(e.description) }
+            try Standardiser(fitting: trainX, constantColumns: .keepAtZero)
         }
         let mu = trainY.reduce(0, +) / Double(trainY.count)
         let sd = (trainY.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(trainY.count)).squareRoot()
@@ -76,7 +76,7 @@ struct ReproduceTrainingCommand: ParsableCommand {
                                                 stepFraction: stepFraction, widths: widths, seeds: seeds, seed: 1)
         let started = Date()
         let report = try UsageError.wrap {
-            do { return try SpectralBias.run(config) { log($0) } } catch let e as TrainingError { throw UsageError(e.description) }
+            try SpectralBias.run(config) { log($0) }
         }
         var csv = "k,mu,multiplicity,predicted_rate,infinite_rate,fitted_steps"
             + widths.map { ",width_\($0)_rate,width_\($0)_stderr,width_\($0)_linearised_rate,width_\($0)_linearised_stderr" }.joined() + "\n"
@@ -179,7 +179,7 @@ struct ReproduceTrainingCommand: ParsableCommand {
             throw UsageError("cannot read '\(uci)/data.txt': --uci must be a UCI benchmark folder (e.g. ../shared/data/uci/yacht)")
         }
         let set = try UsageError.wrap {
-            do { return try RegressionDataset(uci: uci) } catch let e as RegressionError { throw UsageError(e.description) }
+            try RegressionDataset(uci: uci)
         }
         let split = set.standardSplits![0]
         let data = try ReproduceTrainingCommand.standardised(set, train: split.train, test: split.test)
@@ -191,7 +191,7 @@ struct ReproduceTrainingCommand: ParsableCommand {
                                                       learningRate: .fractionOfLimit(0.5), times: times, widths: widths,
                                                       seeds: (1...UInt64(quick ? 2 : 5)).map { $0 })
         let result = try UsageError.wrap {
-            do { return try TrainingExperiment.run(config, data: data) { log($0) } } catch let e as TrainingError { throw UsageError(e.description) }
+            try TrainingExperiment.run(config, data: data) { log($0) }
         }
         let r = result.report
         var csv = "step,train_loss,test_loss,expected_train_loss,expected_test_loss,test_rmse"

@@ -43,11 +43,24 @@ struct ReproduceTsuchidaCommand: ParsableCommand {
         func write(_ text: String, _ file: String) throws {
             try UsageError.wrap { try AtomicFile.write(text, to: path(file)) }
         }
-        func sidecar(_ file: String, _ description: String, _ extra: String = "") throws {
-            let settings = Self.settings.map { "{\"activation\":\"\(jsonEscape($0.name))\",\"sigma_w\":\(full($0.sigmaW)),\"sigma_b\":\(full($0.sigmaB))}" }
-            try write("{\"file\":\"\(file)\",\"description\":\"\(jsonEscape(description))\",\"command\":\"\(jsonEscape(command))\","
-                      + "\"paper\":\"Tsuchida et al. 2021, Avoiding kernel fixed points: computing with ELU and GELU infinite networks\","
-                      + "\"settings\":[\(settings.joined(separator: ","))]\(extra)}\n", file.replacingOccurrences(of: ".csv", with: ".json"))
+        func sidecar(_ file: String, _ description: String, ranges: (String, String)? = nil) throws {
+            let settings = Self.settings.map { s in JSONDocument { o in
+                try o.encode(s.name, forKey: "activation")
+                try o.encode(s.sigmaW, forKey: "sigma_w")
+                try o.encode(s.sigmaB, forKey: "sigma_b")
+            } }
+            let json = try JSONOutput.text(JSONDocument { o in
+                try o.encode(file, forKey: "file")
+                try o.encode(description, forKey: "description")
+                try o.encode(command, forKey: "command")
+                try o.encode("Tsuchida et al. 2021, Avoiding kernel fixed points: computing with ELU and GELU infinite networks", forKey: "paper")
+                try o.encode(settings, forKey: "settings")
+                if let ranges {
+                    try o.encode(ranges.0, forKey: "sigma_w_range")
+                    try o.encode(ranges.1, forKey: "sigma_b_range")
+                }
+            })
+            try write(json + "\n", file.replacingOccurrences(of: ".csv", with: ".json"))
         }
         func log(_ s: String) { FileHandle.standardError.write(Data("reproduce tsuchida: \(s)\n".utf8)) }
 
@@ -124,7 +137,7 @@ struct ReproduceTsuchidaCommand: ParsableCommand {
             try write(diagram.csv, "phase-\(slug).csv")
             try write(diagram.svg, "phase-\(slug).svg")
             try sidecar("phase-\(slug).csv", "phase diagram of \(s.name) over sigma_w \(sigmaWRange), sigma_b \(sigmaBRange): q*, chi1, attracting rho* < 1",
-                        ",\"sigma_w_range\":\"\(sigmaWRange)\",\"sigma_b_range\":\"\(sigmaBRange)\"")
+                        ranges: (sigmaWRange, sigmaBRange))
             log(String(format: "phase diagram of %@ written (%.0f s)", s.name, Date().timeIntervalSince(started)))
         }
         print("wrote correlation maps, trajectories, fixed points and \(Self.settings.count) phase diagrams (CSV + JSON + SVG) to \(out)")

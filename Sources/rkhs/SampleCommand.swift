@@ -34,7 +34,7 @@ struct SampleCommand: ParsableCommand {
         if let plot, !plot.lowercased().hasSuffix(".svg") { throw UsageError("invalid --plot '\(plot)'; allowed: a path ending in .svg") }
         for path in [out, plot].compactMap({ $0 }) { try UsageError.wrap { try AtomicFile.checkWritable(path) } }
         if sphere { try runSphere(); return }
-        let set = try SampledPaths.draw(network: try options.network(), sampling: sampling, finiteWidth: options.width,
+        let set = try sampling.draw(network: try options.network(), finiteWidth: options.width,
                                         order: nil, scales: nil)
         if let clipped = set.clipped, clipped.negative < 0 {
             FileHandle.standardError.write(Data("sample: clipped circulant eigenvalues down to \(full(clipped.negative)) (largest \(full(clipped.largest)))\n".utf8))

@@ -40,7 +40,6 @@ struct ScalingCommand: ParsableCommand {
             throw ValidationError("give exactly one of --exponents QS,QT (or QS,QA,QW) and --named NAME")
         }
         if initCorrected, named != nil { throw ValidationError("--init-corrected goes with --exponents (ic-mf is a named point)") }
-        try simulation.check()
     }
 
     func run() throws {
@@ -53,7 +52,7 @@ struct ScalingCommand: ParsableCommand {
             })
         }
         switch format {
-        case .json: print(Self.json(classification, simulated))
+        case .json: print(try JSONOutput.text(Self.json(classification, simulated)))
         case .table: print(Self.table(classification, simulated), terminator: "")
         case .markdown: print(Self.markdown(classification, simulated), terminator: "")
         }
@@ -67,54 +66,50 @@ struct ScalingCommand: ParsableCommand {
             throw UsageError("invalid --exponents '\(text!)'; allowed: two or three finite numbers q_sigma,q~ or q_sigma,q~_a,q~_w")
         }
         let v = pieces.map { $0! }
-        let e = try wrap { v.count == 2 ? try ScalingExponents(qSigma: v[0], qTilde: v[1]) : try ScalingExponents(qSigma: v[0], qTildeA: v[1], qTildeW: v[2]) }
+        let e = try UsageError.wrap { v.count == 2 ? try ScalingExponents(qSigma: v[0], qTilde: v[1]) : try ScalingExponents(qSigma: v[0], qTildeA: v[1], qTildeW: v[2]) }
         return (e, initCorrected)
     }
 
     static func classify(_ e: ScalingExponents, initCorrected: Bool) throws -> ScalingClassification {
-        try wrap { try ScalingClassification(e, initCorrected: initCorrected) }
-    }
-
-    /// Library errors as usage errors.
-    static func wrap<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as TrainingError { throw UsageError(e.description) }
+        try UsageError.wrap { try ScalingClassification(e, initCorrected: initCorrected) }
     }
 
     // MARK: - Output
 
-    static func classificationObject(_ c: ScalingClassification) -> JSONObject {
-        var o = JSONObject()
-        let e = c.exponents
-        o.add("q_sigma", e.qSigma); o.add("q_tilde_a", e.qTildeA); o.add("q_tilde_w", e.qTildeW)
-        o.add("readout_learning_rate_exponent", e.readoutLearningRate); o.add("input_learning_rate_exponent", e.inputLearningRate)
-        o.add("init_corrected", c.initCorrected)
-        o.add("limit_model", string: c.limitModel?.rawValue)
-        o.add("stable", c.stable)
-        o.add("instability", string: c.instability?.rawValue)
-        o.add("logits_bounded_at_init", c.logitsBoundedAtInit)
-        o.add("kernel_bounded_at_init", c.kernelBoundedAtInit)
-        o.add("kernel_stationary", c.kernelStationary)
-        o.add("feature_learning", c.featureLearning)
-        o.add("initial_logits", string: c.initialLogits.rawValue)
-        o.add("initial_kernel", string: c.initialKernel.rawValue)
-        o.add("first_step_loss", string: c.stable ? c.firstStepLoss.rawValue : nil)
-        o.add("later_loss", string: c.stable ? c.laterLoss.rawValue : nil)
-        o.add("initial_logits_in_limit", c.initialLogitsInLimit)
-        o.add("trained_layers", string: c.stable ? c.trainedLayers.rawValue : nil)
-        o.add("summary", string: c.limitModel?.summary)
-        var p = JSONObject()
-        let pr = c.predicted
-        p.add("initial_logit_scale", pr.initialLogitScale); p.add("initial_kernel_scale", pr.initialKernelScale)
-        p.add("final_logit_scale", pr.finalLogitScale); p.add("readout_movement", pr.readoutMovement)
-        p.add("input_movement", pr.inputMovement); p.add("kernel_change_bound", pr.kernelChangeBound)
-        o.add("predicted_exponents", raw: p.text)
-        return o
-    }
-
-    static func json(_ c: ScalingClassification, _ s: ScalingSimulation?) -> String {
-        var o = classificationObject(c)
-        if let s { o.add("simulation", raw: s.json) }
-        return o.text
+    static func json(_ c: ScalingClassification, _ s: ScalingSimulation?) -> JSONDocument {
+        let e = c.exponents, pr = c.predicted
+        let predicted = JSONDocument { p in
+            try p.encodeNumber(pr.initialLogitScale, forKey: "initial_logit_scale")
+            try p.encodeNumber(pr.initialKernelScale, forKey: "initial_kernel_scale")
+            try p.encodeNumber(pr.finalLogitScale, forKey: "final_logit_scale")
+            try p.encodeNumber(pr.readoutMovement, forKey: "readout_movement")
+            try p.encodeNumber(pr.inputMovement, forKey: "input_movement")
+            try p.encodeNumber(pr.kernelChangeBound, forKey: "kernel_change_bound")
+        }
+        return JSONDocument { o in
+            try o.encodeNumber(e.qSigma, forKey: "q_sigma")
+            try o.encodeNumber(e.qTildeA, forKey: "q_tilde_a")
+            try o.encodeNumber(e.qTildeW, forKey: "q_tilde_w")
+            try o.encodeNumber(e.readoutLearningRate, forKey: "readout_learning_rate_exponent")
+            try o.encodeNumber(e.inputLearningRate, forKey: "input_learning_rate_exponent")
+            try o.encode(c.initCorrected, forKey: "init_corrected")
+            try o.encode(c.limitModel?.rawValue, forKey: "limit_model")
+            try o.encode(c.stable, forKey: "stable")
+            try o.encode(c.instability?.rawValue, forKey: "instability")
+            try o.encode(c.logitsBoundedAtInit, forKey: "logits_bounded_at_init")
+            try o.encode(c.kernelBoundedAtInit, forKey: "kernel_bounded_at_init")
+            try o.encode(c.kernelStationary, forKey: "kernel_stationary")
+            try o.encode(c.featureLearning, forKey: "feature_learning")
+            try o.encode(c.initialLogits.rawValue, forKey: "initial_logits")
+            try o.encode(c.initialKernel.rawValue, forKey: "initial_kernel")
+            try o.encode(c.stable ? c.firstStepLoss.rawValue : nil, forKey: "first_step_loss")
+            try o.encode(c.stable ? c.laterLoss.rawValue : nil, forKey: "later_loss")
+            try o.encode(c.initialLogitsInLimit, forKey: "initial_logits_in_limit")
+            try o.encode(c.stable ? c.trainedLayers.rawValue : nil, forKey: "trained_layers")
+            try o.encode(c.limitModel?.summary, forKey: "summary")
+            try o.encode(predicted, forKey: "predicted_exponents")
+            if let s { try o.encode(s.json, forKey: "simulation") }
+        }
     }
 
     static func yesNo(_ b: Bool?) -> String { b.map { $0 ? "yes" : "no" } ?? "-" }

@@ -26,7 +26,7 @@ struct ScalingSimulationOptions: ParsableArguments {
 
     var isRequested: Bool { widths != nil }
 
-    func check() throws {
+    func validate() throws {
         guard (1...100).contains(seeds) else { throw ValidationError("invalid --seeds '\(seeds)'; allowed: 1...100") }
         guard (1...10_000_000).contains(steps) else { throw ValidationError("invalid --steps '\(steps)'; allowed: 1...10000000") }
         guard batchSize >= 1 else { throw ValidationError("invalid --batch-size '\(batchSize)'; allowed: an integer >= 1") }
@@ -76,7 +76,7 @@ struct ScalingSimulationOptions: ParsableArguments {
             }
             let train = Array(split.train.prefix(trainSize)), test = Array(split.test.prefix(testSize))
             let inputs = try Standardiser(fitting: train.map { set.x[$0] }, constantColumns: .keepAtZero)
-            let task = try ScalingCommand.wrap {
+            let task = try UsageError.wrap {
                 try BinaryTask(train: inputs.apply(train.map { set.x[$0] }), trainTargets: train.map { set.y[$0] },
                                test: inputs.apply(test.map { set.x[$0] }), testTargets: test.map { set.y[$0] })
             }
@@ -90,13 +90,13 @@ struct ScalingSimulationOptions: ParsableArguments {
         let widthList = try Self.parseWidths(widths!)
         let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
         let (task, name) = try Self.task(uci: uci, trainSize: trainSize, testSize: testSize)
-        let scaling = try ScalingCommand.wrap {
+        let scaling = try UsageError.wrap {
             try WidthScaling(e, initCorrected: initCorrected, referenceWidth: referenceWidth, readoutRate: learningRate, inputRate: learningRate)
         }
-        let sgd = try ScalingCommand.wrap { try ScaledSGD(loss: loss.value, batchSize: min(batchSize, task.trainCount), steps: steps) }
-        let study = try ScalingCommand.wrap { try ScalingStudy(scaling: scaling, activation: act, sgd: sgd, probes: probes, earlySteps: min(10, steps)) }
+        let sgd = try UsageError.wrap { try ScaledSGD(loss: loss.value, batchSize: min(batchSize, task.trainCount), steps: steps) }
+        let study = try UsageError.wrap { try ScalingStudy(scaling: scaling, activation: act, sgd: sgd, probes: probes, earlySteps: min(10, steps)) }
         let start = Date()
-        let results = try ScalingCommand.wrap {
+        let results = try UsageError.wrap {
             try study.run(widths: widthList, seeds: (1...UInt64(seeds)).map { $0 }, task: task) { done, total in
                 log("\(done)/\(total) runs (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
             }
@@ -129,41 +129,45 @@ struct ScalingSimulation {
         ("final_test_accuracy", { $0.finalTestAccuracy }), ("final_test_loss", { $0.finalTestLoss }),
     ]
 
-    var json: String {
-        var o = JSONObject()
-        o.add("dataset", string: dataset)
-        o.add("threshold", task.threshold)
-        o.add("train_points", task.trainCount); o.add("test_points", task.testCount)
-        o.add("steps", options.steps); o.add("batch_size", min(options.batchSize, task.trainCount))
-        o.add("learning_rate", options.learningRate); o.add("loss", string: options.loss.rawValue)
-        o.add("activation", string: options.activation); o.add("reference_width", options.referenceWidth)
-        o.add("seconds", seconds)
-        let widths = results.map { w -> String in
-            var r = JSONObject()
-            r.add("width", w.width)
-            r.add("seeds", w.runs.count)
+    var json: JSONDocument {
+        let widths = results.map { w in JSONDocument { r in
+            try r.encode(w.width, forKey: "width")
+            try r.encode(w.runs.count, forKey: "seeds")
             for (key, value) in Self.quantities {
                 let s = w.summary(value)
-                r.add(key, s.mean); r.add(key + "_standard_error", s.standardError)
+                try r.encodeNumber(s.mean, forKey: JSONKey(key))
+                try r.encodeNumber(s.standardError, forKey: JSONKey(key + "_standard_error"))
             }
             let steps = w.runs[0].record.steps
-            r.add("steps", raw: "[" + steps.map(String.init).joined(separator: ",") + "]")
+            try r.encode(steps, forKey: "steps")
             for (key, series) in [("test_accuracy", { (run: ScalingStudy.Run) in run.record.testAccuracy }),
                                   ("test_loss", { $0.record.testLoss }), ("train_loss", { $0.record.trainLoss })] {
                 let mean = (0..<steps.count).map { k in w.runs.reduce(0) { $0 + series($1)[k] } / Double(w.runs.count) }
-                r.add(key, raw: "[" + mean.map { $0.isFinite ? full($0) : "null" }.joined(separator: ",") + "]")
+                try r.encodeNumbers(mean, forKey: JSONKey(key))
             }
-            return r.text
+        } }
+        let fitObjects = fits.map { f in JSONDocument { r in
+            try r.encode(f.quantity.rawValue, forKey: "quantity")
+            try r.encodeNumber(f.exponent, forKey: "exponent")
+            try r.encodeNumber(f.standardError, forKey: "standard_error")
+            try r.encodeNumber(f.predicted, forKey: "predicted")
+            try r.encode(f.agrees, forKey: "agrees")
+        } }
+        return JSONDocument { o in
+            try o.encode(dataset, forKey: "dataset")
+            try o.encodeNumber(task.threshold, forKey: "threshold")
+            try o.encode(task.trainCount, forKey: "train_points")
+            try o.encode(task.testCount, forKey: "test_points")
+            try o.encode(options.steps, forKey: "steps")
+            try o.encode(min(options.batchSize, task.trainCount), forKey: "batch_size")
+            try o.encodeNumber(options.learningRate, forKey: "learning_rate")
+            try o.encode(options.loss.rawValue, forKey: "loss")
+            try o.encode(options.activation, forKey: "activation")
+            try o.encode(options.referenceWidth, forKey: "reference_width")
+            try o.encodeNumber(seconds, forKey: "seconds")
+            try o.encode(widths, forKey: "widths")
+            try o.encode(fitObjects, forKey: "fits")
         }
-        o.add("widths", raw: "[" + widths.joined(separator: ",") + "]")
-        let fitObjects = fits.map { f -> String in
-            var r = JSONObject()
-            r.add("quantity", string: f.quantity.rawValue); r.add("exponent", f.exponent); r.add("standard_error", f.standardError)
-            r.add("predicted", f.predicted); r.add("agrees", f.agrees)
-            return r.text
-        }
-        o.add("fits", raw: "[" + fitObjects.joined(separator: ",") + "]")
-        return o.text
     }
 
     var table: String {

@@ -26,16 +26,12 @@ struct SpectralKernelOptions: ParsableArguments {
     func make(dimension d: Int) throws -> (kernel: any DotProductKernel, network: NetworkKernel?) {
         let sources = [standard, expression, tabulated].compactMap { $0 }
         guard sources.count <= 1 else { throw UsageError("give at most one of --standard, --expression, --tabulated") }
-        do {
+        return try UsageError.wrap {
             if let standard { return (try StandardKernel.parse(standard), nil) }
             if let expression { return (try ExpressionKernel(expression), nil) }
             if let tabulated { return (try TabulatedKernel(contentsOf: tabulated), nil) }
             let net = try network.network(inputDimension: d)
             return (try NetworkSphereKernel(net, kind: kernel.value), net)
-        } catch let error as SpectralError {
-            throw UsageError(error.description)
-        } catch let error as KernelError {
-            throw UsageError(error.description)
         }
     }
 
@@ -51,16 +47,10 @@ struct SpectralKernelOptions: ParsableArguments {
         }
     }
 
-    /// The spectrum of that kernel through kmax, with usage errors for bad d or kmax.
+    /// The spectrum of that kernel through kmax (d and kmax are checked by ``SphereOptions``).
     func spectrum(dimension d: Int, kmax: Int) throws -> (spectrum: GegenbauerSpectrum, network: NetworkKernel?) {
-        guard d >= 2, d <= 4096 else { throw UsageError("invalid --dim '\(d)'; allowed: an integer 2...4096") }
-        guard kmax >= 0, kmax <= 10_000_000 else { throw UsageError("invalid --kmax '\(kmax)'; allowed: an integer 0...10000000") }
         let (kernel, net) = try make(dimension: d)
         if net == nil { try Self.requireFiniteValues(kernel) }
-        do {
-            return (try GegenbauerSpectrum(kernel: kernel, dimension: d, kmax: kmax), net)
-        } catch let error as SpectralError {
-            throw UsageError(error.description)
-        }
+        return (try UsageError.wrap { try GegenbauerSpectrum(kernel: kernel, dimension: d, kmax: kmax) }, net)
     }
 }

@@ -17,11 +17,15 @@ struct SpectrumCommand: ParsableCommand {
 
     @OptionGroup var source: SpectralKernelOptions
 
-    @Option(help: "Sphere dimension: S^{d-1} in R^d, d >= 2.")
-    var dim: Int = 3
+    @OptionGroup(title: "Sphere") var sphere: SphereOptions<Limits>
+    var dim: Int { sphere.dim }
+    var kmax: Int { sphere.kmax }
 
-    @Option(help: "Largest degree k.")
-    var kmax: Int = 100
+    enum Limits: SphereLimits {
+        static let kmax = 100
+        static let degrees = 0...10_000_000
+        static let kmaxHelp = "Largest degree k"
+    }
 
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
@@ -44,7 +48,7 @@ struct SpectrumCommand: ParsableCommand {
             let svg = SpectrumPlot.svg(title: "\(spectrum.kernelName) on S^\(spectrum.dimension - 1)", spectra: [(spectrum.kernelName, spectrum)])
             try UsageError.wrap { try AtomicFile.write(svg, to: plot) }
         }
-        print(render(spectrum), terminator: "")
+        print(try render(spectrum), terminator: "")
     }
 
     /// The k whose mu_k is negative by more than its error bound: a valid (positive-definite)
@@ -68,7 +72,7 @@ struct SpectrumCommand: ParsableCommand {
             : "e^" + String(format: "%.2f", Multiplicity.logValue(dimension: s.dimension, degree: k))
     }
 
-    func render(_ s: GegenbauerSpectrum) -> String {
+    func render(_ s: GegenbauerSpectrum) throws -> String {
         let predicted = s.predictedDecay.exponent(dimension: s.dimension)
         switch format {
         case .csv:
@@ -78,7 +82,7 @@ struct SpectrumCommand: ParsableCommand {
             }
             return out
         case .json:
-            return json(s)
+            return try json(s)
         case .table:
             var out = "\(s.kernelName) on S^\(s.dimension - 1): mu_k, k = 0...\(s.kmax)\n"
             if let p = predicted { out += "predicted decay: mu_k ~ k^-\(p) (Sobolev order \(s.predictedDecay.sobolevOrder(dimension: s.dimension)!))\n" }
@@ -102,52 +106,50 @@ struct SpectrumCommand: ParsableCommand {
         }
     }
 
-    func json(_ s: GegenbauerSpectrum) -> String {
+    func json(_ s: GegenbauerSpectrum) throws -> String {
         let d = s.dimension
         let fits = s.parityFits
         let parity = s.parityDecay
-        var o = JSONObject()
-        o.add("kernel", string: s.kernelName)
-        o.add("dimension", d)
-        o.add("kmax", s.kmax)
-        o.add("predicted", string: s.predictedDecay.summary(dimension: d))
-        o.add("predicted_exponent", s.predictedDecay.exponent(dimension: d))
-        o.add("predicted_exponent_even", parity.even.exponent(dimension: d))
-        o.add("predicted_exponent_odd", parity.odd.exponent(dimension: d))
-        o.add("predicted_even", string: parity.even.summary(dimension: d))
-        o.add("predicted_odd", string: parity.odd.summary(dimension: d))
-        o.add("parity_reason", string: parity.reason)
-        o.add("fitted_exponent_even", fits.even.exponent)
-        o.add("fitted_uncertainty_even", fits.even.uncertainty)
-        o.add("fit_even", string: fits.even.summary)
-        o.add("fitted_exponent_odd", fits.odd.exponent)
-        o.add("fitted_uncertainty_odd", fits.odd.uncertainty)
-        o.add("fit_odd", string: fits.odd.summary)
-        o.add("sobolev_order", s.predictedDecay.sobolevOrder(dimension: d))
-        o.add("leading_constant", s.tail?.expansion.leadingUpperConstant)
-        var rule = JSONObject()
-        rule.add("kappa_1", s.sumRule.kernelAtOne)
-        rule.add("residual", s.sumRule.residual)
-        rule.add("tail_estimate", s.sumRule.tailEstimate)
-        rule.add("error_sum", s.sumRule.errorSum)
-        rule.add("checkable", s.sumRule.isCheckable)
-        o.add("sum_rule", raw: rule.text)
-        let negative = Self.negativeBeyondError(s)
-        o.add("positive_definite", negative.isEmpty)
-        o.add("negative_k", raw: "[" + negative.map(String.init).joined(separator: ",") + "]")
-        var rows: [String] = []
-        rows.reserveCapacity(s.kmax + 1)
-        for k in 0...s.kmax {
-            var r = JSONObject()
-            r.add("k", k)
-            r.add("mu", s.mu[k])
-            r.add("multiplicity", s.multiplicity[k])
-            r.add("log_multiplicity", Multiplicity.logValue(dimension: d, degree: k))
-            r.add("error", s.error[k])
-            r.add("resolved", s.resolved[k])
-            rows.append(r.text)
+        let rule = s.sumRule
+        let sumRule = JSONDocument { o in
+            try o.encodeNumber(rule.kernelAtOne, forKey: "kappa_1")
+            try o.encodeNumber(rule.residual, forKey: "residual")
+            try o.encodeNumber(rule.tailEstimate, forKey: "tail_estimate")
+            try o.encodeNumber(rule.errorSum, forKey: "error_sum")
+            try o.encode(rule.isCheckable, forKey: "checkable")
         }
-        o.add("values", raw: "[" + rows.joined(separator: ",") + "]")
-        return o.text + "\n"
+        let rows = (0...s.kmax).map { k in JSONDocument { o in
+            try o.encode(k, forKey: "k")
+            try o.encodeNumber(s.mu[k], forKey: "mu")
+            try o.encodeNumber(s.multiplicity[k], forKey: "multiplicity")
+            try o.encodeNumber(Multiplicity.logValue(dimension: d, degree: k), forKey: "log_multiplicity")
+            try o.encodeNumber(s.error[k], forKey: "error")
+            try o.encode(s.resolved[k], forKey: "resolved")
+        } }
+        let negative = Self.negativeBeyondError(s)
+        return try JSONOutput.text(JSONDocument { o in
+            try o.encode(s.kernelName, forKey: "kernel")
+            try o.encode(d, forKey: "dimension")
+            try o.encode(s.kmax, forKey: "kmax")
+            try o.encode(s.predictedDecay.summary(dimension: d), forKey: "predicted")
+            try o.encodeNumber(s.predictedDecay.exponent(dimension: d), forKey: "predicted_exponent")
+            try o.encodeNumber(parity.even.exponent(dimension: d), forKey: "predicted_exponent_even")
+            try o.encodeNumber(parity.odd.exponent(dimension: d), forKey: "predicted_exponent_odd")
+            try o.encode(parity.even.summary(dimension: d), forKey: "predicted_even")
+            try o.encode(parity.odd.summary(dimension: d), forKey: "predicted_odd")
+            try o.encode(parity.reason, forKey: "parity_reason")
+            try o.encodeNumber(fits.even.exponent, forKey: "fitted_exponent_even")
+            try o.encodeNumber(fits.even.uncertainty, forKey: "fitted_uncertainty_even")
+            try o.encode(fits.even.summary, forKey: "fit_even")
+            try o.encodeNumber(fits.odd.exponent, forKey: "fitted_exponent_odd")
+            try o.encodeNumber(fits.odd.uncertainty, forKey: "fitted_uncertainty_odd")
+            try o.encode(fits.odd.summary, forKey: "fit_odd")
+            try o.encodeNumber(s.predictedDecay.sobolevOrder(dimension: d), forKey: "sobolev_order")
+            try o.encodeNumber(s.tail?.expansion.leadingUpperConstant, forKey: "leading_constant")
+            try o.encode(sumRule, forKey: "sum_rule")
+            try o.encode(negative.isEmpty, forKey: "positive_definite")
+            try o.encode(negative, forKey: "negative_k")
+            try o.encode(rows, forKey: "values")
+        }) + "\n"
     }
 }

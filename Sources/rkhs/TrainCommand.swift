@@ -61,7 +61,7 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Hidden widths of finite networks trained beside the infinite one, e.g. 256,1024,4096.") var width: String?
     @Option(help: "Seeds per width (1...1000; default 5).") var seeds: Int?
-    @Option(help: "First seed; the seeds are seed, seed + 1, ...") var seed: UInt64 = 1
+    @Option(help: "First seed; the seeds are seed, seed + 1, ... (default 0, as every command's --seed).") var seed: UInt64 = 0
 
     @Option(help: "Write the mean test predictions, float64 [times, n_test], to this .npy.") var predictions: String?
     @Flag(help: "With --predictions, also write the predictive variances to P.var.npy beside it.") var covariance = false
@@ -127,7 +127,6 @@ struct TrainCommand: ParsableCommand {
         let discrete = steps || !widths.isEmpty
         let timeList = try Self.parseTimes(times, steps: discrete)
         let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
-        try scales.check()
         let network = try UsageError.wrap {
             try NetworkKernel(activation: act, depth: depth, sigmaW: scales.sigmaW, sigmaB: scales.bias, sigmaI: scales.sigmaI,
                               parametrization: parametrization.value, width: widths.first)

@@ -43,6 +43,30 @@ import NeuralKernels
         #expect(table.status == 0 && table.stdout.contains("nngp"))
     }
 
+    /// Issue 20, consistency: fixedpoints takes --no-bias like every network command (it is
+    /// --sigma-b 0), and --seed defaults to 0 everywhere (sample without --seed is --seed 0).
+    @Test func fixedPointsNoBiasAndTheSeedConvention() throws {
+        let common = ["fixedpoints", "--activation", "elu(1)", "--sigma-w", "1.2", "--format", "json"]
+        let noBias = try CommandLineRunner.run(common + ["--no-bias"])
+        let zero = try CommandLineRunner.run(common + ["--sigma-b", "0"])
+        #expect(noBias.status == 0 && noBias.stdout == zero.stdout, "\(noBias.stderr)")
+        let sample = ["sample", "--activation", "relu", "--depth", "2", "--points", "512", "--paths", "2"]
+        let unseeded = try CommandLineRunner.run(sample), seeded = try CommandLineRunner.run(sample + ["--seed", "0"])
+        let other = try CommandLineRunner.run(sample + ["--seed", "1"])
+        #expect(unseeded.status == 0 && unseeded.stdout == seeded.stdout && unseeded.stdout != other.stdout, "\(unseeded.stdout)")
+    }
+
+    /// JSON goes through JSONEncoder (issue 15, item 5): a tab in a user expression, which the
+    /// old string builder copied raw into the kernel's name (invalid JSON), is escaped, and the
+    /// name reads back exactly.
+    @Test func jsonEscapesControlCharacters() throws {
+        let r = try CommandLineRunner.run(["spectrum", "--expression", "exp(x\t- 1)", "--kmax", "3", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(object?["kernel"] as? String == "exp(x\t- 1)", "\(r.stdout.prefix(200))")
+        #expect(!r.stdout.contains("\t"))
+    }
+
     /// The spectrum CSV has exactly the issue's columns; mu_0 of the 2-layer ReLU NTK with bias
     /// on S^2 is the sphere average of kappa, 2 (checked against the library's own kernel:
     /// mean of kappa over t uniform in [-1, 1] for d = 3 by Gauss-Legendre).
@@ -103,6 +127,8 @@ import NeuralKernels
         (["sample", "--points", "10"], "invalid --points '10'"),
         (["sample", "--out", "/tmp/x.txt"], "allowed: a path ending in .csv or .npy"),
         (["spectrum", "--standard", "laplace(1)", "--expression", "x"], "at most one of"),
+        (["fixedpoints", "--no-bias", "--sigma-b", "1"], "--no-bias conflicts with --sigma-b 1.0"),
+        (["compare", "--activations", "relu", "--depths", "2,3", "--kmax", "5"], "invalid --kmax '5'; allowed: an integer 16...100000"),
     ])
     func badInputIsOneLineWithStatus64(_ arguments: [String], _ message: String) throws {
         let r = try CommandLineRunner.run(arguments)
