@@ -4,6 +4,10 @@ import Foundation
 /// systems of the asymptotic fits (a few columns, at most a few hundred rows), by Householder
 /// QR after scaling each column to unit norm. O(rows cols^2).
 enum LeastSquares {
+    /// After scaling to unit norm, a column whose remaining norm in the QR step is below this is
+    /// taken as dependent on the previous ones (the fit is refused rather than ill-determined).
+    static let dependentColumnNorm = 1e-13
+
     /// `columns[j][i]` is A[i][j]; returns nil if a column is (numerically) dependent.
     static func solve(columns: [[Double]], rhs: [Double], weights: [Double]) -> [Double]? {
         solveWithCovariance(columns: columns, rhs: rhs, weights: weights)?.x
@@ -27,7 +31,7 @@ enum LeastSquares {
             var norm = 0.0
             for i in j..<m { norm += a[j][i] * a[j][i] }
             norm = norm.squareRoot()
-            guard norm > 1e-13 else { return nil }
+            guard norm > dependentColumnNorm else { return nil }
             let alpha = a[j][j] > 0 ? -norm : norm
             var v = [Double](repeating: 0, count: m)
             for i in j..<m { v[i] = a[j][i] }

@@ -37,6 +37,20 @@ public struct MaclaurinSeries: Sendable {
     }
 
     /// mu_k and an error bound (rounding of the logarithms plus the truncated tail) for
+    /// Most terms summed per k; a series that has not settled by then gets an infinite error.
+    static let maximumTerms = 4000
+    /// Settled once the terms fall geometrically, by at least this ratio ...
+    static let settledRatio = 0.5
+    /// ... and below this fraction of the sum (or below e^-745, where they underflow).
+    static let settledFraction = 1e-20
+    static let underflowLogTerm = -745.0
+    /// Where the last term's log is below -690 (terms near 1e-300) the error has this floor,
+    /// else the smallest subnormal: the value may have underflowed to 0.
+    static let tinyLogTerm = -690.0
+    static let tinyErrorFloor = 1e-300
+    /// The rounding of each logarithm counts 8 ulps on top of the sizes of its pieces.
+    static let baseLogUlps = 8.0
+
     /// k = 0...kmax; an infinite error where the series does not settle within 4000 terms.
     public func eigenvalues(dimension d: Int, kmax: Int) -> (mu: [Double], error: [Double]) {
         var mu = [Double](repeating: 0, count: kmax + 1)
@@ -46,7 +60,7 @@ public struct MaclaurinSeries: Sendable {
             var sum = 0.0, rounding = 0.0
             var previous = -Double.infinity
             var settled = false
-            for j in 0..<4000 {
+            for j in 0..<Self.maximumTerms {
                 let n = k + 2 * j
                 let la = logCoefficient(n)
                 if la == -.infinity { continue }      // a zero coefficient
@@ -57,14 +71,15 @@ public struct MaclaurinSeries: Sendable {
                 // Each logarithm is rounded relatively: the term's relative error is about eps
                 // times the sizes of the pieces of its logarithm (the coefficient's counted as
                 // twice its magnitude plus log n!, which such coefficients usually contain).
-                let logSize: Double = 8 + 2 * Swift.abs(la) + lgamma(Double(n) + 1) + size
+                let logSize: Double = Self.baseLogUlps + 2 * Swift.abs(la) + lgamma(Double(n) + 1) + size
                 rounding += term * 2 * eps * logSize
                 let ratio = previous == -.infinity ? 1 : exp(logTerm - previous)
                 previous = logTerm
                 // Stop when the terms fall geometrically (ratio <= 1/2) below 1e-20 of the sum;
                 // the rest is then at most term * ratio / (1 - ratio).
                 // (Terms below e^-745 underflow: then mu_k < 1e-300 and the sum may be 0.)
-                if ratio <= 0.5 && ((sum > 0 && term <= 1e-20 * sum) || logTerm < -745) {
+                if ratio <= Self.settledRatio
+                    && ((sum > 0 && term <= Self.settledFraction * sum) || logTerm < Self.underflowLogTerm) {
                     rounding += term * ratio / (1 - ratio)
                     settled = true
                     break
@@ -72,7 +87,8 @@ public struct MaclaurinSeries: Sendable {
             }
             if settled {
                 mu[k] = sum
-                error[k] = rounding + 2 * eps * sum + (previous < -690 ? 1e-300 : Double.leastNonzeroMagnitude)
+                let floor = previous < Self.tinyLogTerm ? Self.tinyErrorFloor : Double.leastNonzeroMagnitude
+                error[k] = rounding + 2 * eps * sum + floor
             }
         }
         return (mu, error)
