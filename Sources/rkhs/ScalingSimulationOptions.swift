@@ -66,7 +66,7 @@ struct ScalingSimulationOptions: ParsableArguments {
     /// test-size test indices, inputs standardised on the training part, the target
     /// thresholded at its training median.
     static func task(uci: String, trainSize: Int, testSize: Int) throws -> (BinaryTask, String) {
-        do {
+        try UsageError.wrap {
             let set = try RegressionDataset(uci: uci)
             guard let split = set.standardSplits?.first else {
                 throw UsageError("'\(uci)' has no standard splits (index_train_0.txt)")
@@ -76,13 +76,9 @@ struct ScalingSimulationOptions: ParsableArguments {
             }
             let train = Array(split.train.prefix(trainSize)), test = Array(split.test.prefix(testSize))
             let inputs = try Standardiser(fitting: train.map { set.x[$0] }, constantColumns: .keepAtZero)
-            let task = try UsageError.wrap {
-                try BinaryTask(train: inputs.apply(train.map { set.x[$0] }), trainTargets: train.map { set.y[$0] },
-                               test: inputs.apply(test.map { set.x[$0] }), testTargets: test.map { set.y[$0] })
-            }
+            let task = try BinaryTask(train: inputs.apply(train.map { set.x[$0] }), trainTargets: train.map { set.y[$0] },
+                                      test: inputs.apply(test.map { set.x[$0] }), testTargets: test.map { set.y[$0] })
             return (task, set.name)
-        } catch let e as RegressionError {
-            throw UsageError(e.description)
         }
     }
 

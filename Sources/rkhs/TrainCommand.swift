@@ -137,23 +137,18 @@ struct TrainCommand: ParsableCommand {
             learningRate: learningRateFraction.map { .fractionOfLimit($0) } ?? .value(learningRate ?? 1),
             ridge: ridge, absoluteRidge: ridgeAbsolute, initialisation: initialisation.value, times: timeList,
             widths: widths, seeds: (0..<UInt64(seeds ?? 5)).map { seed &+ $0 })
-        let result: TrainingExperiment.Result
-        do {
-            result = try TrainingExperiment.run(config, data: experimentData) { line in
+        let result = try UsageError.wrap {
+            try TrainingExperiment.run(config, data: experimentData) { line in
                 FileHandle.standardError.write(Data("train: \(line)\n".utf8))
             }
-        } catch let e as TrainingError {
-            throw UsageError(e.description)
         }
         let report = result.report
         var bottleneckReport: BottleneckStudy.Report?
         if let bottleneck {
             let ks = try Self.parseBottleneck(bottleneck)
-            do {
-                bottleneckReport = try BottleneckStudy.run(network: network, widths: ks, data: experimentData, learningRate: learningRate ?? 1,
-                                                           times: timeList, seed: seed, mergeTolerance: bottleneckMerge)
-            } catch let e as TrainingError {
-                throw UsageError(e.description)
+            bottleneckReport = try UsageError.wrap {
+                try BottleneckStudy.run(network: network, widths: ks, data: experimentData, learningRate: learningRate ?? 1,
+                                        times: timeList, seed: seed, mergeTolerance: bottleneckMerge)
             }
         }
         for w in report.warnings { FileHandle.standardError.write(Data("train: warning: \(w)\n".utf8)) }
@@ -205,15 +200,13 @@ struct TrainCommand: ParsableCommand {
         guard !noStandardise else {
             return (TrainingExperiment.Data(train: trainX, trainTargets: trainY, test: testX, testTargets: testY), name)
         }
-        do {
+        return try UsageError.wrap {
             let inputs = try Standardiser(fitting: trainX, constantColumns: constant)
             let targets = try Standardiser(fitting: trainY.map { [$0] })
             let mu = targets.mean[0], sd = targets.scale[0]
             return (TrainingExperiment.Data(train: inputs.apply(trainX), trainTargets: trainY.map { ($0 - mu) / sd },
                                             test: inputs.apply(testX), testTargets: testY.map { ($0 - mu) / sd },
                                             targetMean: mu, targetScale: sd), name)
-        } catch let e as RegressionError {
-            throw UsageError(e.description)
         }
     }
 
