@@ -5,7 +5,7 @@ SWIFT ?= swift
 RELEASE := -c release -Xswiftc -enable-testing
 TESTING :=
 
-.PHONY: deps build test example bench clean
+.PHONY: deps build test lint format example bench clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -15,6 +15,16 @@ build: deps
 
 test: deps
 	$(SWIFT) test $(RELEASE) $(TESTING)
+
+# The formatter's configuration is .swift-format (4-space indent, 120 columns, no ';'-joined
+# statements); `make format` applies it, `make lint` (run by CI) fails on any difference.
+SWIFT_SOURCES := Sources Tests Benchmarks Package.swift
+
+lint:
+	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
+
+format:
+	$(SWIFT) format format --in-place --recursive $(SWIFT_SOURCES)
 
 example: build
 	$(SWIFT) run $(RELEASE) rkhs kernel --activation relu --depth 3 --t=-1,-0.5,0,0.5,0.9,0.99,1

@@ -14,13 +14,17 @@ func unitPoints(_ n: Int, _ d: Int, seed: UInt64) -> [[Double]] {
 
 let arguments = CommandLine.arguments
 let n = arguments.count > 1 ? Int(arguments[1]) ?? 4000 : 4000
-let names = arguments.count > 2 ? Array(arguments[2...]) : ["relu", "gelu", "erf", "elu(1)", "selu", "piecewise(exp(x)-1; x)"]
+let names =
+    arguments.count > 2 ? Array(arguments[2...]) : ["relu", "gelu", "erf", "elu(1)", "selu", "piecewise(exp(x)-1; x)"]
 let points = unitPoints(n, 10, seed: 42)
 var reference: Double? = nil
-print("depth-3 NTK Gram matrix, n = \(n), d = 10, unit-norm points (rkhs, \(ProcessInfo.processInfo.activeProcessorCount) cores)")
+print(
+    "depth-3 NTK Gram matrix, n = \(n), d = 10, unit-norm points (rkhs, \(ProcessInfo.processInfo.activeProcessorCount) cores)"
+)
 for name in names {
     guard let activation = try? ActivationCatalogue.activation(named: name) else {
-        print(String(format: "%-28@ unavailable", name as NSString)); continue
+        print(String(format: "%-28@ unavailable", name as NSString))
+        continue
     }
     let network = try NetworkKernel(activation: activation, depth: 3)
     let start = Date()
@@ -28,10 +32,10 @@ for name in names {
     let seconds = Date().timeIntervalSince(start)
     if reference == nil { reference = seconds }
     let ratio = seconds / reference!
-    print(String(format: "  %-26@ %8.3f s   (%.2fx relu)   K[0,1] = %.17g", name as NSString, seconds, ratio, gram[0, 1]))
+    print(
+        String(format: "  %-26@ %8.3f s   (%.2fx relu)   K[0,1] = %.17g", name as NSString, seconds, ratio, gram[0, 1]))
     print("BENCH rkhs \(name) \(seconds)")
 }
-
 
 // Points of unequal norms (Gaussian in R^10, as `rkhs gram` gets from a user's CSV): the
 // homogeneous route for ReLU; the per-entry route for the others is far slower (issue 20).

@@ -26,7 +26,9 @@ func growth(_ points: [(Int, Double)]) -> Double {
 
 let network = try NetworkKernel(activation: .relu, depth: 3)
 let sphere = try SphereKernel(network)
-print("one exact sample path of the depth-3 ReLU NNGP on a great circle (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+print(
+    "one exact sample path of the depth-3 ReLU NNGP on a great circle (\(ProcessInfo.processInfo.activeProcessorCount) cores)"
+)
 var circulant: [(Int, Double)] = []
 for log2n in [16, 18, 20, 22] {
     let n = 1 << log2n
@@ -36,7 +38,10 @@ for log2n in [16, 18, 20, 22] {
         path = sampler.sample(paths: 1, seed: 1)[0]
     }
     circulant.append((n, t))
-    print(String(format: "  circulant (FFTW), n = 2^%d = %8d: %8.3f s   (kernel + eigenvalues + one path; value[1] = %.6f)", log2n, n, t, path[1]))
+    print(
+        String(
+            format: "  circulant (FFTW), n = 2^%d = %8d: %8.3f s   (kernel + eigenvalues + one path; value[1] = %.6f)",
+            log2n, n, t, path[1]))
     print("BENCH circulant \(n) \(t)")
 }
 print(String(format: "  circulant cost growth: n^%.2f (n log n: about n^1.05 here)", growth(circulant)))
@@ -47,25 +52,35 @@ do {
     let tKernel = best(3) {
         row = (0...(n / 2)).map { j -> Double in
             let theta = 2 * Double.pi * Double(j) / Double(n)
-            let s = sin(0.5 * theta), c = cos(0.5 * theta)
+            let s = sin(0.5 * theta)
+            let c = cos(0.5 * theta)
             return sphere.values(cos(theta), oneMinusT: 2 * s * s, onePlusT: 2 * c * c).nngp
         }
     }
     var sampler: CirculantSampler? = nil
     let tEigen = best(3) { sampler = CirculantSampler(points: n, firstRow: row) }
     let tPath = best(3) { _ = sampler!.sample(paths: 1, seed: 1) }
-    print(String(format: "  at n = 2^20: kernel row %.3f s (one core), eigenvalues %.3f s, one path %.3f s", tKernel, tEigen, tPath))
+    print(
+        String(
+            format: "  at n = 2^20: kernel row %.3f s (one core), eigenvalues %.3f s, one path %.3f s", tKernel, tEigen,
+            tPath))
 }
 var cholesky: [(Int, Double)] = []
 for n in [1024, 2048, 4096] {
     let t = try best(2) {
         let row = (0...(n / 2)).map { j -> Double in
             let theta = 2 * Double.pi * Double(j) / Double(n)
-            let s = sin(0.5 * theta), c = cos(0.5 * theta)
+            let s = sin(0.5 * theta)
+            let c = cos(0.5 * theta)
             return sphere.values(cos(theta), oneMinusT: 2 * s * s, onePlusT: 2 * c * c).nngp
         }
         var k = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { for j in 0..<n { let d = Swift.abs(i - j); k[i * n + j] = row[min(d, n - d)] } }
+        for i in 0..<n {
+            for j in 0..<n {
+                let d = Swift.abs(i - j)
+                k[i * n + j] = row[min(d, n - d)]
+            }
+        }
         // A relative 1e-10 jitter: the smallest eigenvalues of a 1.5-regular kernel on a fine
         // grid are at round-off level, where dpotrf would otherwise fail.
         for i in 0..<n { k[i * n + i] += 1e-10 * row[0] }

@@ -22,24 +22,32 @@ let y: [Double] = (0..<n).map { i in
     let smooth: Double = sin(row[0]) + 0.5 * row[1] * row[2]
     return smooth + 0.1 * sin(17 * Double(i))
 }
-print("log marginal likelihood + gradient (3 hyperparameters), n = \(n), d = \(d) (rkhs, \(ProcessInfo.processInfo.activeProcessorCount) cores)")
+print(
+    "log marginal likelihood + gradient (3 hyperparameters), n = \(n), d = \(d) (rkhs, \(ProcessInfo.processInfo.activeProcessorCount) cores)"
+)
 for name in names {
     let activation = try ActivationCatalogue.activation(named: name)
     for kind in [KernelKind.nngp, .ntk] {
         let gp = ExactGP(covariance: NetworkCovariance(activation: activation, depth: 3, kind: kind))
         let h = ExactGP.Hyperparameters(sigmaW2: 1.5, sigmaB2: 0.1, noise: 0.1)
-        var best = Double.infinity, value = 0.0
+        var best = Double.infinity
+        var value = 0.0
         for _ in 0..<3 {
             let start = Date()
             let e = try gp.logMarginalLikelihood(x, y, h)
-            best = min(best, Date().timeIntervalSince(start)); value = e.value
+            best = min(best, Date().timeIntervalSince(start))
+            value = e.value
         }
         if ProcessInfo.processInfo.environment["BENCH_DETAIL"] != nil {
             var t0 = Date()
             let m = gp.covariance.matrices(x, sigmaW2: h.sigmaW2, sigmaB2: h.sigmaB2, gradient: true)
-            let tk = Date().timeIntervalSince(t0); t0 = Date()
+            let tk = Date().timeIntervalSince(t0)
+            t0 = Date()
             _ = try MarginalLikelihood.evaluate(k: m.k, dLogW2: m.dLogW2, dLogB2: m.dLogB2, noise: h.noise, y: y)
-            print(String(format: "    kernel+derivatives %.3f s, likelihood+gradient %.3f s", tk, Date().timeIntervalSince(t0)))
+            print(
+                String(
+                    format: "    kernel+derivatives %.3f s, likelihood+gradient %.3f s", tk,
+                    Date().timeIntervalSince(t0)))
         }
         let label = "\(name) \(kind == .ntk ? "ntk" : "nngp")"
         print(String(format: "  depth-3 %-14@ %8.3f s   log p = %.10g", label as NSString, best, value))
@@ -54,12 +62,15 @@ for name in names {
     for kind in [KernelKind.nngp, .ntk] {
         let covariance = NetworkCovariance(activation: activation, depth: 3, kind: kind)
         let common = ExactGP.Hyperparameters(sigmaW2: 1.5, sigmaB2: 0.1, noise: 0.1)
-        let gp = ARDExactGP(covariance: covariance), h = ARDExactGP.Hyperparameters(common, inputs: d)
-        var best = Double.infinity, value = 0.0
+        let gp = ARDExactGP(covariance: covariance)
+        let h = ARDExactGP.Hyperparameters(common, inputs: d)
+        var best = Double.infinity
+        var value = 0.0
         for _ in 0..<3 {
             let start = Date()
             let e = try gp.logMarginalLikelihood(x, y, h)
-            best = min(best, Date().timeIntervalSince(start)); value = e.value
+            best = min(best, Date().timeIntervalSince(start))
+            value = e.value
         }
         let label = "\(name) \(kind == .ntk ? "ntk" : "nngp") ARD"
         print(String(format: "  depth-3 %-18@ %8.3f s   log p = %.10g", label as NSString, best, value))

@@ -17,26 +17,35 @@ func points(_ count: Int, seed: UInt64) -> [[Double]] {
     var random = GaussianRandomSource(seed: seed)
     return (0..<count).map { _ in (0..<8).map { _ in random.normal() } }
 }
-let train = points(1000, seed: 17), test = points(500, seed: 18)
+let train = points(1000, seed: 17)
+let test = points(500, seed: 18)
 let task = try BinaryTask(train: train, trainLabels: train.map(label), test: test, testLabels: test.map(label))
 let widths = Array(Set((0..<20).map { Int(pow(2, 6 + Double(top - 6) * Double($0) / 19).rounded()) })).sorted()
-let study = try ScalingStudy(scaling: WidthScaling(.meanField, learningRate: 0.5), activation: .relu,
-                             sgd: ScaledSGD(loss: .logistic, batchSize: batch, steps: steps), probes: 32)
+let study = try ScalingStudy(
+    scaling: WidthScaling(.meanField, learningRate: 0.5), activation: .relu,
+    sgd: ScaledSGD(loss: .logistic, batchSize: batch, steps: steps), probes: 32)
 func cpuSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+        + Double(usage.ru_stime.tv_usec) / 1e6
 }
-print("MF point, \(widths.count) widths \(widths.first!) ... \(widths.last!), \(seedCount) seeds, \(steps) SGD steps of \(batch) example(s), "
-      + "1000 training / 500 test points in R^8, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-let start = Date(), cpuStart = cpuSeconds()
+print(
+    "MF point, \(widths.count) widths \(widths.first!) ... \(widths.last!), \(seedCount) seeds, \(steps) SGD steps of \(batch) example(s), "
+        + "1000 training / 500 test points in R^8, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+let start = Date()
+let cpuStart = cpuSeconds()
 var check = 0.0
 for width in widths {
-    let t0 = Date(), c0 = cpuSeconds()
+    let t0 = Date()
+    let c0 = cpuSeconds()
     let runs = try study.run(widths: [width], seeds: (1...UInt64(seedCount)).map { $0 }, task: task)
     check += runs[0].summary { $0.finalTestAccuracy }.mean
-    print(String(format: "  width %6d: %7.2f s wall, %7.2f s CPU (%d seeds), test accuracy %.4f", width, Date().timeIntervalSince(t0),
-                 cpuSeconds() - c0, seedCount, runs[0].summary { $0.finalTestAccuracy }.mean))
+    print(
+        String(
+            format: "  width %6d: %7.2f s wall, %7.2f s CPU (%d seeds), test accuracy %.4f", width,
+            Date().timeIntervalSince(t0),
+            cpuSeconds() - c0, seedCount, runs[0].summary { $0.finalTestAccuracy }.mean))
 }
 let total = Date().timeIntervalSince(start)
 print(String(format: "total %.1f s wall, %.1f s CPU; check %.6f", total, cpuSeconds() - cpuStart, check))

@@ -25,12 +25,16 @@ public struct ARDExactGP: Sendable {
         public var sigmaB2: Double
         public var noise: Double
         public init(sigmaW2: [Double], sigmaW2Deep: Double, sigmaB2: Double, noise: Double) {
-            self.sigmaW2 = sigmaW2; self.sigmaW2Deep = sigmaW2Deep; self.sigmaB2 = sigmaB2; self.noise = noise
+            self.sigmaW2 = sigmaW2
+            self.sigmaW2Deep = sigmaW2Deep
+            self.sigmaB2 = sigmaB2
+            self.noise = noise
         }
         /// Every input's sigma_{w,a}^2 and the deeper layers' sigma_w^2 equal to `h.sigmaW2`.
         public init(_ h: ExactGP.Hyperparameters, inputs: Int) {
-            self.init(sigmaW2: Array(repeating: h.sigmaW2, count: inputs), sigmaW2Deep: h.sigmaW2,
-                      sigmaB2: h.sigmaB2, noise: h.noise)
+            self.init(
+                sigmaW2: Array(repeating: h.sigmaW2, count: inputs), sigmaW2Deep: h.sigmaW2,
+                sigmaB2: h.sigmaB2, noise: h.noise)
         }
     }
 
@@ -45,8 +49,9 @@ public struct ARDExactGP: Sendable {
     }
 
     func hyperparameters(logs: [Double], inputs d: Int) -> Hyperparameters {
-        Hyperparameters(sigmaW2: logs[0..<d].map { exp($0) }, sigmaW2Deep: hasDeepWeights ? exp(logs[d]) : 1,
-                        sigmaB2: exp(logs[logs.count - 2]), noise: exp(logs[logs.count - 1]))
+        Hyperparameters(
+            sigmaW2: logs[0..<d].map { exp($0) }, sigmaW2Deep: hasDeepWeights ? exp(logs[d]) : 1,
+            sigmaB2: exp(logs[logs.count - 2]), noise: exp(logs[logs.count - 1]))
     }
 
     /// The sigma_w^2 the scaled inputs are used with: the deeper layers' (1 at depth 1).
@@ -60,7 +65,8 @@ public struct ARDExactGP: Sendable {
     }
 
     /// log p(y | x, h) and its gradient in the optimiser's variables (``logs(_:)``, in that order).
-    public func logMarginalLikelihood(_ x: [[Double]], _ y: [Double], _ h: Hyperparameters, gradient: Bool = true) throws
+    public func logMarginalLikelihood(_ x: [[Double]], _ y: [Double], _ h: Hyperparameters, gradient: Bool = true)
+        throws
         -> MarginalLikelihood.Evaluation
     {
         let d = x.first?.count ?? 0
@@ -72,8 +78,9 @@ public struct ARDExactGP: Sendable {
             return try MarginalLikelihood.evaluate(k: k, dLogW2: [], dLogB2: [], noise: h.noise, y: y)
         }
         let p = covariance.firstLayerPartials(scaled, sigmaW2: w2, sigmaB2: h.sigmaB2)
-        let e = try MarginalLikelihood.evaluate(firstLayer: p, scaled: scaled.flatMap { $0 }, inputs: d, firstW2: w2,
-                                                noise: h.noise, y: y)
+        let e = try MarginalLikelihood.evaluate(
+            firstLayer: p, scaled: scaled.flatMap { $0 }, inputs: d, firstW2: w2,
+            noise: h.noise, y: y)
         guard !hasDeepWeights else { return e }
         var g = e.gradient
         g.remove(at: d)
@@ -114,20 +121,27 @@ public struct ARDExactGP: Sendable {
             }
         }
         guard let best else {
-            throw RegressionError.fitFailed("marginal likelihood could not be evaluated at any starting point (covariance not positive definite)")
+            throw RegressionError.fitFailed(
+                "marginal likelihood could not be evaluated at any starting point (covariance not positive definite)")
         }
-        let names = (0..<d).map { "sigma_w2_ard[\($0 + 1)]" } + (hasDeepWeights ? ["sigma_w2"] : [])
+        let names =
+            (0..<d).map { "sigma_w2_ard[\($0 + 1)]" } + (hasDeepWeights ? ["sigma_w2"] : [])
             + ["sigma_b2", "noise"]
         let values = Array(repeating: ExactGP.lowerValues[0], count: weights) + ExactGP.lowerValues[1...]
         let uppers = Array(repeating: ExactGP.upperValues[0], count: weights) + ExactGP.upperValues[1...]
         let hits = best.x.indices.compactMap { i -> ExactGP.Fit.BoundHit? in
-            if best.x[i] <= lower[i] + 1e-9 { return ExactGP.Fit.BoundHit(parameter: names[i], upper: false, value: values[i]) }
-            if best.x[i] >= upper[i] - 1e-9 { return ExactGP.Fit.BoundHit(parameter: names[i], upper: true, value: uppers[i]) }
+            if best.x[i] <= lower[i] + 1e-9 {
+                return ExactGP.Fit.BoundHit(parameter: names[i], upper: false, value: values[i])
+            }
+            if best.x[i] >= upper[i] - 1e-9 {
+                return ExactGP.Fit.BoundHit(parameter: names[i], upper: true, value: uppers[i])
+            }
             return nil
         }
-        return Fit(hyperparameters: hyperparameters(logs: best.x, inputs: d), evaluations: evaluations,
-                   logLikelihood: -best.value * Double(y.count), converged: best.converged,
-                   projectedGradientNorm: best.projectedGradientNorm, boundHits: hits)
+        return Fit(
+            hyperparameters: hyperparameters(logs: best.x, inputs: d), evaluations: evaluations,
+            logLikelihood: -best.value * Double(y.count), converged: best.converged,
+            projectedGradientNorm: best.projectedGradientNorm, boundHits: hits)
     }
 
     /// Posterior predictive mean and variance (including the noise) at `test`: ``ExactGP``'s on
@@ -135,7 +149,8 @@ public struct ARDExactGP: Sendable {
     public func predict(train x: [[Double]], _ y: [Double], test: [[Double]], _ h: Hyperparameters) throws
         -> (mean: [Double], variance: [Double])
     {
-        try ExactGP(covariance: covariance).predict(train: scaledInputs(x, h), y, test: scaledInputs(test, h),
+        try ExactGP(covariance: covariance).predict(
+            train: scaledInputs(x, h), y, test: scaledInputs(test, h),
             ExactGP.Hyperparameters(sigmaW2: firstW2(h), sigmaB2: h.sigmaB2, noise: h.noise))
     }
 }

@@ -40,10 +40,12 @@ struct DualPartials: Sendable {
         dual = DualActivation(activation)
         jet = activation.closedForm?.jet
         if let closed = activation.closedForm {
-            nngp = closed.nngp; derivative = closed.derivative
+            nngp = closed.nngp
+            derivative = closed.derivative
         } else {
             let dual = dual
-            nngp = { dual.nngpByQuadrature($0) }; derivative = { dual.derivativeByQuadrature($0) }
+            nngp = { dual.nngpByQuadrature($0) }
+            derivative = { dual.derivativeByQuadrature($0) }
         }
         homogeneity = activation.homogeneity
         secondDerivative = activation.secondDerivativeDual
@@ -51,9 +53,10 @@ struct DualPartials: Sendable {
 
     /// F, D and the changes of F (and of D when `ntk`) along two directions (dq1, dq2, dc).
     @inline(__always)
-    func evaluate(q1: Double, q2: Double, c: Double, d1: (Double, Double, Double), d2: (Double, Double, Double),
-                  ntk: Bool) -> (f: Double, d: Double, df: (Double, Double), dd: (Double, Double))
-    {
+    func evaluate(
+        q1: Double, q2: Double, c: Double, d1: (Double, Double, Double), d2: (Double, Double, Double),
+        ntk: Bool
+    ) -> (f: Double, d: Double, df: (Double, Double), dd: (Double, Double)) {
         let s = scalings(q1: q1, q2: q2, c: c, ntk: ntk)
         func change(_ s1: Double, _ s2: Double, _ slope: Double, _ dir: (Double, Double, Double)) -> Double {
             let rhoPart = dir.2 - 0.5 * c * (dir.0 / q1 + dir.1 / q2)
@@ -95,8 +98,10 @@ struct DualPartials: Sendable {
             // The E[phi'' phi''] term is dropped at rho = +-1, as below.
             let slope = Swift.abs(pair.rho) < 1 - 1e-12 ? j.derivativeSlope : 0
             let t = j.derivativeScaling
-            return (j.nngp, j.derivative, j.nngpScaling.first, j.nngpScaling.second, j.derivative,
-                    t.first, t.second, slope)
+            return (
+                j.nngp, j.derivative, j.nngpScaling.first, j.nngpScaling.second, j.derivative,
+                t.first, t.second, slope
+            )
         }
         let f = nngp(pair)
         let d = derivative(pair)
@@ -105,19 +110,26 @@ struct DualPartials: Sendable {
         @inline(__always) func scaled(_ l1: Double, _ l2: Double) -> GaussianPair {
             GaussianPair(q1: l1 * l1 * q1, q2: l2 * l2 * q2, c: l1 * l2 * c, angle: pair.angle)
         }
-        let up1 = scaled(1 + h, 1), down1 = scaled(1 - h, 1), up2 = scaled(1, 1 + h), down2 = scaled(1, 1 - h)
-        let s1: Double, s2: Double
+        let up1 = scaled(1 + h, 1)
+        let down1 = scaled(1 - h, 1)
+        let up2 = scaled(1, 1 + h)
+        let down2 = scaled(1, 1 - h)
+        let s1: Double
+        let s2: Double
         if let p = homogeneity {
-            s1 = Double(p) * f; s2 = s1
+            s1 = Double(p) * f
+            s2 = s1
         } else {
             // Equal variances: (u, v) is exchangeable, so S1 = S2 (and T1 = T2 below).
             s1 = (nngp(up1) - nngp(down1)) / (2 * h)
             s2 = q1 == q2 ? s1 : (nngp(up2) - nngp(down2)) / (2 * h)
         }
         guard ntk else { return (f, d, s1, s2, d, 0, 0, 0) }
-        let t1: Double, t2: Double
+        let t1: Double
+        let t2: Double
         if let p = homogeneity {
-            t1 = Double(p - 1) * d; t2 = t1
+            t1 = Double(p - 1) * d
+            t2 = t1
         } else {
             t1 = (derivative(up1) - derivative(down1)) / (2 * h)
             t2 = q1 == q2 ? t1 : (derivative(up2) - derivative(down2)) / (2 * h)
@@ -131,11 +143,17 @@ struct DualPartials: Sendable {
             } else {
                 let e = 1e-5 * root
                 if rho + 1e-5 > 1 {
-                    dc = (3 * d - 4 * derivative(GaussianPair(q1: q1, q2: q2, c: c - e)) + derivative(GaussianPair(q1: q1, q2: q2, c: c - 2 * e))) / (2 * e)
+                    dc =
+                        (3 * d - 4 * derivative(GaussianPair(q1: q1, q2: q2, c: c - e))
+                            + derivative(GaussianPair(q1: q1, q2: q2, c: c - 2 * e))) / (2 * e)
                 } else if rho - 1e-5 < -1 {
-                    dc = (-3 * d + 4 * derivative(GaussianPair(q1: q1, q2: q2, c: c + e)) - derivative(GaussianPair(q1: q1, q2: q2, c: c + 2 * e))) / (2 * e)
+                    dc =
+                        (-3 * d + 4 * derivative(GaussianPair(q1: q1, q2: q2, c: c + e))
+                            - derivative(GaussianPair(q1: q1, q2: q2, c: c + 2 * e))) / (2 * e)
                 } else {
-                    dc = (derivative(GaussianPair(q1: q1, q2: q2, c: c + e)) - derivative(GaussianPair(q1: q1, q2: q2, c: c - e))) / (2 * e)
+                    dc =
+                        (derivative(GaussianPair(q1: q1, q2: q2, c: c + e))
+                            - derivative(GaussianPair(q1: q1, q2: q2, c: c - e))) / (2 * e)
                 }
             }
         }

@@ -16,7 +16,9 @@ public struct ExactGP: Sendable {
         public var sigmaB2: Double
         public var noise: Double
         public init(sigmaW2: Double, sigmaB2: Double, noise: Double) {
-            self.sigmaW2 = sigmaW2; self.sigmaB2 = sigmaB2; self.noise = noise
+            self.sigmaW2 = sigmaW2
+            self.sigmaB2 = sigmaB2
+            self.noise = noise
         }
         var logs: [Double] { [log(sigmaW2), log(sigmaB2), log(noise)] }
         init(logs: [Double]) { self.init(sigmaW2: exp(logs[0]), sigmaB2: exp(logs[1]), noise: exp(logs[2])) }
@@ -39,7 +41,8 @@ public struct ExactGP: Sendable {
     public init(covariance: NetworkCovariance) { self.covariance = covariance }
 
     /// log p(y | x, h) and its gradient in (log sigma_w^2, log sigma_b^2, log s2).
-    public func logMarginalLikelihood(_ x: [[Double]], _ y: [Double], _ h: Hyperparameters, gradient: Bool = true) throws
+    public func logMarginalLikelihood(_ x: [[Double]], _ y: [Double], _ h: Hyperparameters, gradient: Bool = true)
+        throws
         -> MarginalLikelihood.Evaluation
     {
         let m = covariance.matrices(x, sigmaW2: h.sigmaW2, sigmaB2: h.sigmaB2, gradient: gradient)
@@ -69,10 +72,15 @@ public struct ExactGP: Sendable {
 
         /// The hyperparameters of (sigma_w^2, sigma_b^2, noise) that ended on the box.
         public var boundHits: [BoundHit] {
-            let names = ["sigma_w2", "sigma_b2", "noise"], logs = hyperparameters.logs
+            let names = ["sigma_w2", "sigma_b2", "noise"]
+            let logs = hyperparameters.logs
             return (0..<3).compactMap { i in
-                if logs[i] <= ExactGP.lower[i] + 1e-9 { return BoundHit(parameter: names[i], upper: false, value: ExactGP.lowerValues[i]) }
-                if logs[i] >= ExactGP.upper[i] - 1e-9 { return BoundHit(parameter: names[i], upper: true, value: ExactGP.upperValues[i]) }
+                if logs[i] <= ExactGP.lower[i] + 1e-9 {
+                    return BoundHit(parameter: names[i], upper: false, value: ExactGP.lowerValues[i])
+                }
+                if logs[i] >= ExactGP.upper[i] - 1e-9 {
+                    return BoundHit(parameter: names[i], upper: true, value: ExactGP.upperValues[i])
+                }
                 return nil
             }
         }
@@ -95,17 +103,22 @@ public struct ExactGP: Sendable {
                 if best == nil || result.value < best!.value { best = result }
             }
         }
-        guard let best else { throw RegressionError.fitFailed("marginal likelihood could not be evaluated at any starting point (covariance not positive definite)") }
-        return Fit(hyperparameters: Hyperparameters(logs: best.x), evaluations: evaluations,
-                   logLikelihood: -best.value * Double(y.count), converged: best.converged,
-                   projectedGradientNorm: best.projectedGradientNorm)
+        guard let best else {
+            throw RegressionError.fitFailed(
+                "marginal likelihood could not be evaluated at any starting point (covariance not positive definite)")
+        }
+        return Fit(
+            hyperparameters: Hyperparameters(logs: best.x), evaluations: evaluations,
+            logLikelihood: -best.value * Double(y.count), converged: best.converged,
+            projectedGradientNorm: best.projectedGradientNorm)
     }
 
     /// Posterior predictive mean and variance (including the noise) at `test`, given training data.
     public func predict(train x: [[Double]], _ y: [Double], test: [[Double]], _ h: Hyperparameters) throws
         -> (mean: [Double], variance: [Double])
     {
-        let n = x.count, m = test.count
+        let n = x.count
+        let m = test.count
         var a = covariance.matrices(x, sigmaW2: h.sigmaW2, sigmaB2: h.sigmaB2, gradient: false).k
         for i in 0..<n { a[i * n + i] += h.noise }
         try LAPACK.cholesky(&a, n: n)
@@ -116,12 +129,15 @@ public struct ExactGP: Sendable {
         var rhs = [Double](repeating: 0, count: n * m)
         for i in 0..<m { for j in 0..<n { rhs[j * m + i] = cross.k[i * n + j] } }
         try LAPACK.choleskySolve(factor: a, n: n, &rhs, nrhs: m)
-        var mean = [Double](repeating: 0, count: m), variance = mean
+        var mean = [Double](repeating: 0, count: m)
+        var variance = mean
         for i in 0..<m {
-            var mu = 0.0, reduction = 0.0
+            var mu = 0.0
+            var reduction = 0.0
             for j in 0..<n {
                 let kij = cross.k[i * n + j]
-                mu += kij * alpha[j]; reduction += kij * rhs[j * m + i]
+                mu += kij * alpha[j]
+                reduction += kij * rhs[j * m + i]
             }
             mean[i] = mu
             variance[i] = max(cross.diagonal[i] - reduction, 0) + h.noise

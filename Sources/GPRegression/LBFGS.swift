@@ -28,8 +28,10 @@ public struct LBFGS: Sendable {
         public let projectedGradientNorm: Double
     }
 
-    public func minimize(_ x0: [Double], lower: [Double], upper: [Double],
-                         _ f: ([Double]) -> (value: Double, gradient: [Double])?) -> Result? {
+    public func minimize(
+        _ x0: [Double], lower: [Double], upper: [Double],
+        _ f: ([Double]) -> (value: Double, gradient: [Double])?
+    ) -> Result? {
         let n = x0.count
         func project(_ x: [Double]) -> [Double] { (0..<n).map { min(upper[$0], max(lower[$0], x[$0])) } }
         var evaluations = 0
@@ -40,7 +42,8 @@ public struct LBFGS: Sendable {
         }
         var x = project(x0)
         guard var (fx, gx) = eval(x) else { return nil }
-        var s: [[Double]] = [], y: [[Double]] = []
+        var s: [[Double]] = []
+        var y: [[Double]] = []
         var iteration = 0
         // Components held on a bound: at it, with the gradient pushing outward.
         func blocked(_ x: [Double], _ g: [Double]) -> [Bool] {
@@ -62,7 +65,9 @@ public struct LBFGS: Sendable {
             let held = blocked(x, gx)
             func free(_ v: [Double]) -> [Double] { (0..<n).map { held[$0] ? 0 : v[$0] } }
             let g = free(gx)
-            let pairs = zip(s.map(free), y.map(free)).filter { dot($0.0, $0.1) > 1e-12 * (dot($0.0, $0.0) * dot($0.1, $0.1)).squareRoot() }
+            let pairs = zip(s.map(free), y.map(free)).filter {
+                dot($0.0, $0.1) > 1e-12 * (dot($0.0, $0.0) * dot($0.1, $0.1)).squareRoot()
+            }
             let (fs, fy) = (pairs.map(\.0), pairs.map(\.1))
             // Two-loop recursion for the direction -H g.
             var q = g
@@ -87,7 +92,11 @@ public struct LBFGS: Sendable {
                 for i in 0..<n { q[i] += fs[k][i] * (a - b) }
             }
             var direction = free(q.map { -$0 })
-            if dot(direction, g) >= 0 { direction = g.map { -$0 }; s.removeAll(); y.removeAll() }
+            if dot(direction, g) >= 0 {
+                direction = g.map { -$0 }
+                s.removeAll()
+                y.removeAll()
+            }
             // Backtracking on the projected path; each retry minimises the quadratic through
             // f(x), the slope along the step and the rejected value (Nocedal & Wright 2006,
             // section 3.5), kept within [0.1 t, 0.5 t]; 0.3 t after a failed evaluation.
@@ -98,8 +107,14 @@ public struct LBFGS: Sendable {
                 let moved = (0..<n).map { trial[$0] - x[$0] }
                 if dot(moved, moved) == 0 { break }
                 let slope = dot(gx, moved)
-                guard let (ft, gt) = eval(trial) else { t *= 0.3; continue }
-                if ft <= fx + 1e-4 * slope { accepted = (trial, ft, gt); break }
+                guard let (ft, gt) = eval(trial) else {
+                    t *= 0.3
+                    continue
+                }
+                if ft <= fx + 1e-4 * slope {
+                    accepted = (trial, ft, gt)
+                    break
+                }
                 let curvature = ft - fx - slope
                 let minimiser = curvature > 0 ? -slope / (2 * curvature) : 0.3
                 t *= min(0.5, max(0.1, minimiser))
@@ -109,17 +124,28 @@ public struct LBFGS: Sendable {
                 converged = projectedNorm(x, gx) < gradientTolerance
                 break
             }
-            let sk = (0..<n).map { xNew[$0] - x[$0] }, yk = (0..<n).map { gNew[$0] - gx[$0] }
+            let sk = (0..<n).map { xNew[$0] - x[$0] }
+            let yk = (0..<n).map { gNew[$0] - gx[$0] }
             if dot(sk, yk) > 1e-12 * dot(yk, yk).squareRoot() * dot(sk, sk).squareRoot() {
-                s.append(sk); y.append(yk)
-                if s.count > memory { s.removeFirst(); y.removeFirst() }
+                s.append(sk)
+                y.append(yk)
+                if s.count > memory {
+                    s.removeFirst()
+                    y.removeFirst()
+                }
             }
             let decrease = fx - fNew
-            x = xNew; fx = fNew; gx = gNew
-            if decrease < tolerance && projectedNorm(x, gx) < gradientTolerance { converged = true; break }
+            x = xNew
+            fx = fNew
+            gx = gNew
+            if decrease < tolerance && projectedNorm(x, gx) < gradientTolerance {
+                converged = true
+                break
+            }
         }
-        return Result(x: x, value: fx, iterations: iteration, evaluations: evaluations, converged: converged,
-                      projectedGradientNorm: projectedNorm(x, gx))
+        return Result(
+            x: x, value: fx, iterations: iteration, evaluations: evaluations, converged: converged,
+            projectedGradientNorm: projectedNorm(x, gx))
     }
 
     private func dot(_ a: [Double], _ b: [Double]) -> Double {

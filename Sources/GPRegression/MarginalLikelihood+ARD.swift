@@ -16,8 +16,10 @@ extension MarginalLikelihood {
     /// row-major n x d) with first-layer variance `firstW2` = sigma_w^2, so sigma_{w,a}^2 x_ia x_ja =
     /// sigma_w^2 x~_ia x~_ja. Gradient: (d log p / d log sigma_{w,a}^2 for a = 1...d,
     /// d / d log sigma_w^2 of the layers after the first, d / d log sigma_b^2, d / d log s2).
-    public static func evaluate(firstLayer p: NetworkCovariance.FirstLayerPartials, scaled x: [Double], inputs d: Int,
-                                firstW2: Double, noise: Double, y: [Double]) throws -> Evaluation {
+    public static func evaluate(
+        firstLayer p: NetworkCovariance.FirstLayerPartials, scaled x: [Double], inputs d: Int,
+        firstW2: Double, noise: Double, y: [Double]
+    ) throws -> Evaluation {
         let n = y.count
         precondition(p.n == n && x.count == n * d)
         let (factor, alpha, value) = try factorise(k: p.k, noise: noise, y: y)
@@ -25,7 +27,10 @@ extension MarginalLikelihood {
         // W o A (full, for one dgemm), the row sums u_i = sum_j W_ij P_ij, and the deep traces.
         var weightedPair = [Double](repeating: 0, count: n * n)
         var own = [Double](repeating: 0, count: n)
-        var gDeep = 0.0, gBias = 0.0, trace = 0.0, aa = 0.0
+        var gDeep = 0.0
+        var gBias = 0.0
+        var trace = 0.0
+        var aa = 0.0
         for i in 0..<n {
             let ai = alpha[i]
             for j in i..<n {
@@ -36,15 +41,18 @@ extension MarginalLikelihood {
                 weightedPair[j * n + i] = pair
                 if i == j {
                     own[i] += w * p.first[ij]
-                    gDeep += w * p.dLogW2Deep[ij]; gBias += w * p.dLogB2[ij]
+                    gDeep += w * p.dLogW2Deep[ij]
+                    gBias += w * p.dLogB2[ij]
                 } else {
                     // W_ij P_ij = W_ij B_ij in row i, W_ji P_ji = W_ij C_ij in row j.
                     own[i] += w * p.first[ij]
                     own[j] += w * p.second[ij]
-                    gDeep += 2 * w * p.dLogW2Deep[ij]; gBias += 2 * w * p.dLogB2[ij]
+                    gDeep += 2 * w * p.dLogW2Deep[ij]
+                    gBias += 2 * w * p.dLogB2[ij]
                 }
             }
-            trace += inverse[i * n + i]; aa += ai * ai
+            trace += inverse[i * n + i]
+            aa += ai * ai
         }
         var product = [Double](repeating: 0, count: n * d)
         BLAS.gemm(.none, .none, m: n, n: d, k: n, weightedPair, x, &product)

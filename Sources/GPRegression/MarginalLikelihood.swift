@@ -20,12 +20,17 @@ public enum MarginalLikelihood {
     }
 
     /// `k`, `dLogW2`, `dLogB2`: row-major n x n (the last two may be empty to skip the gradient).
-    public static func evaluate(k: [Double], dLogW2: [Double], dLogB2: [Double], noise: Double, y: [Double]) throws -> Evaluation {
+    public static func evaluate(k: [Double], dLogW2: [Double], dLogB2: [Double], noise: Double, y: [Double]) throws
+        -> Evaluation
+    {
         let n = y.count
         let (a, alpha, value) = try factorise(k: k, noise: noise, y: y)
         guard !dLogW2.isEmpty else { return Evaluation(value: value, gradient: []) }
         let inverse = try LAPACK.choleskyInverse(factor: a, n: n)
-        var gw = 0.0, gb = 0.0, trace = 0.0, aa = 0.0
+        var gw = 0.0
+        var gb = 0.0
+        var trace = 0.0
+        var aa = 0.0
         inverse.withUnsafeBufferPointer { w in
             dLogW2.withUnsafeBufferPointer { pw in
                 dLogB2.withUnsafeBufferPointer { pb in
@@ -33,13 +38,17 @@ public enum MarginalLikelihood {
                     for i in 0..<n {
                         let ai = alpha[i]
                         let d = ai * ai - w[i * n + i]
-                        var rowW = 0.0, rowB = 0.0
+                        var rowW = 0.0
+                        var rowB = 0.0
                         for j in (i + 1)..<max(n, i + 1) {
                             let m = ai * alpha[j] - w[i * n + j]
-                            rowW += m * pw[i * n + j]; rowB += m * pb[i * n + j]
+                            rowW += m * pw[i * n + j]
+                            rowB += m * pb[i * n + j]
                         }
-                        gw += d * pw[i * n + i] + 2 * rowW; gb += d * pb[i * n + i] + 2 * rowB
-                        trace += w[i * n + i]; aa += ai * ai
+                        gw += d * pw[i * n + i] + 2 * rowW
+                        gb += d * pb[i * n + i] + 2 * rowB
+                        trace += w[i * n + i]
+                        aa += ai * ai
                     }
                 }
             }
@@ -48,15 +57,21 @@ public enum MarginalLikelihood {
     }
 
     /// The Cholesky factor of A = K + s2 I (lower triangle, row-major), alpha = A^{-1} y and log p(y).
-    static func factorise(k: [Double], noise: Double, y: [Double]) throws -> (factor: [Double], alpha: [Double], value: Double) {
+    static func factorise(k: [Double], noise: Double, y: [Double]) throws -> (
+        factor: [Double], alpha: [Double], value: Double
+    ) {
         let n = y.count
         var a = k
         for i in 0..<n { a[i * n + i] += noise }
         try LAPACK.cholesky(&a, n: n)
         var alpha = y
         try LAPACK.choleskySolve(factor: a, n: n, &alpha, nrhs: 1)
-        var logDet = 0.0, fit = 0.0
-        for i in 0..<n { logDet += 2 * log(a[i * n + i]); fit += y[i] * alpha[i] }
+        var logDet = 0.0
+        var fit = 0.0
+        for i in 0..<n {
+            logDet += 2 * log(a[i * n + i])
+            fit += y[i] * alpha[i]
+        }
         let value = -0.5 * fit - 0.5 * logDet - 0.5 * Double(n) * log(2 * Double.pi)
         return (a, alpha, value)
     }

@@ -66,13 +66,18 @@ extension NetworkCovariance {
         var d = Dual5(v: 0, c: 0, q1: 0, q2: 0, w: 0, b: 0)
         let ntk: Bool
 
-        init(s: Dual5, ntk: Bool) { self.s = s; self.t = s; self.ntk = ntk }
+        init(s: Dual5, ntk: Bool) {
+            self.s = s
+            self.t = s
+            self.ntk = ntk
+        }
 
         /// Sigma' = w2 F + b2, Theta' = Sigma' + w2 D Theta, with [dw2] and [db2] in the
         /// deep directions.
         @inline(__always)
         func dense(_ weights: Weights) -> FirstLayerCarrier {
-            let w2 = weights.w2, b2 = weights.b2
+            let w2 = weights.w2
+            let b2 = weights.b2
             var next = self
             var sigma = w2 * f
             sigma.v += b2
@@ -99,8 +104,10 @@ extension NetworkCovariance {
             // A point's own variance: the c, q1 and q2 directions all move together.
             let s1 = Dual5(v: w2 * g + b2, c: 1, q1: 0, q2: 0, w: 0, b: 0)
             let first = FirstLayerCarrier(s: s1, ntk: false)
-            _ = LayerRecursion.propagate(afterFirstLayer: first, depth: depth,
-                                         weights: { _ in Weights(w2: w2, b2: b2) }) { _, x in
+            _ = LayerRecursion.propagate(
+                afterFirstLayer: first, depth: depth,
+                weights: { _ in Weights(w2: w2, b2: b2) }
+            ) { _, x in
                 out.append(PointDual(v: x.s.v, own: x.s.c, w: x.s.w, b: x.s.b))
                 var y = x
                 let q = x.s.v
@@ -116,13 +123,18 @@ extension NetworkCovariance {
     /// One entry with its five partials, from the first-layer values and the two points'
     /// variance paths.
     @inline(__always)
-    func firstLayerEntry(sigma1: Double, _ a: UnsafeMutablePointer<PointDual>, _ bPath: UnsafeMutablePointer<PointDual>,
-                         w2: Double, b2: Double) -> Dual5 {
+    func firstLayerEntry(
+        sigma1: Double, _ a: UnsafeMutablePointer<PointDual>, _ bPath: UnsafeMutablePointer<PointDual>,
+        w2: Double, b2: Double
+    ) -> Dual5 {
         let ntk = kind == .ntk
         let first = FirstLayerCarrier(s: Dual5(v: sigma1, c: 1, q1: 0, q2: 0, w: 0, b: 0), ntk: ntk)
-        let out = LayerRecursion.propagate(afterFirstLayer: first, depth: depth,
-                                           weights: { _ in Weights(w2: w2, b2: b2) }) { l, x in
-            let p = a[l], q = bPath[l]
+        let out = LayerRecursion.propagate(
+            afterFirstLayer: first, depth: depth,
+            weights: { _ in Weights(w2: w2, b2: b2) }
+        ) { l, x in
+            let p = a[l]
+            let q = bPath[l]
             var y = x
             let e = partials.partials(q1: p.v, q2: q.v, c: x.s.v, ntk: ntk)
             // The q1 argument moves along (own of point i) and the deep directions of its path,
@@ -148,34 +160,40 @@ extension NetworkCovariance {
     /// ``matrices(_:sigmaW2:sigmaB2:gradient:)``. Cost: that of the gradient path of `matrices`
     /// (the same dual evaluations per entry, five directions instead of two), memory 6 n^2.
     public func firstLayerPartials(_ x: [[Double]], sigmaW2 w2: Double, sigmaB2 b2: Double) -> FirstLayerPartials {
-        let n = x.count, d = x.first?.count ?? 0
+        let n = x.count
+        let d = x.first?.count ?? 0
         let flat = x.flatMap { $0 }
         let norms = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + flat[i * d + $1] * flat[i * d + $1] } / Double(d) }
         let paths = pointVariancePartials(norms, w2: w2, b2: b2)
         var outputs = [[Double]](repeating: [Double](repeating: 0, count: n * n), count: 6)
         ParallelFill.withShared(reading: [flat], rowLength: d) { points in
-        ParallelFill.withShared(reading: [paths], rowLength: depth - 1) { variancePaths in
-            let points = points[0], path = variancePaths[0]
-            ParallelFill.symmetric(&outputs, n: n) { i, out in
-                let row = points.row(i)
-                for j in i..<n {
-                    var g = 0.0
-                    if i == j { g = norms[i] } else {
-                        let col = points.row(j)
-                        for m in 0..<d { g += row[m] * col[m] }
-                        g /= Double(d)
+            ParallelFill.withShared(reading: [paths], rowLength: depth - 1) { variancePaths in
+                let points = points[0]
+                let path = variancePaths[0]
+                ParallelFill.symmetric(&outputs, n: n) { i, out in
+                    let row = points.row(i)
+                    for j in i..<n {
+                        var g = 0.0
+                        if i == j {
+                            g = norms[i]
+                        } else {
+                            let col = points.row(j)
+                            for m in 0..<d { g += row[m] * col[m] }
+                            g /= Double(d)
+                        }
+                        let e = firstLayerEntry(sigma1: w2 * g + b2, path.row(i), path.row(j), w2: w2, b2: b2)
+                        out[0][i, j] = e.v
+                        out[1][i, j] = e.c
+                        out[2][i, j] = i == j ? 0.5 * (e.q1 + e.q2) : e.q1
+                        out[3][i, j] = i == j ? 0.5 * (e.q1 + e.q2) : e.q2
+                        out[4][i, j] = depth > 1 ? w2 * e.w : 0
+                        out[5][i, j] = b2 * (e.b + e.c + e.q1 + e.q2)
                     }
-                    let e = firstLayerEntry(sigma1: w2 * g + b2, path.row(i), path.row(j), w2: w2, b2: b2)
-                    out[0][i, j] = e.v
-                    out[1][i, j] = e.c
-                    out[2][i, j] = i == j ? 0.5 * (e.q1 + e.q2) : e.q1
-                    out[3][i, j] = i == j ? 0.5 * (e.q1 + e.q2) : e.q2
-                    out[4][i, j] = depth > 1 ? w2 * e.w : 0
-                    out[5][i, j] = b2 * (e.b + e.c + e.q1 + e.q2)
                 }
             }
-        }}
-        return FirstLayerPartials(k: outputs[0], pair: outputs[1], first: outputs[2], second: outputs[3],
-                                  dLogW2Deep: outputs[4], dLogB2: outputs[5], n: n)
+        }
+        return FirstLayerPartials(
+            k: outputs[0], pair: outputs[1], first: outputs[2], second: outputs[3],
+            dLogW2Deep: outputs[4], dLogB2: outputs[5], n: n)
     }
 }

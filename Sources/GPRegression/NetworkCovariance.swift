@@ -24,15 +24,24 @@ public struct NetworkCovariance: Sendable {
 
     public init(activation: Activation, depth: Int, kind: KernelKind) {
         precondition(depth >= 1)
-        self.activation = activation; self.depth = depth; self.kind = kind
+        self.activation = activation
+        self.depth = depth
+        self.kind = kind
         partials = DualPartials(activation)
     }
 
     /// A value with its derivatives with respect to w2 = sigma_w^2 and b2 = sigma_b^2.
-    struct Dual3 { var v: Double; var w: Double; var b: Double }
+    struct Dual3 {
+        var v: Double
+        var w: Double
+        var b: Double
+    }
 
     /// The dense layer as this covariance parametrises it: sigma_w^2 and sigma_b^2 themselves.
-    struct Weights { let w2: Double; let b2: Double }
+    struct Weights {
+        let w2: Double
+        let b2: Double
+    }
 
     /// The dual maps at one layer and their derivatives, as ``DualPartials/evaluate`` gives them.
     typealias Partials = (f: Double, d: Double, df: (Double, Double), dd: (Double, Double))
@@ -48,12 +57,16 @@ public struct NetworkCovariance: Sendable {
         let ntk: Bool
 
         init(s: Dual3, gradient: Bool, ntk: Bool) {
-            self.s = s; self.t = s; self.gradient = gradient; self.ntk = ntk
+            self.s = s
+            self.t = s
+            self.gradient = gradient
+            self.ntk = ntk
         }
 
         @inline(__always)
         func dense(_ weights: Weights) -> Carrier {
-            let w2 = weights.w2, b2 = weights.b2
+            let w2 = weights.w2
+            let b2 = weights.b2
             var next = self
             if !gradient {
                 let sigma = w2 * r.f + b2
@@ -63,9 +76,10 @@ public struct NetworkCovariance: Sendable {
             }
             next.s = Dual3(v: w2 * r.f + b2, w: r.f + w2 * r.df.0, b: w2 * r.df.1 + 1)
             if ntk {
-                next.t = Dual3(v: next.s.v + w2 * r.d * t.v,
-                               w: next.s.w + r.d * t.v + w2 * r.dd.0 * t.v + w2 * r.d * t.w,
-                               b: next.s.b + w2 * r.dd.1 * t.v + w2 * r.d * t.b)
+                next.t = Dual3(
+                    v: next.s.v + w2 * r.d * t.v,
+                    w: next.s.w + r.d * t.v + w2 * r.dd.0 * t.v + w2 * r.d * t.w,
+                    b: next.s.b + w2 * r.dd.1 * t.v + w2 * r.d * t.b)
             }
             return next
         }
@@ -79,8 +93,10 @@ public struct NetworkCovariance: Sendable {
         out.reserveCapacity(norms.count * (depth - 1))
         for g in norms {
             let first = Carrier(s: Dual3(v: w2 * g + b2, w: g, b: 1), gradient: true, ntk: false)
-            _ = LayerRecursion.propagate(afterFirstLayer: first, depth: depth,
-                                         weights: { _ in Weights(w2: w2, b2: b2) }) { _, x in
+            _ = LayerRecursion.propagate(
+                afterFirstLayer: first, depth: depth,
+                weights: { _ in Weights(w2: w2, b2: b2) }
+            ) { _, x in
                 out.append(x.s)
                 var y = x
                 let q = x.s
@@ -94,16 +110,22 @@ public struct NetworkCovariance: Sendable {
     /// One entry: kernel value and (optionally) its derivatives w.r.t. w2 and b2, from the
     /// input kernel g = <x, x'>/d and the two points' variance paths (L - 1 values each).
     @inline(__always)
-    func entry(g: Double, _ a: UnsafeMutablePointer<Dual3>, _ bPath: UnsafeMutablePointer<Dual3>, w2: Double, b2: Double,
-               gradient: Bool) -> Dual3 {
+    func entry(
+        g: Double, _ a: UnsafeMutablePointer<Dual3>, _ bPath: UnsafeMutablePointer<Dual3>, w2: Double, b2: Double,
+        gradient: Bool
+    ) -> Dual3 {
         let ntk = kind == .ntk
         let first = Carrier(s: Dual3(v: w2 * g + b2, w: g, b: 1), gradient: gradient, ntk: ntk)
-        let out = LayerRecursion.propagate(afterFirstLayer: first, depth: depth,
-                                           weights: { _ in Weights(w2: w2, b2: b2) }) { l, x in
-            let p = a[l], q = bPath[l]
+        let out = LayerRecursion.propagate(
+            afterFirstLayer: first, depth: depth,
+            weights: { _ in Weights(w2: w2, b2: b2) }
+        ) { l, x in
+            let p = a[l]
+            let q = bPath[l]
             var y = x
             if gradient {
-                y.r = partials.evaluate(q1: p.v, q2: q.v, c: x.s.v, d1: (p.w, q.w, x.s.w), d2: (p.b, q.b, x.s.b), ntk: ntk)
+                y.r = partials.evaluate(
+                    q1: p.v, q2: q.v, c: x.s.v, d1: (p.w, q.w, x.s.w), d2: (p.b, q.b, x.s.b), ntk: ntk)
                 return y
             }
             let pair = GaussianPair(q1: p.v, q2: q.v, c: x.s.v)
@@ -121,29 +143,37 @@ public struct NetworkCovariance: Sendable {
     public func matrices(_ x: [[Double]], sigmaW2 w2: Double, sigmaB2 b2: Double, gradient: Bool)
         -> (k: [Double], dLogW2: [Double], dLogB2: [Double])
     {
-        let n = x.count, d = x.first?.count ?? 0
+        let n = x.count
+        let d = x.first?.count ?? 0
         let flat = x.flatMap { $0 }
         let norms = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + flat[i * d + $1] * flat[i * d + $1] } / Double(d) }
         let paths = pointVariances(norms, w2: w2, b2: b2)
         var outputs = [[Double]](repeating: [Double](repeating: 0, count: n * n), count: gradient ? 3 : 1)
         ParallelFill.withShared(reading: [flat], rowLength: d) { points in
-        ParallelFill.withShared(reading: [paths], rowLength: depth - 1) { variancePaths in
-            let points = points[0], path = variancePaths[0]
-            ParallelFill.symmetric(&outputs, n: n) { i, out in
-                let row = points.row(i)
-                for j in i..<n {
-                    var g = 0.0
-                    if i == j { g = norms[i] } else {
-                        let col = points.row(j)
-                        for m in 0..<d { g += row[m] * col[m] }
-                        g /= Double(d)
+            ParallelFill.withShared(reading: [paths], rowLength: depth - 1) { variancePaths in
+                let points = points[0]
+                let path = variancePaths[0]
+                ParallelFill.symmetric(&outputs, n: n) { i, out in
+                    let row = points.row(i)
+                    for j in i..<n {
+                        var g = 0.0
+                        if i == j {
+                            g = norms[i]
+                        } else {
+                            let col = points.row(j)
+                            for m in 0..<d { g += row[m] * col[m] }
+                            g /= Double(d)
+                        }
+                        let e = entry(g: g, path.row(i), path.row(j), w2: w2, b2: b2, gradient: gradient)
+                        out[0][i, j] = e.v
+                        if gradient {
+                            out[1][i, j] = w2 * e.w
+                            out[2][i, j] = b2 * e.b
+                        }
                     }
-                    let e = entry(g: g, path.row(i), path.row(j), w2: w2, b2: b2, gradient: gradient)
-                    out[0][i, j] = e.v
-                    if gradient { out[1][i, j] = w2 * e.w; out[2][i, j] = b2 * e.b }
                 }
             }
-        }}
+        }
         return (outputs[0], gradient ? outputs[1] : [], gradient ? outputs[2] : [])
     }
 
@@ -152,33 +182,43 @@ public struct NetworkCovariance: Sendable {
     public func cross(_ test: [[Double]], _ train: [[Double]], sigmaW2 w2: Double, sigmaB2 b2: Double)
         -> (k: [Double], diagonal: [Double])
     {
-        let m = test.count, n = train.count, d = train.first?.count ?? 0
+        let m = test.count
+        let n = train.count
+        let d = train.first?.count ?? 0
         func norms(_ x: [[Double]]) -> [Double] { x.map { $0.reduce(0) { $0 + $1 * $1 } / Double(d) } }
-        let nTest = norms(test), nTrain = norms(train)
+        let nTest = norms(test)
+        let nTrain = norms(train)
         let paths = [pointVariances(nTest, w2: w2, b2: b2), pointVariances(nTrain, w2: w2, b2: b2)]
         var outputs = [[Double](repeating: 0, count: m * n)]
         var diagonal = [Double](repeating: 0, count: m)
         ParallelFill.withShared(reading: [test.flatMap { $0 }, train.flatMap { $0 }], rowLength: d) { points in
-        ParallelFill.withShared(reading: paths, rowLength: depth - 1) { variancePaths in
-            let testPoints = points[0], trainPoints = points[1]
-            let testPath = variancePaths[0], trainPath = variancePaths[1]
-            ParallelFill.withShared(&outputs, rowLength: n) { out in
-                let k = out[0]
-                ParallelFill.forEach(m) { i in
-                    let row = testPoints.row(i)
-                    for j in 0..<n {
-                        let col = trainPoints.row(j)
-                        var g = 0.0
-                        for c in 0..<d { g += row[c] * col[c] }
-                        k[i, j] = entry(g: g / Double(d), testPath.row(i), trainPath.row(j),
-                                        w2: w2, b2: b2, gradient: false).v
+            ParallelFill.withShared(reading: paths, rowLength: depth - 1) { variancePaths in
+                let testPoints = points[0]
+                let trainPoints = points[1]
+                let testPath = variancePaths[0]
+                let trainPath = variancePaths[1]
+                ParallelFill.withShared(&outputs, rowLength: n) { out in
+                    let k = out[0]
+                    ParallelFill.forEach(m) { i in
+                        let row = testPoints.row(i)
+                        for j in 0..<n {
+                            let col = trainPoints.row(j)
+                            var g = 0.0
+                            for c in 0..<d { g += row[c] * col[c] }
+                            k[i, j] =
+                                entry(
+                                    g: g / Double(d), testPath.row(i), trainPath.row(j),
+                                    w2: w2, b2: b2, gradient: false
+                                ).v
+                        }
                     }
                 }
+                for i in 0..<m {
+                    diagonal[i] =
+                        entry(g: nTest[i], testPath.row(i), testPath.row(i), w2: w2, b2: b2, gradient: false).v
+                }
             }
-            for i in 0..<m {
-                diagonal[i] = entry(g: nTest[i], testPath.row(i), testPath.row(i), w2: w2, b2: b2, gradient: false).v
-            }
-        }}
+        }
         return (outputs[0], diagonal)
     }
 }

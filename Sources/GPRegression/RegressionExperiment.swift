@@ -58,9 +58,11 @@ public struct RegressionExperiment: Sendable {
 
     /// Random splits of `count` rows: `splits` permutations from a seeded generator, the
     /// first round(fraction * count) rows of each for testing (at least 1, leaving >= 2 to train).
-    public static func randomSplits(count: Int, splits: Int, testFraction: Double, seed: UInt64) -> [(train: [Int], test: [Int])] {
+    public static func randomSplits(count: Int, splits: Int, testFraction: Double, seed: UInt64) -> [(
+        train: [Int], test: [Int]
+    )] {
         var state = seed &+ 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {       // SplitMix64
+        func next() -> UInt64 {  // SplitMix64
             state = state &+ 0x9E37_79B9_7F4A_7C15
             var z = state
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -93,50 +95,75 @@ public struct RegressionExperiment: Sendable {
         let yTrainRaw = train.map { y[$0] }
         let yMean = yTrainRaw.reduce(0, +) / Double(train.count)
         let ySd = (yTrainRaw.reduce(0) { $0 + ($1 - yMean) * ($1 - yMean) } / Double(train.count)).squareRoot()
-        guard ySd > 0 else { throw RegressionError.invalidData("the target is constant (\(yMean)) in the training data") }
+        guard ySd > 0 else {
+            throw RegressionError.invalidData("the target is constant (\(yMean)) in the training data")
+        }
         var fitRows = Array(0..<train.count)
         if train.count > fitPoints {
-            fitRows = RegressionExperiment.randomSplits(count: train.count, splits: 1, testFraction: Double(train.count - fitPoints) / Double(train.count), seed: seed)[0].train
+            fitRows =
+                RegressionExperiment.randomSplits(
+                    count: train.count, splits: 1, testFraction: Double(train.count - fitPoints) / Double(train.count),
+                    seed: seed)[0].train
         }
-        return PreparedSplit(scaler: scaler, xTrain: scaler.apply(xTrainRaw), yTrain: yTrainRaw.map { ($0 - yMean) / ySd },
-                             yMean: yMean, ySd: ySd, fitRows: fitRows)
+        return PreparedSplit(
+            scaler: scaler, xTrain: scaler.apply(xTrainRaw), yTrain: yTrainRaw.map { ($0 - yMean) / ySd },
+            yMean: yMean, ySd: ySd, fitRows: fitRows)
     }
 
     /// log p(y | X, h) of one split's standardised training targets on its fit rows, at given
     /// hyperparameters: the quantity `run` maximises, for comparing fits made earlier (their
     /// stored hyperparameters) without fitting again. Same `seed` as the run for the same rows.
-    public func logMarginalLikelihood(x: [[Double]], y: [Double], train: [Int], seed: UInt64,
-                                      at h: ExactGP.Hyperparameters) throws -> Double {
+    public func logMarginalLikelihood(
+        x: [[Double]], y: [Double], train: [Int], seed: UInt64,
+        at h: ExactGP.Hyperparameters
+    ) throws -> Double {
         let p = try prepare(x: x, y: y, train: train, seed: seed)
-        return try gp.logMarginalLikelihood(p.fitRows.map { p.xTrain[$0] }, p.fitRows.map { p.yTrain[$0] }, h, gradient: false).value
+        return try gp.logMarginalLikelihood(
+            p.fitRows.map { p.xTrain[$0] }, p.fitRows.map { p.yTrain[$0] }, h, gradient: false
+        ).value
     }
 
     /// Runs one split.
     public func run(x: [[Double]], y: [Double], train: [Int], test: [Int], seed: UInt64) throws -> SplitResult {
         let start = Date()
         let prepared = try prepare(x: x, y: y, train: train, seed: seed)
-        let xTrain = prepared.xTrain, yTrain = prepared.yTrain, fitRows = prepared.fitRows
-        let yMean = prepared.yMean, ySd = prepared.ySd
+        let xTrain = prepared.xTrain
+        let yTrain = prepared.yTrain
+        let fitRows = prepared.fitRows
+        let yMean = prepared.yMean
+        let ySd = prepared.ySd
         let xTest = prepared.scaler.apply(test.map { x[$0] })
-        let fitX = fitRows.map { xTrain[$0] }, fitY = fitRows.map { yTrain[$0] }
-        let h: ExactGP.Hyperparameters, prediction: (mean: [Double], variance: [Double]), ardWeights: [Double]?
-        let evaluations: Int, converged: Bool, boundHits: [ExactGP.Fit.BoundHit], logLikelihood: Double
+        let fitX = fitRows.map { xTrain[$0] }
+        let fitY = fitRows.map { yTrain[$0] }
+        let h: ExactGP.Hyperparameters
+        let prediction: (mean: [Double], variance: [Double])
+        let ardWeights: [Double]?
+        let evaluations: Int
+        let converged: Bool
+        let boundHits: [ExactGP.Fit.BoundHit]
+        let logLikelihood: Double
         if ard {
             let ardGP = ARDExactGP(covariance: gp.covariance)
             let fit = try ardGP.optimise(fitX, fitY, restarts: restarts)
             let a = fit.hyperparameters
             prediction = try ardGP.predict(train: xTrain, yTrain, test: xTest, a)
-            h = ExactGP.Hyperparameters(sigmaW2: ardGP.hasDeepWeights ? a.sigmaW2Deep : .nan, sigmaB2: a.sigmaB2, noise: a.noise)
+            h = ExactGP.Hyperparameters(
+                sigmaW2: ardGP.hasDeepWeights ? a.sigmaW2Deep : .nan, sigmaB2: a.sigmaB2, noise: a.noise)
             ardWeights = a.sigmaW2
-            (evaluations, converged, boundHits, logLikelihood) = (fit.evaluations, fit.converged, fit.boundHits, fit.logLikelihood)
+            (evaluations, converged, boundHits, logLikelihood) = (
+                fit.evaluations, fit.converged, fit.boundHits, fit.logLikelihood
+            )
         } else {
             let fit = try gp.optimise(fitX, fitY, restarts: restarts)
             h = fit.hyperparameters
             prediction = try gp.predict(train: xTrain, yTrain, test: xTest, h)
             ardWeights = nil
-            (evaluations, converged, boundHits, logLikelihood) = (fit.evaluations, fit.converged, fit.boundHits, fit.logLikelihood)
+            (evaluations, converged, boundHits, logLikelihood) = (
+                fit.evaluations, fit.converged, fit.boundHits, fit.logLikelihood
+            )
         }
-        var se = 0.0, nll = 0.0
+        var se = 0.0
+        var nll = 0.0
         for (k, row) in test.enumerated() {
             let mu = prediction.mean[k] * ySd + yMean
             let s2 = prediction.variance[k] * ySd * ySd
@@ -144,9 +171,10 @@ public struct RegressionExperiment: Sendable {
             se += r * r
             nll += 0.5 * log(2 * Double.pi * s2) + r * r / (2 * s2)
         }
-        return SplitResult(rmse: (se / Double(test.count)).squareRoot(), nll: nll / Double(test.count),
-                           hyperparameters: h, seconds: Date().timeIntervalSince(start), fitPoints: fitRows.count,
-                           evaluations: evaluations, converged: converged, boundHits: boundHits,
-                           logMarginalLikelihood: logLikelihood, sigmaW2ARD: ardWeights)
+        return SplitResult(
+            rmse: (se / Double(test.count)).squareRoot(), nll: nll / Double(test.count),
+            hyperparameters: h, seconds: Date().timeIntervalSince(start), fitPoints: fitRows.count,
+            evaluations: evaluations, converged: converged, boundHits: boundHits,
+            logMarginalLikelihood: logLikelihood, sigmaW2ARD: ardWeights)
     }
 }

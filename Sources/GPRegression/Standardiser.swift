@@ -11,8 +11,11 @@ public struct Standardiser: Sendable {
     public enum ConstantColumns: Sendable { case reject, keepAtZero }
 
     public init(fitting x: [[Double]], names: [String]? = nil, constantColumns: ConstantColumns = .reject) throws {
-        guard let d = x.first?.count, x.count >= 2 else { throw RegressionError.invalidData("need at least 2 rows to standardise") }
-        var mean = [Double](repeating: 0, count: d), scale = mean
+        guard let d = x.first?.count, x.count >= 2 else {
+            throw RegressionError.invalidData("need at least 2 rows to standardise")
+        }
+        var mean = [Double](repeating: 0, count: d)
+        var scale = mean
         for j in 0..<d {
             let m = x.reduce(0) { $0 + $1[j] } / Double(x.count)
             let v = x.reduce(0) { $0 + ($1[j] - m) * ($1[j] - m) } / Double(x.count)
@@ -20,14 +23,16 @@ public struct Standardiser: Sendable {
             if v <= 1e-24 * max(1, m * m) {
                 if constantColumns == .reject {
                     let name = names.map { "'\($0[j])' " } ?? ""
-                    throw RegressionError.invalidData("column \(name)(\(j + 1)) is constant (\(m)) in the training data; remove it")
+                    throw RegressionError.invalidData(
+                        "column \(name)(\(j + 1)) is constant (\(m)) in the training data; remove it")
                 }
                 scale[j] = 0
             } else {
                 scale[j] = v.squareRoot()
             }
         }
-        self.mean = mean; self.scale = scale
+        self.mean = mean
+        self.scale = scale
     }
 
     public func apply(_ x: [[Double]]) -> [[Double]] {

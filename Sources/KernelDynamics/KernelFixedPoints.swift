@@ -53,24 +53,33 @@ public struct KernelFixedPoints: Sendable {
 
     static func varianceRoot(_ dual: DualActivation, layer: DenseLayer) -> Double? {
         let g: (Double) -> Double = { q in variance(q, dual, layer) - q }
-        var previousQ = 1e-4, previous = g(previousQ)
+        var previousQ = 1e-4
+        var previous = g(previousQ)
         for i in 1...160 {
-            let q = 1e-4 * pow(10, Double(i) / 20)       // 1e-4 ... 1e4
+            let q = 1e-4 * pow(10, Double(i) / 20)  // 1e-4 ... 1e4
             let value = g(q)
             // A closed form that overflows at large q (ELU's carries e^{2q}) ends the search:
             // no root is claimed from a non-finite value.
             if !value.isFinite { return nil }
             if (previous < 0) != (value < 0) {
-                var lo = previousQ, hi = q, flo = previous
+                var lo = previousQ
+                var hi = q
+                var flo = previous
                 for _ in 0..<100 {
                     let mid = 0.5 * (lo + hi)
                     let fm = g(mid)
-                    if (fm < 0) == (flo < 0) { lo = mid; flo = fm } else { hi = mid }
+                    if (fm < 0) == (flo < 0) {
+                        lo = mid
+                        flo = fm
+                    } else {
+                        hi = mid
+                    }
                     if hi - lo <= 1e-15 * hi { break }
                 }
                 return 0.5 * (lo + hi)
             }
-            previousQ = q; previous = value
+            previousQ = q
+            previous = value
         }
         return nil
     }
@@ -89,9 +98,19 @@ public struct KernelFixedPoints: Sendable {
         var lastChange = Double.infinity
         for _ in 0..<10_000 {
             let next = KernelFixedPoints.variance(q, dual, layer)
-            if !next.isFinite || next > 1e12 { outcome = .diverges; break }
-            if next < 1e-300 { outcome = .vanishes; break }
-            if Swift.abs(next - q) <= 1e-15 * next { q = next; outcome = .fixedPoint(next); break }
+            if !next.isFinite || next > 1e12 {
+                outcome = .diverges
+                break
+            }
+            if next < 1e-300 {
+                outcome = .vanishes
+                break
+            }
+            if Swift.abs(next - q) <= 1e-15 * next {
+                q = next
+                outcome = .fixedPoint(next)
+                break
+            }
             if q < 1e-300 { break }
             lastChange = Swift.abs(next - q) / next
             q = next
@@ -105,13 +124,16 @@ public struct KernelFixedPoints: Sendable {
         // Iteration only finds attracting fixed points. A repelling one (GELU with
         // 2 < sigma_w^2 < 4 and no bias: contracting near 0, expanding at large q) is a root of
         // V(q) - q, found on a logarithmic grid and refined by bisection.
-        if case .fixedPoint = settled {} else if let root = KernelFixedPoints.varianceRoot(dual, layer: layer) {
+        if case .fixedPoint = settled {
+        } else if let root = KernelFixedPoints.varianceRoot(dual, layer: layer) {
             settled = .fixedPoint(root)
             varianceIsUnstable = true
         }
         self.variance = settled
         guard case .fixedPoint(let qStar) = settled else {
-            fixedPoints = []; chi1 = nil; return
+            fixedPoints = []
+            chi1 = nil
+            return
         }
         let f: (Double) -> Double = { rho in KernelFixedPoints.covariance(rho * qStar, q: qStar, dual, layer) / qStar }
         let slope: (Double) -> Double = { rho in w2 * dual.derivative(q1: qStar, q2: qStar, c: rho * qStar) }
@@ -127,24 +149,34 @@ public struct KernelFixedPoints: Sendable {
         let graded: [Double] = (1...70).map { j in 1 - 0.005 * pow(10, -Double(j) / 10) }
         let grid = uniform + graded
         let n = grid.count + 1
-        var previousRho = -1.0, previous = f(-1) + 1
+        var previousRho = -1.0
+        var previous = f(-1) + 1
         if Swift.abs(previous) <= 1e-14 { points.append(FixedPoint(rho: -1, slope: slope(-1))) }
         for i in 1...n {
             let rho = i < n ? grid[i - 1] : 1
             let value = i == n ? 1 - chiOne : f(rho) - rho
-            if i < n, value == 0 { points.append(FixedPoint(rho: rho, slope: slope(rho))) }
-            else if previous != 0, value != 0, (previous < 0) != (value < 0) {
-                var lo = previousRho, hi = rho, flo = previous
+            if i < n, value == 0 {
+                points.append(FixedPoint(rho: rho, slope: slope(rho)))
+            } else if previous != 0, value != 0, (previous < 0) != (value < 0) {
+                var lo = previousRho
+                var hi = rho
+                var flo = previous
                 for _ in 0..<80 {
                     let mid = 0.5 * (lo + hi)
                     let fm = f(mid) - mid
-                    if (fm < 0) == (flo < 0) { lo = mid; flo = fm } else { hi = mid }
+                    if (fm < 0) == (flo < 0) {
+                        lo = mid
+                        flo = fm
+                    } else {
+                        hi = mid
+                    }
                     if hi - lo < 1e-15 { break }
                 }
                 let root = 0.5 * (lo + hi)
                 points.append(FixedPoint(rho: root, slope: slope(root)))
             }
-            previousRho = rho; previous = value
+            previousRho = rho
+            previous = value
         }
         points.append(FixedPoint(rho: 1, slope: chiOne))
         fixedPoints = points
@@ -165,7 +197,8 @@ public struct KernelFixedPoints: Sendable {
     public func jointTrajectory(q0: Double, rho0: Double, depth: Int) -> [(q: Double, rho: Double)] {
         let layer = KernelFixedPoints.layer(sigmaW: sigmaW, sigmaB: sigmaB)
         var out = [(q: q0, rho: rho0)]
-        var q = q0, rho = rho0
+        var q = q0
+        var rho = rho0
         for _ in 0..<max(depth, 0) {
             let next = KernelFixedPoints.variance(q, dual, layer)
             let c = KernelFixedPoints.covariance(rho * q, q: q, dual, layer)

@@ -41,7 +41,10 @@ public struct NormalisedNTKDynamics: Sendable {
 
     public init(_ nngp: KernelFixedPoints) {
         self.nngp = nngp
-        guard nngp.qStar != nil, let chi = nngp.chi1 else { fixedPoints = []; return }
+        guard nngp.qStar != nil, let chi = nngp.chi1 else {
+            fixedPoints = []
+            return
+        }
         fixedPoints = nngp.fixedPoints.map { p in
             let s = p.slope
             if p.rho == 1 {
@@ -68,7 +71,9 @@ public struct NormalisedNTKDynamics: Sendable {
         let w2 = nngp.sigmaW * nngp.sigmaW
         let layer = KernelFixedPoints.layer(sigmaW: nngp.sigmaW, sigmaB: nngp.sigmaB)
         let chi = w2 * dual.derivativeSecondMoment(q: q)
-        var rho = rho0, off = rho0 * q, diag = q
+        var rho = rho0
+        var off = rho0 * q
+        var diag = q
         var out = [rho0]
         for _ in 0..<max(depth, 0) {
             let c = rho * q

@@ -36,16 +36,21 @@ public struct PhaseDiagram: Sendable {
     public let cells: [Cell]
 
     /// Analyses every (sigma_w, sigma_b) of the grid; `progress` gets the fraction done.
-    public init(activation: Activation, sigmaWs: [Double], sigmaBs: [Double],
-                progress: (@Sendable (Double) -> Void)? = nil) {
+    public init(
+        activation: Activation, sigmaWs: [Double], sigmaBs: [Double],
+        progress: (@Sendable (Double) -> Void)? = nil
+    ) {
         self.activation = activation
         self.sigmaWs = sigmaWs
         self.sigmaBs = sigmaBs
-        let nW = sigmaWs.count, total = nW * sigmaBs.count
+        let nW = sigmaWs.count
+        let total = nW * sigmaBs.count
         let slots = SlotArray<Cell>(count: total)
         ParallelFill.forEach(total) { k in
-            let w = sigmaWs[k % nW], b = sigmaBs[k / nW]
-            let cell = Cell(sigmaW: w, sigmaB: b, analysis: KernelFixedPoints(activation: activation, sigmaW: w, sigmaB: b))
+            let w = sigmaWs[k % nW]
+            let b = sigmaBs[k / nW]
+            let cell = Cell(
+                sigmaW: w, sigmaB: b, analysis: KernelFixedPoints(activation: activation, sigmaW: w, sigmaB: b))
             let n = slots.store(cell, at: k)
             progress?(Double(n) / Double(total))
         }
@@ -54,11 +59,16 @@ public struct PhaseDiagram: Sendable {
 
     /// CSV with a header: one row per cell.
     public var csv: String {
-        var text = "sigma_w,sigma_b,sigma_w2,sigma_b2,variance,q_star,q_star_stable,chi1,rho_star,rho_star_slope,fixed_points\n"
+        var text =
+            "sigma_w,sigma_b,sigma_w2,sigma_b2,variance,q_star,q_star_stable,chi1,rho_star,rho_star_slope,fixed_points\n"
         for cell in cells {
             let a = cell.analysis
             let status: String
-            switch a.variance { case .fixedPoint: status = "fixed_point"; case .diverges: status = "diverges"; case .vanishes: status = "vanishes" }
+            switch a.variance {
+            case .fixedPoint: status = "fixed_point"
+            case .diverges: status = "diverges"
+            case .vanishes: status = "vanishes"
+            }
             let p = cell.nonTrivial
             let fields: [String] = [
                 g(cell.sigmaW), g(cell.sigmaB), g(cell.sigmaW * cell.sigmaW), g(cell.sigmaB * cell.sigmaB), status,
@@ -72,4 +82,3 @@ public struct PhaseDiagram: Sendable {
 
     private func g(_ x: Double) -> String { String(format: "%.17g", x) }
 }
-

@@ -15,9 +15,11 @@ public enum LearningCurveError: Error, Equatable, CustomStringConvertible {
         case .invalidTarget(let text, let reason):
             return "invalid --target '\(text)': \(reason)"
         case .notPositiveDefinite(let k, let mu):
-            return "the kernel is not positive semi-definite: mu_\(k) = \(mu) < 0 is resolved (kernel ridge regression needs mu_k >= 0)"
+            return
+                "the kernel is not positive semi-definite: mu_\(k) = \(mu) < 0 is resolved (kernel ridge regression needs mu_k >= 0)"
         case .singularGram(let n, let ridge, let reason):
-            return "the Gram matrix plus ridge \(ridge) is numerically singular at n = \(n) (\(reason)); use a larger ridge"
+            return
+                "the Gram matrix plus ridge \(ridge) is numerically singular at n = \(n) (\(reason)); use a larger ridge"
         }
     }
 }

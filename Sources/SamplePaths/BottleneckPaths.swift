@@ -25,7 +25,9 @@ public struct BottleneckPaths: Sendable {
 
     public init(network: NetworkKernel, layer: Int, width: Int) {
         precondition(layer >= 1 && layer < network.depth && width >= 1)
-        self.network = network; self.layer = layer; self.width = width
+        self.network = network
+        self.layer = layer
+        self.width = width
     }
 
     /// The largest diagonal jitter (relative to the output variance) any path needed.
@@ -54,7 +56,10 @@ public struct BottleneckPaths: Sendable {
             var epsilon = 0.0
             let original = k
             while true {
-                do { try LAPACK.cholesky(&k, n: n); break } catch {
+                do {
+                    try LAPACK.cholesky(&k, n: n)
+                    break
+                } catch {
                     guard epsilon < 1e-6 else { throw error }
                     epsilon = epsilon == 0 ? 1e-12 : epsilon * 10
                     k = original

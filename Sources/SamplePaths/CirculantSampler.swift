@@ -41,7 +41,8 @@ public struct CirculantSampler: Sendable {
         let half = n / 2
         let row = concurrentMap(half + 1) { j -> Double in
             let theta = 2 * Double.pi * Double(j) / Double(n)
-            let s = sin(0.5 * theta), c = cos(0.5 * theta)
+            let s = sin(0.5 * theta)
+            let c = cos(0.5 * theta)
             let v = sphere.values(cos(theta), oneMinusT: 2 * s * s, onePlusT: 2 * c * c)
             return kind == .nngp ? v.nngp : v.ntk
         }
@@ -57,7 +58,10 @@ public struct CirculantSampler: Sendable {
         var lambdas = [Double](repeating: 0, count: n)
         if n % 2 == 0 {
             let half = FFTWCosineTransform(count: n / 2 + 1, kind: .redft00)(row)
-            for m in 0...(n / 2) { lambdas[m] = half[m]; if m > 0 { lambdas[n - m] = half[m] } }
+            for m in 0...(n / 2) {
+                lambdas[m] = half[m]
+                if m > 0 { lambdas[n - m] = half[m] }
+            }
         } else {
             var c = [Double](repeating: 0, count: 2 * n)
             for j in 0...(n / 2) {
@@ -68,7 +72,8 @@ public struct CirculantSampler: Sendable {
             for m in 0..<n { lambdas[m] = dft[2 * m] }
         }
         var amplitudes = [Double](repeating: 0, count: n)
-        var negative = 0.0, largest = 0.0
+        var negative = 0.0
+        var largest = 0.0
         for m in 0..<n {
             let lambda = lambdas[m]
             largest = max(largest, lambda)
@@ -110,8 +115,12 @@ public struct CirculantSampler: Sendable {
             z[2 * m + 1] = amplitudes[m] * random.normal()
         }
         let y = transform(z)
-        var re = [Double](repeating: 0, count: count), im = re
-        for j in 0..<count { re[j] = y[2 * j]; im[j] = y[2 * j + 1] }
+        var re = [Double](repeating: 0, count: count)
+        var im = re
+        for j in 0..<count {
+            re[j] = y[2 * j]
+            im[j] = y[2 * j + 1]
+        }
         return (re, im)
     }
 

@@ -17,16 +17,21 @@ public struct ExactVariogram: Sendable {
     private let deficitError: @Sendable (Double, Double) -> Double
 
     /// `deficit(theta)` = C(0) - C(theta); `deficitError(theta, value)` bounds its absolute error.
-    public init(order: Int, deficit: @escaping @Sendable (Double) -> Double,
-                deficitError: @escaping @Sendable (Double, Double) -> Double) {
-        self.order = order; self.deficit = deficit; self.deficitError = deficitError
+    public init(
+        order: Int, deficit: @escaping @Sendable (Double) -> Double,
+        deficitError: @escaping @Sendable (Double, Double) -> Double
+    ) {
+        self.order = order
+        self.deficit = deficit
+        self.deficitError = deficitError
     }
 
     /// From covariance values C(theta) by subtraction: each D carries ~ 4 eps |C(0)|.
     public init(order: Int, covariance: @escaping @Sendable (Double) -> Double) {
         let c0 = covariance(0)
-        self.init(order: order, deficit: { c0 - covariance($0) },
-                  deficitError: { _, _ in 4 * Double.ulpOfOne * Swift.abs(c0) })
+        self.init(
+            order: order, deficit: { c0 - covariance($0) },
+            deficitError: { _, _ in 4 * Double.ulpOfOne * Swift.abs(c0) })
     }
 
     /// The NNGP (through ``SphereDeficit``, full relative accuracy) or the NTK (by
@@ -35,11 +40,13 @@ public struct ExactVariogram: Sendable {
         if kind == .nngp {
             let d = SphereDeficit(sphere)
             // Relative accuracy of the deficit recursion: a few hundred ulps through the layers.
-            self.init(order: order, deficit: { d.nngp(theta: $0) },
-                      deficitError: { _, value in 1e-13 * Swift.abs(value) + 1e-300 })
+            self.init(
+                order: order, deficit: { d.nngp(theta: $0) },
+                deficitError: { _, value in 1e-13 * Swift.abs(value) + 1e-300 })
         } else {
             self.init(order: order) { theta in
-                let s = sin(0.5 * theta), c = cos(0.5 * theta)
+                let s = sin(0.5 * theta)
+                let c = cos(0.5 * theta)
                 return sphere.values(cos(theta), oneMinusT: 2 * s * s, onePlusT: 2 * c * c).ntk
             }
         }
@@ -48,7 +55,8 @@ public struct ExactVariogram: Sendable {
     /// V at step h (radians) with a bound on its round-off error.
     public func callAsFunction(step h: Double) -> (value: Double, error: Double) {
         let w = PeriodicDifferences(order: order).covarianceWeights
-        var value = 0.0, error = 0.0
+        var value = 0.0
+        var error = 0.0
         for r in 1...order {
             let d = deficit(Double(r) * h)
             // r and -r contribute equally.

@@ -27,9 +27,12 @@ public struct ExpectedQuadraticVariation: Sendable {
     public let expectedLog2Variogram: [Double]
 
     public init(sampler: CirculantSampler, order p: Int, scales: ClosedRange<Int>) {
-        self.order = p; self.scales = scales
-        let lambdas = sampler.eigenvalues, n = sampler.count
-        var logMean: [Double] = [], logExpected: [Double] = []
+        self.order = p
+        self.scales = scales
+        let lambdas = sampler.eigenvalues
+        let n = sampler.count
+        var logMean: [Double] = []
+        var logExpected: [Double] = []
         for j in scales {
             let h = 1 << j
             // mu_m for m = 0 ... n/2, with multiplicity 2 for 0 < m < n/2 (mu_{n-m} = mu_m).
@@ -39,10 +42,14 @@ public struct ExpectedQuadraticVariation: Sendable {
                 let s = 2 * sin(Double.pi * Double((m * h) % n) / Double(n))
                 let value = lambdas[m] * pow(s * s, Double(p))
                 let count: Double = (m == 0 || 2 * m == n) ? 1 : 2
-                if value > 0 { mu.append((value, count)); total += count * value }
+                if value > 0 {
+                    mu.append((value, count))
+                    total += count * value
+                }
             }
             logMean.append(log2(total / Double(n)))
-            logExpected.append(log2(total / Double(n)) + Self.expectedLog(weights: mu.map { ($0.value / total, $0.count) }) / log(2))
+            logExpected.append(
+                log2(total / Double(n)) + Self.expectedLog(weights: mu.map { ($0.value / total, $0.count) }) / log(2))
         }
         log2Variogram = logMean
         expectedLog2Variogram = logExpected
@@ -60,10 +67,15 @@ public struct ExpectedQuadraticVariation: Sendable {
         guard !sorted.isEmpty else { return .nan }
         let m = sorted.count
         // Suffix power sums: s_r[k] = sum_{i >= k} c_i w_i^r.
-        var s1 = [Double](repeating: 0, count: m + 1), s2 = s1, s3 = s1
+        var s1 = [Double](repeating: 0, count: m + 1)
+        var s2 = s1
+        var s3 = s1
         for i in stride(from: m - 1, through: 0, by: -1) {
-            let w = sorted[i].weight, c = sorted[i].count
-            s1[i] = s1[i + 1] + c * w; s2[i] = s2[i + 1] + c * w * w; s3[i] = s3[i + 1] + c * w * w * w
+            let w = sorted[i].weight
+            let c = sorted[i].count
+            s1[i] = s1[i + 1] + c * w
+            s2[i] = s2[i + 1] + c * w * w
+            s3[i] = s3[i + 1] + c * w * w * w
         }
         let step = 0.2
         var sum = 0.0
@@ -71,8 +83,12 @@ public struct ExpectedQuadraticVariation: Sendable {
         while u <= 200 {
             let t = exp(u)
             // First index with 2 t w < 1e-3 (weights decrease).
-            var lo = 0, hi = m
-            while lo < hi { let mid = (lo + hi) / 2; if 2 * t * sorted[mid].weight < 1e-3 { hi = mid } else { lo = mid + 1 } }
+            var lo = 0
+            var hi = m
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if 2 * t * sorted[mid].weight < 1e-3 { hi = mid } else { lo = mid + 1 }
+            }
             let x = 2 * t
             var logProduct = -0.5 * (x * s1[lo] - x * x * s2[lo] / 2 + x * x * x * s3[lo] / 3)
             for i in 0..<lo {
@@ -90,7 +106,8 @@ public struct ExpectedQuadraticVariation: Sendable {
 
     /// The estimator's expected value: the least-squares slope of E log2 V-hat against j, halved.
     public var expected: Double {
-        LogLogFit(points: zip(scales, expectedLog2Variogram).map { (log2h: Double($0), log2value: $1) }, power: 2).exponent
+        LogLogFit(points: zip(scales, expectedLog2Variogram).map { (log2h: Double($0), log2value: $1) }, power: 2)
+            .exponent
     }
 
     /// The same slope of log2 E V alone (the variogram's curvature, no Jensen term).

@@ -68,9 +68,12 @@ public struct NoiseFloor: Sendable {
         while p * (1 << (top + 1)) <= n / 16 { top += 1 }
         let differences = PeriodicDifferences(order: p)
         let count = Double(paths.count * n)
-        let v: [Double] = top < 0 ? [] : (0...top).map { j in
-            paths.reduce(0) { acc, x in acc + differences(x, lag: 1 << j).reduce(0) { $0 + $1 * $1 } } / count
-        }
+        let v: [Double] =
+            top < 0
+            ? []
+            : (0...top).map { j in
+                paths.reduce(0) { acc, x in acc + differences(x, lag: 1 << j).reduce(0) { $0 + $1 * $1 } } / count
+            }
         let meanSquare = paths.reduce(0) { acc, x in acc + x.reduce(0) { $0 + $1 * $1 } } / count
         let c = 16 * Double.ulpOfOne
         roundOffLevel = differences.covarianceWeights[p] * c * c * meanSquare
@@ -83,7 +86,11 @@ public struct NoiseFloor: Sendable {
         // the run's largest by `riseExponent`. A profile that is low but never rises is a rough
         // path (the step NNGP at depth 3 has a = 1/4 at every scale), not a floor.
         let runMax = local[0..<run].compactMap { $0 }.max() ?? 0
-        let knee = run > 0 && (run..<min(run + 2, local.count)).contains { k in local[k].map { $0 >= runMax + Self.riseExponent } ?? false }
+        let knee =
+            run > 0
+            && (run..<min(run + 2, local.count)).contains { k in
+                local[k].map { $0 >= runMax + Self.riseExponent } ?? false
+            }
         let flat = knee ? run : 0
         let positive = v.indices.filter { v[$0] > 0 }.map { (log2h: Double($0), log2value: log2(v[$0])) }
         overallExponent = positive.count >= 2 ? LogLogFit(points: positive, power: 2).exponent : .nan
@@ -96,7 +103,12 @@ public struct NoiseFloor: Sendable {
         var runs: [ClosedRange<Int>] = []
         var start: Int? = nil
         for j in v.indices {
-            if resolved[j] { if start == nil { start = j } } else if let s = start { runs.append(s...(j - 1)); start = nil }
+            if resolved[j] {
+                if start == nil { start = j }
+            } else if let s = start {
+                runs.append(s...(j - 1))
+                start = nil
+            }
         }
         if let s = start { runs.append(s...(v.count - 1)) }
         let fittedRun = runs.first(where: { $0.count >= 3 }) ?? runs.first(where: { $0.count >= 2 })
@@ -106,23 +118,32 @@ public struct NoiseFloor: Sendable {
         } else if top < 1 {
             refusal = "\(n) points are too few for differences of order \(p) at two dyadic scales (p 2^j <= n/16)"
         } else if noiseEverywhere {
-            refusal = "the scale profile of the order-\(p) differences is flat at every scale 2^0..2^\(top) (overall exponent \(String(format: "%.3f", overallExponent)) < \(Self.noiseExponent)): the paths are noise at every scale and support no regularity estimate"
+            refusal =
+                "the scale profile of the order-\(p) differences is flat at every scale 2^0..2^\(top) (overall exponent \(String(format: "%.3f", overallExponent)) < \(Self.noiseExponent)): the paths are noise at every scale and support no regularity estimate"
         } else if flat > 0 {
-            refusal = "the order-\(p) differences are flat (a noise floor, log2 V = \(String(format: "%.2f", log2(level)))) at scales 2^0..2^\(flat) and reach \(Int(1 / Self.share)) times that level at fewer than two consecutive scales up to 2^\(top): the paths support no regularity estimate (use a lower --order or coarser data)"
+            refusal =
+                "the order-\(p) differences are flat (a noise floor, log2 V = \(String(format: "%.2f", log2(level)))) at scales 2^0..2^\(flat) and reach \(Int(1 / Self.share)) times that level at fewer than two consecutive scales up to 2^\(top): the paths support no regularity estimate (use a lower --order or coarser data)"
         } else {
-            refusal = "the order-\(p) differences exceed \(Int(1 / Self.share)) times the round-off level of the data at fewer than two consecutive scales from 2^\(lowest) to 2^\(top): the paths support no regularity estimate"
+            refusal =
+                "the order-\(p) differences exceed \(Int(1 / Self.share)) times the round-off level of the data at fewer than two consecutive scales from 2^\(lowest) to 2^\(top): the paths support no regularity estimate"
         }
     }
 
     /// Nil when every scale of `fitted` is resolved; otherwise why fitting there would report
     /// the noise floor.
     public func check(_ fitted: ClosedRange<Int>) -> String? {
-        let bad = fitted.filter { j in !(scales.first { $0.j == j }?.resolvedIgnoringLowest(level: level, roundOff: roundOffLevel) ?? true) }
+        let bad = fitted.filter { j in
+            !(scales.first { $0.j == j }?.resolvedIgnoringLowest(level: level, roundOff: roundOffLevel) ?? true)
+        }
         guard let first = bad.first else { return nil }
-        let where_ = flatScales.map { "the noise floor seen at scales 2^0..2^\($0.upperBound) (log2 V = \(String(format: "%.2f", log2(level))))" }
+        let where_ =
+            flatScales.map {
+                "the noise floor seen at scales 2^0..2^\($0.upperBound) (log2 V = \(String(format: "%.2f", log2(level))))"
+            }
             ?? "the round-off level of the data"
         let advice = chosen.map { "; resolved scales: --scales \($0.lowerBound):\($0.upperBound)" } ?? ""
-        return "scale 2^\(first) of --scales \(fitted.lowerBound):\(fitted.upperBound) is within \(Int(1 / Self.share))x of \(where_): a fit there reports the noise, not the paths\(advice)"
+        return
+            "scale 2^\(first) of --scales \(fitted.lowerBound):\(fitted.upperBound) is within \(Int(1 / Self.share))x of \(where_): a fit there reports the noise, not the paths\(advice)"
     }
 }
 

@@ -13,7 +13,8 @@ public struct QuadraticVariation: Sendable {
 
     public init(order: Int = 4, scales: ClosedRange<Int> = 2...7) {
         precondition(order >= 1 && scales.lowerBound >= 0)
-        self.order = order; self.scales = scales
+        self.order = order
+        self.scales = scales
     }
 
     /// (log2 h, log2 V(h)) for every scale.

@@ -23,13 +23,16 @@ public struct RandomNetworkPaths: Sendable {
 
     public init(network: NetworkKernel, width: Int) {
         precondition(width >= 1)
-        self.network = network; self.width = width
+        self.network = network
+        self.width = width
     }
 
     /// One network's output at theta_j = 2 pi j / n, its parameters drawn from `random`.
     public func path(points n: Int, random: inout GaussianRandomSource) -> [Double] {
-        let w = width, L = network.depth
-        let sw = network.sigmaW, sb = network.sigmaB * network.sigmaI
+        let w = width
+        let L = network.depth
+        let sw = network.sigmaW
+        let sb = network.sigmaB * network.sigmaI
         let hasBias = network.sigmaB > 0
         func biases(_ count: Int) -> [Double] {
             var b = [Double](repeating: 0, count: count)
@@ -43,7 +46,8 @@ public struct RandomNetworkPaths: Sendable {
         var h = [Double](repeating: 0, count: n * outWidth)
         for i in 0..<n {
             let theta = 2 * Double.pi * Double(i) / Double(n)
-            let c = cos(theta), s = sin(theta)
+            let c = cos(theta)
+            let s = sin(theta)
             for k in 0..<outWidth { h[i * outWidth + k] = sw * (w1[2 * k] * c + w1[2 * k + 1] * s) + b1[k] }
         }
         if L == 1 { return h }
@@ -51,7 +55,7 @@ public struct RandomNetworkPaths: Sendable {
         for l in 1..<L {
             let nOut = l == L - 1 ? 1 : w
             let a = h.map { network.activation($0) }
-            let weights = (0..<(w * nOut)).map { _ in scale * random.normal() }   // (w x nOut)
+            let weights = (0..<(w * nOut)).map { _ in scale * random.normal() }  // (w x nOut)
             let b = biases(nOut)
             h = LAPACK.multiply(a, weights, m: n, k: w, n: nOut)
             for i in 0..<n { for k in 0..<nOut { h[i * nOut + k] += b[k] } }

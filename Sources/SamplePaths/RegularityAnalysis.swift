@@ -32,11 +32,15 @@ public struct RegularityAnalysis: Sendable {
     public let supremumBias: Double
     public let scales: [Scale]
 
-    public init(paths: [[Double]], order: Int, fitted: ClosedRange<Int>,
-                exact: ExactVariogram? = nil, selection: ScaleSelection? = nil) {
+    public init(
+        paths: [[Double]], order: Int, fitted: ClosedRange<Int>,
+        exact: ExactVariogram? = nil, selection: ScaleSelection? = nil
+    ) {
         precondition(!paths.isEmpty)
         let n = paths[0].count
-        points = n; self.order = order; self.fitted = fitted
+        points = n
+        self.order = order
+        self.fitted = fitted
         let qv = QuadraticVariation(order: order, scales: fitted)
         let sup = SupremumVariation(order: order, scales: fitted)
         quadratic = RegularitySummary(paths.map(qv.regularity))
@@ -51,17 +55,20 @@ public struct RegularityAnalysis: Sendable {
         let count = Double(paths.count)
         let meanV = range.map { j in v.reduce(0) { $0 + $1[j].1 } / count }
         let meanM = range.map { j in m.reduce(0) { $0 + $1[j].1 } / count }
-        let exactValues: [Double]? = exact.map { e in range.map { e(step: 2 * Double.pi * Double(1 << $0) / Double(n)).value } }
+        let exactValues: [Double]? = exact.map { e in
+            range.map { e(step: 2 * Double.pi * Double(1 << $0) / Double(n)).value }
+        }
         scales = range.map { j in
             let last = j == top
             let h = 2 * Double.pi * Double(1 << j) / Double(n)
             var exactLocal: Double? = nil
             if let ev = exactValues, !last, ev[j] > 0, ev[j + 1] > 0 { exactLocal = log2(ev[j + 1] / ev[j]) / 2 }
-            return Scale(j: j, h: h, meanLog2Variogram: meanV[j], meanLog2Maximum: meanM[j],
-                         quadraticLocal: last ? nil : (meanV[j + 1] - meanV[j]) / 2,
-                         supremumLocal: last ? nil : meanM[j + 1] - meanM[j],
-                         exact: exactValues?[j], exactLocal: exactLocal,
-                         resolved: selection?.scales.first { $0.j == j }?.resolved)
+            return Scale(
+                j: j, h: h, meanLog2Variogram: meanV[j], meanLog2Maximum: meanM[j],
+                quadraticLocal: last ? nil : (meanV[j + 1] - meanV[j]) / 2,
+                supremumLocal: last ? nil : meanM[j + 1] - meanM[j],
+                exact: exactValues?[j], exactLocal: exactLocal,
+                resolved: selection?.scales.first { $0.j == j }?.resolved)
         }
     }
 }

@@ -18,8 +18,14 @@ public enum RegularityPrediction: Sendable, Equatable, CustomStringConvertible {
     case none
 
     public init(network: NetworkKernel, kind: KernelKind) {
-        guard network.depth >= 2 else { self = .smooth; return }
-        guard let m = network.activation.regularity.nonSmoothnessDegree else { self = .smooth; return }
+        guard network.depth >= 2 else {
+            self = .smooth
+            return
+        }
+        guard let m = network.activation.regularity.nonSmoothnessDegree else {
+            self = .smooth
+            return
+        }
         switch kind {
         // m = 0 (a jump): a = 1/2 at depth 2, and each further layer halves it, a = 2^{1-L}
         // (a < 1 is not kept through the next dual; Proofs/regularity-at-zero.md).

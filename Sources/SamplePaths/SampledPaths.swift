@@ -22,8 +22,11 @@ public struct SampledPaths: Sendable {
     /// For Gaussian-process paths: the estimator's exact expected value at `fitted`.
     public var expectation: ExpectedQuadraticVariation? = nil
 
-    public init(paths: [[Double]], label: String, prediction: RegularityPrediction, order: Int, fitted: ClosedRange<Int>,
-                exact: ExactVariogram? = nil, selection: ScaleSelection? = nil, clipped: (negative: Double, largest: Double)? = nil) {
+    public init(
+        paths: [[Double]], label: String, prediction: RegularityPrediction, order: Int, fitted: ClosedRange<Int>,
+        exact: ExactVariogram? = nil, selection: ScaleSelection? = nil,
+        clipped: (negative: Double, largest: Double)? = nil
+    ) {
         self.paths = paths
         self.label = label
         self.prediction = prediction
@@ -64,12 +67,15 @@ public struct SampledPaths: Sendable {
     /// requested scales are checked against that floor. Before this, such paths were fitted
     /// at the fixed default scales 2^2..2^7 whatever their profile, which for smooth paths
     /// is the round-off floor.
-    public static func fromData(paths: [[Double]], label: String, prediction: RegularityPrediction, order p: Int,
-                                requested: ClosedRange<Int>?) -> SampledPaths {
+    public static func fromData(
+        paths: [[Double]], label: String, prediction: RegularityPrediction, order p: Int,
+        requested: ClosedRange<Int>?
+    ) -> SampledPaths {
         let defaults = defaultScales(points: paths[0].count, order: p)
         let floor = NoiseFloor(paths: paths, order: p, lowest: defaults.lowerBound)
-        var set = SampledPaths(paths: paths, label: label, prediction: prediction, order: p,
-                               fitted: requested ?? floor.chosen ?? defaults)
+        var set = SampledPaths(
+            paths: paths, label: label, prediction: prediction, order: p,
+            fitted: requested ?? floor.chosen ?? defaults)
         set.floor = floor
         set.scaleChoice = requested == nil ? "data_profile" : "requested"
         set.refusal = requested.map { floor.check($0) } ?? floor.refusal
@@ -80,8 +86,10 @@ public struct SampledPaths: Sendable {
     /// seeded: the Gaussian process of the NNGP/NTK by circulant embedding, random networks,
     /// or a bottleneck network; the difference order is `order` or the prediction's, the scales
     /// `scales` or those chosen from the exact variogram (Gaussian process) or the data.
-    public static func draw(network: NetworkKernel, kind: KernelKind, source: Source, points n: Int, count: Int, seed: UInt,
-                            order: Int?, scales: ClosedRange<Int>?) throws -> SampledPaths {
+    public static func draw(
+        network: NetworkKernel, kind: KernelKind, source: Source, points n: Int, count: Int, seed: UInt,
+        order: Int?, scales: ClosedRange<Int>?
+    ) throws -> SampledPaths {
         let prediction = RegularityPrediction(network: network, kind: kind)
         let p = order ?? prediction.differenceOrder
         let name = "\(network.activation.name), depth \(network.depth)"
@@ -89,12 +97,15 @@ public struct SampledPaths: Sendable {
         case .bottleneck(let k, let layer):
             var generator = BottleneckPaths(network: network, layer: layer, width: k)
             let paths = try generator.sample(paths: count, points: n, seed: seed)
-            return fromData(paths: paths, label: "\(name), bottleneck of width \(k) at layer \(layer)",
-                            prediction: prediction, order: p, requested: scales)
+            return fromData(
+                paths: paths, label: "\(name), bottleneck of width \(k) at layer \(layer)",
+                prediction: prediction, order: p, requested: scales)
         case .finiteWidth(let width):
-            let paths = RandomNetworkPaths(network: network, width: width).sample(paths: count, points: n, seed: UInt64(seed))
-            return fromData(paths: paths, label: "\(name), width \(width) networks", prediction: prediction, order: p,
-                            requested: scales)
+            let paths = RandomNetworkPaths(network: network, width: width).sample(
+                paths: count, points: n, seed: UInt64(seed))
+            return fromData(
+                paths: paths, label: "\(name), width \(width) networks", prediction: prediction, order: p,
+                requested: scales)
         case .gaussianProcess:
             break
         }
@@ -102,11 +113,12 @@ public struct SampledPaths: Sendable {
         let sampler = CirculantSampler(points: n, sphere: sphere, kind: kind)
         let exact = ExactVariogram(order: p, sphere: sphere, kind: kind)
         let selection = ScaleSelection(sampler: sampler, exact: exact)
-        var result = SampledPaths(paths: sampler.sample(paths: count, seed: seed), label: "\(name), \(kind.rawValue)",
-                                  prediction: prediction, order: p,
-                                  fitted: scales ?? selection.chosen ?? defaultScales(points: n, order: p),
-                                  exact: exact, selection: selection,
-                                  clipped: (sampler.mostNegativeEigenvalue, sampler.largestEigenvalue))
+        var result = SampledPaths(
+            paths: sampler.sample(paths: count, seed: seed), label: "\(name), \(kind.rawValue)",
+            prediction: prediction, order: p,
+            fitted: scales ?? selection.chosen ?? defaultScales(points: n, order: p),
+            exact: exact, selection: selection,
+            clipped: (sampler.mostNegativeEigenvalue, sampler.largestEigenvalue))
         let floor = NoiseFloor(paths: result.paths, order: p, lowest: defaultScales(points: n, order: p).lowerBound)
         result.floor = floor
         if let scales {
@@ -115,10 +127,13 @@ public struct SampledPaths: Sendable {
             result.scaleChoice = "exact_variogram"
         } else {
             result.scaleChoice = "none"
-            result.refusal = "no two consecutive scales are above the sampler's round-off floor (about eps sqrt(n) kappa(1)): "
+            result.refusal =
+                "no two consecutive scales are above the sampler's round-off floor (about eps sqrt(n) kappa(1)): "
                 + "the paths show round-off, not the kernel, at every scale (use fewer points)"
         }
-        if result.refusal == nil { result.expectation = ExpectedQuadraticVariation(sampler: sampler, order: p, scales: result.fitted) }
+        if result.refusal == nil {
+            result.expectation = ExpectedQuadraticVariation(sampler: sampler, order: p, scales: result.fitted)
+        }
         return result
     }
 

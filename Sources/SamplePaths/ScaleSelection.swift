@@ -27,7 +27,8 @@ public struct ScaleSelection: Sendable {
     public let chosen: ClosedRange<Int>?
 
     public init(sampler: CirculantSampler, exact: ExactVariogram, tolerance: Double = 0.01, maxCount: Int = 6) {
-        let n = sampler.count, p = exact.order
+        let n = sampler.count
+        let p = exact.order
         var scales: [Scale] = []
         var j = 0
         while p * (1 << j) <= n / 16 {
@@ -45,7 +46,12 @@ public struct ScaleSelection: Sendable {
         var runs: [ClosedRange<Int>] = []
         var start: Int? = nil
         for (i, s) in scales.enumerated() {
-            if s.resolved { if start == nil { start = i } } else if let st = start { runs.append(st...(i - 1)); start = nil }
+            if s.resolved {
+                if start == nil { start = i }
+            } else if let st = start {
+                runs.append(st...(i - 1))
+                start = nil
+            }
         }
         if let st = start { runs.append(st...(scales.count - 1)) }
         var chosen: ClosedRange<Int>? = nil

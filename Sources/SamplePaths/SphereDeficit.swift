@@ -42,7 +42,8 @@ public struct SphereDeficit: Sendable {
 
     /// D at angle theta on a great circle: 1 - cos(theta) = 2 sin^2(theta/2) exactly.
     public func nngp(theta: Double) -> Double {
-        let s = sin(0.5 * theta), c = cos(0.5 * theta)
+        let s = sin(0.5 * theta)
+        let c = cos(0.5 * theta)
         return nngp(oneMinusT: 2 * s * s, onePlusT: 2 * c * c)
     }
 }

@@ -23,14 +23,16 @@ public struct SphereGridSampler: Sendable {
 
     /// The unit vector of grid point (i, j), index i * columns + j.
     public static func point(_ i: Int, _ j: Int, rows: Int, columns: Int) -> (Double, Double, Double) {
-        let theta = (Double(i) + 0.5) * Double.pi / Double(rows), phi = 2 * Double.pi * Double(j) / Double(columns)
+        let theta = (Double(i) + 0.5) * Double.pi / Double(rows)
+        let phi = 2 * Double.pi * Double(j) / Double(columns)
         return (sin(theta) * cos(phi), sin(theta) * sin(phi), cos(theta))
     }
 
     /// `kernel(t)` at t = <x, x'> in [-1, 1].
     public init(rows: Int, columns: Int, kernel: @escaping @Sendable (Double) -> Double) throws {
         precondition(rows >= 2 && columns >= 2)
-        self.rows = rows; self.columns = columns
+        self.rows = rows
+        self.columns = columns
         let n = rows * columns
         let points = (0..<n).map { Self.point($0 / columns, $0 % columns, rows: rows, columns: columns) }
         let rowsOfK = concurrentMap(n, block: 16) { a -> [Double] in
@@ -48,7 +50,11 @@ public struct SphereGridSampler: Sendable {
         while result == nil {
             var k = gram
             if epsilon > 0 { for a in 0..<n { k[a * n + a] += epsilon * scale } }
-            do { try LAPACK.cholesky(&k, n: n); result = k; used = epsilon } catch {
+            do {
+                try LAPACK.cholesky(&k, n: n)
+                result = k
+                used = epsilon
+            } catch {
                 guard epsilon < 1e-6 else { throw error }
                 epsilon = epsilon == 0 ? 1e-12 : epsilon * 10
             }

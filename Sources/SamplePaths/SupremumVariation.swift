@@ -18,7 +18,8 @@ public struct SupremumVariation: Sendable {
 
     public init(order: Int = 4, scales: ClosedRange<Int> = 2...7) {
         precondition(order >= 1 && scales.lowerBound >= 0)
-        self.order = order; self.scales = scales
+        self.order = order
+        self.scales = scales
     }
 
     /// (log2 h, log2 M(h)) for every scale.

@@ -11,7 +11,9 @@ public struct ParityDecay: Sendable, Equatable {
     public let reason: String
 
     public init(even: PredictedDecay, odd: PredictedDecay, reason: String) {
-        self.even = even; self.odd = odd; self.reason = reason
+        self.even = even
+        self.odd = odd
+        self.reason = reason
     }
 
     /// Both parities as `decay` (kernels analytic at t = -1).

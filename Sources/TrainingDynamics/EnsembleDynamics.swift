@@ -43,28 +43,35 @@ public struct EnsembleDynamics: Sendable {
     /// - Parameters:
     ///   - ntk: the n x n NTK on the training points (row-major); ignored by the NNGP ensemble.
     ///   - nngp: the n x n NNGP on the training points.
-    public init(ensemble: TrainedEnsemble, ntk: [Double]?, nngp: [Double], targets: [Double],
-                schedule: TrainingSchedule, ridge: Double = 0, absoluteRidge: Bool = false) throws {
+    public init(
+        ensemble: TrainedEnsemble, ntk: [Double]?, nngp: [Double], targets: [Double],
+        schedule: TrainingSchedule, ridge: Double = 0, absoluteRidge: Bool = false
+    ) throws {
         let n = targets.count
         guard n >= 1, nngp.count == n * n, ensemble == .nngp || ntk?.count == n * n else {
-            throw TrainingError.invalidParameter(name: "training kernels", value: "\(nngp.count) entries",
-                                                 allowed: "n x n matrices for n = \(n) targets")
+            throw TrainingError.invalidParameter(
+                name: "training kernels", value: "\(nngp.count) entries",
+                allowed: "n x n matrices for n = \(n) targets")
         }
         let training = ensemble == .ntk ? ntk! : nngp
-        try self.init(ensemble: ensemble,
-                      basis: KernelEigenbasis(kernel: training, count: n, ridge: ridge, absoluteRidge: absoluteRidge),
-                      nngp: nngp, targets: targets, schedule: schedule)
+        try self.init(
+            ensemble: ensemble,
+            basis: KernelEigenbasis(kernel: training, count: n, ridge: ridge, absoluteRidge: absoluteRidge),
+            nngp: nngp, targets: targets, schedule: schedule)
     }
 
     /// The same from the eigendecomposition of the training kernel (Theta + r I for the NTK
     /// ensemble, K + r I for the NNGP one) computed by the caller, who may need it first (for
     /// the stability limit) and should not pay for a second O(n^3) decomposition.
-    public init(ensemble: TrainedEnsemble, basis: KernelEigenbasis, nngp: [Double], targets: [Double],
-                schedule: TrainingSchedule) throws {
+    public init(
+        ensemble: TrainedEnsemble, basis: KernelEigenbasis, nngp: [Double], targets: [Double],
+        schedule: TrainingSchedule
+    ) throws {
         let n = targets.count
         guard n >= 1, nngp.count == n * n, basis.count == n else {
-            throw TrainingError.invalidParameter(name: "training kernels", value: "\(nngp.count) entries, basis of \(basis.count)",
-                                                 allowed: "n x n matrices for n = \(n) targets")
+            throw TrainingError.invalidParameter(
+                name: "training kernels", value: "\(nngp.count) entries, basis of \(basis.count)",
+                allowed: "n x n matrices for n = \(n) targets")
         }
         self.ensemble = ensemble
         self.schedule = schedule
@@ -74,10 +81,17 @@ public struct EnsembleDynamics: Sendable {
         projectedTargets = basis.project(targets)
         if ensemble == .ntk {
             // M = V^T K V.
-            var kv = [Double](repeating: 0, count: n * n), m = kv
+            var kv = [Double](repeating: 0, count: n * n)
+            var m = kv
             BLAS.gemm(.none, .none, m: n, n: n, k: n, nngp, basis.vectors, &kv)
             BLAS.gemm(.transpose, .none, m: n, n: n, k: n, basis.vectors, kv, &m)
-            for i in 0..<n { for j in (i + 1)..<n { let s = 0.5 * (m[i * n + j] + m[j * n + i]); m[i * n + j] = s; m[j * n + i] = s } }
+            for i in 0..<n {
+                for j in (i + 1)..<n {
+                    let s = 0.5 * (m[i * n + j] + m[j * n + i])
+                    m[i * n + j] = s
+                    m[j * n + i] = s
+                }
+            }
             nngpInBasisDiagonal = (0..<n).map { m[$0 * n + $0] }
             // A negative tolerance selects LAPACK's n eps max(M_kk): the Schur complement left
             // out is rounding-sized.
@@ -114,19 +128,25 @@ public struct EnsembleDynamics: Sendable {
         /// The full m x m K(x*, x*'), needed only for full covariances.
         public var nngpTest: [Double]?
         public init(ntk: [Double], nngp: [Double], nngpDiagonal: [Double], nngpTest: [Double]? = nil) {
-            self.ntk = ntk; self.nngp = nngp; self.nngpDiagonal = nngpDiagonal; self.nngpTest = nngpTest
+            self.ntk = ntk
+            self.nngp = nngp
+            self.nngpDiagonal = nngpDiagonal
+            self.nngpTest = nngpTest
         }
     }
 
     /// Predictions at every time in `times` (flow times, step counts, or +infinity).
     public func predictions(times: [Double], test: TestKernels, fullCovariance: Bool = false) throws -> [Prediction] {
-        let n = targets.count, m = test.nngpDiagonal.count
+        let n = targets.count
+        let m = test.nngpDiagonal.count
         guard test.nngp.count == m * n, ensemble == .nngp || test.ntk.count == m * n else {
-            throw TrainingError.invalidParameter(name: "test kernels", value: "\(test.nngp.count) entries",
-                                                 allowed: "m x \(n) matrices for m = \(m) test points")
+            throw TrainingError.invalidParameter(
+                name: "test kernels", value: "\(test.nngp.count) entries",
+                allowed: "m x \(n) matrices for m = \(m) test points")
         }
         if fullCovariance, test.nngpTest?.count != m * m {
-            throw TrainingError.invalidParameter(name: "test kernel", value: "missing", allowed: "the m x m NNGP for full covariances")
+            throw TrainingError.invalidParameter(
+                name: "test kernel", value: "missing", allowed: "the m x m NNGP for full covariances")
         }
         for t in times { try schedule.check(time: t) }
         if times.contains(.infinity) { try KernelEigenbasis.requireInvertible(basis) }
@@ -160,7 +180,10 @@ public struct EnsembleDynamics: Sendable {
                 let h = lambda.map { schedule.squaredFilter($0, at: t) }
                 variance = (0..<m).map { i in
                     var s = 0.0
-                    for k in 0..<n { let v = c[i * n + k]; s += v * v * h[k] }
+                    for k in 0..<n {
+                        let v = c[i * n + k]
+                        s += v * v * h[k]
+                    }
                     return test.nngpDiagonal[i] - s
                 }
                 if fullCovariance {
@@ -182,8 +205,9 @@ public struct EnsembleDynamics: Sendable {
                     if r > 0 {
                         w.withUnsafeBufferPointer { wp in
                             cov.withUnsafeMutableBufferPointer { cp in
-                                BLAS.gemm(.transpose, .none, m: m, n: m, k: r, wp.baseAddress!, lda: m,
-                                          wp.baseAddress!, ldb: m, beta: 1, cp.baseAddress!, ldc: m)
+                                BLAS.gemm(
+                                    .transpose, .none, m: m, n: m, k: r, wp.baseAddress!, lda: m,
+                                    wp.baseAddress!, ldb: m, beta: 1, cp.baseAddress!, ldc: m)
                             }
                         }
                     }
@@ -195,8 +219,10 @@ public struct EnsembleDynamics: Sendable {
                     covariance = cov
                 }
             }
-            out.append(Prediction(time: t, testMean: mean, testVariance: variance, trainMean: trainMean,
-                                  trainVarianceMean: trainVariance, testCovariance: covariance))
+            out.append(
+                Prediction(
+                    time: t, testMean: mean, testVariance: variance, trainMean: trainMean,
+                    trainVarianceMean: trainVariance, testCovariance: covariance))
         }
         return out
     }
@@ -230,7 +256,9 @@ public struct EnsembleDynamics: Sendable {
         func scaledRows(_ rows: Range<Int>) -> [Double] {
             var out = [Double](repeating: 0, count: rows.count * m)
             for j in rows {
-                let s = g[factor.pivots[j]], from = j * m, to = (j - rows.lowerBound) * m
+                let s = g[factor.pivots[j]]
+                let from = j * m
+                let to = (j - rows.lowerBound) * m
                 for i in 0..<m { out[to + i] = s * b0[from + i] }
             }
             return out
@@ -242,8 +270,9 @@ public struct EnsembleDynamics: Sendable {
                 BLAS.upperTriangularMultiply(n: r, m: m, rp.baseAddress!, ldr: n, wp.baseAddress!, ldb: m)
                 if r < n {
                     tail.withUnsafeBufferPointer { bp in
-                        BLAS.gemm(.none, .none, m: r, n: m, k: n - r, rp.baseAddress! + r, lda: n,
-                                  bp.baseAddress!, ldb: m, beta: 1, wp.baseAddress!, ldc: m)
+                        BLAS.gemm(
+                            .none, .none, m: r, n: m, k: n - r, rp.baseAddress! + r, lda: n,
+                            bp.baseAddress!, ldb: m, beta: 1, wp.baseAddress!, ldc: m)
                     }
                 }
             }
@@ -251,7 +280,10 @@ public struct EnsembleDynamics: Sendable {
         var q = [Double](repeating: 0, count: m)
         for j in 0..<r {
             let row = j * m
-            for i in 0..<m { let v = w[row + i]; q[i] += v * v }
+            for i in 0..<m {
+                let v = w[row + i]
+                q[i] += v * v
+            }
         }
         return (q, w)
     }

@@ -18,23 +18,28 @@ public struct FunctionSpaceDynamics: Sendable {
     public let targets: [Double]
     public let schedule: TrainingSchedule
 
-    public init(kernel: [Double], targets: [Double], schedule: TrainingSchedule,
-                ridge: Double = 0, absoluteRidge: Bool = false) throws {
+    public init(
+        kernel: [Double], targets: [Double], schedule: TrainingSchedule,
+        ridge: Double = 0, absoluteRidge: Bool = false
+    ) throws {
         let n = targets.count
         guard kernel.count == n * n, n >= 1 else {
-            throw TrainingError.invalidParameter(name: "kernel", value: "\(kernel.count) entries",
-                                                 allowed: "an n x n matrix for n = \(n) targets")
+            throw TrainingError.invalidParameter(
+                name: "kernel", value: "\(kernel.count) entries",
+                allowed: "an n x n matrix for n = \(n) targets")
         }
-        try self.init(basis: KernelEigenbasis(kernel: kernel, count: n, ridge: ridge, absoluteRidge: absoluteRidge),
-                      targets: targets, schedule: schedule)
+        try self.init(
+            basis: KernelEigenbasis(kernel: kernel, count: n, ridge: ridge, absoluteRidge: absoluteRidge),
+            targets: targets, schedule: schedule)
     }
 
     /// The same from an eigendecomposition of the training kernel (plus ridge) that the
     /// caller already has.
     public init(basis: KernelEigenbasis, targets: [Double], schedule: TrainingSchedule) throws {
         guard basis.count == targets.count, basis.count >= 1 else {
-            throw TrainingError.invalidParameter(name: "kernel basis", value: "\(basis.count) points",
-                                                 allowed: "one per target (\(targets.count))")
+            throw TrainingError.invalidParameter(
+                name: "kernel basis", value: "\(basis.count) points",
+                allowed: "one per target (\(targets.count))")
         }
         try schedule.checkStability(largestEigenvalue: basis.largest)
         self.basis = basis
@@ -53,23 +58,31 @@ public struct FunctionSpaceDynamics: Sendable {
 
     /// The outputs at `times` from the initial outputs `trainInitial` (n values) and
     /// `testInitial` (m values), with the row-major m x n test-train kernel `cross`.
-    public func trajectory(times: [Double], trainInitial: [Double], testInitial: [Double] = [],
-                           cross: [Double] = []) throws -> Trajectory {
-        let n = targets.count, m = testInitial.count
+    public func trajectory(
+        times: [Double], trainInitial: [Double], testInitial: [Double] = [],
+        cross: [Double] = []
+    ) throws -> Trajectory {
+        let n = targets.count
+        let m = testInitial.count
         guard trainInitial.count == n, cross.count == m * n else {
-            throw TrainingError.invalidParameter(name: "initial outputs", value: "\(trainInitial.count) train, \(cross.count) cross entries",
-                                                 allowed: "\(n) train outputs and an m x \(n) test-train kernel")
+            throw TrainingError.invalidParameter(
+                name: "initial outputs", value: "\(trainInitial.count) train, \(cross.count) cross entries",
+                allowed: "\(n) train outputs and an m x \(n) test-train kernel")
         }
         for t in times { try schedule.check(time: t) }
         if times.contains(.infinity) { try requireInvertible() }
         let residual = basis.project(zip(trainInitial, targets).map { $0 - $1 })
         let a = m > 0 ? basis.rowsInBasis(cross, rows: m) : []
-        var train: [[Double]] = [], test: [[Double]] = []
+        var train: [[Double]] = []
+        var test: [[Double]] = []
         for t in times {
             let decayed = (0..<n).map { schedule.decay(basis.eigenvalues[$0], at: t) * residual[$0] }
             let back = basis.expand(decayed)
             train.append((0..<n).map { targets[$0] + back[$0] })
-            guard m > 0 else { test.append([]); continue }
+            guard m > 0 else {
+                test.append([])
+                continue
+            }
             let filtered = (0..<n).map { schedule.filter(basis.eigenvalues[$0], at: t) * residual[$0] }
             var change = [Double](repeating: 0, count: m)
             BLAS.gemm(.none, .none, m: m, n: 1, k: n, a, filtered, &change)
@@ -93,7 +106,8 @@ extension KernelEigenbasis {
         guard smallest > floor else {
             throw TrainingError.singularKernel(
                 "t = infinity needs a positive definite training kernel; its smallest eigenvalue is \(smallest) "
-                + "against lambda_max = \(basis.largest) (duplicate or nearly collinear training points?): add a ridge (diag_reg)")
+                    + "against lambda_max = \(basis.largest) (duplicate or nearly collinear training points?): add a ridge (diag_reg)"
+            )
         }
     }
 }

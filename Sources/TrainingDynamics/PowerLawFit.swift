@@ -15,12 +15,17 @@ public struct PowerLawFit: Sendable, Equatable {
         guard usable.count >= 2 else { return nil }
         let floor = 1e-12
         let w = usable.map { 1 / max($0.relativeError * $0.relativeError, floor) }
-        let lx = usable.map { log($0.x) }, ly = usable.map { log($0.y) }
+        let lx = usable.map { log($0.x) }
+        let ly = usable.map { log($0.y) }
         let sw = w.reduce(0, +)
         let mx = zip(w, lx).reduce(0) { $0 + $1.0 * $1.1 } / sw
         let my = zip(w, ly).reduce(0) { $0 + $1.0 * $1.1 } / sw
-        var sxx = 0.0, sxy = 0.0
-        for k in 0..<usable.count { sxx += w[k] * (lx[k] - mx) * (lx[k] - mx); sxy += w[k] * (lx[k] - mx) * (ly[k] - my) }
+        var sxx = 0.0
+        var sxy = 0.0
+        for k in 0..<usable.count {
+            sxx += w[k] * (lx[k] - mx) * (lx[k] - mx)
+            sxy += w[k] * (lx[k] - mx) * (ly[k] - my)
+        }
         guard sxx > 0 else { return nil }
         let p = sxy / sxx
         var chi2 = 0.0

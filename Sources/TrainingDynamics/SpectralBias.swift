@@ -26,10 +26,18 @@ public struct SpectralBias: Sendable {
         public var widths: [Int]
         public var seeds: Int
         public var seed: UInt64
-        public init(network: NetworkKernel, dimension: Int, points: Int, degrees: [Int], stepFraction: Double = 0.5,
-                    widths: [Int] = [], seeds: Int = 4, seed: UInt64 = 1) {
-            self.network = network; self.dimension = dimension; self.points = points; self.degrees = degrees
-            self.stepFraction = stepFraction; self.widths = widths; self.seeds = seeds; self.seed = seed
+        public init(
+            network: NetworkKernel, dimension: Int, points: Int, degrees: [Int], stepFraction: Double = 0.5,
+            widths: [Int] = [], seeds: Int = 4, seed: UInt64 = 1
+        ) {
+            self.network = network
+            self.dimension = dimension
+            self.points = points
+            self.degrees = degrees
+            self.stepFraction = stepFraction
+            self.widths = widths
+            self.seeds = seeds
+            self.seed = seed
         }
     }
 
@@ -78,7 +86,8 @@ public struct SpectralBias: Sendable {
     /// normal equations (K is a handful of near-orthogonal harmonics).
     static func coefficients(_ r: [Double], basis: [Double], columns kCount: Int) throws -> [Double] {
         let n = r.count
-        var gram = [Double](repeating: 0, count: kCount * kCount), rhs = [Double](repeating: 0, count: kCount)
+        var gram = [Double](repeating: 0, count: kCount * kCount)
+        var rhs = [Double](repeating: 0, count: kCount)
         BLAS.gemm(.transpose, .none, m: kCount, n: kCount, k: n, basis, basis, &gram)
         BLAS.gemm(.transpose, .none, m: kCount, n: 1, k: n, basis, r, &rhs)
         try LAPACK.cholesky(&gram, n: kCount)
@@ -94,22 +103,31 @@ public struct SpectralBias: Sendable {
         }
         guard points.count >= 3 else { return nil }
         let m = Double(points.count)
-        let mx = points.reduce(0) { $0 + $1.0 } / m, my = points.reduce(0) { $0 + $1.1 } / m
-        var sxy = 0.0, sxx = 0.0
-        for p in points { sxy += (p.0 - mx) * (p.1 - my); sxx += (p.0 - mx) * (p.0 - mx) }
+        let mx = points.reduce(0) { $0 + $1.0 } / m
+        let my = points.reduce(0) { $0 + $1.1 } / m
+        var sxy = 0.0
+        var sxx = 0.0
+        for p in points {
+            sxy += (p.0 - mx) * (p.1 - my)
+            sxx += (p.0 - mx) * (p.0 - mx)
+        }
         return sxx > 0 ? -sxy / sxx : nil
     }
 
     public static func run(_ config: Configuration, progress: (@Sendable (String) -> Void)? = nil) throws -> Report {
-        let d = config.dimension, n = config.points
+        let d = config.dimension
+        let n = config.points
         guard d >= 2, n >= 2, !config.degrees.isEmpty, config.degrees.allSatisfy({ $0 >= 1 }) else {
-            throw TrainingError.invalidParameter(name: "spectral bias set-up", value: "d = \(d), n = \(n), degrees \(config.degrees)",
-                                                 allowed: "d >= 2, n >= 2, degrees >= 1")
+            throw TrainingError.invalidParameter(
+                name: "spectral bias set-up", value: "d = \(d), n = \(n), degrees \(config.degrees)",
+                allowed: "d >= 2, n >= 2, degrees >= 1")
         }
         var random = GaussianRandomSource(seed: config.seed)
         let x = spherePoints(n, dimension: d, random: &random)
         // One random direction per degree; the target is the sum of the harmonics.
-        let directions = config.degrees.map { _ in spherePoints(1, dimension: d, random: &random)[0].map { $0 / Double(d).squareRoot() } }
+        let directions = config.degrees.map { _ in
+            spherePoints(1, dimension: d, random: &random)[0].map { $0 / Double(d).squareRoot() }
+        }
         let kCount = config.degrees.count
         var basis = [Double](repeating: 0, count: n * kCount)
         for i in 0..<n {
@@ -124,8 +142,9 @@ public struct SpectralBias: Sendable {
         var adjusted = config.network
         adjusted.inputDimension = d
         let sphereNetwork = adjusted
-        let spectrum = try GegenbauerSpectrum(kernel: NetworkSphereKernel(sphereNetwork, kind: .ntk), dimension: d,
-                                              kmax: config.degrees.max()!)
+        let spectrum = try GegenbauerSpectrum(
+            kernel: NetworkSphereKernel(sphereNetwork, kind: .ntk), dimension: d,
+            kmax: config.degrees.max()!)
         progress?("Gram matrix of the NTK on \(n) points")
         let gram = try GramMatrix(points: x, network: sphereNetwork, kind: .ntk).values
         let basisOfGram = try KernelEigenbasis(kernel: gram, count: n)
@@ -135,13 +154,16 @@ public struct SpectralBias: Sendable {
         // Steps to fit per degree: until the predicted residual is e^-1.5, 12 points.
         let predicted = config.degrees.map { -log1p(-eta * spectrum.mu[$0]) }
         let horizons = predicted.map { max(4, Int((1.5 / $0).rounded(.up))) }
-        let grids = horizons.map { h in Array(Set((0...11).map { Int((Double($0) * Double(h) / 11).rounded()) })).sorted() }
+        let grids = horizons.map { h in
+            Array(Set((0...11).map { Int((Double($0) * Double(h) / 11).rounded()) })).sorted()
+        }
         let allSteps = Array(Set(grids.flatMap { $0 })).sorted()
         let fixedBasis = basis
 
         // The infinite network: r_s = -V D_s V^T y from the exact Gram matrix.
         let dynamics = try FunctionSpaceDynamics(kernel: gram, targets: y, schedule: schedule)
-        let path = try dynamics.trajectory(times: allSteps.map(Double.init), trainInitial: [Double](repeating: 0, count: n))
+        let path = try dynamics.trajectory(
+            times: allSteps.map(Double.init), trainInitial: [Double](repeating: 0, count: n))
         @Sendable func rates(_ residuals: [[Double]]) throws -> [Double?] {
             let c = try residuals.map { try coefficients($0, basis: fixedBasis, columns: kCount) }
             return (0..<kCount).map { j in
@@ -161,12 +183,16 @@ public struct SpectralBias: Sendable {
                     let flat = x.flatMap { $0 }
                     let f0 = net.outputs(flat, count: n)
                     let centred = zip(y, f0).map { $0 + $1 }
-                    let linear = try FunctionSpaceDynamics(kernel: net.empiricalNTK(flat, count: n), targets: centred, schedule: schedule)
-                        .trajectory(times: allSteps.map(Double.init), trainInitial: f0)
+                    let linear = try FunctionSpaceDynamics(
+                        kernel: net.empiricalNTK(flat, count: n), targets: centred, schedule: schedule
+                    )
+                    .trajectory(times: allSteps.map(Double.init), trainInitial: f0)
                     let record = try GradientDescentTrainer(learningRate: eta)
                         .train(&net, x: flat, y: centred, test: [], testCount: 0, recordAt: allSteps)
-                    return (try rates(record.train.map { zip($0, centred).map { $0 - $1 } }),
-                            try rates(linear.train.map { zip($0, centred).map { $0 - $1 } }))
+                    return (
+                        try rates(record.train.map { zip($0, centred).map { $0 - $1 } }),
+                        try rates(linear.train.map { zip($0, centred).map { $0 - $1 } })
+                    )
                 }
             }
             func summary(_ values: [Double]) -> (mean: Double?, standardError: Double?) {
@@ -179,15 +205,19 @@ public struct SpectralBias: Sendable {
             for j in 0..<kCount {
                 let trained = summary(perSeed.compactMap { $0.trained[j] })
                 let linearised = summary(perSeed.compactMap { $0.linearised[j] })
-                finiteRates[j].append(FiniteRate(width: width, mean: trained.mean, standardError: trained.standardError,
-                                                 linearisedMean: linearised.mean, linearisedStandardError: linearised.standardError))
+                finiteRates[j].append(
+                    FiniteRate(
+                        width: width, mean: trained.mean, standardError: trained.standardError,
+                        linearisedMean: linearised.mean, linearisedStandardError: linearised.standardError))
             }
         }
         let degrees = config.degrees.enumerated().map { j, k in
-            Degree(k: k, mu: spectrum.mu[k], multiplicity: spectrum.multiplicity[k], predictedRate: predicted[j],
-                   infiniteRate: infinite[j].flatMap(finite), finiteRates: finiteRates[j], fittedSteps: horizons[j])
+            Degree(
+                k: k, mu: spectrum.mu[k], multiplicity: spectrum.multiplicity[k], predictedRate: predicted[j],
+                infiniteRate: infinite[j].flatMap(finite), finiteRates: finiteRates[j], fittedSteps: horizons[j])
         }
-        return Report(activation: config.network.activation.name, depth: config.network.depth, dimension: d, points: n,
-                      learningRate: eta, degrees: degrees)
+        return Report(
+            activation: config.network.activation.name, depth: config.network.depth, dimension: d, points: n,
+            learningRate: eta, degrees: degrees)
     }
 }

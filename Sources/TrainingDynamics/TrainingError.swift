@@ -15,7 +15,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
         case .invalidParameter(let name, let value, let allowed):
             return "invalid \(name) '\(value)'; allowed: \(allowed)"
         case .divergent(let eta, let limit):
-            return "learning rate \(eta) exceeds the stability limit 2n/lambda_max = \(limit) of discrete gradient descent: "
+            return
+                "learning rate \(eta) exceeds the stability limit 2n/lambda_max = \(limit) of discrete gradient descent: "
                 + "the top kernel mode grows like |1 - eta lambda_max/n|^s; use a learning rate below \(limit)"
         case .singularKernel(let message): return message
         case .nonFinite(let message): return message

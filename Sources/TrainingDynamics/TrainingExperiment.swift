@@ -36,12 +36,21 @@ public struct TrainingExperiment: Sendable {
         public var widths: [Int]
         public var seeds: [UInt64]
 
-        public init(network: NetworkKernel, ensemble: TrainedEnsemble = .ntk, schedule: TrainingSchedule.Kind = .flow,
-                    learningRate: LearningRate = .value(1), ridge: Double = 0, absoluteRidge: Bool = false,
-                    initialisation: Initialisation = .sampled, times: [Double], widths: [Int] = [], seeds: [UInt64] = []) {
-            self.network = network; self.ensemble = ensemble; self.schedule = schedule
-            self.learningRate = learningRate; self.ridge = ridge; self.absoluteRidge = absoluteRidge
-            self.initialisation = initialisation; self.times = times; self.widths = widths; self.seeds = seeds
+        public init(
+            network: NetworkKernel, ensemble: TrainedEnsemble = .ntk, schedule: TrainingSchedule.Kind = .flow,
+            learningRate: LearningRate = .value(1), ridge: Double = 0, absoluteRidge: Bool = false,
+            initialisation: Initialisation = .sampled, times: [Double], widths: [Int] = [], seeds: [UInt64] = []
+        ) {
+            self.network = network
+            self.ensemble = ensemble
+            self.schedule = schedule
+            self.learningRate = learningRate
+            self.ridge = ridge
+            self.absoluteRidge = absoluteRidge
+            self.initialisation = initialisation
+            self.times = times
+            self.widths = widths
+            self.seeds = seeds
         }
     }
 
@@ -54,10 +63,16 @@ public struct TrainingExperiment: Sendable {
         public var testTargets: [Double]
         public var targetMean: Double
         public var targetScale: Double
-        public init(train: [[Double]], trainTargets: [Double], test: [[Double]], testTargets: [Double],
-                    targetMean: Double = 0, targetScale: Double = 1) {
-            self.train = train; self.trainTargets = trainTargets; self.test = test; self.testTargets = testTargets
-            self.targetMean = targetMean; self.targetScale = targetScale
+        public init(
+            train: [[Double]], trainTargets: [Double], test: [[Double]], testTargets: [Double],
+            targetMean: Double = 0, targetScale: Double = 1
+        ) {
+            self.train = train
+            self.trainTargets = trainTargets
+            self.test = test
+            self.testTargets = testTargets
+            self.targetMean = targetMean
+            self.targetScale = targetScale
         }
     }
 
@@ -77,7 +92,10 @@ public struct TrainingExperiment: Sendable {
     public struct Estimate: Sendable, Codable, Equatable {
         public var mean: Double?
         public var standardError: Double?
-        init(_ x: (mean: Double, standardError: Double)) { mean = finite(x.mean); standardError = finite(x.standardError) }
+        init(_ x: (mean: Double, standardError: Double)) {
+            mean = finite(x.mean)
+            standardError = finite(x.standardError)
+        }
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(mean, forKey: .mean)
@@ -189,23 +207,30 @@ public struct TrainingExperiment: Sendable {
     }
 
     /// Runs the study; `progress` receives one line per stage.
-    public static func run(_ config: Configuration, data: Data, progress: (@Sendable (String) -> Void)? = nil) throws -> Result {
-        let n = data.trainTargets.count, m = data.testTargets.count
+    public static func run(_ config: Configuration, data: Data, progress: (@Sendable (String) -> Void)? = nil) throws
+        -> Result
+    {
+        let n = data.trainTargets.count
+        let m = data.testTargets.count
         guard n >= 1, data.train.count == n, data.test.count == m else {
-            throw TrainingError.invalidParameter(name: "data", value: "\(data.train.count) rows, \(n) targets",
-                                                 allowed: "one target per training row")
+            throw TrainingError.invalidParameter(
+                name: "data", value: "\(data.train.count) rows, \(n) targets",
+                allowed: "one target per training row")
         }
         let discrete = config.schedule == .steps || !config.widths.isEmpty
         var warnings: [String] = []
         let reference = try referenceNetwork(config, width: config.widths.first)
         progress?("kernels on \(n) training and \(m) test points")
-        let kernels = try TrainingKernels(train: data.train, test: data.test, network: reference,
-                                          needsNTK: config.ensemble == .ntk)
+        let kernels = try TrainingKernels(
+            train: data.train, test: data.test, network: reference,
+            needsNTK: config.ensemble == .ntk)
         let trainingKernel = config.ensemble == .ntk ? kernels.ntkTrain : kernels.nngpTrain
-        let basis = try KernelEigenbasis(kernel: trainingKernel, count: n, ridge: config.ridge, absoluteRidge: config.absoluteRidge)
+        let basis = try KernelEigenbasis(
+            kernel: trainingKernel, count: n, ridge: config.ridge, absoluteRidge: config.absoluteRidge)
         if !basis.isPositiveSemidefinite {
-            warnings.append("the training kernel is not positive semidefinite beyond rounding: its most negative eigenvalue is "
-                            + "\(basis.negativeMass) of the largest (treated as 0)")
+            warnings.append(
+                "the training kernel is not positive semidefinite beyond rounding: its most negative eigenvalue is "
+                    + "\(basis.negativeMass) of the largest (treated as 0)")
         }
         let limit = TrainingSchedule.stabilityLimit(largestEigenvalue: basis.largest, trainingPoints: n)
         let eta: Double
@@ -217,35 +242,49 @@ public struct TrainingExperiment: Sendable {
         for t in config.times { try schedule.check(time: t) }
 
         // The infinite network.
-        var mean: [[Double]] = [], variance: [[Double]] = [], trainMean: [[Double]] = [], trainVariance: [Double] = []
+        var mean: [[Double]] = []
+        var variance: [[Double]] = []
+        var trainMean: [[Double]] = []
+        var trainVariance: [Double] = []
         switch config.initialisation {
         case .sampled:
-            let dynamics = try EnsembleDynamics(ensemble: config.ensemble, basis: basis, nngp: kernels.nngpTrain,
-                                                targets: data.trainTargets, schedule: schedule)
+            let dynamics = try EnsembleDynamics(
+                ensemble: config.ensemble, basis: basis, nngp: kernels.nngpTrain,
+                targets: data.trainTargets, schedule: schedule)
             for p in try dynamics.predictions(times: config.times, test: kernels.testKernels) {
-                mean.append(p.testMean); variance.append(p.testVariance)
-                trainMean.append(p.trainMean); trainVariance.append(p.trainVarianceMean)
+                mean.append(p.testMean)
+                variance.append(p.testVariance)
+                trainMean.append(p.trainMean)
+                trainVariance.append(p.trainVarianceMean)
             }
         case .zero:
             let cross = config.ensemble == .ntk ? kernels.ntkCross : kernels.nngpCross
             let dynamics = try FunctionSpaceDynamics(basis: basis, targets: data.trainTargets, schedule: schedule)
-            let path = try dynamics.trajectory(times: config.times, trainInitial: [Double](repeating: 0, count: n),
-                                               testInitial: [Double](repeating: 0, count: m), cross: cross)
-            mean = path.test; trainMean = path.train
+            let path = try dynamics.trajectory(
+                times: config.times, trainInitial: [Double](repeating: 0, count: n),
+                testInitial: [Double](repeating: 0, count: m), cross: cross)
+            mean = path.test
+            trainMean = path.train
             variance = path.test.map { [Double](repeating: 0, count: $0.count) }
             trainVariance = [Double](repeating: 0, count: config.times.count)
         }
-        let s = data.targetScale, s2 = s * s
+        let s = data.targetScale
+        let s2 = s * s
         // The scale once: inside the closure it was an O(m^2) scan per variance (minutes at m = 1000).
         let negativeFloor = -1e-10 * (kernels.nngpTest.max() ?? 1)
         if variance.contains(where: { $0.contains { $0 < negativeFloor } }) {
-            warnings.append("some test variances are negative beyond rounding (cancellation at late times); NLL is not reported there")
+            warnings.append(
+                "some test variances are negative beyond rounding (cancellation at late times); NLL is not reported there"
+            )
         }
-        let curve = Self.curve(trainOutputs: trainMean, testOutputs: mean, testVariance: variance,
-                               trainVarianceMean: trainVariance, data: data,
-                               withVariance: config.initialisation == .sampled)
+        let curve = Self.curve(
+            trainOutputs: trainMean, testOutputs: mean, testVariance: variance,
+            trainVarianceMean: trainVariance, data: data,
+            withVariance: config.initialisation == .sampled)
         let start = data.trainTargets.reduce(0) { $0 + $1 * $1 } * s2 / (2 * Double(n))
-        let converged = zip(config.times, curve.trainLoss).first { $0.0.isFinite && ($0.1 ?? .infinity) <= 1e-3 * start }?.0
+        let converged = zip(config.times, curve.trainLoss).first {
+            $0.0.isFinite && ($0.1 ?? .infinity) <= 1e-3 * start
+        }?.0
 
         // Finite widths.
         var widthReports: [WidthReport] = []
@@ -254,20 +293,26 @@ public struct TrainingExperiment: Sendable {
             for width in config.widths {
                 let network = try referenceNetwork(config, width: width)
                 // The standard parametrisation's infinite-width NTK depends on the width.
-                var refMean = mean, refVariance = variance
+                var refMean = mean
+                var refVariance = variance
                 if network.parametrization == .standard && width != config.widths.first {
                     let k = try TrainingKernels(train: data.train, test: data.test, network: network)
-                    let d = try EnsembleDynamics(ensemble: .ntk, ntk: k.ntkTrain, nngp: k.nngpTrain, targets: data.trainTargets,
-                                                 schedule: schedule, ridge: config.ridge, absoluteRidge: config.absoluteRidge)
+                    let d = try EnsembleDynamics(
+                        ensemble: .ntk, ntk: k.ntkTrain, nngp: k.nngpTrain, targets: data.trainTargets,
+                        schedule: schedule, ridge: config.ridge, absoluteRidge: config.absoluteRidge)
                     let p = try d.predictions(times: config.times, test: k.testKernels)
-                    refMean = p.map(\.testMean); refVariance = p.map(\.testVariance)
+                    refMean = p.map(\.testMean)
+                    refVariance = p.map(\.testVariance)
                 }
                 progress?("training \(config.seeds.count) networks of width \(width)")
                 let study = try FiniteWidthStudy(network: network, learningRate: eta, steps: steps)
-                let runs = try study.run(widths: [width], seeds: config.seeds, x: data.train.flatMap { $0 }, y: data.trainTargets,
-                                         test: data.test.flatMap { $0 }, testCount: m)[0]
-                widthReports.append(Self.widthReport(runs, study: study, times: config.times, mean: refMean,
-                                                     variance: refVariance, data: data))
+                let runs = try study.run(
+                    widths: [width], seeds: config.seeds, x: data.train.flatMap { $0 }, y: data.trainTargets,
+                    test: data.test.flatMap { $0 }, testCount: m)[0]
+                widthReports.append(
+                    Self.widthReport(
+                        runs, study: study, times: config.times, mean: refMean,
+                        variance: refVariance, data: data))
             }
         }
         func slope(_ value: (WidthReport) -> Estimate, theory: Double, bound: Double?) -> Slope? {
@@ -277,23 +322,28 @@ public struct TrainingExperiment: Sendable {
                 return (Double(w.width), mu, se / mu)
             }
             guard let fit = PowerLawFit(points) else { return nil }
-            return Slope(exponent: finite(fit.exponent), standardError: finite(fit.standardError), theory: theory,
-                         bound: bound, widths: fit.points)
+            return Slope(
+                exponent: finite(fit.exponent), standardError: finite(fit.standardError), theory: theory,
+                bound: bound, widths: fit.points)
         }
         let report = Report(
             times: config.times.map { $0.isFinite ? $0 : nil }, schedule: schedule.kind.rawValue,
             ensemble: config.ensemble.rawValue, initialisation: config.initialisation.rawValue, learningRate: eta,
             stabilityLimit: finite(limit), ridge: basis.ridge, trainPoints: n, testPoints: m,
-            largestEigenvalue: basis.largest, smallestEigenvalue: basis.eigenvalues.first ?? 0, convergedTime: converged,
+            largestEigenvalue: basis.largest, smallestEigenvalue: basis.eigenvalues.first ?? 0,
+            convergedTime: converged,
             trainLoss: curve.trainLoss, testLoss: curve.testLoss, testRmse: curve.testRmse, testNll: curve.testNll,
             expectedTrainLoss: curve.expectedTrainLoss, expectedTestLoss: curve.expectedTestLoss,
             finiteWidth: widthReports,
-            ntkChangeSlope: slope({ $0.ntkChange }, theory: LazyTrainingRates.ntkChange(config.network.activation),
-                                  bound: LazyTrainingRates.bound),
-            linearisationGapSlope: slope({ $0.linearisationGap }, theory: LazyTrainingRates.linearisationGap(config.network.activation),
-                                         bound: LazyTrainingRates.bound),
-            weightChangeSlope: slope({ $0.weightChange }, theory: LazyTrainingRates.weightChange(depth: config.network.depth),
-                                     bound: nil),
+            ntkChangeSlope: slope(
+                { $0.ntkChange }, theory: LazyTrainingRates.ntkChange(config.network.activation),
+                bound: LazyTrainingRates.bound),
+            linearisationGapSlope: slope(
+                { $0.linearisationGap }, theory: LazyTrainingRates.linearisationGap(config.network.activation),
+                bound: LazyTrainingRates.bound),
+            weightChangeSlope: slope(
+                { $0.weightChange }, theory: LazyTrainingRates.weightChange(depth: config.network.depth),
+                bound: nil),
             warnings: warnings)
         let testMean = mean.map { $0.map { data.targetMean + s * $0 } }
         let testVariance = variance.map { $0.map { s2 * max($0, 0) } }
@@ -306,8 +356,9 @@ public struct TrainingExperiment: Sendable {
         var network = config.network
         if network.parametrization == .standard {
             guard let w = width ?? network.width else {
-                throw TrainingError.invalidParameter(name: "width", value: "none",
-                                                     allowed: "a hidden width: the standard parametrization's NTK depends on it")
+                throw TrainingError.invalidParameter(
+                    name: "width", value: "none",
+                    allowed: "a hidden width: the standard parametrization's NTK depends on it")
             }
             network.width = w
         }
@@ -315,20 +366,30 @@ public struct TrainingExperiment: Sendable {
     }
 
     /// Losses of predictions in original units.
-    static func curve(trainOutputs: [[Double]], testOutputs: [[Double]], testVariance: [[Double]],
-                      trainVarianceMean: [Double], data: Data, withVariance: Bool) -> Curve {
+    static func curve(
+        trainOutputs: [[Double]], testOutputs: [[Double]], testVariance: [[Double]],
+        trainVarianceMean: [Double], data: Data, withVariance: Bool
+    ) -> Curve {
         let s2 = data.targetScale * data.targetScale
-        var c = Curve(trainLoss: [], testLoss: [], testRmse: [], testNll: [], expectedTrainLoss: [], expectedTestLoss: [])
+        var c = Curve(
+            trainLoss: [], testLoss: [], testRmse: [], testNll: [], expectedTrainLoss: [], expectedTestLoss: [])
         for k in 0..<trainOutputs.count {
             let trainSq = zip(trainOutputs[k], data.trainTargets).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } * s2
-            let n = Double(data.trainTargets.count), m = Double(data.testTargets.count)
+            let n = Double(data.trainTargets.count)
+            let m = Double(data.testTargets.count)
             c.trainLoss.append(finite(trainSq / (2 * n)))
             c.expectedTrainLoss.append(withVariance ? finite((trainSq / n + s2 * trainVarianceMean[k]) / 2) : nil)
             guard m > 0 else {
-                c.testLoss.append(nil); c.testRmse.append(nil); c.testNll.append(nil); c.expectedTestLoss.append(nil)
+                c.testLoss.append(nil)
+                c.testRmse.append(nil)
+                c.testNll.append(nil)
+                c.expectedTestLoss.append(nil)
                 continue
             }
-            var sq = 0.0, nll = 0.0, meanVariance = 0.0, nllDefined = withVariance
+            var sq = 0.0
+            var nll = 0.0
+            var meanVariance = 0.0
+            var nllDefined = withVariance
             for i in 0..<data.testTargets.count {
                 let r2 = (testOutputs[k][i] - data.testTargets[i]) * (testOutputs[k][i] - data.testTargets[i]) * s2
                 sq += r2
@@ -344,40 +405,55 @@ public struct TrainingExperiment: Sendable {
         return c
     }
 
-    static func widthReport(_ runs: FiniteWidthStudy.WidthRuns, study: FiniteWidthStudy, times: [Double],
-                            mean: [[Double]], variance: [[Double]], data: Data) -> WidthReport {
+    static func widthReport(
+        _ runs: FiniteWidthStudy.WidthRuns, study: FiniteWidthStudy, times: [Double],
+        mean: [[Double]], variance: [[Double]], data: Data
+    ) -> WidthReport {
         let s = Double(runs.runs.count)
         // Per-seed losses, averaged.
-        var trainLoss = [Double](repeating: 0, count: times.count), testLoss = trainLoss
+        var trainLoss = [Double](repeating: 0, count: times.count)
+        var testLoss = trainLoss
         for run in runs.runs {
-            let c = curve(trainOutputs: run.train, testOutputs: run.test, testVariance: run.test.map { $0.map { _ in 0 } },
-                          trainVarianceMean: [Double](repeating: 0, count: times.count), data: data, withVariance: false)
-            for k in 0..<times.count { trainLoss[k] += (c.trainLoss[k] ?? .nan) / s; testLoss[k] += (c.testLoss[k] ?? .nan) / s }
+            let c = curve(
+                trainOutputs: run.train, testOutputs: run.test, testVariance: run.test.map { $0.map { _ in 0 } },
+                trainVarianceMean: [Double](repeating: 0, count: times.count), data: data, withVariance: false)
+            for k in 0..<times.count {
+                trainLoss[k] += (c.trainLoss[k] ?? .nan) / s
+                testLoss[k] += (c.testLoss[k] ?? .nan) / s
+            }
         }
         func deviations(linearised: Bool) -> (z: [Double?], ratio: [Double?]) {
             let moments = runs.testMoments(linearised: linearised)
-            var z: [Double?] = [], ratio: [Double?] = []
+            var z: [Double?] = []
+            var ratio: [Double?] = []
             for k in 0..<times.count {
-                var worst = 0.0, sum = 0.0, count = 0.0
+                var worst = 0.0
+                var sum = 0.0
+                var count = 0.0
                 for i in 0..<mean[k].count {
                     // The standard error the infinite ensemble predicts for a mean of s seeds
                     // (sharper than the seeds' own spread, and what the comparison tests).
                     let se = (variance[k][i] / s).squareRoot()
                     if se > 0 { worst = max(worst, Swift.abs(moments.mean[k][i] - mean[k][i]) / se) }
-                    if variance[k][i] > 0 { sum += moments.variance[k][i] / variance[k][i]; count += 1 }
+                    if variance[k][i] > 0 {
+                        sum += moments.variance[k][i] / variance[k][i]
+                        count += 1
+                    }
                 }
                 z.append(s > 1 && k > 0 ? finite(worst) : nil)
                 ratio.append(s > 1 && count > 0 ? finite(sum / count) : nil)
             }
             return (z, ratio)
         }
-        let net = deviations(linearised: false), lin = deviations(linearised: true)
-        return WidthReport(width: runs.width, seeds: runs.runs.count, trainLoss: trainLoss.map(finite), testLoss: testLoss.map(finite),
-                           meanDeviation: net.z, varianceRatio: net.ratio,
-                           linearisedMeanDeviation: lin.z, linearisedVarianceRatio: lin.ratio,
-                           ntkChange: Estimate(runs.summary(\.ntkChange)),
-                           linearisationGap: Estimate(runs.summary(\.linearisationGap)),
-                           weightChange: Estimate(runs.summary(\.weightChange)))
+        let net = deviations(linearised: false)
+        let lin = deviations(linearised: true)
+        return WidthReport(
+            width: runs.width, seeds: runs.runs.count, trainLoss: trainLoss.map(finite), testLoss: testLoss.map(finite),
+            meanDeviation: net.z, varianceRatio: net.ratio,
+            linearisedMeanDeviation: lin.z, linearisedVarianceRatio: lin.ratio,
+            ntkChange: Estimate(runs.summary(\.ntkChange)),
+            linearisationGap: Estimate(runs.summary(\.linearisationGap)),
+            weightChange: Estimate(runs.summary(\.weightChange)))
     }
 }
 

@@ -23,19 +23,25 @@ public struct TrainingKernels: Sendable {
     /// Row-major m x m.
     public let nngpTest: [Double]
 
-    public init(train: [[Double]], test: [[Double]], network: NetworkKernel, needsNTK: Bool = true,
-                progress: (@Sendable (Double) -> Void)? = nil) throws {
-        let n = train.count, m = test.count
+    public init(
+        train: [[Double]], test: [[Double]], network: NetworkKernel, needsNTK: Bool = true,
+        progress: (@Sendable (Double) -> Void)? = nil
+    ) throws {
+        let n = train.count
+        let m = test.count
         let points = train + test
         let total = n + m
         // One pass for both kernels: the NTK recursion carries the NNGP (bit-identical to two passes).
-        let (nngp, ntk): (GramMatrix, GramMatrix?) = needsNTK
+        let (nngp, ntk): (GramMatrix, GramMatrix?) =
+            needsNTK
             ? try GramMatrix.both(points: points, network: network, progress: progress)
             : (try GramMatrix(points: points, network: network, kind: .nngp, progress: progress), nil)
         func block(_ g: GramMatrix, rows: Range<Int>, columns: Range<Int>) -> [Double] {
             var out: [Double] = []
             out.reserveCapacity(rows.count * columns.count)
-            for i in rows { out.append(contentsOf: g.values[(i * total + columns.lowerBound)..<(i * total + columns.upperBound)]) }
+            for i in rows {
+                out.append(contentsOf: g.values[(i * total + columns.lowerBound)..<(i * total + columns.upperBound)])
+            }
             return out
         }
         trainCount = n
@@ -48,19 +54,27 @@ public struct TrainingKernels: Sendable {
     }
 
     /// Kernel blocks computed elsewhere (e.g. empirical kernels of a finite network).
-    public init(trainCount: Int, testCount: Int, nngpTrain: [Double], ntkTrain: [Double],
-                nngpCross: [Double], ntkCross: [Double], nngpTest: [Double]) {
-        precondition(nngpTrain.count == trainCount * trainCount && nngpCross.count == testCount * trainCount
-                     && nngpTest.count == testCount * testCount)
-        self.trainCount = trainCount; self.testCount = testCount
-        self.nngpTrain = nngpTrain; self.ntkTrain = ntkTrain
-        self.nngpCross = nngpCross; self.ntkCross = ntkCross; self.nngpTest = nngpTest
+    public init(
+        trainCount: Int, testCount: Int, nngpTrain: [Double], ntkTrain: [Double],
+        nngpCross: [Double], ntkCross: [Double], nngpTest: [Double]
+    ) {
+        precondition(
+            nngpTrain.count == trainCount * trainCount && nngpCross.count == testCount * trainCount
+                && nngpTest.count == testCount * testCount)
+        self.trainCount = trainCount
+        self.testCount = testCount
+        self.nngpTrain = nngpTrain
+        self.ntkTrain = ntkTrain
+        self.nngpCross = nngpCross
+        self.ntkCross = ntkCross
+        self.nngpTest = nngpTest
     }
 
     /// The test kernels in the form ``EnsembleDynamics`` takes.
     public var testKernels: EnsembleDynamics.TestKernels {
-        EnsembleDynamics.TestKernels(ntk: ntkCross, nngp: nngpCross,
-                                     nngpDiagonal: (0..<testCount).map { nngpTest[$0 * testCount + $0] },
-                                     nngpTest: nngpTest)
+        EnsembleDynamics.TestKernels(
+            ntk: ntkCross, nngp: nngpCross,
+            nngpDiagonal: (0..<testCount).map { nngpTest[$0 * testCount + $0] },
+            nngpTest: nngpTest)
     }
 }

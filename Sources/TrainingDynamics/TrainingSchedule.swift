@@ -31,10 +31,12 @@ public struct TrainingSchedule: Sendable, Equatable {
 
     public init(kind: Kind, learningRate: Double, trainingPoints: Int) throws {
         guard learningRate.isFinite, learningRate > 0 else {
-            throw TrainingError.invalidParameter(name: "learning rate", value: "\(learningRate)", allowed: "a finite number > 0")
+            throw TrainingError.invalidParameter(
+                name: "learning rate", value: "\(learningRate)", allowed: "a finite number > 0")
         }
         guard trainingPoints >= 1 else {
-            throw TrainingError.invalidParameter(name: "training points", value: "\(trainingPoints)", allowed: "at least 1")
+            throw TrainingError.invalidParameter(
+                name: "training points", value: "\(trainingPoints)", allowed: "at least 1")
         }
         self.kind = kind
         self.learningRate = learningRate
@@ -52,7 +54,8 @@ public struct TrainingSchedule: Sendable, Equatable {
     /// learning rate exceeds the stability limit of a kernel with this largest eigenvalue.
     public func checkStability(largestEigenvalue: Double) throws {
         guard kind == .steps else { return }
-        let limit = TrainingSchedule.stabilityLimit(largestEigenvalue: largestEigenvalue, trainingPoints: Int(normalisation))
+        let limit = TrainingSchedule.stabilityLimit(
+            largestEigenvalue: largestEigenvalue, trainingPoints: Int(normalisation))
         if learningRate > limit { throw TrainingError.divergent(learningRate: learningRate, limit: limit) }
     }
 
@@ -62,7 +65,8 @@ public struct TrainingSchedule: Sendable, Equatable {
             throw TrainingError.invalidParameter(name: "time", value: "\(t)", allowed: "a number >= 0 (or inf)")
         }
         if kind == .steps, t.isFinite, t != t.rounded() {
-            throw TrainingError.invalidParameter(name: "time", value: "\(t)", allowed: "a whole number of steps with discrete gradient descent")
+            throw TrainingError.invalidParameter(
+                name: "time", value: "\(t)", allowed: "a whole number of steps with discrete gradient descent")
         }
     }
 

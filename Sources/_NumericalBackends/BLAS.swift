@@ -11,26 +11,33 @@ public enum BLAS {
 
     /// C = alpha op(A) op(B) + beta C for row-major operands: op(A) is m x k, op(B) is k x n,
     /// C is m x n; lda, ldb, ldc are the row strides of the stored matrices.
-    public static func gemm(_ ta: Transpose, _ tb: Transpose, m: Int, n: Int, k: Int,
-                            alpha: Double = 1, _ a: UnsafePointer<Double>, lda: Int,
-                            _ b: UnsafePointer<Double>, ldb: Int,
-                            beta: Double = 0, _ c: UnsafeMutablePointer<Double>, ldc: Int) {
+    public static func gemm(
+        _ ta: Transpose, _ tb: Transpose, m: Int, n: Int, k: Int,
+        alpha: Double = 1, _ a: UnsafePointer<Double>, lda: Int,
+        _ b: UnsafePointer<Double>, ldb: Int,
+        beta: Double = 0, _ c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
         guard m > 0, n > 0 else { return }
-        cblas_dgemm(CblasRowMajor, ta.cblas, tb.cblas, Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        cblas_dgemm(
+            CblasRowMajor, ta.cblas, tb.cblas, Int32(m), Int32(n), Int32(k), alpha,
+            a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// C = alpha op(A) op(B) + beta C on arrays (row-major, tightly packed).
-    public static func gemm(_ ta: Transpose, _ tb: Transpose, m: Int, n: Int, k: Int,
-                            alpha: Double = 1, _ a: [Double], _ b: [Double],
-                            beta: Double = 0, _ c: inout [Double]) {
-        let lda = ta == .none ? k : m, ldb = tb == .none ? n : k
+    public static func gemm(
+        _ ta: Transpose, _ tb: Transpose, m: Int, n: Int, k: Int,
+        alpha: Double = 1, _ a: [Double], _ b: [Double],
+        beta: Double = 0, _ c: inout [Double]
+    ) {
+        let lda = ta == .none ? k : m
+        let ldb = tb == .none ? n : k
         precondition(a.count >= m * k && b.count >= k * n && c.count >= m * n)
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
-                    gemm(ta, tb, m: m, n: n, k: k, alpha: alpha, ap.baseAddress!, lda: lda,
-                         bp.baseAddress!, ldb: ldb, beta: beta, cp.baseAddress!, ldc: n)
+                    gemm(
+                        ta, tb, m: m, n: n, k: k, alpha: alpha, ap.baseAddress!, lda: lda,
+                        bp.baseAddress!, ldb: ldb, beta: beta, cp.baseAddress!, ldc: n)
                 }
             }
         }
@@ -38,20 +45,26 @@ public enum BLAS {
 
     /// The upper triangle of C = alpha A A^T + beta C for a row-major n x k matrix A (C is
     /// n x n); the strict lower triangle of C is left as it was.
-    public static func syrkUpper(n: Int, k: Int, alpha: Double = 1, _ a: UnsafePointer<Double>, lda: Int,
-                                 beta: Double = 0, _ c: UnsafeMutablePointer<Double>, ldc: Int) {
+    public static func syrkUpper(
+        n: Int, k: Int, alpha: Double = 1, _ a: UnsafePointer<Double>, lda: Int,
+        beta: Double = 0, _ c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
         guard n > 0 else { return }
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), alpha, a, Int32(lda),
-                    beta, c, Int32(ldc))
+        cblas_dsyrk(
+            CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), alpha, a, Int32(lda),
+            beta, c, Int32(ldc))
     }
 
     /// B = R B in place, for the upper-triangular row-major n x n matrix R (stride ldr) and a
     /// row-major n x m matrix B (stride ldb).
-    public static func upperTriangularMultiply(n: Int, m: Int, _ r: UnsafePointer<Double>, ldr: Int,
-                                               _ b: UnsafeMutablePointer<Double>, ldb: Int) {
+    public static func upperTriangularMultiply(
+        n: Int, m: Int, _ r: UnsafePointer<Double>, ldr: Int,
+        _ b: UnsafeMutablePointer<Double>, ldb: Int
+    ) {
         guard n > 0, m > 0 else { return }
-        cblas_dtrmm(CblasRowMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(n), Int32(m),
-                    1, r, Int32(ldr), b, Int32(ldb))
+        cblas_dtrmm(
+            CblasRowMajor, CblasLeft, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(n), Int32(m),
+            1, r, Int32(ldr), b, Int32(ldb))
     }
 
     /// Runs `body` with OpenBLAS on one thread, then restores its thread count. For many small
@@ -87,8 +100,9 @@ public enum BLAS {
         var rank: Int32 = 0
         let info = m.withUnsafeMutableBufferPointer { mp in
             piv.withUnsafeMutableBufferPointer { pp in
-                LAPACKE_dpstrf(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), mp.baseAddress, Int32(n),
-                               pp.baseAddress, &rank, tolerance)
+                LAPACKE_dpstrf(
+                    LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "U")), Int32(n), mp.baseAddress, Int32(n),
+                    pp.baseAddress, &rank, tolerance)
             }
         }
         if info < 0 { throw LAPACK.Failure.illegalArgument(info: Int(info)) }

@@ -17,12 +17,17 @@ public final class FFTWComplexTransform: @unchecked Sendable {
         precondition(n >= 1)
         count = n
         self.forward = forward
-        let input = fftw_alloc_complex(n)!, output = fftw_alloc_complex(n)!
-        defer { fftw_free(input); fftw_free(output) }
+        let input = fftw_alloc_complex(n)!
+        let output = fftw_alloc_complex(n)!
+        defer {
+            fftw_free(input)
+            fftw_free(output)
+        }
         FFTWPlanner.lock.lock()
         defer { FFTWPlanner.lock.unlock() }
-        plan = fftw_plan_dft_1d(Int32(n), input, output, forward ? FFTW_FORWARD : FFTW_BACKWARD,
-                                UInt32(FFTW_ESTIMATE | FFTW_UNALIGNED))!
+        plan = fftw_plan_dft_1d(
+            Int32(n), input, output, forward ? FFTW_FORWARD : FFTW_BACKWARD,
+            UInt32(FFTW_ESTIMATE | FFTW_UNALIGNED))!
     }
 
     deinit {
@@ -38,8 +43,9 @@ public final class FFTWComplexTransform: @unchecked Sendable {
         var output = [Double](repeating: 0, count: 2 * count)
         input.withUnsafeMutableBytes { i in
             output.withUnsafeMutableBytes { o in
-                fftw_execute_dft(plan, i.baseAddress!.assumingMemoryBound(to: fftw_complex.self),
-                                 o.baseAddress!.assumingMemoryBound(to: fftw_complex.self))
+                fftw_execute_dft(
+                    plan, i.baseAddress!.assumingMemoryBound(to: fftw_complex.self),
+                    o.baseAddress!.assumingMemoryBound(to: fftw_complex.self))
             }
         }
         return output

@@ -26,7 +26,10 @@ public final class FFTWCosineTransform: @unchecked Sendable {
         self.kind = kind
         let input = fftw_alloc_real(n)!
         let output = fftw_alloc_real(n)!
-        defer { fftw_free(input); fftw_free(output) }
+        defer {
+            fftw_free(input)
+            fftw_free(output)
+        }
         FFTWCosineTransform.planner.lock()
         defer { FFTWCosineTransform.planner.unlock() }
         let r2r: fftw_r2r_kind = kind == .redft00 ? FFTW_REDFT00 : FFTW_REDFT10

@@ -41,7 +41,9 @@ public enum GSL {
         _ = handlerOff
         var r = gsl_sf_result(val: 0, err: 0)
         let status = gsl_sf_gegenpoly_n_e(Int32(n), lambda, x, &r)
-        guard status == GSL_SUCCESS else { throw Failure(function: "gsl_sf_gegenpoly_n_e(\(n), \(lambda), \(x))", status: status) }
+        guard status == GSL_SUCCESS else {
+            throw Failure(function: "gsl_sf_gegenpoly_n_e(\(n), \(lambda), \(x))", status: status)
+        }
         return Result(value: r.val, error: r.err)
     }
 
@@ -49,7 +51,10 @@ public enum GSL {
     public struct GaussRule: Sendable {
         public let nodes: [Double]
         public let weights: [Double]
-        public init(nodes: [Double], weights: [Double]) { self.nodes = nodes; self.weights = weights }
+        public init(nodes: [Double], weights: [Double]) {
+            self.nodes = nodes
+            self.weights = weights
+        }
     }
 
     /// Weight functions of the fixed Gauss rules.
@@ -62,7 +67,12 @@ public enum GSL {
         case jacobi(alpha: Double, beta: Double)
     }
 
-    private struct RuleKey: Hashable { let kind: RuleKind; let n: Int; let a: Double; let b: Double }
+    private struct RuleKey: Hashable {
+        let kind: RuleKind
+        let n: Int
+        let a: Double
+        let b: Double
+    }
     private static let ruleCache = NSLock()
     nonisolated(unsafe) private static var rules: [RuleKey: GaussRule] = [:]
 
@@ -76,11 +86,17 @@ public enum GSL {
         defer { ruleCache.unlock() }
         if let rule = rules[key] { return rule }
         let type: UnsafePointer<gsl_integration_fixed_type>
-        var alpha = 0.0, beta = 0.0
+        var alpha = 0.0
+        var beta = 0.0
         switch kind {
         case .legendre: type = gsl_integration_fixed_legendre
-        case .gegenbauer(let al): type = gsl_integration_fixed_gegenbauer; alpha = al
-        case .jacobi(let al, let be): type = gsl_integration_fixed_jacobi; alpha = al; beta = be
+        case .gegenbauer(let al):
+            type = gsl_integration_fixed_gegenbauer
+            alpha = al
+        case .jacobi(let al, let be):
+            type = gsl_integration_fixed_jacobi
+            alpha = al
+            beta = be
         }
         guard let w = gsl_integration_fixed_alloc(type, n, a, b, alpha, beta) else {
             throw Failure(function: "gsl_integration_fixed_alloc(n: \(n), \(kind))", status: Int32(GSL_EINVAL))
@@ -102,7 +118,9 @@ extension GSL {
         _ = handlerOff
         var r = gsl_sf_result(val: 0, err: 0)
         let status = gsl_sf_bessel_Knu_scaled_e(nu, z, &r)
-        guard status == GSL_SUCCESS else { throw Failure(function: "gsl_sf_bessel_Knu_scaled_e(\(nu), \(z))", status: status) }
+        guard status == GSL_SUCCESS else {
+            throw Failure(function: "gsl_sf_bessel_Knu_scaled_e(\(nu), \(z))", status: status)
+        }
         return Result(value: r.val, error: r.err)
     }
 }

@@ -15,7 +15,6 @@ public final class GSLRandom: @unchecked Sendable {
 
     deinit { gsl_rng_free(UnsafeMutablePointer(rng)) }
 
-
     /// A standard normal variate.
     public func normal() -> Double { gsl_ran_gaussian_ziggurat(UnsafePointer(rng), 1) }
 

@@ -39,8 +39,9 @@ public enum LAPACK {
         var lc = l
         let info = lc.withUnsafeMutableBufferPointer { lp in
             b.withUnsafeMutableBufferPointer { bp in
-                LAPACKE_dpotrs(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(nrhs),
-                               lp.baseAddress, Int32(n), bp.baseAddress, Int32(nrhs))
+                LAPACKE_dpotrs(
+                    LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(nrhs),
+                    lp.baseAddress, Int32(n), bp.baseAddress, Int32(nrhs))
             }
         }
         if info != 0 { throw Failure.illegalArgument(info: Int(info)) }
@@ -67,8 +68,9 @@ public enum LAPACK {
         var w = [Double](repeating: 0, count: n)
         let info = m.withUnsafeMutableBufferPointer { mp in
             w.withUnsafeMutableBufferPointer { wp in
-                LAPACKE_dsyevd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: vectors ? "V" : "N")),
-                               Int8(UInt8(ascii: "L")), Int32(n), mp.baseAddress, Int32(n), wp.baseAddress)
+                LAPACKE_dsyevd(
+                    LAPACK_ROW_MAJOR, Int8(UInt8(ascii: vectors ? "V" : "N")),
+                    Int8(UInt8(ascii: "L")), Int32(n), mp.baseAddress, Int32(n), wp.baseAddress)
             }
         }
         if info > 0 { throw Failure.noConvergence(info: Int(info)) }
@@ -81,8 +83,9 @@ public enum LAPACK {
         precondition(l.count == n * n && x.count == n)
         l.withUnsafeBufferPointer { lp in
             x.withUnsafeMutableBufferPointer { xp in
-                cblas_dtrmv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, Int32(n),
-                            lp.baseAddress, Int32(n), xp.baseAddress, 1)
+                cblas_dtrmv(
+                    CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, Int32(n),
+                    lp.baseAddress, Int32(n), xp.baseAddress, 1)
             }
         }
     }
@@ -94,8 +97,9 @@ public enum LAPACK {
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 c.withUnsafeMutableBufferPointer { cp in
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
-                                1, ap.baseAddress, Int32(k), bp.baseAddress, Int32(n), 0, cp.baseAddress, Int32(n))
+                    cblas_dgemm(
+                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
+                        1, ap.baseAddress, Int32(k), bp.baseAddress, Int32(n), 0, cp.baseAddress, Int32(n))
                 }
             }
         }

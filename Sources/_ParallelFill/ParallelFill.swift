@@ -22,7 +22,10 @@ public enum ParallelFill {
             while i < n {
                 row(i)
                 if let progress {
-                    let rowsDone = done.withLock { count -> Int in count += 1; return count }
+                    let rowsDone = done.withLock { count -> Int in
+                        count += 1
+                        return count
+                    }
                     if rowsDone % step == 0 { progress(Double(rowsDone) / Double(n)) }
                 }
                 i += chunks
@@ -35,21 +38,28 @@ public enum ParallelFill {
     /// each, rows spread as in ``rows(_:progress:_:)``; the lower triangles are then copied from
     /// the upper ones in cache-sized blocks (writing K[j][i] inside the row loop would miss the
     /// cache once per entry).
-    public static func symmetric(_ matrices: inout [[Double]], n: Int, progress: (@Sendable (Double) -> Void)? = nil,
-                                 upperRow: @Sendable (Int, [SharedRows<Double>]) -> Void) {
-        withShared(&matrices, rowLength: n) { shared in symmetric(shared, n: n, progress: progress, upperRow: upperRow) }
+    public static func symmetric(
+        _ matrices: inout [[Double]], n: Int, progress: (@Sendable (Double) -> Void)? = nil,
+        upperRow: @Sendable (Int, [SharedRows<Double>]) -> Void
+    ) {
+        withShared(&matrices, rowLength: n) { shared in symmetric(shared, n: n, progress: progress, upperRow: upperRow)
+        }
     }
 
     /// The same fill on storage the caller owns (n * n entries each, possibly uninitialised:
     /// a mapped output file, so the matrix is computed where it will be written).
-    public static func symmetric(storage: [UnsafeMutablePointer<Double>], n: Int,
-                                 progress: (@Sendable (Double) -> Void)? = nil,
-                                 upperRow: @Sendable (Int, [SharedRows<Double>]) -> Void) {
+    public static func symmetric(
+        storage: [UnsafeMutablePointer<Double>], n: Int,
+        progress: (@Sendable (Double) -> Void)? = nil,
+        upperRow: @Sendable (Int, [SharedRows<Double>]) -> Void
+    ) {
         symmetric(storage.map { SharedRows($0, rowLength: n) }, n: n, progress: progress, upperRow: upperRow)
     }
 
-    static func symmetric(_ shared: [SharedRows<Double>], n: Int, progress: (@Sendable (Double) -> Void)?,
-                          upperRow: @Sendable (Int, [SharedRows<Double>]) -> Void) {
+    static func symmetric(
+        _ shared: [SharedRows<Double>], n: Int, progress: (@Sendable (Double) -> Void)?,
+        upperRow: @Sendable (Int, [SharedRows<Double>]) -> Void
+    ) {
         rows(n, progress: progress) { i in upperRow(i, shared) }
         for m in shared { mirror(m, n: n) }
     }
@@ -69,30 +79,39 @@ public enum ParallelFill {
 
     /// Shared views of the arrays' storage (rows of `rowLength`) for the duration of `body`.
     /// Each array is moved out while it is lent, so no copy is made.
-    public static func withShared<T, R>(_ arrays: inout [[T]], rowLength: Int,
-                                        _ body: ([SharedRows<T>]) throws -> R) rethrows -> R {
+    public static func withShared<T, R>(
+        _ arrays: inout [[T]], rowLength: Int,
+        _ body: ([SharedRows<T>]) throws -> R
+    ) rethrows -> R {
         try lend(&arrays, from: 0, rowLength: rowLength, [], body)
     }
 
     /// Read-only shared views of the arrays (rows of `rowLength`) for the duration of `body`.
-    public static func withShared<T, R>(reading arrays: [[T]], rowLength: Int,
-                                        _ body: ([SharedRows<T>]) throws -> R) rethrows -> R {
+    public static func withShared<T, R>(
+        reading arrays: [[T]], rowLength: Int,
+        _ body: ([SharedRows<T>]) throws -> R
+    ) rethrows -> R {
         try lendReading(arrays[...], rowLength: rowLength, [], body)
     }
 
-    private static func lendReading<T, R>(_ arrays: ArraySlice<[T]>, rowLength: Int, _ lent: [SharedRows<T>],
-                                          _ body: ([SharedRows<T>]) throws -> R) rethrows -> R {
+    private static func lendReading<T, R>(
+        _ arrays: ArraySlice<[T]>, rowLength: Int, _ lent: [SharedRows<T>],
+        _ body: ([SharedRows<T>]) throws -> R
+    ) rethrows -> R {
         guard let first = arrays.first else { return try body(lent) }
         return try first.withUnsafeBufferPointer { buffer in
             // Never written through: the caller only reads (an empty array's view is never read).
             let base = UnsafeMutablePointer(mutating: buffer.baseAddress) ?? UnsafeMutablePointer<T>(bitPattern: 8)!
-            return try lendReading(arrays.dropFirst(), rowLength: rowLength,
-                                   lent + [SharedRows(base, rowLength: rowLength)], body)
+            return try lendReading(
+                arrays.dropFirst(), rowLength: rowLength,
+                lent + [SharedRows(base, rowLength: rowLength)], body)
         }
     }
 
-    private static func lend<T, R>(_ arrays: inout [[T]], from k: Int, rowLength: Int, _ lent: [SharedRows<T>],
-                                   _ body: ([SharedRows<T>]) throws -> R) rethrows -> R {
+    private static func lend<T, R>(
+        _ arrays: inout [[T]], from k: Int, rowLength: Int, _ lent: [SharedRows<T>],
+        _ body: ([SharedRows<T>]) throws -> R
+    ) rethrows -> R {
         if k == arrays.count { return try body(lent) }
         var array = arrays[k]
         arrays[k] = []
@@ -100,8 +119,9 @@ public enum ParallelFill {
         return try array.withUnsafeMutableBufferPointer { buffer in
             // An empty array has no storage; its view is never read.
             let base = buffer.baseAddress ?? UnsafeMutablePointer<T>(bitPattern: 8)!
-            return try lend(&arrays, from: k + 1, rowLength: rowLength,
-                            lent + [SharedRows(base, rowLength: rowLength)], body)
+            return try lend(
+                &arrays, from: k + 1, rowLength: rowLength,
+                lent + [SharedRows(base, rowLength: rowLength)], body)
         }
     }
 }

@@ -10,7 +10,8 @@ public struct SharedRows<Element>: @unchecked Sendable {
     public let rowLength: Int
 
     @usableFromInline init(_ base: UnsafeMutablePointer<Element>, rowLength: Int) {
-        self.base = base; self.rowLength = rowLength
+        self.base = base
+        self.rowLength = rowLength
     }
 
     /// The start of row i.

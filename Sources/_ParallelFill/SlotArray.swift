@@ -25,8 +25,10 @@ public final class SlotArray<Value: Sendable>: Sendable {
 
     /// body(k) for k in 0..<count on all cores, results in order (the first error in slot
     /// order is rethrown); progress gets the number done, from any thread.
-    public static func map(_ count: Int, progress: (@Sendable (Int) -> Void)? = nil,
-                           _ body: @Sendable (Int) throws -> Value) throws -> [Value] {
+    public static func map(
+        _ count: Int, progress: (@Sendable (Int) -> Void)? = nil,
+        _ body: @Sendable (Int) throws -> Value
+    ) throws -> [Value] {
         let slots = SlotArray<Result<Value, any Error>>(count: count)
         ParallelFill.forEach(count) { k in
             let done = slots.store(Result { try body(k) }, at: k)

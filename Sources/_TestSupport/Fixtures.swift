@@ -20,10 +20,19 @@ public struct FixtureTable {
     }
 
     static func fields(_ line: String) -> [String] {
-        var out: [String] = [], current = "", quoted = false
+        var out: [String] = []
+        var current = ""
+        var quoted = false
         for ch in line {
-            if ch == "\"" { quoted.toggle(); continue }
-            if ch == "," && !quoted { out.append(current); current = ""; continue }
+            if ch == "\"" {
+                quoted.toggle()
+                continue
+            }
+            if ch == "," && !quoted {
+                out.append(current)
+                current = ""
+                continue
+            }
             if ch == "\r" { continue }
             current.append(ch)
         }

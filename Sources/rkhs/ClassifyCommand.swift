@@ -7,7 +7,8 @@ import SphericalSpectra
 struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
-        abstract: "The RKHS class of a kernel on S^{d-1}: Sobolev order, parity split, finite rank or smooth, with the evidence.",
+        abstract:
+            "The RKHS class of a kernel on S^{d-1}: Sobolev order, parity split, finite rank or smooth, with the evidence.",
         discussion: """
             The prediction comes from the activation's non-smoothness degree m at 0 and its even and \
             odd parts (NNGP a = m + 1/2, NTK a = m - 1/2, mu_k ~ k^{-(d-1)-2a}, Sobolev order \

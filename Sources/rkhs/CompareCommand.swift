@@ -8,7 +8,8 @@ import SphericalSpectra
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Which of several kernels on S^{d-1} have the same RKHS: an equivalence table with theory and numbers side by side.",
+        abstract:
+            "Which of several kernels on S^{d-1} have the same RKHS: an equivalence table with theory and numbers side by side.",
         discussion: """
             Same RKHS (equivalent norms) means: the same zero pattern of mu_k and a ratio mu_k^A/mu_k^B \
             bounded above and below. Theory decides from the predicted decay of each parity; the numbers \
@@ -50,8 +51,9 @@ struct CompareCommand: ParsableCommand {
         try checkPlotPath(plot)
         let comparison = try makeComparison()
         if let plot {
-            let svg = SpectrumPlot.svg(title: "Spectra on S^\(dim - 1)", spectra: comparison.entries.map { ($0.label, $0.spectrum) },
-                                       byParity: false, fits: false)
+            let svg = SpectrumPlot.svg(
+                title: "Spectra on S^\(dim - 1)", spectra: comparison.entries.map { ($0.label, $0.spectrum) },
+                byParity: false, fits: false)
             try UsageError.wrap { try AtomicFile.write(svg, to: plot) }
         }
         let report = ComparisonReport(comparison)
@@ -64,19 +66,27 @@ struct CompareCommand: ParsableCommand {
     func makeComparison() throws -> RKHSComparison {
         var specs: [(label: String, make: @Sendable () throws -> any DotProductKernel)] = []
         let depthList = try ListOption.split(depths).map { text -> Int in
-            guard let L = Int(text), L >= 1, L <= 64 else { throw UsageError("invalid depth '\(text)' in --depths; allowed: integers 1...64") }
+            guard let L = Int(text), L >= 1, L <= 64 else {
+                throw UsageError("invalid depth '\(text)' in --depths; allowed: integers 1...64")
+            }
             return L
         }
         let kinds = try ListOption.split(kernels).map { text -> KernelKind in
-            guard let k = KernelOption(rawValue: text) else { throw UsageError("invalid kernel '\(text)' in --kernels; allowed: nngp, ntk") }
+            guard let k = KernelOption(rawValue: text) else {
+                throw UsageError("invalid kernel '\(text)' in --kernels; allowed: nngp, ntk")
+            }
             return k.value
         }
-        let b = scales.bias, w = scales.sigmaW, i = scales.sigmaI
+        let b = scales.bias
+        let w = scales.sigmaW
+        let i = scales.sigmaI
         for name in try ListOption.split(activations) {
             let activation = try UsageError.wrap { try ActivationCatalogue.activation(named: name) }
             for L in depthList {
                 for kind in kinds {
-                    let network = try UsageError.wrap { try NetworkKernel(activation: activation, depth: L, sigmaW: w, sigmaB: b, sigmaI: i) }
+                    let network = try UsageError.wrap {
+                        try NetworkKernel(activation: activation, depth: L, sigmaW: w, sigmaB: b, sigmaI: i)
+                    }
                     let label = "\(L)-layer \(activation.name) \(kind.rawValue)\(b == 0 ? " (no bias)" : "")"
                     specs.append((label, { try NetworkSphereKernel(network, kind: kind) }))
                 }
@@ -86,14 +96,22 @@ struct CompareCommand: ParsableCommand {
             let kernel = try UsageError.wrap { try StandardKernel.parse(text) }
             specs.append((kernel.name, { kernel }))
         }
-        guard specs.count >= 2 else { throw UsageError("nothing to compare: give at least two kernels (--activations, --depths, --kernels, --standard)") }
+        guard specs.count >= 2 else {
+            throw UsageError(
+                "nothing to compare: give at least two kernels (--activations, --depths, --kernels, --standard)")
+        }
         guard specs.count <= 200 else { throw UsageError("too many kernels (\(specs.count)); allowed: at most 200") }
-        let d = dim, K = kmax, jobs = specs
+        let d = dim
+        let K = kmax
+        let jobs = specs
         let results = SlotArray<Result<RKHSComparison.Entry, Error>>(count: jobs.count)
         ParallelFill.forEach(jobs.count) { n in
-            results.store(Result {
-                RKHSComparison.Entry(label: jobs[n].label, spectrum: try GegenbauerSpectrum(kernel: try jobs[n].make(), dimension: d, kmax: K))
-            }, at: n)
+            results.store(
+                Result {
+                    RKHSComparison.Entry(
+                        label: jobs[n].label,
+                        spectrum: try GegenbauerSpectrum(kernel: try jobs[n].make(), dimension: d, kmax: K))
+                }, at: n)
         }
         let entries = try results.values.map { result in try UsageError.wrap { try result.get() } }
         return RKHSComparison(entries)
@@ -103,11 +121,18 @@ struct CompareCommand: ParsableCommand {
 /// Comma-separated lists whose items may contain commas inside parentheses.
 enum ListOption {
     static func split(_ text: String) throws -> [String] {
-        var items: [String] = [], current = "", depth = 0
+        var items: [String] = []
+        var current = ""
+        var depth = 0
         for ch in text {
             if ch == "(" { depth += 1 }
             if ch == ")" { depth -= 1 }
-            if ch == "," && depth == 0 { items.append(current); current = "" } else { current.append(ch) }
+            if ch == "," && depth == 0 {
+                items.append(current)
+                current = ""
+            } else {
+                current.append(ch)
+            }
         }
         items.append(current)
         let trimmed = items.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -6,7 +6,8 @@ import NeuralKernels
 struct GramCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gram",
-        abstract: "Gram matrix of the NNGP or NTK on the rows of a CSV file (Neural Tangents' input convention <x,x'>/d).",
+        abstract:
+            "Gram matrix of the NNGP or NTK on the rows of a CSV file (Neural Tangents' input convention <x,x'>/d).",
         discussion: "Writes K.npy (NumPy float64, load with numpy.load) or K.csv (17 significant digits) atomically.")
 
     @Option(help: "CSV (or whitespace-separated) file of data points, one per row; a header row is allowed.")
@@ -14,7 +15,10 @@ struct GramCommand: ParsableCommand {
 
     @OptionGroup(title: "Network") var options: NetworkOptions
 
-    @Option(help: "Which kernel: nngp or ntk (default ntk, as in spectrum and train; sample, regularity and regress, which use the kernel as a covariance, default to nngp).")
+    @Option(
+        help:
+            "Which kernel: nngp or ntk (default ntk, as in spectrum and train; sample, regularity and regress, which use the kernel as a covariance, default to nngp)."
+    )
     var kernel: KernelOption = .ntk
 
     @Option(help: "Output file, .npy or .csv.")
@@ -40,7 +44,9 @@ struct GramCommand: ParsableCommand {
         // A non-finite entry fails the command (inside the write, so nothing is left behind).
         func checkFinite(_ values: UnsafeBufferPointer<Double>) throws {
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw UsageError("the kernel between rows \(bad / n + 1) and \(bad % n + 1) is not a finite number (\(values[bad])): the inputs or variances overflow double precision; allowed: rows and scales whose kernel is representable")
+                throw UsageError(
+                    "the kernel between rows \(bad / n + 1) and \(bad % n + 1) is not a finite number (\(values[bad])): the inputs or variances overflow double precision; allowed: rows and scales whose kernel is representable"
+                )
             }
         }
         // Atomically and durably (fsync before the rename, as every command does: a power
@@ -50,7 +56,8 @@ struct GramCommand: ParsableCommand {
         if lower.hasSuffix(".npy") {
             try UsageError.wrap {
                 try NPYFile.write(rows: n, columns: n, to: out) { storage in
-                    try GramMatrix.compute(points: table.rows, network: network, kind: kind, into: storage, progress: progress)
+                    try GramMatrix.compute(
+                        points: table.rows, network: network, kind: kind, into: storage, progress: progress)
                     progressLine?.finish()
                     try checkFinite(UnsafeBufferPointer(start: storage, count: n * n))
                 }
@@ -63,9 +70,13 @@ struct GramCommand: ParsableCommand {
             try gram.values.withUnsafeBufferPointer { try checkFinite($0) }
             try UsageError.wrap { try GramCommand.writeCSV(gram.values, n: n, to: out) }
         }
-        FileHandle.standardError.write(Data(String(format: "gram: %d x %d %@ matrix of %@ (depth %d) written to %@ in %.2f s\n",
-                                                   n, n, kernel.rawValue, network.activation.name, network.depth, out,
-                                                   Date().timeIntervalSince(start)).utf8))
+        FileHandle.standardError.write(
+            Data(
+                String(
+                    format: "gram: %d x %d %@ matrix of %@ (depth %d) written to %@ in %.2f s\n",
+                    n, n, kernel.rawValue, network.activation.name, network.depth, out,
+                    Date().timeIntervalSince(start)
+                ).utf8))
     }
 
     /// One row per line, 17 significant digits (`%.17g`, so the doubles read back exactly),

@@ -7,11 +7,14 @@ struct KernelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernel",
         abstract: "NNGP and NTK of a deep network on the unit sphere, at given t = <x, x'>.",
-        discussion: "Sigma_1(t) = sigma_w^2 t + sigma_b^2 sigma_i^2; CSV columns t,nngp,ntk with 17 significant digits.")
+        discussion: "Sigma_1(t) = sigma_w^2 t + sigma_b^2 sigma_i^2; CSV columns t,nngp,ntk with 17 significant digits."
+    )
 
     @OptionGroup(title: "Network") var options: NetworkOptions
 
-    @Option(parsing: .unconditional, help: "Comma-separated inner products t in [-1, 1] (a leading minus is fine: --t -1,0,1).")
+    @Option(
+        parsing: .unconditional,
+        help: "Comma-separated inner products t in [-1, 1] (a leading minus is fine: --t -1,0,1).")
     var t: String = "-1,-0.5,0,0.5,1"
 
     @Option(help: "Input dimension d (needed only by the standard parametrization).")
@@ -35,8 +38,16 @@ struct KernelCommand: ParsableCommand {
         }
         // Options that change nothing in the NTK parametrization are refused, not ignored.
         if options.parametrization == .ntk {
-            if let width = options.width { throw UsageError("--width \(width) has no effect with --parametrization ntk; allowed: --width only with --parametrization standard") }
-            if let dim { throw UsageError("--dim \(dim) has no effect with --parametrization ntk; allowed: --dim only with --parametrization standard") }
+            if let width = options.width {
+                throw UsageError(
+                    "--width \(width) has no effect with --parametrization ntk; allowed: --width only with --parametrization standard"
+                )
+            }
+            if let dim {
+                throw UsageError(
+                    "--dim \(dim) has no effect with --parametrization ntk; allowed: --dim only with --parametrization standard"
+                )
+            }
         }
         let network = try options.network(inputDimension: dim)
         let sphere = try UsageError.wrap { try SphereKernel(network) }
@@ -53,28 +64,34 @@ struct KernelCommand: ParsableCommand {
         print(try KernelCommand.render(rows, format: format, network: network), terminator: "")
     }
 
-    static func render(_ rows: [(Double, Double, Double)], format: OutputFormat, network: NetworkKernel) throws -> String {
+    static func render(_ rows: [(Double, Double, Double)], format: OutputFormat, network: NetworkKernel) throws
+        -> String
+    {
         switch format {
         case .csv:
             return "t,nngp,ntk\n" + rows.map { "\(full($0.0)),\(full($0.1)),\(full($0.2))\n" }.joined()
         case .json:
             // The values are finite (run refuses overflow), so the encoder never meets NaN.
-            let values = rows.map { row in JSONDocument { o in
-                try o.encode(row.0, forKey: "t")
-                try o.encode(row.1, forKey: "nngp")
-                try o.encode(row.2, forKey: "ntk")
-            } }
-            return try JSONOutput.text(JSONDocument { o in
-                try o.encode(network.activation.name, forKey: "activation")
-                try o.encode(network.depth, forKey: "depth")
-                try o.encode(network.sigmaW, forKey: "sigma_w")
-                try o.encode(network.sigmaB, forKey: "sigma_b")
-                try o.encode(network.sigmaI, forKey: "sigma_i")
-                try o.encode(network.parametrization.rawValue, forKey: "parametrization")
-                try o.encode(values, forKey: "values")
-            }) + "\n"
+            let values = rows.map { row in
+                JSONDocument { o in
+                    try o.encode(row.0, forKey: "t")
+                    try o.encode(row.1, forKey: "nngp")
+                    try o.encode(row.2, forKey: "ntk")
+                }
+            }
+            return try JSONOutput.text(
+                JSONDocument { o in
+                    try o.encode(network.activation.name, forKey: "activation")
+                    try o.encode(network.depth, forKey: "depth")
+                    try o.encode(network.sigmaW, forKey: "sigma_w")
+                    try o.encode(network.sigmaB, forKey: "sigma_b")
+                    try o.encode(network.sigmaI, forKey: "sigma_i")
+                    try o.encode(network.parametrization.rawValue, forKey: "parametrization")
+                    try o.encode(values, forKey: "values")
+                }) + "\n"
         case .table:
-            var out = "\(network.activation.name), depth \(network.depth), sigma_w \(network.sigmaW), sigma_b \(network.sigmaB), sigma_i \(network.sigmaI), \(network.parametrization.rawValue) parametrization\n"
+            var out =
+                "\(network.activation.name), depth \(network.depth), sigma_w \(network.sigmaW), sigma_b \(network.sigmaB), sigma_i \(network.sigmaI), \(network.parametrization.rawValue) parametrization\n"
             out += pad("t", 24) + pad("nngp", 26) + "ntk\n"
             for r in rows { out += pad(full(r.0), 24) + pad(full(r.1), 26) + full(r.2) + "\n" }
             return out
@@ -85,4 +102,6 @@ struct KernelCommand: ParsableCommand {
 /// 17 significant digits: every double round-trips.
 func full(_ x: Double) -> String { String(format: "%.17g", x) }
 
-func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }
+func pad(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+}

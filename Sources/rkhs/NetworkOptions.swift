@@ -3,13 +3,14 @@ import NeuralKernels
 
 /// The network whose kernels are computed: activation, depth, scales and parametrisation.
 struct NetworkOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        ActivationCatalogue.helpText,
-        discussion: """
-            A user activation gives one expression in x for x < 0 and one for x >= 0, e.g. \
-            'piecewise(0.5*x^2; x)'. Expressions use + - * / ^, parentheses, numbers, pi, and \
-            exp, log, log1p, expm1, sqrt, tanh, erf, sin, cos, abs.
-            """, valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            ActivationCatalogue.helpText,
+            discussion: """
+                A user activation gives one expression in x for x < 0 and one for x >= 0, e.g. \
+                'piecewise(0.5*x^2; x)'. Expressions use + - * / ^, parentheses, numbers, pi, and \
+                exp, log, log1p, expm1, sqrt, tanh, erf, sin, cos, abs.
+                """, valueName: "name"))
     var activation: String = "relu"
 
     @Option(help: "Number of weight layers L >= 1 (L - 1 hidden layers).")
@@ -35,9 +36,10 @@ struct NetworkOptions: ParsableArguments {
     func network(inputDimension: Int? = nil) throws -> NetworkKernel {
         let act = try UsageError.wrap { try ActivationCatalogue.activation(named: activation) }
         return try UsageError.wrap {
-            try NetworkKernel(activation: act, depth: depth, sigmaW: scales.sigmaW, sigmaB: scales.bias,
-                              sigmaI: scales.sigmaI, parametrization: parametrization.value, width: width,
-                              inputDimension: inputDimension)
+            try NetworkKernel(
+                activation: act, depth: depth, sigmaW: scales.sigmaW, sigmaB: scales.bias,
+                sigmaI: scales.sigmaI, parametrization: parametrization.value, width: width,
+                inputDimension: inputDimension)
         }
     }
 }
@@ -46,7 +48,11 @@ struct NetworkOptions: ParsableArguments {
 struct ScaleOptions: ParsableArguments {
     @OptionGroup var weightAndBias: WeightBiasOptions
 
-    @Option(name: .customLong("sigma-i"), parsing: .unconditional, help: "Bias initialisation scale sigma_i in [0, 1] of the 'Beyond ReLU' code: the NNGP uses sigma_b^2 sigma_i^2, the NTK adds sigma_b^2 (1 - sigma_i^2) (so sigma_i > 1 would make the NTK smaller than the NNGP).")
+    @Option(
+        name: .customLong("sigma-i"), parsing: .unconditional,
+        help:
+            "Bias initialisation scale sigma_i in [0, 1] of the 'Beyond ReLU' code: the NNGP uses sigma_b^2 sigma_i^2, the NTK adds sigma_b^2 (1 - sigma_i^2) (so sigma_i > 1 would make the NTK smaller than the NNGP)."
+    )
     var sigmaI: Double = 1
 
     var sigmaW: Double { weightAndBias.sigmaW }
@@ -59,7 +65,9 @@ struct ScaleOptions: ParsableArguments {
             throw UsageError("invalid --sigma-i '\(sigmaI)'; allowed: a finite number >= 0")
         }
         guard sigmaI <= 1 else {
-            throw UsageError("invalid --sigma-i '\(sigmaI)'; allowed: a number in [0, 1] (the NTK's bias term sigma_b^2 (1 - sigma_i^2) must not be negative)")
+            throw UsageError(
+                "invalid --sigma-i '\(sigmaI)'; allowed: a number in [0, 1] (the NTK's bias term sigma_b^2 (1 - sigma_i^2) must not be negative)"
+            )
         }
     }
 }
@@ -70,7 +78,9 @@ struct WeightBiasOptions: ParsableArguments {
     @Option(name: .customLong("sigma-w"), parsing: .unconditional, help: "Weight scale sigma_w >= 0.")
     var sigmaW: Double = 1
 
-    @Option(name: .customLong("sigma-b"), parsing: .unconditional, help: "Bias scale sigma_b >= 0 (0 means no bias; default 1).")
+    @Option(
+        name: .customLong("sigma-b"), parsing: .unconditional,
+        help: "Bias scale sigma_b >= 0 (0 means no bias; default 1).")
     var sigmaBValue: Double?
 
     @Flag(name: .customLong("no-bias"), help: "No bias (same as --sigma-b 0).")

@@ -10,6 +10,8 @@ func writeAtomically(_ text: String, to path: String) throws {
 /// and its directory must exist and be writable.
 func checkPlotPath(_ path: String?, option: String = "--plot") throws {
     guard let path else { return }
-    guard path.lowercased().hasSuffix(".svg") else { throw UsageError("invalid \(option) '\(path)'; allowed: a path ending in .svg") }
+    guard path.lowercased().hasSuffix(".svg") else {
+        throw UsageError("invalid \(option) '\(path)'; allowed: a path ending in .svg")
+    }
     try UsageError.wrap { try AtomicFile.checkWritable(path) }
 }

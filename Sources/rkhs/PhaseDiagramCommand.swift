@@ -21,7 +21,8 @@ struct PhaseDiagramCommand: ParsableCommand {
     var sigmaWRange: String = "0.5:2.5:41"
     @Option(name: .customLong("sigma-b-range"), help: "sigma_b grid LO:HI:N (N >= 2 points, 0 <= LO < HI).")
     var sigmaBRange: String = "0:1:21"
-    @Option(help: "Output prefix: writes PREFIX.csv and PREFIX.svg (a trailing .csv or .svg is dropped).") var out: String = "phase-diagram"
+    @Option(help: "Output prefix: writes PREFIX.csv and PREFIX.svg (a trailing .csv or .svg is dropped).") var out:
+        String = "phase-diagram"
 
     /// The prefix of `--out`: a trailing .csv or .svg names the pair, not a third extension.
     static func prefix(_ out: String) -> String {
@@ -32,7 +33,8 @@ struct PhaseDiagramCommand: ParsableCommand {
     static func grid(_ text: String, name: String) throws -> [Double] {
         let parts = text.split(separator: ":").map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard parts.count == 3, let lo = parts[0], let hi = parts[1], let nd = parts[2],
-              lo.isFinite, hi.isFinite, lo >= 0, hi > lo, nd == nd.rounded(), nd >= 2, nd <= 401 else {
+            lo.isFinite, hi.isFinite, lo >= 0, hi > lo, nd == nd.rounded(), nd >= 2, nd <= 401
+        else {
             throw UsageError("invalid \(name) '\(text)'; allowed: LO:HI:N with 0 <= LO < HI and 2 <= N <= 401 points")
         }
         let n = Int(nd)
@@ -53,7 +55,9 @@ struct PhaseDiagramCommand: ParsableCommand {
         let progress = ProgressLine(label: "phase-diagram")
         let diagram = PhaseDiagram(activation: act, sigmaWs: ws, sigmaBs: bs) { fraction in
             let done = Int((fraction * Double(total)).rounded())
-            if done % max(1, total / 50) == 0 || done == total { progress.report(percent: Int((fraction * 100).rounded())) }
+            if done % max(1, total / 50) == 0 || done == total {
+                progress.report(percent: Int((fraction * 100).rounded()))
+            }
         }
         progress.finish()
         try UsageError.wrap {
@@ -62,7 +66,9 @@ struct PhaseDiagramCommand: ParsableCommand {
         }
         let nonTrivial = diagram.cells.filter { $0.nonTrivial != nil }.count
         let noQ = diagram.cells.filter { $0.analysis.qStar == nil }.count
-        print("\(act.name): \(ws.count) x \(bs.count) cells, \(nonTrivial) with an attracting rho* < 1, \(noQ) without q*; "
-              + "wrote \(prefix).csv and \(prefix).svg in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        print(
+            "\(act.name): \(ws.count) x \(bs.count) cells, \(nonTrivial) with an attracting rho* < 1, \(noQ) without q*; "
+                + "wrote \(prefix).csv and \(prefix).svg in \(String(format: "%.1f", Date().timeIntervalSince(start))) s"
+        )
     }
 }

@@ -22,7 +22,8 @@ final class ProgressLine: Sendable {
             guard percent > shown else { return }
             guard terminal || Date().timeIntervalSince(start) >= ProgressLine.quietSeconds else { return }
             shown = percent
-            FileHandle.standardError.write(Data((terminal ? "\r\(label): \(percent)%" : "\(label): \(percent)%\n").utf8))
+            FileHandle.standardError.write(
+                Data((terminal ? "\r\(label): \(percent)%" : "\(label): \(percent)%\n").utf8))
         }
     }
 

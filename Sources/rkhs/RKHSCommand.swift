@@ -12,9 +12,12 @@ struct RKHSCommand: ParsableCommand {
             random functions they describe.
             """,
         version: RKHSCommand.version,
-        subcommands: [KernelCommand.self, GramCommand.self, SpectrumCommand.self, FixedPointsCommand.self, SampleCommand.self,
-                      RegularityCommand.self, PhaseDiagramCommand.self, ClassifyCommand.self, CompareCommand.self,
-                      ReproduceCommand.self, RegressCommand.self, LearningCurveCommand.self, TrainCommand.self, ScalingCommand.self])
+        subcommands: [
+            KernelCommand.self, GramCommand.self, SpectrumCommand.self, FixedPointsCommand.self, SampleCommand.self,
+            RegularityCommand.self, PhaseDiagramCommand.self, ClassifyCommand.self, CompareCommand.self,
+            ReproduceCommand.self, RegressCommand.self, LearningCurveCommand.self, TrainCommand.self,
+            ScalingCommand.self,
+        ])
 
     /// The version `rkhs --version` prints.
     static let version = "0.9.0"

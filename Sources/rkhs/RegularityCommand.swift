@@ -9,7 +9,8 @@ import SVGPlots
 struct RegularityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regularity",
-        abstract: "Estimate the regularity of sample paths: quadratic variation (Besov-type) and sup-norm (Hoelder-type) of p-th differences across dyadic scales.",
+        abstract:
+            "Estimate the regularity of sample paths: quadratic variation (Besov-type) and sup-norm (Hoelder-type) of p-th differences across dyadic scales.",
         discussion: """
             Paths are sampled exactly (NNGP or NTK on a great circle, or random networks with --width) or read \
             with --input (a .npy of paths x points, or a CSV with one path per column and an optional leading \
@@ -28,32 +29,52 @@ struct RegularityCommand: ParsableCommand {
 
     @OptionGroup(title: "Network") var options: NetworkOptions
     @OptionGroup(title: "Sampling") var sampling: SamplingOptions
-    @Option(help: "Read paths from a .npy (paths x points) or .csv (one path per column) instead of sampling.") var input: String?
-    @Option(help: "Difference order p (1...12); default: above the predicted regularity (4 for ReLU and ELU).") var order: Int?
-    @Option(help: "Fitted dyadic scales J0:J1 (h = 2^j grid steps); default: chosen from the exact variogram (sampled here) or from the paths' own profile above its noise floor (--input, --width, --bottleneck).") var scales: String?
+    @Option(help: "Read paths from a .npy (paths x points) or .csv (one path per column) instead of sampling.")
+    var input: String?
+    @Option(help: "Difference order p (1...12); default: above the predicted regularity (4 for ReLU and ELU).")
+    var order: Int?
+    @Option(
+        help:
+            "Fitted dyadic scales J0:J1 (h = 2^j grid steps); default: chosen from the exact variogram (sampled here) or from the paths' own profile above its noise floor (--input, --width, --bottleneck)."
+    ) var scales: String?
     @Option(help: "Output format: table, csv (the scale-wise profile) or json.") var format: OutputFormat = .table
     @Option(help: "Write an SVG plot of the local exponents against scale.") var plot: String?
-    @Option(help: ArgumentHelp("Compare random networks of these hidden widths with the NNGP, e.g. 64,256,1024,4096.",
-                               discussion: "One set per width plus the NNGP's Gaussian process; csv gains a first column 'set', json is {\"sets\": [...]}, the plot overlays them."))
+    @Option(
+        help: ArgumentHelp(
+            "Compare random networks of these hidden widths with the NNGP, e.g. 64,256,1024,4096.",
+            discussion:
+                "One set per width plus the NNGP's Gaussian process; csv gains a first column 'set', json is {\"sets\": [...]}, the plot overlays them."
+        ))
     var widths: String?
 
     func run() throws {
-        if let order, !(1...12).contains(order) { throw UsageError("invalid --order '\(order)'; allowed: an integer in 1...12") }
+        if let order, !(1...12).contains(order) {
+            throw UsageError("invalid --order '\(order)'; allowed: an integer in 1...12")
+        }
         let fitted = try scales.map(Self.parseScales)
-        if let plot, !plot.lowercased().hasSuffix(".svg") { throw UsageError("invalid --plot '\(plot)'; allowed: a path ending in .svg") }
+        if let plot, !plot.lowercased().hasSuffix(".svg") {
+            throw UsageError("invalid --plot '\(plot)'; allowed: a path ending in .svg")
+        }
         if let plot { try UsageError.wrap { try AtomicFile.checkWritable(plot) } }
-        if let widths { try runSweep(widths, fitted: fitted); return }
+        if let widths {
+            try runSweep(widths, fitted: fitted)
+            return
+        }
         let set: SampledPaths
         if let input {
             let paths = try Self.read(input)
-            set = SampledPaths.fromData(paths: paths, label: input, prediction: .none, order: order ?? 4, requested: fitted)
+            set = SampledPaths.fromData(
+                paths: paths, label: input, prediction: .none, order: order ?? 4, requested: fitted)
         } else {
-            set = try sampling.draw(network: try options.network(), finiteWidth: options.width,
-                                        order: order, scales: fitted)
+            set = try sampling.draw(
+                network: try options.network(), finiteWidth: options.width,
+                order: order, scales: fitted)
         }
         let n = set.paths[0].count
         guard set.order * (1 << set.fitted.upperBound) < n, set.fitted.count >= 2 else {
-            throw UsageError("invalid --scales '\(scales ?? "\(set.fitted.lowerBound):\(set.fitted.upperBound)")'; allowed: J0:J1 with J0 < J1 and p 2^J1 < \(n) points")
+            throw UsageError(
+                "invalid --scales '\(scales ?? "\(set.fitted.lowerBound):\(set.fitted.upperBound)")'; allowed: J0:J1 with J0 < J1 and p 2^J1 < \(n) points"
+            )
         }
         if let refusal = set.refusal {
             // No number the data do not support: JSON gets the profile and the reason, and the
@@ -83,8 +104,9 @@ struct RegularityCommand: ParsableCommand {
         var sets = try list.map { w in
             try sampling.draw(network: network, finiteWidth: w!, order: nngp.order, scales: scales)
         }
-        var gp = SampledPaths(paths: nngp.paths, label: "NNGP", prediction: nngp.prediction, order: nngp.order,
-                              fitted: scales, exact: nngp.exact, selection: nngp.selection, clipped: nngp.clipped)
+        var gp = SampledPaths(
+            paths: nngp.paths, label: "NNGP", prediction: nngp.prediction, order: nngp.order,
+            fitted: scales, exact: nngp.exact, selection: nngp.selection, clipped: nngp.clipped)
         gp.floor = nngp.floor
         gp.refusal = nngp.floor?.check(scales)
         sets.append(gp)
@@ -107,13 +129,23 @@ struct RegularityCommand: ParsableCommand {
         if let plot {
             var series: [SVGChart.Series] = []
             for (k, (name, a)) in zip(names, analyses).enumerated() {
-                series.append(SVGChart.Series(label: "\(name) QV", points: a.scales.compactMap { s in s.quadraticLocal.map { (x: Double(s.j) + 0.5, y: $0) } }, colour: k))
-                series.append(SVGChart.Series(label: "\(name) sup", points: a.scales.compactMap { s in s.supremumLocal.map { (x: Double(s.j) + 0.5, y: $0) } }, dashed: true, colour: k))
+                series.append(
+                    SVGChart.Series(
+                        label: "\(name) QV",
+                        points: a.scales.compactMap { s in s.quadraticLocal.map { (x: Double(s.j) + 0.5, y: $0) } },
+                        colour: k))
+                series.append(
+                    SVGChart.Series(
+                        label: "\(name) sup",
+                        points: a.scales.compactMap { s in s.supremumLocal.map { (x: Double(s.j) + 0.5, y: $0) } },
+                        dashed: true, colour: k))
             }
             let refs = nngp.prediction.value.map { [($0, "NNGP theory \($0)"), (1.0, "kink: 1")] } ?? []
-            let chart = SVGChart(title: "\(network.activation.name), depth \(network.depth): quadratic variation (solid) vs sup-norm (dashed)",
-                                 xLabel: "log2 h (grid steps of 2 pi / \(sampling.points))", yLabel: "local exponent a",
-                                 series: series, yRange: 0.5...2.5, references: refs)
+            let chart = SVGChart(
+                title:
+                    "\(network.activation.name), depth \(network.depth): quadratic variation (solid) vs sup-norm (dashed)",
+                xLabel: "log2 h (grid steps of 2 pi / \(sampling.points))", yLabel: "local exponent a",
+                series: series, yRange: 0.5...2.5, references: refs)
             try writeAtomically(chart.svg, to: plot)
         }
     }
@@ -144,7 +176,9 @@ struct RegularityCommand: ParsableCommand {
             throw UsageError("invalid --input '\(path)'; allowed: a path ending in .npy or .csv")
         }
         guard !paths.isEmpty, paths[0].count >= 64 else {
-            throw UsageError("invalid --input '\(path)': \(paths.first?.count ?? 0) points; allowed: at least one path of >= 64 points")
+            throw UsageError(
+                "invalid --input '\(path)': \(paths.first?.count ?? 0) points; allowed: at least one path of >= 64 points"
+            )
         }
         guard paths.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
             throw UsageError("invalid --input '\(path)': non-finite values; allowed: finite numbers")
@@ -154,17 +188,19 @@ struct RegularityCommand: ParsableCommand {
 
     static func json(_ set: SampledPaths, _ a: RegularityAnalysis) -> JSONDocument {
         let smooth = "smooth: no finite exponent; the estimators saturate at the difference order p = \(a.order)"
-        let profile = a.scales.map { s in JSONDocument { o in
-            try o.encode(s.j, forKey: "j")
-            try o.encodeNumber(s.h, forKey: "h")
-            try o.encodeNumber(s.meanLog2Variogram, forKey: "log2_variogram")
-            try o.encodeNumber(s.quadraticLocal, forKey: "qv_local")
-            try o.encodeNumber(s.meanLog2Maximum, forKey: "log2_max")
-            try o.encodeNumber(s.supremumLocal, forKey: "sup_local")
-            try o.encodeNumber(s.exact, forKey: "exact_variogram")
-            try o.encodeNumber(s.exactLocal, forKey: "exact_local")
-            try o.encode(s.resolved, forKey: "resolved")
-        } }
+        let profile = a.scales.map { s in
+            JSONDocument { o in
+                try o.encode(s.j, forKey: "j")
+                try o.encodeNumber(s.h, forKey: "h")
+                try o.encodeNumber(s.meanLog2Variogram, forKey: "log2_variogram")
+                try o.encodeNumber(s.quadraticLocal, forKey: "qv_local")
+                try o.encodeNumber(s.meanLog2Maximum, forKey: "log2_max")
+                try o.encodeNumber(s.supremumLocal, forKey: "sup_local")
+                try o.encodeNumber(s.exact, forKey: "exact_variogram")
+                try o.encodeNumber(s.exactLocal, forKey: "exact_local")
+                try o.encode(s.resolved, forKey: "resolved")
+            }
+        }
         let supremum = JSONDocument { o in
             try o.encodeNumber(a.supremum.mean, forKey: "mean")
             try o.encodeNumber(a.supremum.standardError, forKey: "stderr")
@@ -186,7 +222,9 @@ struct RegularityCommand: ParsableCommand {
             try o.encodeNumber(set.expectation?.expected, forKey: "expected_estimate")
             try o.encodeNumber(set.bias, forKey: "bias")
             try o.encodeNumber(set.bias.map { a.quadratic.mean - $0 }, forKey: "corrected")
-            try o.encodeNumber(set.expectation.flatMap { e in set.prediction.value.map { e.curvatureOnly - $0 } }, forKey: "bias_curvature")
+            try o.encodeNumber(
+                set.expectation.flatMap { e in set.prediction.value.map { e.curvatureOnly - $0 } },
+                forKey: "bias_curvature")
             try o.encode(set.scaleChoice, forKey: "scale_choice")
             try o.encode(Self.floorJSON(set.floor), forKey: "noise_floor")
             try o.encodeNumbers(a.quadratic.perPath, forKey: "per_path")
@@ -208,12 +246,14 @@ struct RegularityCommand: ParsableCommand {
 
     /// A refusal as JSON: no estimate, the reason, and the data's scale profile behind it.
     static func refusedJSON(_ set: SampledPaths, _ reason: String) -> JSONDocument {
-        let profile = (set.floor?.scales ?? []).map { s in JSONDocument { o in
-            try o.encode(s.j, forKey: "j")
-            try o.encodeNumber(s.variogram > 0 ? log2(s.variogram) : nil, forKey: "log2_variogram")
-            try o.encodeNumber(s.localExponent, forKey: "qv_local")
-            try o.encode(s.resolved, forKey: "above_floor")
-        } }
+        let profile = (set.floor?.scales ?? []).map { s in
+            JSONDocument { o in
+                try o.encode(s.j, forKey: "j")
+                try o.encodeNumber(s.variogram > 0 ? log2(s.variogram) : nil, forKey: "log2_variogram")
+                try o.encodeNumber(s.localExponent, forKey: "qv_local")
+                try o.encode(s.resolved, forKey: "above_floor")
+            }
+        }
         return JSONDocument { o in
             try o.encode(set.label, forKey: "source")
             try o.encode(set.paths.count, forKey: "paths")
@@ -233,7 +273,8 @@ struct RegularityCommand: ParsableCommand {
         func cell(_ x: Double?) -> String { x.map { $0.isFinite ? full($0) : "" } ?? "" }
         var out = "j,h,log2_variogram,qv_local,log2_max,sup_local,exact_variogram,exact_local,resolved\n"
         for s in a.scales {
-            out += "\(s.j),\(full(s.h)),\(cell(s.meanLog2Variogram)),\(cell(s.quadraticLocal)),\(cell(s.meanLog2Maximum)),"
+            out +=
+                "\(s.j),\(full(s.h)),\(cell(s.meanLog2Variogram)),\(cell(s.quadraticLocal)),\(cell(s.meanLog2Maximum)),"
                 + "\(cell(s.supremumLocal)),\(cell(s.exact)),\(cell(s.exactLocal)),\(s.resolved.map { "\($0)" } ?? "")\n"
         }
         return out
@@ -241,39 +282,54 @@ struct RegularityCommand: ParsableCommand {
 
     static func table(_ set: SampledPaths, _ a: RegularityAnalysis) -> String {
         func f4(_ x: Double) -> String { x.isFinite ? String(format: "%.4f", x) : "-" }
-        var out = "\(set.label): \(set.paths.count) paths on \(a.points) points; differences of order \(a.order), fitted scales h = 2^\(a.fitted.lowerBound)..2^\(a.fitted.upperBound) grid steps\n"
-        out += "quadratic variation (Besov-type): \(f4(a.quadratic.mean)) +- \(f4(a.quadratic.standardError))   theory \(set.prediction)\n"
+        var out =
+            "\(set.label): \(set.paths.count) paths on \(a.points) points; differences of order \(a.order), fitted scales h = 2^\(a.fitted.lowerBound)..2^\(a.fitted.upperBound) grid steps\n"
+        out +=
+            "quadratic variation (Besov-type): \(f4(a.quadratic.mean)) +- \(f4(a.quadratic.standardError))   theory \(set.prediction)\n"
         if let bias = set.bias {
-            out += "  bias at these scales (exact expectation \(f4(set.expectation!.expected))): \(String(format: "%+.4f", bias)) -> corrected \(f4(a.quadratic.mean - bias)) +- \(f4(a.quadratic.standardError))\n"
+            out +=
+                "  bias at these scales (exact expectation \(f4(set.expectation!.expected))): \(String(format: "%+.4f", bias)) -> corrected \(f4(a.quadratic.mean - bias)) +- \(f4(a.quadratic.standardError))\n"
         } else if let e = set.expectation {
             out += "  exact expectation of the estimator at these scales: \(f4(e.expected))\n"
         }
-        out += "sup-norm (Hoelder-type):          \(f4(a.supremum.mean)) +- \(f4(a.supremum.standardError))   (Gaussian bias \(f4(a.supremumBias)))\n"
+        out +=
+            "sup-norm (Hoelder-type):          \(f4(a.supremum.mean)) +- \(f4(a.supremum.standardError))   (Gaussian bias \(f4(a.supremumBias)))\n"
         out += "scales chosen by: \(set.scaleChoice.replacingOccurrences(of: "_", with: " "))"
         if let floor = set.floor, let flat = floor.flatScales {
-            out += "; noise floor seen in the data: flat at 2^\(flat.lowerBound)..2^\(flat.upperBound), log2 V = \(String(format: "%.3f", log2(floor.level)))"
+            out +=
+                "; noise floor seen in the data: flat at 2^\(flat.lowerBound)..2^\(flat.upperBound), log2 V = \(String(format: "%.3f", log2(floor.level)))"
         }
         out += "\n"
         out += "per path (quadratic variation): \(a.quadratic.perPath.map(f4).joined(separator: " "))\n"
         out += "   j  log2 V(h)   local a   log2 M(h)   local a   exact V(h)               exact a   resolved\n"
         for s in a.scales {
-            out += String(format: "%4d  %9.3f  %8@  %9.3f  %8@  %-23@  %8@  %@\n", s.j, s.meanLog2Variogram,
-                          (s.quadraticLocal.map(f4) ?? "-") as NSString, s.meanLog2Maximum,
-                          (s.supremumLocal.map(f4) ?? "-") as NSString, (s.exact.map(full) ?? "-") as NSString,
-                          (s.exactLocal.map(f4) ?? "-") as NSString, (s.resolved.map { $0 ? "yes" : "no (round-off floor)" } ?? "-") as NSString)
+            out += String(
+                format: "%4d  %9.3f  %8@  %9.3f  %8@  %-23@  %8@  %@\n", s.j, s.meanLog2Variogram,
+                (s.quadraticLocal.map(f4) ?? "-") as NSString, s.meanLog2Maximum,
+                (s.supremumLocal.map(f4) ?? "-") as NSString, (s.exact.map(full) ?? "-") as NSString,
+                (s.exactLocal.map(f4) ?? "-") as NSString,
+                (s.resolved.map { $0 ? "yes" : "no (round-off floor)" } ?? "-") as NSString)
         }
         return out
     }
 
     static func svg(_ set: SampledPaths, _ a: RegularityAnalysis) -> String {
         func series(_ label: String, _ values: [(Int, Double?)], dashed: Bool = false) -> SVGChart.Series {
-            SVGChart.Series(label: label, points: values.compactMap { j, v in v.map { (x: Double(j) + 0.5, y: $0) } }, dashed: dashed)
+            SVGChart.Series(
+                label: label, points: values.compactMap { j, v in v.map { (x: Double(j) + 0.5, y: $0) } },
+                dashed: dashed)
         }
-        var all = [series("quadratic variation", a.scales.map { ($0.j, $0.quadraticLocal) }),
-                   series("sup-norm", a.scales.map { ($0.j, $0.supremumLocal) })]
-        if set.exact != nil { all.append(series("exact variogram", a.scales.map { ($0.j, $0.exactLocal) }, dashed: true)) }
+        var all = [
+            series("quadratic variation", a.scales.map { ($0.j, $0.quadraticLocal) }),
+            series("sup-norm", a.scales.map { ($0.j, $0.supremumLocal) }),
+        ]
+        if set.exact != nil {
+            all.append(series("exact variogram", a.scales.map { ($0.j, $0.exactLocal) }, dashed: true))
+        }
         let refs = set.prediction.value.map { [($0, "theory \($0)")] } ?? []
-        return SVGChart(title: "Local regularity exponents: \(set.label)", xLabel: "log2 h (grid steps)",
-                        yLabel: "local exponent a", series: all, yRange: 0...Double(a.order) + 0.5, references: refs).svg
+        return SVGChart(
+            title: "Local regularity exponents: \(set.label)", xLabel: "log2 h (grid steps)",
+            yLabel: "local exponent a", series: all, yRange: 0...Double(a.order) + 0.5, references: refs
+        ).svg
     }
 }

@@ -7,9 +7,11 @@ struct ReproduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reproduce",
         abstract: "Regenerate the data (CSV + JSON) and SVG plots of a paper's figures into notebooks-data/.",
-        subcommands: [ReproduceBeyondReLUCommand.self, ReproduceRKHSTableCommand.self, ReproduceTsuchidaCommand.self,
-                      ReproduceLearningCurvesCommand.self, ReproduceTrainingCommand.self, ReproduceGolikovCommand.self,
-                      ReproduceLittwinCommand.self])
+        subcommands: [
+            ReproduceBeyondReLUCommand.self, ReproduceRKHSTableCommand.self, ReproduceTsuchidaCommand.self,
+            ReproduceLearningCurvesCommand.self, ReproduceTrainingCommand.self, ReproduceGolikovCommand.self,
+            ReproduceLittwinCommand.self,
+        ])
 }
 
 /// Where reproduced data go: a directory created if missing; every file written atomically.
@@ -38,7 +40,8 @@ struct OutputDirectory {
         object["file"] = file
         object["command"] = commandLineText
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-        try write(String(decoding: data, as: UTF8.self) + "\n", to: file.replacingOccurrences(of: ".csv", with: ".json"))
+        try write(
+            String(decoding: data, as: UTF8.self) + "\n", to: file.replacingOccurrences(of: ".csv", with: ".json"))
     }
 }
 

@@ -10,7 +10,8 @@ import TrainingDynamics
 struct ScalingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scaling",
-        abstract: "Infinite-width limit of a scaling of a one-hidden-layer classifier (Golikov 2020): stability, limit model, properties.",
+        abstract:
+            "Infinite-width limit of a scaling of a one-hidden-layer classifier (Golikov 2020): stability, limit model, properties.",
         discussion: """
             Exponents (Golikov, arXiv 2006.06574): the readout's initial standard deviation ~ d^q_sigma, the learning rates \
             over the initial variances eta_a / sigma_a^2 ~ d^q~_a and eta_w / sigma_w^2 ~ d^q~_w (input weights' scale \
@@ -26,10 +27,17 @@ struct ScalingCommand: ParsableCommand {
             (standard split 0) whose target is thresholded at its training median, inputs standardised on the training part.
             """)
 
-    @Option(parsing: .unconditional, help: "Exponents q_sigma,q~ (the paper's plane) or q_sigma,q~_a,q~_w (negative values allowed: --exponents -1,1).")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Exponents q_sigma,q~ (the paper's plane) or q_sigma,q~_a,q~_w (negative values allowed: --exponents -1,1)."
+    )
     var exponents: String?
-    @Option(help: "A named point: \(NamedScaling.allCases.map(\.rawValue).joined(separator: ", ")).") var named: NamedScalingOption?
-    @Flag(name: .customLong("init-corrected"), help: "Add the initialisation correction (defined where the kernels are order one at init).")
+    @Option(help: "A named point: \(NamedScaling.allCases.map(\.rawValue).joined(separator: ", ")).") var named:
+        NamedScalingOption?
+    @Flag(
+        name: .customLong("init-corrected"),
+        help: "Add the initialisation correction (defined where the kernels are order one at init).")
     var initCorrected = false
     @Option(help: "Output format: table, json or markdown.") var format: ScalingFormat = .table
 
@@ -39,7 +47,9 @@ struct ScalingCommand: ParsableCommand {
         guard (exponents == nil) != (named == nil) else {
             throw ValidationError("give exactly one of --exponents QS,QT (or QS,QA,QW) and --named NAME")
         }
-        if initCorrected, named != nil { throw ValidationError("--init-corrected goes with --exponents (ic-mf is a named point)") }
+        if initCorrected, named != nil {
+            throw ValidationError("--init-corrected goes with --exponents (ic-mf is a named point)")
+        }
     }
 
     func run() throws {
@@ -47,9 +57,11 @@ struct ScalingCommand: ParsableCommand {
         let classification = try Self.classify(e, initCorrected: corrected)
         var simulated: ScalingSimulation? = nil
         if simulation.isRequested {
-            simulated = try simulation.run(e, initCorrected: corrected, log: { line in
-                FileHandle.standardError.write(Data("scaling: \(line)\n".utf8))
-            })
+            simulated = try simulation.run(
+                e, initCorrected: corrected,
+                log: { line in
+                    FileHandle.standardError.write(Data("scaling: \(line)\n".utf8))
+                })
         }
         switch format {
         case .json: print(try JSONOutput.text(Self.json(classification, simulated)))
@@ -59,14 +71,23 @@ struct ScalingCommand: ParsableCommand {
     }
 
     /// The exponent vector from --exponents or --named.
-    static func point(exponents text: String?, named: NamedScaling?, initCorrected: Bool) throws -> (ScalingExponents, Bool) {
+    static func point(exponents text: String?, named: NamedScaling?, initCorrected: Bool) throws -> (
+        ScalingExponents, Bool
+    ) {
         if let named { return (named.exponents, named.initCorrected) }
-        let pieces = text!.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let pieces = text!.split(separator: ",", omittingEmptySubsequences: false).map {
+            Double($0.trimmingCharacters(in: .whitespaces))
+        }
         guard pieces.count == 2 || pieces.count == 3, pieces.allSatisfy({ $0 != nil && $0!.isFinite }) else {
-            throw UsageError("invalid --exponents '\(text!)'; allowed: two or three finite numbers q_sigma,q~ or q_sigma,q~_a,q~_w")
+            throw UsageError(
+                "invalid --exponents '\(text!)'; allowed: two or three finite numbers q_sigma,q~ or q_sigma,q~_a,q~_w")
         }
         let v = pieces.map { $0! }
-        let e = try UsageError.wrap { v.count == 2 ? try ScalingExponents(qSigma: v[0], qTilde: v[1]) : try ScalingExponents(qSigma: v[0], qTildeA: v[1], qTildeW: v[2]) }
+        let e = try UsageError.wrap {
+            v.count == 2
+                ? try ScalingExponents(qSigma: v[0], qTilde: v[1])
+                : try ScalingExponents(qSigma: v[0], qTildeA: v[1], qTildeW: v[2])
+        }
         return (e, initCorrected)
     }
 
@@ -77,7 +98,8 @@ struct ScalingCommand: ParsableCommand {
     // MARK: - Output
 
     static func json(_ c: ScalingClassification, _ s: ScalingSimulation?) -> JSONDocument {
-        let e = c.exponents, pr = c.predicted
+        let e = c.exponents
+        let pr = c.predicted
         let predicted = JSONDocument { p in
             try p.encodeNumber(pr.initialLogitScale, forKey: "initial_logit_scale")
             try p.encodeNumber(pr.initialKernelScale, forKey: "initial_kernel_scale")
@@ -115,20 +137,33 @@ struct ScalingCommand: ParsableCommand {
     static func yesNo(_ b: Bool?) -> String { b.map { $0 ? "yes" : "no" } ?? "-" }
 
     static func lines(_ c: ScalingClassification) -> [(String, String)] {
-        let e = c.exponents, p = c.predicted
+        let e = c.exponents
+        let p = c.predicted
         func g(_ x: Double) -> String { String(format: "%g", x) }
         var rows: [(String, String)] = [
             ("exponents", "\(e)\(c.initCorrected ? " with the initialisation correction" : "")"),
             ("raw learning rates", "eta_a ~ d^\(g(e.readoutLearningRate)), eta_w ~ d^\(g(e.inputLearningRate))"),
-            ("dynamically stable", c.stable ? "yes" : "no (\(c.instability!.rawValue): s = \(g(e.step)) \(c.instability! == .diverging ? "> 0" : "< -1/2"))"),
+            (
+                "dynamically stable",
+                c.stable
+                    ? "yes"
+                    : "no (\(c.instability!.rawValue): s = \(g(e.step)) \(c.instability! == .diverging ? "> 0" : "< -1/2"))"
+            ),
             ("limit model", c.limitModel.map { "\($0.rawValue): \($0.summary)" } ?? "none"),
-            ("logits bounded at init", "\(yesNo(c.logitsBoundedAtInit)) (\(c.initialLogits.rawValue), d^\(g(p.initialLogitScale)))"),
-            ("tangent kernels bounded at init", "\(yesNo(c.kernelBoundedAtInit)) (\(c.initialKernel.rawValue), d^\(g(p.initialKernelScale)))"),
+            (
+                "logits bounded at init",
+                "\(yesNo(c.logitsBoundedAtInit)) (\(c.initialLogits.rawValue), d^\(g(p.initialLogitScale)))"
+            ),
+            (
+                "tangent kernels bounded at init",
+                "\(yesNo(c.kernelBoundedAtInit)) (\(c.initialKernel.rawValue), d^\(g(p.initialKernelScale)))"
+            ),
             ("kernels stationary", yesNo(c.kernelStationary)),
             ("feature learning", yesNo(c.featureLearning)),
         ]
         if c.stable {
-            rows.append(("loss in the limit", "first step \(c.firstStepLoss.rawValue), later steps \(c.laterLoss.rawValue)"))
+            rows.append(
+                ("loss in the limit", "first step \(c.firstStepLoss.rawValue), later steps \(c.laterLoss.rawValue)"))
             rows.append(("initial logits in the limit", yesNo(c.initialLogitsInLimit)))
             rows.append(("trained layers", c.trainedLayers.rawValue))
             rows.append(("weight steps", "a^ ~ d^\(g(e.readoutStep)), w^ ~ d^\(g(e.inputStep)) per step"))
@@ -144,7 +179,9 @@ struct ScalingCommand: ParsableCommand {
 
     static func markdown(_ c: ScalingClassification, _ s: ScalingSimulation?) -> String {
         var out = "| property | value |\n|---|---|\n"
-        out += lines(c).map { "| \($0.0) | \($0.1.replacingOccurrences(of: "|", with: "\\|")) |" }.joined(separator: "\n") + "\n"
+        out +=
+            lines(c).map { "| \($0.0) | \($0.1.replacingOccurrences(of: "|", with: "\\|")) |" }.joined(separator: "\n")
+            + "\n"
         if let s { out += "\n" + s.markdown }
         return out
     }

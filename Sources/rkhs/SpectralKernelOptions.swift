@@ -7,7 +7,10 @@ import SphericalSpectra
 struct SpectralKernelOptions: ParsableArguments {
     @OptionGroup(title: "Network") var network: NetworkOptions
 
-    @Option(help: "Which kernel of the network: nngp or ntk (default ntk, as in gram and train; the commands that use the kernel as a covariance, sample, regularity and regress, default to nngp).")
+    @Option(
+        help:
+            "Which kernel of the network: nngp or ntk (default ntk, as in gram and train; the commands that use the kernel as a covariance, sample, regularity and regress, default to nngp)."
+    )
     var kernel: KernelOption = .ntk
 
     @Option(help: ArgumentHelp("A standard kernel instead of a network: \(Self.standardForms)."))
@@ -42,7 +45,9 @@ struct SpectralKernelOptions: ParsableArguments {
             let t = -1 + Double(i) / 1000
             let v = kernel.value(t, oneMinusT: 1 - t, onePlusT: 1 + t)
             guard v.isFinite else {
-                throw UsageError("the kernel '\(kernel.name)' is not a finite number at t = \(full(t)) (\(v)); allowed: a kernel finite on all of [-1, 1]")
+                throw UsageError(
+                    "the kernel '\(kernel.name)' is not a finite number at t = \(full(t)) (\(v)); allowed: a kernel finite on all of [-1, 1]"
+                )
             }
         }
     }

@@ -18,7 +18,8 @@ import NeuralKernels
     /// Points of unequal norms with a repeated point (rho = 1 off the diagonal).
     static func data(n: Int, d: Int, seed: UInt64) -> (x: [[Double]], y: [Double]) {
         var (x, y) = MarginalLikelihoodGradientTests.data(n: n - 1, d: d, seed: seed)
-        x.append(x[1]); y.append(y[1] + 0.05)
+        x.append(x[1])
+        y.append(y[1] + 0.05)
         return (x, y)
     }
 
@@ -26,13 +27,17 @@ import NeuralKernels
     /// first-layer partials contracted along the direction of a common sigma_w^2 reproduce
     /// NetworkCovariance's derivatives (themselves checked against the kernel core by
     /// NetworkCovarianceTests), and K is the same matrix.
-    @Test(arguments: cases) func firstLayerPartialsReproduceCommonDerivatives(_ name: String, _ depth: Int, _ kind: KernelKind) throws {
+    @Test(arguments: cases) func firstLayerPartialsReproduceCommonDerivatives(
+        _ name: String, _ depth: Int, _ kind: KernelKind
+    ) throws {
         let (x, _) = Self.data(n: 9, d: 3, seed: 4)
         let c = NetworkCovariance(activation: try ActivationCatalogue.activation(named: name), depth: depth, kind: kind)
-        let w2 = 1.7, b2 = 0.3
+        let w2 = 1.7
+        let b2 = 0.3
         let m = c.matrices(x, sigmaW2: w2, sigmaB2: b2, gradient: true)
         let p = c.firstLayerPartials(x, sigmaW2: w2, sigmaB2: b2)
-        let n = x.count, d = 3
+        let n = x.count
+        let d = 3
         func g(_ i: Int, _ j: Int) -> Double { (0..<d).reduce(0.0) { $0 + x[i][$1] * x[j][$1] } / Double(d) }
         let scale = m.k.map(Swift.abs).max()!
         for i in 0..<n {
@@ -40,7 +45,9 @@ import NeuralKernels
                 let ij = i * n + j
                 #expect(Swift.abs(p.k[ij] - m.k[ij]) <= 1e-15 * scale, "\(name) K[\(i),\(j)]: \(p.k[ij]) vs \(m.k[ij])")
                 let dw = p.dLogW2Deep[ij] + w2 * (p.pair[ij] * g(i, j) + p.own(i, j) * g(i, i) + p.own(j, i) * g(j, j))
-                #expect(Swift.abs(dw - m.dLogW2[ij]) <= 1e-12 * scale, "\(name) \(kind) dLogW2[\(i),\(j)]: \(dw) vs \(m.dLogW2[ij])")
+                #expect(
+                    Swift.abs(dw - m.dLogW2[ij]) <= 1e-12 * scale,
+                    "\(name) \(kind) dLogW2[\(i),\(j)]: \(dw) vs \(m.dLogW2[ij])")
                 #expect(Swift.abs(p.dLogB2[ij] - m.dLogB2[ij]) <= 1e-12 * scale, "\(name) \(kind) dLogB2[\(i),\(j)]")
             }
         }
@@ -48,9 +55,13 @@ import NeuralKernels
 
     /// The ARD gradient against fourth-order central differences of log p (step 1e-3 in the
     /// logarithms, truncation ~ 1e-12), at unequal sigma_{w,a}^2, every component.
-    @Test(arguments: cases) func gradientMatchesCentralDifferences(_ name: String, _ depth: Int, _ kind: KernelKind) throws {
+    @Test(arguments: cases) func gradientMatchesCentralDifferences(_ name: String, _ depth: Int, _ kind: KernelKind)
+        throws
+    {
         let (x, y) = Self.data(n: 14, d: 4, seed: 8)
-        let gp = ARDExactGP(covariance: NetworkCovariance(activation: try ActivationCatalogue.activation(named: name), depth: depth, kind: kind))
+        let gp = ARDExactGP(
+            covariance: NetworkCovariance(
+                activation: try ActivationCatalogue.activation(named: name), depth: depth, kind: kind))
         let h = ARDExactGP.Hyperparameters(sigmaW2: [2.1, 0.4, 1.1, 0.05], sigmaW2Deep: 1.3, sigmaB2: 0.2, noise: 0.04)
         let logs = gp.logs(h)
         let e = try gp.logMarginalLikelihood(x, y, h)
@@ -59,7 +70,8 @@ import NeuralKernels
         var worst = 0.0
         for k in logs.indices {
             func f(_ t: Double) throws -> Double {
-                var l = logs; l[k] += t
+                var l = logs
+                l[k] += t
                 return try gp.logMarginalLikelihood(x, y, gp.hyperparameters(logs: l, inputs: 4), gradient: false).value
             }
             let fd = (8 * (try f(step) - f(-step)) - (try f(2 * step) - f(-2 * step))) / (12 * step)
@@ -73,9 +85,12 @@ import NeuralKernels
     /// Equal sigma_{w,a}^2 = sigma_w^2: the same log p as ExactGP to the last bit (the scaled
     /// inputs are the inputs), the per-input components summing with the deep one to ExactGP's
     /// sigma_w^2 component, and the same sigma_b^2 and noise components.
-    @Test(arguments: cases) func equalVariancesReproduceTheCommonKernel(_ name: String, _ depth: Int, _ kind: KernelKind) throws {
+    @Test(arguments: cases) func equalVariancesReproduceTheCommonKernel(
+        _ name: String, _ depth: Int, _ kind: KernelKind
+    ) throws {
         let (x, y) = Self.data(n: 14, d: 4, seed: 2)
-        let covariance = NetworkCovariance(activation: try ActivationCatalogue.activation(named: name), depth: depth, kind: kind)
+        let covariance = NetworkCovariance(
+            activation: try ActivationCatalogue.activation(named: name), depth: depth, kind: kind)
         let common = ExactGP.Hyperparameters(sigmaW2: 1.3, sigmaB2: 0.2, noise: 0.04)
         let ard = ARDExactGP(covariance: covariance)
         let h = ARDExactGP.Hyperparameters(common, inputs: 4)
@@ -89,14 +104,18 @@ import NeuralKernels
         let sum = e.gradient[0..<weights].reduce(0, +)
         let tolerance = 1e-11 * max(1, Swift.abs(reference.gradient[0]))
         #expect(Swift.abs(sum - reference.gradient[0]) <= tolerance, "\(name): sum \(sum) vs \(reference.gradient[0])")
-        #expect(Swift.abs(e.gradient[weights] - reference.gradient[1]) <= 1e-11 * max(1, Swift.abs(reference.gradient[1])))
-        #expect(Swift.abs(e.gradient[weights + 1] - reference.gradient[2]) <= 1e-11 * max(1, Swift.abs(reference.gradient[2])))
+        #expect(
+            Swift.abs(e.gradient[weights] - reference.gradient[1]) <= 1e-11 * max(1, Swift.abs(reference.gradient[1])))
+        #expect(
+            Swift.abs(e.gradient[weights + 1] - reference.gradient[2]) <= 1e-11
+                * max(1, Swift.abs(reference.gradient[2])))
         // Predictions too: the ARD predictor is ExactGP's on the (unchanged) inputs.
         let test = Array(x.prefix(3)).map { $0.map { 0.8 * $0 + 0.1 } }
         let p = try ard.predict(train: x, y, test: test, h)
         let q = try ExactGP(covariance: covariance).predict(train: x, y, test: test, common)
         for t in 0..<3 {
-            #expect(relativeError(p.mean[t], q.mean[t]) <= 1e-14 && relativeError(p.variance[t], q.variance[t]) <= 1e-14)
+            #expect(
+                relativeError(p.mean[t], q.mean[t]) <= 1e-14 && relativeError(p.variance[t], q.variance[t]) <= 1e-14)
         }
     }
 
@@ -108,12 +127,14 @@ import NeuralKernels
         var random = GaussianRandomSource(seed: 21)
         let x = (0..<80).map { _ in (0..<4).map { _ in random.normal() } }
         let y = x.map { sin(1.5 * $0[0]) + 0.05 * random.normal() }
-        let covariance = NetworkCovariance(activation: try ActivationCatalogue.activation(named: name), depth: depth, kind: kind)
+        let covariance = NetworkCovariance(
+            activation: try ActivationCatalogue.activation(named: name), depth: depth, kind: kind)
         let fit = try ARDExactGP(covariance: covariance).optimise(x, y, restarts: 1)
         let w = fit.hyperparameters.sigmaW2
-        print("ARD fit \(name) d\(depth) \(kind): sigma_w2_ard \(w), deep \(fit.hyperparameters.sigmaW2Deep), "
-              + "b2 \(fit.hyperparameters.sigmaB2), noise \(fit.hyperparameters.noise), log p \(fit.logLikelihood), "
-              + "\(fit.evaluations) evaluations, converged \(fit.converged)")
+        print(
+            "ARD fit \(name) d\(depth) \(kind): sigma_w2_ard \(w), deep \(fit.hyperparameters.sigmaW2Deep), "
+                + "b2 \(fit.hyperparameters.sigmaB2), noise \(fit.hyperparameters.noise), log p \(fit.logLikelihood), "
+                + "\(fit.evaluations) evaluations, converged \(fit.converged)")
         #expect(fit.converged)
         for a in 1..<4 { #expect(w[a] <= 1e-2 * w[0], "input \(a): \(w[a]) vs relevant \(w[0])") }
         let common = try ExactGP(covariance: covariance).optimise(x, y, restarts: 1)

@@ -9,7 +9,8 @@ import NeuralKernels
 @Suite struct ExactGPTests {
     /// Solves A X = B by Gaussian elimination with partial pivoting (A n x n, B n x m, row-major).
     static func naiveSolve(_ a: [Double], _ b: [Double], n: Int, m: Int) -> [Double] {
-        var a = a, b = b
+        var a = a
+        var b = b
         for col in 0..<n {
             let pivot = (col..<n).max { Swift.abs(a[$0 * n + col]) < Swift.abs(a[$1 * n + col]) }!
             for k in 0..<n { a.swapAt(col * n + k, pivot * n + k) }
@@ -57,14 +58,16 @@ import NeuralKernels
         let (x, y) = MarginalLikelihoodGradientTests.data(n: 60, d: 3, seed: 9)
         let gp = ExactGP(covariance: NetworkCovariance(activation: .relu, depth: 2, kind: .nngp))
         let fit = try gp.optimise(x, y)
-        let h = fit.hyperparameters, value = fit.logLikelihood
+        let h = fit.hyperparameters
+        let value = fit.logLikelihood
         #expect(fit.converged)
         for start in ExactGP.starts {
             #expect(value >= (try gp.logMarginalLikelihood(x, y, start, gradient: false).value) - 1e-9)
         }
         let e = try gp.logMarginalLikelihood(x, y, h)
         #expect(Swift.abs(e.value - value) <= 1e-9 * Swift.abs(value))
-        for (p, logValue) in h.logs.enumerated() where logValue > ExactGP.lower[p] + 1e-6 && logValue < ExactGP.upper[p] - 1e-6 {
+        for (p, logValue) in h.logs.enumerated()
+        where logValue > ExactGP.lower[p] + 1e-6 && logValue < ExactGP.upper[p] - 1e-6 {
             #expect(Swift.abs(e.gradient[p]) <= 1e-2 * Double(y.count).squareRoot(), "component \(p): \(e.gradient[p])")
         }
     }
@@ -75,7 +78,8 @@ import NeuralKernels
         solver.maxIterations = 500
         solver.tolerance = 1e-14
         let r = solver.minimize([-1.2, 1], lower: [-5, -5], upper: [5, 5]) { p in
-            let a = 1 - p[0], b = p[1] - p[0] * p[0]
+            let a = 1 - p[0]
+            let b = p[1] - p[0] * p[0]
             return (a * a + 100 * b * b, [-2 * a - 400 * p[0] * b, 200 * b])
         }!
         #expect(Swift.abs(r.x[0] - 1) < 1e-4 && Swift.abs(r.x[1] - 1) < 1e-4, "\(r.x)")
@@ -88,7 +92,8 @@ import NeuralKernels
         var solver = LBFGS()
         solver.maxIterations = 3
         let r = solver.minimize([-1.2, 1], lower: [-5, -5], upper: [5, 5]) { p in
-            let a = 1 - p[0], b = p[1] - p[0] * p[0]
+            let a = 1 - p[0]
+            let b = p[1] - p[0] * p[0]
             return (a * a + 100 * b * b, [-2 * a - 400 * p[0] * b, 200 * b])
         }!
         #expect(!r.converged)
@@ -116,7 +121,9 @@ import NeuralKernels
         for start in [[0.0, 3, -2], [-4.0, 5, 5], [1.0, -3, 4]] {
             let r = solver.minimize(start, lower: [-10, -10, -10], upper: [1, 10, 10], f)!
             #expect(r.converged, "start \(start): \(r.x) after \(r.evaluations) evaluations")
-            #expect(Swift.abs(r.x[0] - 1) <= 1e-12 && Swift.abs(r.x[1] - 1) <= 1e-3 && Swift.abs(r.x[2]) <= 1e-3, "start \(start): \(r.x)")
+            #expect(
+                Swift.abs(r.x[0] - 1) <= 1e-12 && Swift.abs(r.x[1] - 1) <= 1e-3 && Swift.abs(r.x[2]) <= 1e-3,
+                "start \(start): \(r.x)")
         }
     }
 }

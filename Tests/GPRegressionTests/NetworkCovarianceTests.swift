@@ -23,11 +23,16 @@ import NeuralKernels
     ]
 
     func gram(_ a: Activation, _ depth: Int, _ kind: KernelKind, w2: Double, b2: Double) throws -> [Double] {
-        try GramMatrix(points: Self.points, network: NetworkKernel(activation: a, depth: depth, sigmaW: w2.squareRoot(), sigmaB: b2.squareRoot()),
-                       kind: kind).values
+        try GramMatrix(
+            points: Self.points,
+            network: NetworkKernel(activation: a, depth: depth, sigmaW: w2.squareRoot(), sigmaB: b2.squareRoot()),
+            kind: kind
+        ).values
     }
 
-    @Test(arguments: cases) func valuesAndDerivativesMatchKernelCore(_ name: String, _ depth: Int, _ kind: KernelKind) throws {
+    @Test(arguments: cases) func valuesAndDerivativesMatchKernelCore(_ name: String, _ depth: Int, _ kind: KernelKind)
+        throws
+    {
         try check(name, depth, kind, w2: 1.6, b2: 0.25)
     }
 
@@ -39,21 +44,29 @@ import NeuralKernels
 
     func check(_ name: String, _ depth: Int, _ kind: KernelKind, w2: Double, b2: Double) throws {
         let a = try ActivationCatalogue.activation(named: name)
-        let m = NetworkCovariance(activation: a, depth: depth, kind: kind).matrices(Self.points, sigmaW2: w2, sigmaB2: b2, gradient: true)
+        let m = NetworkCovariance(activation: a, depth: depth, kind: kind).matrices(
+            Self.points, sigmaW2: w2, sigmaB2: b2, gradient: true)
         let reference = try gram(a, depth, kind, w2: w2, b2: b2)
         let scale = reference.map(Swift.abs).max()!
         for (u, v) in zip(m.k, reference) { #expect(Swift.abs(u - v) <= 1e-13 * scale, "\(name): \(u) vs \(v)") }
         // d/d(log w2) by fourth-order central differences of the kernel core, step 1e-3.
         let h = 1e-3
         func fd(_ f: (Double) throws -> [Double]) throws -> [Double] {
-            let p1 = try f(h), m1 = try f(-h), p2 = try f(2 * h), m2 = try f(-2 * h)
+            let p1 = try f(h)
+            let m1 = try f(-h)
+            let p2 = try f(2 * h)
+            let m2 = try f(-2 * h)
             return (0..<p1.count).map { (8 * (p1[$0] - m1[$0]) - (p2[$0] - m2[$0])) / (12 * h) }
         }
         let dw = try fd { try gram(a, depth, kind, w2: w2 * exp($0), b2: b2) }
         let db = try fd { try gram(a, depth, kind, w2: w2, b2: b2 * exp($0)) }
         for i in 0..<dw.count {
-            #expect(Swift.abs(m.dLogW2[i] - dw[i]) <= 1e-8 * scale, "\(name) \(kind) dLogW2[\(i)]: \(m.dLogW2[i]) vs \(dw[i])")
-            #expect(Swift.abs(m.dLogB2[i] - db[i]) <= 1e-8 * scale, "\(name) \(kind) dLogB2[\(i)]: \(m.dLogB2[i]) vs \(db[i])")
+            #expect(
+                Swift.abs(m.dLogW2[i] - dw[i]) <= 1e-8 * scale,
+                "\(name) \(kind) dLogW2[\(i)]: \(m.dLogW2[i]) vs \(dw[i])")
+            #expect(
+                Swift.abs(m.dLogB2[i] - db[i]) <= 1e-8 * scale,
+                "\(name) \(kind) dLogB2[\(i)]: \(m.dLogB2[i]) vs \(db[i])")
         }
     }
 

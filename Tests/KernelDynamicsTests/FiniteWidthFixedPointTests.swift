@@ -25,15 +25,24 @@ import NeuralKernels
         let x = [s * 2.0.squareRoot(), 0]
         let y = [s * 2.0.squareRoot() * c.rho0, s * 2.0.squareRoot() * (1 - c.rho0 * c.rho0).squareRoot()]
         var random = GaussianRandomSource(seed: seed)
-        var sum = [Double](repeating: 0, count: depth), sum2 = sum
+        var sum = [Double](repeating: 0, count: depth)
+        var sum2 = sum
         for _ in 0..<networks {
             let net = RandomMLP(kernel, inputDimension: 2, width: width, random: &random)
-            let hx = net.forward(x), hy = net.forward(y)
+            let hx = net.forward(x)
+            let hy = net.forward(y)
             for l in 0..<depth {
-                var xy = 0.0, xx = 0.0, yy = 0.0
-                for i in 0..<width { xy += hx[l][i] * hy[l][i]; xx += hx[l][i] * hx[l][i]; yy += hy[l][i] * hy[l][i] }
+                var xy = 0.0
+                var xx = 0.0
+                var yy = 0.0
+                for i in 0..<width {
+                    xy += hx[l][i] * hy[l][i]
+                    xx += hx[l][i] * hx[l][i]
+                    yy += hy[l][i] * hy[l][i]
+                }
                 let r = xy / (xx * yy).squareRoot()
-                sum[l] += r; sum2[l] += r * r
+                sum[l] += r
+                sum2[l] += r * r
             }
         }
         let m = Double(networks)
@@ -51,20 +60,23 @@ import NeuralKernels
         let fp = KernelFixedPoints(activation: c.activation, sigmaW: c.sigmaW, sigmaB: c.sigmaB)
         let q = try #require(fp.qStar)
         let depth = 30
-        let theory = fp.trajectory(from: c.rho0, depth: depth - 1)     // rho_1 ... rho_30
-        let (mean, se) = try FiniteWidthFixedPointTests.empirical(c, qStar: q, depth: depth, width: 800, networks: 8, seed: 7)
+        let theory = fp.trajectory(from: c.rho0, depth: depth - 1)  // rho_1 ... rho_30
+        let (mean, se) = try FiniteWidthFixedPointTests.empirical(
+            c, qStar: q, depth: depth, width: 800, networks: 8, seed: 7)
         for l in [9, 19, 29] {
             // 4 standard errors plus the O(1/width) bias of a ratio of sums.
-            #expect(Swift.abs(mean[l] - theory[l]) <= 4 * se[l] + 2.0 / 800, "layer \(l + 1): MC \(mean[l]) +- \(se[l]) vs \(theory[l])")
+            #expect(
+                Swift.abs(mean[l] - theory[l]) <= 4 * se[l] + 2.0 / 800,
+                "layer \(l + 1): MC \(mean[l]) +- \(se[l]) vs \(theory[l])")
             #expect(se[l] < 0.05, "standard error \(se[l]) too large for the test to discriminate")
         }
         let inner = fp.fixedPoints.filter { $0.rho < 1 && $0.stable }
         if c.activation.name == "relu" {
-            #expect(inner.isEmpty && mean[29] > 0.995)            // the kernel fixed point rho = 1
+            #expect(inner.isEmpty && mean[29] > 0.995)  // the kernel fixed point rho = 1
         } else {
             let rhoStar = try #require(inner.first).rho
             #expect(mean[29] < 0.9 && Swift.abs(mean[29] - rhoStar) < Swift.abs(mean[0] - rhoStar) + 0.02)
-            if c.rho0 > rhoStar { #expect(mean[29] < mean[0]) }   // aligned inputs decorrelate
+            if c.rho0 > rhoStar { #expect(mean[29] < mean[0]) }  // aligned inputs decorrelate
         }
     }
 }

@@ -24,14 +24,18 @@ struct FixedPointsNearOneTests {
         let chi = try #require(fp.chi1)
         for rho0 in [-0.5, 0.0, 0.9] {
             let path = fp.trajectory(from: rho0, depth: 40_000)
-            let last = path.last!, before = path[path.count - 2]
-            try #require(Swift.abs(last - before) <= 1e-13, "\(name) \(sw) \(sb): iteration from \(rho0) has not settled")
+            let last = path.last!
+            let before = path[path.count - 2]
+            try #require(
+                Swift.abs(last - before) <= 1e-13, "\(name) \(sw) \(sb): iteration from \(rho0) has not settled")
             if 1 - last < 1e-6 {
                 #expect(chi <= 1 + 1e-9, "\(name) \(sw) \(sb): iteration reaches 1 though chi_1 = \(chi)")
                 continue
             }
             let match = fp.fixedPoints.first { Swift.abs($0.rho - last) <= 1e-9 }
-            #expect(match != nil, "\(name) \(sw) \(sb): iteration from \(rho0) settles at \(last), reported \(fp.fixedPoints.map(\.rho))")
+            #expect(
+                match != nil,
+                "\(name) \(sw) \(sb): iteration from \(rho0) settles at \(last), reported \(fp.fixedPoints.map(\.rho))")
             #expect(match?.stable == true)
         }
     }

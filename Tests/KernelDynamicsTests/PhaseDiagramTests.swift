@@ -7,7 +7,8 @@ import NeuralKernels
     /// Each cell is the single-point analysis, in the documented row-major order; the CSV has
     /// one row per cell and the SVG one rectangle per cell (+ frame, background and legend).
     @Test func cellsMatchSinglePointAnalysis() throws {
-        let ws = [1.1, 1.3, 1.6], bs = [0.0, 0.3]
+        let ws = [1.1, 1.3, 1.6]
+        let bs = [0.0, 0.3]
         let diagram = PhaseDiagram(activation: .erf, sigmaWs: ws, sigmaBs: bs)
         #expect(diagram.cells.count == 6)
         for (k, cell) in diagram.cells.enumerated() {

@@ -14,10 +14,13 @@ import NeuralKernels
 
     static func expectation(q: Double, rho: Double) -> (second: Double, cross: Double) {
         let rule = GaussLegendre.rule(count: 160)
-        let s = (1 - rho * rho).squareRoot(), sq = q.squareRoot()
-        var second = 0.0, cross = 0.0
+        let s = (1 - rho * rho).squareRoot()
+        let sq = q.squareRoot()
+        var second = 0.0
+        var cross = 0.0
         for (x, wx) in zip(rule.nodes, rule.weights) {
-            let z1 = 12 * x, p1 = exp(-0.5 * z1 * z1) / (2 * Double.pi).squareRoot() * 12 * wx
+            let z1 = 12 * x
+            let p1 = exp(-0.5 * z1 * z1) / (2 * Double.pi).squareRoot() * 12 * wx
             let g1 = gelu(sq * z1)
             second += p1 * g1 * g1
             var inner = 0.0
@@ -31,11 +34,13 @@ import NeuralKernels
     }
 
     @Test(arguments: [0.5, -0.5, 0.0]) func geluTrajectoryMatchesDirectIteration(_ rho0: Double) throws {
-        let fp = KernelFixedPoints(activation: try ActivationCatalogue.activation(named: "gelu"), sigmaW: 1.2, sigmaB: 0)
+        let fp = KernelFixedPoints(
+            activation: try ActivationCatalogue.activation(named: "gelu"), sigmaW: 1.2, sigmaB: 0)
         #expect(fp.variance == .vanishes)
         let path = fp.jointTrajectory(q0: 1, rho0: rho0, depth: 12)
         #expect(path.count == 13)
-        var q = 1.0, rho = rho0
+        var q = 1.0
+        var rho = rho0
         for l in 1..<path.count {
             let e = Self.expectation(q: q, rho: rho)
             let next = 1.44 * e.second

@@ -15,24 +15,33 @@ import Testing
         let b = n * mu - r * mu - lambda
         // The root of the quadratic without cancellation (b > 0: the conjugate form).
         let root = (b * b + 4 * n * lambda * mu).squareRoot()
-        let kappa = lambda == 0 ? max(0, mu * (r - n) / n) : (b > 0 ? 2 * lambda * mu / (b + root) : (-b + root) / (2 * n))
-        let l = kappa == 0 ? 1 : mu / (mu + kappa), unlearned = kappa / (mu + kappa)
+        let kappa =
+            lambda == 0 ? max(0, mu * (r - n) / n) : (b > 0 ? 2 * lambda * mu / (b + root) : (-b + root) / (2 * n))
+        let l = kappa == 0 ? 1 : mu / (mu + kappa)
+        let unlearned = kappa / (mu + kappa)
         let gamma = r * l * l / n
         return (kappa, (unlearned * unlearned * power + noise * gamma) / (1 - gamma))
     }
 
-    @Test(arguments: [(1.0, 1e-3), (3, 1e-3), (5, 0.5), (8, 0.5), (20, 1e-3), (2, 0), (4, 0), (7, 0), (30, 0), (1e6, 2.5)])
+    @Test(arguments: [
+        (1.0, 1e-3), (3, 1e-3), (5, 0.5), (8, 0.5), (20, 1e-3), (2, 0), (4, 0), (7, 0), (30, 0), (1e6, 2.5),
+    ])
     func singleBlockMatchesTheQuadratic(n: Double, lambda: Double) throws {
         let modes = try KernelModes(dimension: 3, mu: [0, 0, Self.block.mu])
-        let target = TargetSpectrum(dimension: 3, name: "P_2", power: [0, 0, 0.3], evenSmoothness: .saturating, oddSmoothness: .none)
+        let target = TargetSpectrum(
+            dimension: 3, name: "P_2", power: [0, 0, 0.3], evenSmoothness: .saturating, oddSmoothness: .none)
         for noise in [0.0, 0.1] {
             let predictor = try LearningCurvePredictor(modes: modes, target: target)
             let point = predictor.point(n: Int(n), ridge: lambda, noise: noise)
             let exact = Self.closedForm(n: n, lambda: lambda, noise: noise, power: 0.3)
             #expect(point.solverConverged && point.resolved)
-            #expect(Swift.abs(point.kappa - exact.kappa) <= 1e-13 * max(exact.kappa, 1e-300), "n \(n) lambda \(lambda): kappa \(point.kappa) vs \(exact.kappa)")
+            #expect(
+                Swift.abs(point.kappa - exact.kappa) <= 1e-13 * max(exact.kappa, 1e-300),
+                "n \(n) lambda \(lambda): kappa \(point.kappa) vs \(exact.kappa)")
             let e = try #require(point.testError)
-            #expect(Swift.abs(e - exact.error) <= 1e-12 * exact.error + 1e-300, "n \(n) lambda \(lambda) noise \(noise): E \(e) vs \(exact.error)")
+            #expect(
+                Swift.abs(e - exact.error) <= 1e-12 * exact.error + 1e-300,
+                "n \(n) lambda \(lambda) noise \(noise): E \(e) vs \(exact.error)")
         }
     }
 
@@ -40,7 +49,8 @@ import Testing
     /// prediction is reported as diverging (no number), and JSON carries null.
     @Test func interpolationPeakIsReportedNotPrinted() throws {
         let modes = try KernelModes(dimension: 3, mu: [0, 0, 0.2])
-        let target = TargetSpectrum(dimension: 3, name: "P_2", power: [0, 0, 0.3], evenSmoothness: .saturating, oddSmoothness: .none)
+        let target = TargetSpectrum(
+            dimension: 3, name: "P_2", power: [0, 0, 0.3], evenSmoothness: .saturating, oddSmoothness: .none)
         let curve = try LearningCurve(modes: modes, target: target, sampleSizes: [5, 6], ridge: 0, noise: 0.1)
         #expect(curve.points[0].testError == nil && !curve.points[0].resolved)
         #expect(curve.points[0].note?.contains("diverges") == true)
@@ -57,11 +67,13 @@ import Testing
     @Test func equivalentFormsGiveTheSameKappa() throws {
         let mu = (0...40).map { k in k == 0 ? 1.0 : pow(Double(k), -3) }
         let modes = try KernelModes(dimension: 3, mu: mu)
-        let target = TargetSpectrum(dimension: 3, name: "t", power: [0, 1], evenSmoothness: .none, oddSmoothness: .saturating)
+        let target = TargetSpectrum(
+            dimension: 3, name: "t", power: [0, 1], evenSmoothness: .none, oddSmoothness: .saturating)
         let predictor = try LearningCurvePredictor(modes: modes, target: target)
         for (n, lambda) in [(10, 0.0), (100, 0.01), (400, 1.0)] {
             let kappa = predictor.point(n: n, ridge: lambda, noise: 0).kappa
-            var lo = 1e-30, hi = 1e6
+            var lo = 1e-30
+            var hi = 1e6
             for _ in 0..<400 {
                 let c = (lo * hi).squareRoot()
                 var s = 0.0
@@ -80,13 +92,16 @@ import Testing
     /// 0 to 10^6, with a residual at rounding level.
     @Test func solverConvergesOverExtremeRanges() throws {
         let mu = (0...5000).map { k in k == 0 ? 2.0 : 0.5 * pow(Double(k), -3) }
-        let modes = try KernelModes(dimension: 3, mu: mu, tail: TailMoments(powerLaw: 0.5, exponent: 3, dimension: 3, after: 5000))
+        let modes = try KernelModes(
+            dimension: 3, mu: mu, tail: TailMoments(powerLaw: 0.5, exponent: 3, dimension: 3, after: 5000))
         let target = try TargetSpecification("sobolev:1").spectrum(dimension: 3, kmax: 5000)
         let predictor = try LearningCurvePredictor(modes: modes, target: target)
         for n in [1, 7, 1000, 1_000_000, 1_000_000_000] {
             for lambda in [0.0, 1e-12, 1.0, 1e6] {
                 let p = predictor.point(n: n, ridge: lambda, noise: 0)
-                #expect(p.solverConverged && p.solverResidual <= 1e-12, "n \(n) lambda \(lambda): residual \(p.solverResidual)")
+                #expect(
+                    p.solverConverged && p.solverResidual <= 1e-12,
+                    "n \(n) lambda \(lambda): residual \(p.solverResidual)")
                 #expect(p.solverIterations <= 120)
                 #expect(p.testError.map { $0 > 0 && $0.isFinite } == true)
             }

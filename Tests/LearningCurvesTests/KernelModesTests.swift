@@ -9,9 +9,12 @@ import SphericalSpectra
 /// from the asymptotic expansion; checked by Mercer's sum rule kappa(1) = sum N mu_k and by
 /// perturbing the unresolved eigenvalues within what the bounds allow.
 @Suite struct KernelModesTests {
-    static func modes(_ a: Activation, kind: KernelKind = .ntk, bias: Bool = true, kmax: Int = 100_000) throws -> KernelModes {
+    static func modes(_ a: Activation, kind: KernelKind = .ntk, bias: Bool = true, kmax: Int = 100_000) throws
+        -> KernelModes
+    {
         let network = try NetworkKernel(activation: a, depth: 2, sigmaW: 1, sigmaB: bias ? 1 : 0)
-        return try KernelModes(try GegenbauerSpectrum(kernel: try NetworkSphereKernel(network, kind: kind), dimension: 3, kmax: kmax))
+        return try KernelModes(
+            try GegenbauerSpectrum(kernel: try NetworkSphereKernel(network, kind: kind), dimension: 3, kmax: kmax))
     }
 
     /// The ReLU NTK: every value through k = 10^5 resolved, both parities' tails modelled, and
@@ -46,15 +49,19 @@ import SphericalSpectra
         let unresolved = (0...m.kmax).filter { m.unresolved[$0] }
         for n in [100, 200, 300] {
             let point = predictor.point(n: n, ridge: 0, noise: 0.01)
-            let lower = try #require(point.lower), upper = try #require(point.upper)
+            let lower = try #require(point.lower)
+            let upper = try #require(point.upper)
             for (first, count) in [(0, 1), (0, 4), (4, 8), (20, 40)] {
                 var mu = m.mu
                 let chosen = Array(unresolved.dropFirst(first).prefix(count))
                 for k in chosen { mu[k] += m.unresolvedTrace / (Double(chosen.count) * m.multiplicity[k]) }
                 let explicit = try KernelModes(dimension: 3, mu: mu)
-                let e = try #require(try LearningCurvePredictor(modes: explicit, target: target).point(n: n, ridge: 0, noise: 0.01).testError)
-                #expect(e >= lower * (1 - 1e-12) && e <= upper * (1 + 1e-12),
-                        "n \(n), degrees \(chosen.first!)...: E \(e) outside [\(lower), \(upper)]")
+                let e = try #require(
+                    try LearningCurvePredictor(modes: explicit, target: target).point(n: n, ridge: 0, noise: 0.01)
+                        .testError)
+                #expect(
+                    e >= lower * (1 - 1e-12) && e <= upper * (1 + 1e-12),
+                    "n \(n), degrees \(chosen.first!)...: E \(e) outside [\(lower), \(upper)]")
             }
         }
     }

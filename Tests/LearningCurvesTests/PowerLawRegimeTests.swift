@@ -12,16 +12,21 @@ import SphericalSpectra
     /// mu_0 = 1, mu_k = k^-3 on S^2 (N = 2k + 1), explicit to k = 4000 and a power-law tail past it.
     static func powerLawModes(p: Double = 3, kmax: Int = 4000) throws -> KernelModes {
         let mu = (0...kmax).map { k in k == 0 ? 1.0 : pow(Double(k), -p) }
-        return try KernelModes(dimension: 3, mu: mu, tail: TailMoments(powerLaw: 1, exponent: p, dimension: 3, after: kmax))
+        return try KernelModes(
+            dimension: 3, mu: mu, tail: TailMoments(powerLaw: 1, exponent: p, dimension: 3, after: kmax))
     }
 
-    static func localSlope(_ e1: Double, _ e2: Double, _ n1: Double, _ n2: Double) -> Double { -log(e2 / e1) / log(n2 / n1) }
+    static func localSlope(_ e1: Double, _ e2: Double, _ n1: Double, _ n2: Double) -> Double {
+        -log(e2 / e1) / log(n2 / n1)
+    }
 
     @Test(arguments: [(3.0, 1.0), (5.0, 2.0), (9.0, 3.0), (4.0, 1.5)])
     func exponentMatchesTheory(beta: Double, rate: Double) throws {
         let modes = try Self.powerLawModes()
         let target = try TargetSpecification("power:\(beta)").spectrum(dimension: 3, kmax: modes.kmax)
-        let curve = try LearningCurve(modes: modes, target: target, sampleSizes: [100_000, 1_000_000], kernelDecay: (.power(3, fitted: false), .power(3, fitted: false)))
+        let curve = try LearningCurve(
+            modes: modes, target: target, sampleSizes: [100_000, 1_000_000],
+            kernelDecay: (.power(3, fitted: false), .power(3, fitted: false)))
         #expect(curve.rate.exponent == rate)
         let e = curve.points.map { $0.testError! }
         let slope = Self.localSlope(e[0], e[1], 1e5, 1e6)
@@ -64,8 +69,10 @@ import SphericalSpectra
     /// min(beta - 1, 2p)/p, ridgeless noise a plateau at sigma^2 (alpha - 1), zero eigenvalues under
     /// target power a plateau (the no-bias ReLU NTK has no odd harmonics past k = 1).
     @Test func regimeOfTheRateFollowsTheCurve() throws {
-        let relu = try KernelModes(try GegenbauerSpectrum(kernel: try NetworkSphereKernel(try NetworkKernel(activation: .relu, depth: 2), kind: .ntk),
-                                                          dimension: 3, kmax: 100_000))
+        let relu = try KernelModes(
+            try GegenbauerSpectrum(
+                kernel: try NetworkSphereKernel(try NetworkKernel(activation: .relu, depth: 2), kind: .ntk),
+                dimension: 3, kmax: 100_000))
         let target = try TargetSpecification("legendre:3:1,1:0.5").spectrum(dimension: 3, kmax: 100_000)
         let sizes = [10_000, 30_000, 100_000]
         let tiny = try LearningCurve(modes: relu, target: target, sampleSizes: sizes, ridge: 1e-6)
@@ -76,8 +83,10 @@ import SphericalSpectra
         let noisy = try LearningCurve(modes: relu, target: target, sampleSizes: sizes, noise: 0.01)
         #expect(noisy.rate.regime == "plateau" && noisy.rate.exponent == 0)
         #expect(Swift.abs(noisy.points[2].testError! - 0.01 * 0.5) <= 2e-4 * 0.005, "\(noisy.points[2].testError!)")
-        let noBias = try KernelModes(try GegenbauerSpectrum(kernel: try NetworkSphereKernel(try NetworkKernel(activation: .relu, depth: 2, sigmaB: 0), kind: .ntk),
-                                                            dimension: 3, kmax: 100_000))
+        let noBias = try KernelModes(
+            try GegenbauerSpectrum(
+                kernel: try NetworkSphereKernel(try NetworkKernel(activation: .relu, depth: 2, sigmaB: 0), kind: .ntk),
+                dimension: 3, kmax: 100_000))
         let rough = try TargetSpecification("sobolev:1").spectrum(dimension: 3, kmax: 100_000)
         let plateau = try LearningCurve(modes: noBias, target: rough, sampleSizes: sizes)
         #expect(plateau.rate.regime == "plateau")

@@ -29,7 +29,9 @@ import SphericalSpectra
         let ys = UniformSpherePoints.draw(count: 40, dimension: d, random: &random)
         for y in ys {
             var s = 0.0
-            for (x, v) in zip(points, values) { s += v * NormalisedGegenbauer.value(3, dimension: d, at: UniformSpherePoints.dot(x, y)) }
+            for (x, v) in zip(points, values) {
+                s += v * NormalisedGegenbauer.value(3, dimension: d, at: UniformSpherePoints.dot(x, y))
+            }
             let f3 = n3 * s / Double(points.count)
             estimates.append(f3 * f3)
         }

@@ -11,10 +11,14 @@ import _NumericalBackends
         let c = 0.7
         let tail = TailMoments(powerLaw: c, exponent: p, dimension: 3, after: k)
         func exact(_ j: Double) throws -> Double {
-            pow(c, j) * (2 * (try GSL.hurwitzZeta(j * p - 1, Double(k + 1)).value) + (try GSL.hurwitzZeta(j * p, Double(k + 1)).value))
+            pow(c, j)
+                * (2 * (try GSL.hurwitzZeta(j * p - 1, Double(k + 1)).value)
+                    + (try GSL.hurwitzZeta(j * p, Double(k + 1)).value))
         }
         let (e1, e2, e3) = (try exact(1), try exact(2), try exact(3))
-        print("p \(p) K \(k): S1 rel \(Swift.abs(tail.s1 / e1 - 1)) S2 \(Swift.abs(tail.s2 / e2 - 1)) S3 \(Swift.abs(tail.s3 / e3 - 1))")
+        print(
+            "p \(p) K \(k): S1 rel \(Swift.abs(tail.s1 / e1 - 1)) S2 \(Swift.abs(tail.s2 / e2 - 1)) S3 \(Swift.abs(tail.s3 / e3 - 1))"
+        )
         // The explicit block reaches K2 = max(4K, K + 4096); continuing N mu^j = 2c k^{1-jp}(1 + 1/(2k))
         // as a pure power law from there costs O(1/K2) of the remainder.
         let tolerance = 0.2 / Double(max(4 * k, k + 4096))

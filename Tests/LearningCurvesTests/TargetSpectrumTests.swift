@@ -28,7 +28,8 @@ import _NumericalBackends
             #expect(Swift.abs(s.power[k] - direct) <= 1e-13 * direct, "d \(d) k \(k): \(s.power[k]) vs \(direct)")
         }
         let whole = try Self.meanSquare(dimension: d) { t in
-            0.5 * NormalisedGegenbauer.value(1, dimension: d, at: t) + NormalisedGegenbauer.value(3, dimension: d, at: t)
+            0.5 * NormalisedGegenbauer.value(1, dimension: d, at: t)
+                + NormalisedGegenbauer.value(3, dimension: d, at: t)
                 - 2 * NormalisedGegenbauer.value(7, dimension: d, at: t)
         }
         #expect(Swift.abs(s.totalPower - whole) <= 1e-13 * whole)
@@ -43,8 +44,10 @@ import _NumericalBackends
         let exact = try TargetSpecification("legendre:1:0.6,3:0.4").spectrum(dimension: 3, kmax: 40)
         for k in 0...40 { #expect(Swift.abs(cubic.power[k] - exact.power[k]) <= 1e-15, "k \(k)") }
         #expect(cubic.unresolvedPower <= 1e-14)
-        for (text, g) in [("exp(t)", { (t: Double) in exp(t) }), ("abs(t)", { (t: Double) in Swift.abs(t) }),
-                          ("sqrt(1 - t)", { (t: Double) in (1 - t).squareRoot() })] {
+        for (text, g) in [
+            ("exp(t)", { (t: Double) in exp(t) }), ("abs(t)", { (t: Double) in Swift.abs(t) }),
+            ("sqrt(1 - t)", { (t: Double) in (1 - t).squareRoot() }),
+        ] {
             for d in [3, 5] {
                 let s = try TargetSpecification(text).spectrum(dimension: d, kmax: 2000)
                 let direct = try Self.meanSquare(dimension: d, g)
@@ -58,7 +61,10 @@ import _NumericalBackends
         // |t| is even: no odd power; its even powers decay like k^-4 on S^2 (fitted).
         let abs = try TargetSpecification("abs(t)").spectrum(dimension: 3, kmax: 2000)
         #expect(abs.oddSmoothness == .none)
-        guard case .powerLaw(let beta, true) = abs.evenSmoothness else { Issue.record("abs(t): \(abs.evenSmoothness)"); return }
+        guard case .powerLaw(let beta, true) = abs.evenSmoothness else {
+            Issue.record("abs(t): \(abs.evenSmoothness)")
+            return
+        }
         #expect(Swift.abs(beta - 4) <= 0.05, "beta \(beta)")
         #expect(try TargetSpecification("exp(t)").spectrum(dimension: 3, kmax: 200).evenSmoothness == .saturating)
     }
@@ -72,10 +78,14 @@ import _NumericalBackends
         #expect(s.power[0] == 0)
         let zeta = try GSL.hurwitzZeta(beta, 1).value
         #expect(Swift.abs(s.power[10] - pow(10, -beta) / zeta) <= 1e-15 * s.power[10])
-        var even = 0.0, odd = 0.0
-        for k in stride(from: 2_000_000, through: 1001, by: -1) { if k % 2 == 0 { even += pow(Double(k), -beta) } else { odd += pow(Double(k), -beta) } }
+        var even = 0.0
+        var odd = 0.0
+        for k in stride(from: 2_000_000, through: 1001, by: -1) {
+            if k % 2 == 0 { even += pow(Double(k), -beta) } else { odd += pow(Double(k), -beta) }
+        }
         // Past the direct sum the two parities share the rest evenly up to one term, 2e6^-beta.
-        let rest = try GSL.hurwitzZeta(beta, 2_000_001).value / zeta, split = pow(2e6, -beta) / zeta
+        let rest = try GSL.hurwitzZeta(beta, 2_000_001).value / zeta
+        let split = pow(2e6, -beta) / zeta
         #expect(Swift.abs(s.powerBeyondEven - (even / zeta + rest / 2)) <= 1e-12 * s.powerBeyondEven + split)
         #expect(Swift.abs(s.powerBeyondOdd - (odd / zeta + rest / 2)) <= 1e-12 * s.powerBeyondOdd + split)
         // sobolev:s is power:2s+1.
@@ -83,8 +93,10 @@ import _NumericalBackends
         #expect(sobolev.power == s.power)
     }
 
-    @Test(arguments: ["legendre:3", "legendre:x:1", "legendre:-1:2", "power:1", "power:abc", "sobolev:0", "sobolev:-2",
-                      "exp(t", "legendre:3:nan", ""])
+    @Test(arguments: [
+        "legendre:3", "legendre:x:1", "legendre:-1:2", "power:1", "power:abc", "sobolev:0", "sobolev:-2",
+        "exp(t", "legendre:3:nan", "",
+    ])
     func badTargetsAreRefused(text: String) {
         #expect(throws: LearningCurveError.self) { _ = try TargetSpecification(text).spectrum(dimension: 3, kmax: 100) }
     }

@@ -25,8 +25,9 @@ import Testing
         for x in [-2.3, -0.7, -0.15, 0.4, 1.9, 3.3] where a.breakpoints.allSatisfy({ Swift.abs($0 - x) > 0.1 }) {
             let difference = (a(x + h) - a(x - h)) / (2 * h)
             let scale = 1 + Swift.abs(a(x)) + Swift.abs(a.derivative(x))
-            #expect(Swift.abs(difference - a.derivative(x)) <= 1e-8 * scale,
-                    "\(name) at x = \(x): phi' \(a.derivative(x)), difference \(difference)")
+            #expect(
+                Swift.abs(difference - a.derivative(x)) <= 1e-8 * scale,
+                "\(name) at x = \(x): phi' \(a.derivative(x)), difference \(difference)")
         }
     }
 
@@ -42,9 +43,11 @@ import Testing
             }
             if let p = a.homogeneity {
                 for lambda in [0.5, 3.0] {
-                    let scaled = a(lambda * x), expected = pow(lambda, Double(p)) * a(x)
-                    #expect(Swift.abs(scaled - expected) <= 1e-14 * Swift.abs(expected) + 1e-300,
-                            "\(name) is declared homogeneous of degree \(p)")
+                    let scaled = a(lambda * x)
+                    let expected = pow(lambda, Double(p)) * a(x)
+                    #expect(
+                        Swift.abs(scaled - expected) <= 1e-14 * Swift.abs(expected) + 1e-300,
+                        "\(name) is declared homogeneous of degree \(p)")
                 }
             }
         }
@@ -58,11 +61,15 @@ import Testing
         guard let second = a.secondDerivativeDual else { return }
         let dual = DualActivation(a)
         for (q1, q2, rho) in [(1.0, 1.0, 0.3), (0.5, 2.0, -0.6), (3.0, 0.7, 0.9)] {
-            let root = (q1 * q2).squareRoot(), c = rho * root, e = 1e-5 * root
-            let difference = (dual.derivative(q1: q1, q2: q2, c: c + e) - dual.derivative(q1: q1, q2: q2, c: c - e)) / (2 * e)
+            let root = (q1 * q2).squareRoot()
+            let c = rho * root
+            let e = 1e-5 * root
+            let difference =
+                (dual.derivative(q1: q1, q2: q2, c: c + e) - dual.derivative(q1: q1, q2: q2, c: c - e)) / (2 * e)
             let declared = second(GaussianPair(q1: q1, q2: q2, c: c))
-            #expect(Swift.abs(declared - difference) <= 1e-7 * (Swift.abs(declared) + 1),
-                    "\(name) q=(\(q1),\(q2)) rho=\(rho): declared \(declared), difference \(difference)")
+            #expect(
+                Swift.abs(declared - difference) <= 1e-7 * (Swift.abs(declared) + 1),
+                "\(name) q=(\(q1),\(q2)) rho=\(rho): declared \(declared), difference \(difference)")
         }
     }
 
@@ -79,11 +86,14 @@ import Testing
         let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md")
         let text = try String(contentsOf: readme, encoding: .utf8)
-        let begin = "<!-- activations: generated from ActivationCatalogue -->\n", end = "<!-- activations: end -->"
+        let begin = "<!-- activations: generated from ActivationCatalogue -->\n"
+        let end = "<!-- activations: end -->"
         let start = try #require(text.range(of: begin), "README.md has no activation table marker")
         let stop = try #require(text.range(of: end, range: start.upperBound..<text.endIndex))
         let table = String(text[start.upperBound..<stop.lowerBound])
-        #expect(table == ActivationCatalogue.markdownTable,
-                "README.md's activation table differs from the catalogue; it should read:\n\(ActivationCatalogue.markdownTable)")
+        #expect(
+            table == ActivationCatalogue.markdownTable,
+            "README.md's activation table differs from the catalogue; it should read:\n\(ActivationCatalogue.markdownTable)"
+        )
     }
 }

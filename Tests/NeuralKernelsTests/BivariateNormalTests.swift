@@ -7,7 +7,9 @@ import _TestSupport
 /// conditional form integrated adaptively) and against closed forms:
 /// Phi2(h, k; 0) = Phi(h) Phi(k), Phi2(0, 0; rho) = 1/4 + asin(rho)/(2 pi) (Sheppard).
 @Suite struct BivariateNormalTests {
-    static let correlations: [Double] = [-0.999999, -0.99, -0.93, -0.9, -0.6, -0.2, 0, 0.1, 0.5, 0.8, 0.92, 0.93, 0.99, 0.999999]
+    static let correlations: [Double] = [
+        -0.999999, -0.99, -0.93, -0.9, -0.6, -0.2, 0, 0.1, 0.5, 0.8, 0.92, 0.93, 0.99, 0.999999,
+    ]
     static let limits: [Double] = [-6, -3, -1.2, -0.3, 0, 0.4, 1.5, 3, 5]
 
     @Test func genzAgreesWithTheAdaptiveIntegral() {
@@ -16,7 +18,8 @@ import _TestSupport
             let angle = CorrelationAngle(q1: 1, q2: 1, c: r)
             for h in Self.limits {
                 for k in Self.limits {
-                    let g = BivariateNormal.genz(h, k, angle: angle), a = BivariateNormal.adaptive(h, k, angle: angle)
+                    let g = BivariateNormal.genz(h, k, angle: angle)
+                    let a = BivariateNormal.adaptive(h, k, angle: angle)
                     worst = max(worst, Swift.abs(g - a))
                     #expect(Swift.abs(g - a) <= 2e-16 + 1e-14 * a, "rho \(r) h \(h) k \(k): genz \(g), adaptive \(a)")
                 }
@@ -41,13 +44,18 @@ import _TestSupport
         let dir = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
         let table = try FixtureTable(dir.appendingPathComponent(fixture))
         // A truncated file must fail, not check fewer rows.
-        #expect(table.rows.count == (fixture == "bivariate_normal_tail.csv" ? 601 : 1028), "\(fixture): \(table.rows.count) rows")
+        #expect(
+            table.rows.count == (fixture == "bivariate_normal_tail.csv" ? 601 : 1028),
+            "\(fixture): \(table.rows.count) rows")
         let (ih, ik, ir, iv) = (table.column("h"), table.column("k"), table.column("rho"), table.column("phi2"))
         var worst = 0.0
         let clock = ContinuousClock()
         let start = clock.now
         for row in table.rows {
-            let h = Double(row[ih])!, k = Double(row[ik])!, r = Double(row[ir])!, exact = Double(row[iv])!
+            let h = Double(row[ih])!
+            let k = Double(row[ik])!
+            let r = Double(row[ir])!
+            let exact = Double(row[iv])!
             let angle = CorrelationAngle(q1: 1, q2: 1, c: r)
             for (a, b) in [(h, k), (k, h)] {
                 let value = BivariateNormal.cdf(a, b, angle: angle)
@@ -55,13 +63,17 @@ import _TestSupport
                 if exact < 1e-7 { worst = max(worst, relative) }
                 // exp of an exponent E carries a relative error of about |E| ulp. Above 1e-7
                 // Genz's value is used, accurate to 2e-16 absolutely (the test above).
-                let low = min(a, b), high = max(a, b), z = (high - r * low) / ((1 - r) * (1 + r)).squareRoot()
+                let low = min(a, b)
+                let high = max(a, b)
+                let z = (high - r * low) / ((1 - r) * (1 + r)).squareRoot()
                 let tolerance = exact >= 1e-7 ? 2e-16 / exact : max(1e-13, 5e-16 * max(-log(exact), z * z))
                 #expect(relative <= tolerance, "rho \(r) h \(a) k \(b): \(value) vs \(exact)")
             }
         }
         let perCall = (clock.now - start) / max(1, 2 * table.rows.count)
-        print("bivariate normal \(fixture): \(table.rows.count) values, worst relative error below 1e-7 \(worst), \(perCall) a call")
+        print(
+            "bivariate normal \(fixture): \(table.rows.count) values, worst relative error below 1e-7 \(worst), \(perCall) a call"
+        )
     }
 
     @Test func closedForms() {
@@ -74,7 +86,9 @@ import _TestSupport
         for h in Self.limits {
             for k in Self.limits {
                 let exact = StandardNormal.cdf(h) * StandardNormal.cdf(k)
-                #expect(Swift.abs(BivariateNormal.cdf(h, k, angle: zero) - exact) <= 1e-14 * exact + 1e-300, "h \(h) k \(k)")
+                #expect(
+                    Swift.abs(BivariateNormal.cdf(h, k, angle: zero) - exact) <= 1e-14 * exact + 1e-300, "h \(h) k \(k)"
+                )
             }
         }
     }
@@ -102,7 +116,9 @@ import _TestSupport
                     guard reference > 1e-300 else { continue }
                     let relative = Swift.abs(graded.value - reference) / reference
                     worst = max(worst, relative)
-                    #expect(relative <= 1e-13, "c \(c) q (\(q1), \(q2)) h \(h) k \(k): graded \(graded.value), conditional \(reference)")
+                    #expect(
+                        relative <= 1e-13,
+                        "c \(c) q (\(q1), \(q2)) h \(h) k \(k): graded \(graded.value), conditional \(reference)")
                 }
             }
         }

@@ -19,24 +19,34 @@ import _TestSupport
             let activation = try ActivationCatalogue.activation(named: row[c[0]])
             #expect(!activation.breakpoints.isEmpty)
             let dual = DualActivation(activation)
-            let q1 = Double(row[c[1]])!, q2 = Double(row[c[2]])!, rho = Double(row[c[3]])!
+            let q1 = Double(row[c[1]])!
+            let q2 = Double(row[c[2]])!
+            let rho = Double(row[c[3]])!
             let pair = GaussianPair(q1: q1, q2: q2, c: rho * (q1 * q2).squareRoot())
-            let refN = Double(row[c[4]])!, refD = Double(row[c[5]])!
-            let n = dual.nngp(pair), d = dual.derivative(pair)
+            let refN = Double(row[c[4]])!
+            let refD = Double(row[c[5]])!
+            let n = dual.nngp(pair)
+            let d = dual.derivative(pair)
             let scaleN = (dual.secondMoment(q: q1) * dual.secondMoment(q: q2)).squareRoot()
             let scaleD = (dual.derivativeSecondMoment(q: q1) * dual.derivativeSecondMoment(q: q2)).squareRoot()
-            #expect(Swift.abs(n - refN) <= 1e-12 * Swift.abs(refN) + 1e-14 * scaleN,
-                    "\(activation) nngp q1=\(q1) q2=\(q2) rho=\(rho): \(n) vs \(refN)")
-            #expect(Swift.abs(d - refD) <= 1e-12 * Swift.abs(refD) + 1e-14 * scaleD,
-                    "\(activation) derivative q1=\(q1) q2=\(q2) rho=\(rho): \(d) vs \(refD)")
-            worst = max(worst, Swift.abs(n - refN) / max(Swift.abs(refN), 1e-14 * scaleN),
-                        Swift.abs(d - refD) / max(Swift.abs(refD), 1e-14 * scaleD))
+            #expect(
+                Swift.abs(n - refN) <= 1e-12 * Swift.abs(refN) + 1e-14 * scaleN,
+                "\(activation) nngp q1=\(q1) q2=\(q2) rho=\(rho): \(n) vs \(refN)")
+            #expect(
+                Swift.abs(d - refD) <= 1e-12 * Swift.abs(refD) + 1e-14 * scaleD,
+                "\(activation) derivative q1=\(q1) q2=\(q2) rho=\(rho): \(d) vs \(refD)")
+            worst = max(
+                worst, Swift.abs(n - refN) / max(Swift.abs(refN), 1e-14 * scaleN),
+                Swift.abs(d - refD) / max(Swift.abs(refD), 1e-14 * scaleD))
         }
-        print("breakpoint duals: worst relative error \(worst), \(Date().timeIntervalSince(start)) s for \(table.rows.count) rows")
+        print(
+            "breakpoint duals: worst relative error \(worst), \(Date().timeIntervalSince(start)) s for \(table.rows.count) rows"
+        )
     }
 
     @Test func breakpointsAreFoundFromTheExpression() throws {
-        let hardtanh = try ActivationCatalogue.activation(named: "piecewise((abs(x+1)-abs(x-1))/2; (abs(x+1)-abs(x-1))/2)")
+        let hardtanh = try ActivationCatalogue.activation(
+            named: "piecewise((abs(x+1)-abs(x-1))/2; (abs(x+1)-abs(x-1))/2)")
         #expect(hardtanh.breakpoints == [-1, 0, 1])
         #expect(hardtanh.regularity.nonSmoothnessDegree == 1)
         #expect(hardtanh.parity == .odd)
@@ -50,7 +60,8 @@ import _TestSupport
         #expect(curved.breakpoints.count == 3)
         #expect(Swift.abs(curved.breakpoints[2] - 2.0.squareRoot()) < 1e-14)
         // The abs form of hardtanh and the catalogue entry agree.
-        let a = DualActivation(hardtanh), b = DualActivation(.hardtanh)
+        let a = DualActivation(hardtanh)
+        let b = DualActivation(.hardtanh)
         let pair = GaussianPair(q1: 1.7, q2: 0.6, c: 0.8)
         #expect(Swift.abs(a.nngp(pair) - b.nngp(pair)) <= 1e-14 * b.nngp(pair))
     }
@@ -67,11 +78,15 @@ import _TestSupport
     }
 
     @Test func badBreakpointSyntaxIsOneClearLine() {
-        for (text, needle) in [("piecewise(x", "closing ')'"), ("piecewise(0; 1: x; 0.5: 1)", "increasing"),
-                               ("piecewise(0; a: x)", "finite number"), ("piecewise(1: 0; x)", "first piece"),
-                               ("piecewise(0; 1: x; 2)", "'C: EXPR'")] {
-            do { _ = try ActivationCatalogue.activation(named: text); Issue.record("accepted \(text)") }
-            catch { #expect("\(error)".contains(needle), "\(text): \(error)") }
+        for (text, needle) in [
+            ("piecewise(x", "closing ')'"), ("piecewise(0; 1: x; 0.5: 1)", "increasing"),
+            ("piecewise(0; a: x)", "finite number"), ("piecewise(1: 0; x)", "first piece"),
+            ("piecewise(0; 1: x; 2)", "'C: EXPR'"),
+        ] {
+            do {
+                _ = try ActivationCatalogue.activation(named: text)
+                Issue.record("accepted \(text)")
+            } catch { #expect("\(error)".contains(needle), "\(text): \(error)") }
         }
     }
 }
@@ -86,15 +101,25 @@ import _TestSupport
         #expect(try ExpressionParser.parse(sum).evaluate(1) == 401)
         let mixed = "1" + String(repeating: "-x+2", count: 300)
         #expect(try ExpressionParser.parse(mixed).evaluate(1.5) == 1 + 300 * 0.5)
-        do { _ = try ExpressionParser.parse(String(repeating: "(", count: 300) + "x" + String(repeating: ")", count: 300)); Issue.record("accepted 300 levels") }
-        catch { #expect("\(error)".contains("nested deeper")) }
+        do {
+            _ = try ExpressionParser.parse(
+                String(repeating: "(", count: 300) + "x" + String(repeating: ")", count: 300))
+            Issue.record("accepted 300 levels")
+        } catch { #expect("\(error)".contains("nested deeper")) }
     }
 
     @Test func longExpressionsAreTruncatedInErrors() {
         let long = String(repeating: "x+", count: 4000) + "?"
-        do { _ = try ExpressionParser.parse(long); Issue.record("accepted") }
-        catch { #expect("\(error)".count < 300); #expect("\(error)".contains("8001 characters")) }
-        do { _ = try ActivationCatalogue.activation(named: String(repeating: "y", count: 5000)); Issue.record("accepted") }
-        catch { #expect("\(error)".count < 800) }
+        do {
+            _ = try ExpressionParser.parse(long)
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)".count < 300)
+            #expect("\(error)".contains("8001 characters"))
+        }
+        do {
+            _ = try ActivationCatalogue.activation(named: String(repeating: "y", count: 5000))
+            Issue.record("accepted")
+        } catch { #expect("\(error)".count < 800) }
     }
 }

@@ -9,10 +9,12 @@ import _TestSupport
     /// Every catalogue example with a closed form, and a few more parameters.
     static let closedFormActivations: [Activation] =
         ActivationCatalogue.examples.compactMap { try? ActivationCatalogue.activation(named: $0) }
-            .filter { $0.closedForm != nil }
+        .filter { $0.closedForm != nil }
         + [.polynomial([0, 1, 0.5]), .polynomial([1, 0, 0, 0.3]), .celu(1)]
     static let variancePairs: [(Double, Double)] = [(1, 1), (0.5, 2), (3, 0.7), (10, 10)]
-    static let correlations: [Double] = [-1, -1 + 1e-12, -0.999999, -0.9, -0.5, 0, 0.3, 0.7, 0.99, 0.999999, 1 - 1e-12, 1]
+    static let correlations: [Double] = [
+        -1, -1 + 1e-12, -0.999999, -0.9, -0.5, 0, 0.3, 0.7, 0.99, 0.999999, 1 - 1e-12, 1,
+    ]
 
     @Test(arguments: closedFormActivations)
     func nngpAndDerivativeDuals(_ activation: Activation) {
@@ -24,12 +26,14 @@ import _TestSupport
                 let c = rho * (q1 * q2).squareRoot()
                 let closed = dual.nngp(q1: q1, q2: q2, c: c)
                 let quad = dual.nngpByQuadrature(q1: q1, q2: q2, c: c)
-                #expect(Swift.abs(closed - quad) <= 1e-12 * Swift.abs(closed) + 1e-14 * scale,
-                        "\(activation) nngp q=(\(q1),\(q2)) rho=\(rho): closed \(closed) quadrature \(quad)")
+                #expect(
+                    Swift.abs(closed - quad) <= 1e-12 * Swift.abs(closed) + 1e-14 * scale,
+                    "\(activation) nngp q=(\(q1),\(q2)) rho=\(rho): closed \(closed) quadrature \(quad)")
                 let closedD = dual.derivative(q1: q1, q2: q2, c: c)
                 let quadD = dual.derivativeByQuadrature(q1: q1, q2: q2, c: c)
-                #expect(Swift.abs(closedD - quadD) <= 1e-12 * Swift.abs(closedD) + 1e-14 * dscale,
-                        "\(activation) derivative q=(\(q1),\(q2)) rho=\(rho): closed \(closedD) quadrature \(quadD)")
+                #expect(
+                    Swift.abs(closedD - quadD) <= 1e-12 * Swift.abs(closedD) + 1e-14 * dscale,
+                    "\(activation) derivative q=(\(q1),\(q2)) rho=\(rho): closed \(closedD) quadrature \(quadD)")
             }
         }
     }
@@ -47,14 +51,19 @@ import _TestSupport
         var worst = 0.0
         for q in [50.0, 100, 200, 300, 360, 800, 2000] {
             for ratio in [1.0, 1.1, 2] {
-                let q1 = q, q2 = q * ratio
+                let q1 = q
+                let q2 = q * ratio
                 for rho in [-0.999, -0.5, 0, 0.3, 0.9, 0.999, 0.999999] {
                     let c = rho * (q1 * q2).squareRoot()
-                    for (closed, quad) in [(dual.nngp(q1: q1, q2: q2, c: c), dual.nngpByQuadrature(q1: q1, q2: q2, c: c)),
-                                           (dual.derivative(q1: q1, q2: q2, c: c), dual.derivativeByQuadrature(q1: q1, q2: q2, c: c))] {
+                    for (closed, quad) in [
+                        (dual.nngp(q1: q1, q2: q2, c: c), dual.nngpByQuadrature(q1: q1, q2: q2, c: c)),
+                        (dual.derivative(q1: q1, q2: q2, c: c), dual.derivativeByQuadrature(q1: q1, q2: q2, c: c)),
+                    ] {
                         let error = Swift.abs(closed - quad) / Swift.abs(quad)
                         worst = max(worst, error.isNaN ? .infinity : error)
-                        #expect(error <= 1e-11, "\(activation) q=(\(q1),\(q2)) rho=\(rho): closed \(closed) quadrature \(quad)")
+                        #expect(
+                            error <= 1e-11,
+                            "\(activation) q=(\(q1),\(q2)) rho=\(rho): closed \(closed) quadrature \(quad)")
                     }
                 }
             }

@@ -15,7 +15,8 @@ import _TestSupport
             #expect(OwensT.value(1.3, -a) == -OwensT.value(1.3, a))
         }
         for h in [0.0, 0.5, 1.4, 3.0, 6.0] {
-            let t = OwensT.value(h, 1), closed = 0.5 * StandardNormal.cdf(h) * StandardNormal.cdf(-h)
+            let t = OwensT.value(h, 1)
+            let closed = 0.5 * StandardNormal.cdf(h) * StandardNormal.cdf(-h)
             #expect(Swift.abs(t - closed) <= 1e-14 * closed, "T(\(h), 1) = \(t), closed form \(closed)")
         }
     }
@@ -28,22 +29,31 @@ import _TestSupport
         let sigma = q.squareRoot()
         for y in [1e-6, 1e-3, 0.05, 0.3, 0.7] {
             let pair = GaussianPair(q: q, deficit: q * y, surplus: q * (2 - y))
-            let rho = pair.rho, s = pair.angle.sine, theta = pair.angle.theta
+            let rho = pair.rho
+            let s = pair.angle.sine
+            let theta = pair.angle.theta
             let t1 = OwensT.value(sigma * rho, s / rho)
             let t2 = OwensT.value(sigma * (1 + rho), tan(0.5 * theta))
             let phi = StandardNormal.cdf
             // P(u < -q, v < -c), P(u > -c, v < -q), P(u < -q - c, v < -q - c).
             let checks: [(Double, Double)] = [
-                (0.5 * phi(-sigma) + 0.5 * phi(-sigma * rho) - t1,
-                 ExponentialLinearDuals.lower(pair, -q, -pair.c, logScale: 0)),
-                (0.5 * phi(-sigma) - 0.5 * phi(-sigma * rho) + t1,
-                 ExponentialLinearDuals.upperLower(pair, -pair.c, -q, logScale: 0)),
-                (phi(-sigma * (1 + rho)) - 2 * t2,
-                 ExponentialLinearDuals.lower(pair, -(q + pair.c), -(q + pair.c), logScale: 0)),
+                (
+                    0.5 * phi(-sigma) + 0.5 * phi(-sigma * rho) - t1,
+                    ExponentialLinearDuals.lower(pair, -q, -pair.c, logScale: 0)
+                ),
+                (
+                    0.5 * phi(-sigma) - 0.5 * phi(-sigma * rho) + t1,
+                    ExponentialLinearDuals.upperLower(pair, -pair.c, -q, logScale: 0)
+                ),
+                (
+                    phi(-sigma * (1 + rho)) - 2 * t2,
+                    ExponentialLinearDuals.lower(pair, -(q + pair.c), -(q + pair.c), logScale: 0)
+                ),
             ]
             for (i, (owen, existing)) in checks.enumerated() {
-                #expect(Swift.abs(owen - existing) <= 4e-16 + 1e-13 * Swift.abs(existing),
-                        "q \(q) y \(y) term \(i): Owen \(owen), bivariate normal \(existing)")
+                #expect(
+                    Swift.abs(owen - existing) <= 4e-16 + 1e-13 * Swift.abs(existing),
+                    "q \(q) y \(y) term \(i): Owen \(owen), bivariate normal \(existing)")
             }
         }
     }
@@ -55,22 +65,35 @@ import _TestSupport
         let table = try FixtureTable(url)
         #expect(table.rows.count == 30, "continued_duals.csv truncated: \(table.rows.count) rows")
         let c = ["alpha", "kind", "q", "y", "odd", "reference_error"].map(table.column)
-        var worst = 0.0, worstRelative = 0.0, worstRow = ""
+        var worst = 0.0
+        var worstRelative = 0.0
+        var worstRow = ""
         for row in table.rows {
-            let alpha = Double(row[c[0]])!, q = Double(row[c[2]])!, y = Double(row[c[3]])!
-            let reference = Double(row[c[4]])!, referenceError = Double(row[c[5]])!
+            let alpha = Double(row[c[0]])!
+            let q = Double(row[c[2]])!
+            let y = Double(row[c[3]])!
+            let reference = Double(row[c[4]])!
+            let referenceError = Double(row[c[5]])!
             let pair = GaussianPair(q: q, deficit: q * y, surplus: q * (2 - y))
             let nngp = row[c[1]] == "nngp"
-            let odd = nngp ? ExponentialLinearDuals.nngpOddPart(pair, alpha: alpha)
-                           : ExponentialLinearDuals.derivativeOddPart(pair, alpha: alpha)
+            let odd =
+                nngp
+                ? ExponentialLinearDuals.nngpOddPart(pair, alpha: alpha)
+                : ExponentialLinearDuals.derivativeOddPart(pair, alpha: alpha)
             let scale = nngp ? ExponentialLinearDuals.nngp(GaussianPair(q1: q, q2: q, c: q), alpha: alpha) : 1
             let error = Swift.abs(odd - reference)
-            #expect(error <= 2e-15 * scale + 1e-10 * Swift.abs(reference) + referenceError,
-                    "elu(\(alpha)) \(row[c[1]]) q \(q) y \(y): \(odd) vs \(reference)")
-            if error / scale > worst { worst = error / scale; worstRow = "elu(\(alpha)) \(row[c[1]]) q \(q) y \(y)" }
+            #expect(
+                error <= 2e-15 * scale + 1e-10 * Swift.abs(reference) + referenceError,
+                "elu(\(alpha)) \(row[c[1]]) q \(q) y \(y): \(odd) vs \(reference)")
+            if error / scale > worst {
+                worst = error / scale
+                worstRow = "elu(\(alpha)) \(row[c[1]]) q \(q) y \(y)"
+            }
             worstRelative = max(worstRelative, error / Swift.abs(reference))
         }
-        print("continued duals: \(table.rows.count) odd parts, worst error \(worst) of the dual's scale (\(worstRow)), worst relative \(worstRelative)")
+        print(
+            "continued duals: \(table.rows.count) odd parts, worst error \(worst) of the dual's scale (\(worstRow)), worst relative \(worstRelative)"
+        )
     }
 
     /// The odd part vanishes to the order the activation's regularity says: ELU(1) nngp ~ y^{5/2},
@@ -78,8 +101,10 @@ import _TestSupport
     @Test func oddPartsVanishAtTheRightOrder() {
         let q = 2.0
         func pair(_ y: Double) -> GaussianPair { GaussianPair(q: q, deficit: q * y, surplus: q * (2 - y)) }
-        for (f, a) in [({ (p: GaussianPair) in ExponentialLinearDuals.nngpOddPart(p, alpha: 1) }, 2.5),
-                       ({ (p: GaussianPair) in ExponentialLinearDuals.derivativeOddPart(p, alpha: 1) }, 1.5)] {
+        for (f, a) in [
+            ({ (p: GaussianPair) in ExponentialLinearDuals.nngpOddPart(p, alpha: 1) }, 2.5),
+            ({ (p: GaussianPair) in ExponentialLinearDuals.derivativeOddPart(p, alpha: 1) }, 1.5),
+        ] {
             let r = f(pair(1e-4)) / f(pair(1e-5))
             #expect(Swift.abs(r / pow(10, a) - 1) < 1e-3, "ratio \(r), exponent \(a)")
         }

@@ -12,10 +12,14 @@ import Testing
 
     @Test(arguments: [
         ("", "no data"), ("a,b\n", "a header but no data rows"), ("1,2\n3\n", "line 2 has 1 fields; expected 2"),
-        ("1,x\n", "line 1, column 2: 'x' is not a number"), ("1,inf\n", "is not finite"), ("1,2\n\n3,4\n", "line 2 is empty"),
+        ("1,x\n", "line 1, column 2: 'x' is not a number"), ("1,inf\n", "is not finite"),
+        ("1,2\n\n3,4\n", "line 2 is empty"),
     ])
     func errorsNameLineAndColumn(_ text: String, _ message: String) {
-        do { _ = try NumericTable(parsing: text); Issue.record("accepted \(text)") } catch {
+        do {
+            _ = try NumericTable(parsing: text)
+            Issue.record("accepted \(text)")
+        } catch {
             #expect("\(error)".contains(message), "\(error)")
         }
     }
@@ -24,10 +28,12 @@ import Testing
 /// The byte parser against Foundation's `Double(String)` (the reference the old String-splitting
 /// parser used): same values bit for bit, same fields accepted and rejected.
 @Suite struct NumericTableParserTests {
-    static let cells = ["0", "-0", "+1", "1.", ".5", "-.5e+3", "1e5", "1E-5", "2.5e+300", "-1.7976931348623157e308",
-                        "4.9e-324", "2.2250738585072014e-308", "0.1", "123456789012345678901234567890", "0x1p-3",
-                        "3.141592653589793238462643383279", "1e-400", "1e400", "inf", "-Infinity", "nan",
-                        "1e", "e5", "--1", "1.2.3", "abc", "1e5x", "0x", "+", "-", ".", "1 2"]
+    static let cells = [
+        "0", "-0", "+1", "1.", ".5", "-.5e+3", "1e5", "1E-5", "2.5e+300", "-1.7976931348623157e308",
+        "4.9e-324", "2.2250738585072014e-308", "0.1", "123456789012345678901234567890", "0x1p-3",
+        "3.141592653589793238462643383279", "1e-400", "1e400", "inf", "-Infinity", "nan",
+        "1e", "e5", "--1", "1.2.3", "abc", "1e5x", "0x", "+", "-", ".", "1 2",
+    ]
 
     @Test(arguments: cells)
     func cellAgreesWithDoubleOfString(_ cell: String) throws {
@@ -35,7 +41,10 @@ import Testing
         let reference = Double(cell)
         do {
             let table = try NumericTable(parsing: text)
-            guard let reference, reference.isFinite else { Issue.record("accepted '\(cell)' (Double gives \(String(describing: reference)))"); return }
+            guard let reference, reference.isFinite else {
+                Issue.record("accepted '\(cell)' (Double gives \(String(describing: reference)))")
+                return
+            }
             #expect(table.rows[0][1].bitPattern == reference.bitPattern, "\(cell)")
             #expect(table.columnNames == ["a", "b"])
         } catch {
@@ -50,14 +59,19 @@ import Testing
         var cells: [String] = []
         for _ in 0..<3000 {
             let sign = ["", "-", "+"].randomElement(using: &g)!
-            let digits = String((0..<Int.random(in: 1...20, using: &g)).map { _ in "0123456789".randomElement(using: &g)! })
+            let digits = String(
+                (0..<Int.random(in: 1...20, using: &g)).map { _ in "0123456789".randomElement(using: &g)! })
             let point = Int.random(in: 0...digits.count, using: &g)
             var cell = sign + digits.prefix(point) + "." + digits.dropFirst(point)
-            if Bool.random(using: &g) { cell += ["e", "E"].randomElement(using: &g)! + ["", "-", "+"].randomElement(using: &g)! + String(Int.random(in: 0...330, using: &g)) }
+            if Bool.random(using: &g) {
+                cell +=
+                    ["e", "E"].randomElement(using: &g)! + ["", "-", "+"].randomElement(using: &g)!
+                    + String(Int.random(in: 0...330, using: &g))
+            }
             if cell.contains("e") || cell.contains("E"), Double(cell).map({ !$0.isFinite }) ?? true { continue }
             cells.append(cell)
         }
-        let text = cells.map { " \($0)\t" }.joined(separator: "\r\n") + "\r\n"   // one column, padded, CRLF
+        let text = cells.map { " \($0)\t" }.joined(separator: "\r\n") + "\r\n"  // one column, padded, CRLF
         let table = try NumericTable(parsing: text)
         #expect(table.rows.count == cells.count)
         for (row, cell) in zip(table.rows, cells) {
@@ -84,7 +98,10 @@ import Testing
         ("1,2\n3,nan\n", "line 2, column 2: 'nan' is not finite"),
     ])
     func badNumberNamesRowAndColumn(_ text: String, _ message: String) {
-        do { _ = try NumericTable(parsing: text); Issue.record("accepted \(text)") } catch {
+        do {
+            _ = try NumericTable(parsing: text)
+            Issue.record("accepted \(text)")
+        } catch {
             #expect("\(error)".contains(message), "\(error)")
         }
     }
@@ -104,7 +121,7 @@ import Testing
     @Test func roundTripAndHeaderLayout() throws {
         let values = (0..<6).map { Double($0) * 0.1 - 0.2 }
         let data = NPYFile.encode(values, rows: 2, columns: 3)
-        #expect((data.count - 6 * 8) % 64 == 0)          // header padded to 64 bytes
+        #expect((data.count - 6 * 8) % 64 == 0)  // header padded to 64 bytes
         let decoded = try NPYFile.decode(data)
         #expect(decoded.values == values && decoded.rows == 2 && decoded.columns == 3)
         #expect(throws: KernelError.self) { try NPYFile.decode(Data("not npy".utf8)) }
@@ -126,10 +143,13 @@ import Testing
         struct Failure: Error {}
         #expect(throws: Failure.self) {
             try AtomicFile.write(to: directory.appendingPathComponent("k.npy").path) { file in
-                try file.write([1, 2, 3]); throw Failure()
+                try file.write([1, 2, 3])
+                throw Failure()
             }
         }
-        #expect(try Data(contentsOf: directory.appendingPathComponent("k.npy")) == NPYFile.encode(values, rows: 37, columns: 41))
+        #expect(
+            try Data(contentsOf: directory.appendingPathComponent("k.npy"))
+                == NPYFile.encode(values, rows: 37, columns: 41))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["k.npy"])
     }
 
@@ -149,7 +169,10 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == NPYFile.encode(values, rows: 37, columns: 41))
         struct Failure: Error {}
         #expect(throws: Failure.self) {
-            try NPYFile.write(rows: 3, columns: 3, to: path) { out in out[0] = 1; throw Failure() }
+            try NPYFile.write(rows: 3, columns: 3, to: path) { out in
+                out[0] = 1
+                throw Failure()
+            }
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == NPYFile.encode(values, rows: 37, columns: 41))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["k.npy"])
@@ -162,11 +185,19 @@ import Testing
         try AtomicFile.write(NPYFile.encode([1.5, -2, 3.25, 1e-300], rows: 2, columns: 2), to: path)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import numpy as n; a = n.load('\(path)'); print(a.shape, repr(a.sum()), a[1,1])"]
-        let pipe = Pipe(); p.standardOutput = pipe; p.standardError = Pipe()
-        try p.run(); p.waitUntilExit()
+        p.arguments = [
+            "python3", "-c", "import numpy as n; a = n.load('\(path)'); print(a.shape, repr(a.sum()), a[1,1])",
+        ]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = Pipe()
+        try p.run()
+        p.waitUntilExit()
         let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        if p.terminationStatus != 0 { print("note: numpy not available; skipped numpy load check"); return }
+        if p.terminationStatus != 0 {
+            print("note: numpy not available; skipped numpy load check")
+            return
+        }
         #expect(out.contains("(2, 2)") && out.contains("2.75") && out.contains("1e-300"))
     }
 }

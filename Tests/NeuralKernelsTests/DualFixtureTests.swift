@@ -15,17 +15,20 @@ import _TestSupport
     static func fixtureFiles() -> [URL] {
         let dir = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        return names.filter { $0.hasPrefix("duals") && $0.hasSuffix(".csv") }.sorted().map { dir.appendingPathComponent($0) }
+        return names.filter { $0.hasPrefix("duals") && $0.hasSuffix(".csv") }.sorted().map {
+            dir.appendingPathComponent($0)
+        }
     }
 
     /// The activations the committed duals-*.csv files cover (names as the catalogue prints them).
-    static let required: Set<String> = try! Set([
-        "elu(1)", "celu(2)", "selu", "piecewise(0.5*x^2; x)", "softplus(1)", "sigmoid",
-        "relu", "leaky_relu(0.2)", "abs", "step", "relu_pow(2)", "relu_pow(3)",
-        "gelu", "erf", "gaussian", "sin", "cos", "identity", "poly(0,1,0.5)", "poly(1,0,0,0.3)",
-        "poly(0.5,-1,0,0,0.25)", "tanh", "silu", "mish", "softplus(2)", "hardtanh", "relu6",
-        "elu(0.5)", "celu(1)", "celu(0.5)",
-    ].map { try ActivationCatalogue.activation(named: $0).name })
+    static let required: Set<String> = try! Set(
+        [
+            "elu(1)", "celu(2)", "selu", "piecewise(0.5*x^2; x)", "softplus(1)", "sigmoid",
+            "relu", "leaky_relu(0.2)", "abs", "step", "relu_pow(2)", "relu_pow(3)",
+            "gelu", "erf", "gaussian", "sin", "cos", "identity", "poly(0,1,0.5)", "poly(1,0,0,0.3)",
+            "poly(0.5,-1,0,0,0.25)", "tanh", "silu", "mish", "softplus(2)", "hardtanh", "relu6",
+            "elu(0.5)", "celu(1)", "celu(0.5)",
+        ].map { try ActivationCatalogue.activation(named: $0).name })
 
     /// Rows where the Swift dual misses the 1e-12 tolerance, a known bug of the wedge quadrature
     /// (the 8/16-point estimate passes angular panels at a wedge's edge too early; see
@@ -53,28 +56,38 @@ import _TestSupport
             let c = ["activation", "q1", "q2", "c", "nngp", "derivative"].map(table.column)
             // The conditional fixtures state their own error (the difference of two rules):
             // it must be far below the tolerance, or the comparison would mean nothing.
-            let errorColumns = table.header.contains("nngp_error") ? [table.column("nngp_error"), table.column("derivative_error")] : nil
+            let errorColumns =
+                table.header.contains("nngp_error")
+                ? [table.column("nngp_error"), table.column("derivative_error")] : nil
             for row in table.rows {
                 let activation = try ActivationCatalogue.activation(named: row[c[0]])
                 activations.insert(activation.name)
                 let dual = DualActivation(activation)
-                let q1 = Double(row[c[1]])!, q2 = Double(row[c[2]])!, cov = Double(row[c[3]])!
-                let refN = Double(row[c[4]])!, refD = Double(row[c[5]])!
-                let n = dual.nngp(q1: q1, q2: q2, c: cov), d = dual.derivative(q1: q1, q2: q2, c: cov)
+                let q1 = Double(row[c[1]])!
+                let q2 = Double(row[c[2]])!
+                let cov = Double(row[c[3]])!
+                let refN = Double(row[c[4]])!
+                let refD = Double(row[c[5]])!
+                let n = dual.nngp(q1: q1, q2: q2, c: cov)
+                let d = dual.derivative(q1: q1, q2: q2, c: cov)
                 let scaleN = (dual.secondMoment(q: q1) * dual.secondMoment(q: q2)).squareRoot()
                 let scaleD = (dual.derivativeSecondMoment(q: q1) * dual.derivativeSecondMoment(q: q2)).squareRoot()
                 if let e = errorColumns {
-                    #expect(Double(row[e[0]])! <= 1e-15 * scaleN && Double(row[e[1]])! <= 1e-15 * scaleD,
-                            "\(activation) q1=\(q1) q2=\(q2) c=\(cov): reference error \(row[e[0]]), \(row[e[1]])")
+                    #expect(
+                        Double(row[e[0]])! <= 1e-15 * scaleN && Double(row[e[1]])! <= 1e-15 * scaleD,
+                        "\(activation) q1=\(q1) q2=\(q2) c=\(cov): reference error \(row[e[0]]), \(row[e[1]])")
                 }
                 let compare = {
-                    #expect(Swift.abs(n - refN) <= 1e-12 * Swift.abs(refN) + 1e-14 * scaleN,
-                            "\(activation) nngp q1=\(q1) q2=\(q2) c=\(cov): \(n) vs \(refN)")
-                    #expect(Swift.abs(d - refD) <= 1e-12 * Swift.abs(refD) + 1e-14 * scaleD,
-                            "\(activation) derivative q1=\(q1) q2=\(q2) c=\(cov): \(d) vs \(refD)")
+                    #expect(
+                        Swift.abs(n - refN) <= 1e-12 * Swift.abs(refN) + 1e-14 * scaleN,
+                        "\(activation) nngp q1=\(q1) q2=\(q2) c=\(cov): \(n) vs \(refN)")
+                    #expect(
+                        Swift.abs(d - refD) <= 1e-12 * Swift.abs(refD) + 1e-14 * scaleD,
+                        "\(activation) derivative q1=\(q1) q2=\(q2) c=\(cov): \(d) vs \(refD)")
                 }
                 if Self.knownMisses.contains("\(activation.name) \(q1) \(q2) \(cov)") {
-                    withKnownIssue("WedgeQuadrature misses 1e-12 here (Proofs/wedge-quadrature.md, Measured accuracy)") { compare() }
+                    withKnownIssue("WedgeQuadrature misses 1e-12 here (Proofs/wedge-quadrature.md, Measured accuracy)")
+                    { compare() }
                 } else {
                     compare()
                 }

@@ -12,24 +12,34 @@ import _TestSupport
     static let activations: [Activation] = [.elu(1), .elu(0.5), .selu, .celu(1), .celu(2)]
     /// Unequal and equal variances, up to and far beyond the sizes GP regression reaches (q of
     /// 40 to 600), where the tilting factors exceed double range.
-    static let variancePairs: [(Double, Double)] = [(1, 1), (0.5, 2), (3, 0.7), (10, 10), (35, 28), (40, 40), (300, 330), (2000, 1500)]
+    static let variancePairs: [(Double, Double)] = [
+        (1, 1), (0.5, 2), (3, 0.7), (10, 10), (35, 28), (40, 40), (300, 330), (2000, 1500),
+    ]
     static let correlations: [Double] = [-1, -0.999999, -0.9, -0.5, 0, 0.3, 0.7, 0.99, 0.999999, 1]
 
     typealias Branches = (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double)
 
     /// phi, phi', x phi'(x) and x phi''(x) (a.c. part) of the activation, from its branches
     /// and a central difference of the derivative branch: nothing from the duals' closed forms.
-    static func branches(_ a: Activation) -> (value: Branches, slope: Branches, scaledSlope: Branches,
-                                              scaledCurvature: Branches, curvature: Branches) {
-        let n = a.negative, p = a.positive
+    static func branches(_ a: Activation) -> (
+        value: Branches, slope: Branches, scaledSlope: Branches,
+        scaledCurvature: Branches, curvature: Branches
+    ) {
+        let n = a.negative
+        let p = a.positive
         @Sendable func second(_ f: @escaping @Sendable (Double) -> Double) -> @Sendable (Double) -> Double {
             // The branches are x or exponentials: a fourth-order difference is exact to ~1e-11.
-            { x in let h = 1e-3; return (8 * (f(x + h) - f(x - h)) - (f(x + 2 * h) - f(x - 2 * h))) / (12 * h) }
+            { x in
+                let h = 1e-3
+                return (8 * (f(x + h) - f(x - h)) - (f(x + 2 * h) - f(x - 2 * h))) / (12 * h)
+            }
         }
-        return ((n.value, p.value), (n.derivative, p.derivative),
-                ({ $0 * n.derivative($0) }, { $0 * p.derivative($0) }),
-                ({ $0 * second(n.derivative)($0) }, { $0 * second(p.derivative)($0) }),
-                (second(n.derivative), second(p.derivative)))
+        return (
+            (n.value, p.value), (n.derivative, p.derivative),
+            ({ $0 * n.derivative($0) }, { $0 * p.derivative($0) }),
+            ({ $0 * second(n.derivative)($0) }, { $0 * second(p.derivative)($0) }),
+            (second(n.derivative), second(p.derivative))
+        )
     }
 
     @Test(arguments: activations) func scalingDerivativesMatchQuadrature(_ activation: Activation) throws {
@@ -46,7 +56,10 @@ import _TestSupport
                     ("S1", jet.nngpScaling.first, quadrature.expectation(pair, g: b.scaledSlope, h: b.value)),
                     ("S2", jet.nngpScaling.second, quadrature.expectation(swapped, g: b.scaledSlope, h: b.value)),
                     ("T1", jet.derivativeScaling.first, quadrature.expectation(pair, g: b.scaledCurvature, h: b.slope)),
-                    ("T2", jet.derivativeScaling.second, quadrature.expectation(swapped, g: b.scaledCurvature, h: b.slope)),
+                    (
+                        "T2", jet.derivativeScaling.second,
+                        quadrature.expectation(swapped, g: b.scaledCurvature, h: b.slope)
+                    ),
                     ("F", jet.nngp, quadrature.expectation(pair, g: b.value, h: b.value)),
                     ("D", jet.derivative, quadrature.expectation(pair, g: b.slope, h: b.slope)),
                 ]
@@ -56,11 +69,15 @@ import _TestSupport
                 for (name, got, want) in expected {
                     let error = Swift.abs(got - want) / (Swift.abs(want) + 1e-5 * scale)
                     worst = max(worst, error)
-                    #expect(Swift.abs(got - want) <= 1e-10 * Swift.abs(want) + 1e-14 * scale, "\(activation) \(name) q=(\(q1),\(q2)) rho=\(rho): jet \(got) quadrature \(want)")
+                    #expect(
+                        Swift.abs(got - want) <= 1e-10 * Swift.abs(want) + 1e-14 * scale,
+                        "\(activation) \(name) q=(\(q1),\(q2)) rho=\(rho): jet \(got) quadrature \(want)")
                 }
             }
         }
-        print("DualJet \(activation.name): worst error against quadrature, relative to max(|value|, 1e-5 scale): \(worst)")
+        print(
+            "DualJet \(activation.name): worst error against quadrature, relative to max(|value|, 1e-5 scale): \(worst)"
+        )
     }
 
     /// dD/dc: against the quadrature of E[phi'' phi''] where phi is C^1 (ELU(1), CELU), and
@@ -80,12 +97,14 @@ import _TestSupport
                 let h = 1e-4 * root
                 func d(_ dc: Double) -> Double { closed.derivative(GaussianPair(q1: q1, q2: q2, c: pair.c + dc)) }
                 let difference = (8 * (d(h) - d(-h)) - (d(2 * h) - d(-2 * h))) / (12 * h)
-                #expect(Swift.abs(slope - difference) <= 1e-7 * Swift.abs(slope) + 1e-9 / root,
-                        "\(activation) dD/dc q=(\(q1),\(q2)) rho=\(rho): jet \(slope) difference \(difference)")
+                #expect(
+                    Swift.abs(slope - difference) <= 1e-7 * Swift.abs(slope) + 1e-9 / root,
+                    "\(activation) dD/dc q=(\(q1),\(q2)) rho=\(rho): jet \(slope) difference \(difference)")
                 if smooth {
                     let quad = WedgeQuadrature().expectation(pair, g: b.curvature, h: b.curvature)
-                    #expect(Swift.abs(slope - quad) <= 1e-9 * Swift.abs(quad) + 1e-13,
-                            "\(activation) dD/dc q=(\(q1),\(q2)) rho=\(rho): jet \(slope) quadrature \(quad)")
+                    #expect(
+                        Swift.abs(slope - quad) <= 1e-9 * Swift.abs(quad) + 1e-13,
+                        "\(activation) dD/dc q=(\(q1),\(q2)) rho=\(rho): jet \(slope) quadrature \(quad)")
                 }
             }
         }

@@ -21,7 +21,9 @@ import Testing
     }
 
     @Test func descriptionRoundTrips() throws {
-        for text in ["0.5*x^2 - exp(-x)/3", "-x^2 + abs(x - 1)", "sqrt(1 + x^2) * erf(x/2)", "x^(-0.5) - (-3)*x", "2^-x^-1"] {
+        for text in [
+            "0.5*x^2 - exp(-x)/3", "-x^2 + abs(x - 1)", "sqrt(1 + x^2) * erf(x/2)", "x^(-0.5) - (-3)*x", "2^-x^-1",
+        ] {
             let e = try ExpressionParser.parse(text)
             let again = try ExpressionParser.parse(e.description)
             for x in [-1.7, 0.3, 2.2] {
@@ -36,10 +38,14 @@ import Testing
         let cases: [(String, (Double) -> Double)] = [
             ("x^3", { 3 * $0 * $0 }),
             ("exp(x) - 1", { exp($0) }),
-            ("x * tanh(log1p(exp(x)))", { x in
-                let sp = log1p(exp(x)), t = tanh(sp)
-                return t + x * (1 - t * t) / (1 + exp(-x))
-            }),
+            (
+                "x * tanh(log1p(exp(x)))",
+                { x in
+                    let sp = log1p(exp(x))
+                    let t = tanh(sp)
+                    return t + x * (1 - t * t) / (1 + exp(-x))
+                }
+            ),
             ("erf(x/2)", { 2 / Double.pi.squareRoot() * exp(-$0 * $0 / 4) / 2 }),
             ("sqrt(1 + x^2)", { $0 / (1 + $0 * $0).squareRoot() }),
             ("sin(x)/x", { x in (x * cos(x) - sin(x)) / (x * x) }),
@@ -68,14 +74,19 @@ import Testing
 
     @Test func errorsNameThePlaceAndWhatIsAllowed() {
         func message(_ text: String) -> String {
-            do { _ = try ExpressionParser.parse(text); return "" } catch { return "\(error)" }
+            do {
+                _ = try ExpressionParser.parse(text)
+                return ""
+            } catch { return "\(error)" }
         }
         #expect(message("1 + ").contains("expected a number, x, pi, a function or '('"))
         #expect(message("foo(x)").contains("unknown name 'foo'"))
         #expect(message("(x + 1").contains("missing ')'"))
         #expect(message("x x").contains("column 3"))
         #expect(message("").contains("empty"))
-        #expect(message(String(repeating: "(", count: 500) + "x" + String(repeating: ")", count: 500)).contains("nested deeper"))
+        #expect(
+            message(String(repeating: "(", count: 500) + "x" + String(repeating: ")", count: 500)).contains(
+                "nested deeper"))
         #expect(message("1.2.3").contains("malformed number"))
     }
 }
@@ -111,7 +122,10 @@ import Testing
     }
 
     @Test func badBranchesAreRejected() {
-        for text in ["piecewise(exp(x^2); x)", "piecewise(0; sqrt(x))", "piecewise(0; log(x))", "piecewise(x)", "piecewise(1/x; x)"] {
+        for text in [
+            "piecewise(exp(x^2); x)", "piecewise(0; sqrt(x))", "piecewise(0; log(x))", "piecewise(x)",
+            "piecewise(1/x; x)",
+        ] {
             #expect(throws: KernelError.self, "\(text)") { try ActivationCatalogue.activation(named: text) }
         }
     }

@@ -52,7 +52,8 @@ import Testing
         for i in 0..<data.count {
             for j in 0..<data.count {
                 let direct = network.kernel(data[i], data[j]).ntk
-                #expect(Swift.abs(gram[i, j] - direct) <= 1e-14 * Swift.abs(direct) + 1e-15, "\(activation) [\(i),\(j)]")
+                #expect(
+                    Swift.abs(gram[i, j] - direct) <= 1e-14 * Swift.abs(direct) + 1e-15, "\(activation) [\(i),\(j)]")
             }
         }
     }
@@ -71,8 +72,9 @@ import Testing
         let n = points.count
         var values = [Double](repeating: .nan, count: n * n)
         try values.withUnsafeMutableBufferPointer { b in
-            try GramMatrix.compute(points: points, network: network, nngp: kind == .nngp ? b.baseAddress! : nil,
-                                   ntk: kind == .ntk ? b.baseAddress! : nil, progress: nil, seriesRoutes: false)
+            try GramMatrix.compute(
+                points: points, network: network, nngp: kind == .nngp ? b.baseAddress! : nil,
+                ntk: kind == .ntk ? b.baseAddress! : nil, progress: nil, seriesRoutes: false)
         }
         return values
     }
@@ -93,12 +95,15 @@ import Testing
         for depth in 1...4 {
             for sigmaB in [0.0, 0.7] {
                 let network = try NetworkKernel(activation: activation, depth: depth, sigmaW: 1.2, sigmaB: sigmaB)
-                #expect(HomogeneousGramRoute(network: network, inputDimension: 4, variances: [1, 2], pre: [], post: []) != nil)
+                #expect(
+                    HomogeneousGramRoute(network: network, inputDimension: 4, variances: [1, 2], pre: [], post: [])
+                        != nil)
                 for kind in KernelKind.allCases {
                     let fast = try GramMatrix(points: data, network: network, kind: kind)
                     let reference = try Self.perEntry(data, network, kind)
                     for i in 0..<n {
-                        #expect(fast[i, i] == reference[i * n + i], "\(activation) depth \(depth) \(kind) diagonal \(i)")
+                        #expect(
+                            fast[i, i] == reference[i * n + i], "\(activation) depth \(depth) \(kind) diagonal \(i)")
                         for j in 0..<n {
                             let scale = (reference[i * n + i] * reference[j * n + j]).squareRoot()
                             let error = Swift.abs(fast[i, j] - reference[i * n + j]) / scale
@@ -106,19 +111,26 @@ import Testing
                             let identical = data[i] == data[j]
                             if gap > 1e-6 || identical { worst = max(worst, error) }
                             let tolerance = identical ? 1e-14 : (gap < 1e-14 ? 1e-7 : 1e-14 + 1e-15 / gap.squareRoot())
-                            #expect(error <= tolerance, "\(activation) depth \(depth) b \(sigmaB) \(kind) [\(i),\(j)]: \(fast[i, j]) vs \(reference[i * n + j])")
+                            #expect(
+                                error <= tolerance,
+                                "\(activation) depth \(depth) b \(sigmaB) \(kind) [\(i),\(j)]: \(fast[i, j]) vs \(reference[i * n + j])"
+                            )
                             #expect(fast[i, j] == fast[j, i])
                         }
                     }
                 }
             }
         }
-        print("homogeneous route vs per-entry, \(activation): max error \(worst) of sqrt(K_ii K_jj) (pairs with 1 - rho > 1e-6 and identical pairs)")
+        print(
+            "homogeneous route vs per-entry, \(activation): max error \(worst) of sqrt(K_ii K_jj) (pairs with 1 - rho > 1e-6 and identical pairs)"
+        )
     }
 
     /// The input correlation of the first layer, Sigma_1(x, y) / sqrt(Sigma_1(x, x) Sigma_1(y, y)).
     static func correlation(_ x: [Double], _ y: [Double], sigmaB: Double) -> Double {
-        let b2 = sigmaB * sigmaB, w2 = 1.44, d = Double(x.count)
+        let b2 = sigmaB * sigmaB
+        let w2 = 1.44
+        let d = Double(x.count)
         func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } / d }
         return (w2 * dot(x, y) + b2) / ((w2 * dot(x, x) + b2) * (w2 * dot(y, y) + b2)).squareRoot()
     }
@@ -136,17 +148,20 @@ import Testing
             for i in 0..<data.count {
                 for j in 0..<data.count {
                     func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } / 3 }
-                    var q1 = w2 * dot(data[i], data[i]) + b2, q2 = w2 * dot(data[j], data[j]) + b2
+                    var q1 = w2 * dot(data[i], data[i]) + b2
+                    var q2 = w2 * dot(data[j], data[j]) + b2
                     var c = w2 * dot(data[i], data[j]) + b2
-                    var theta = c      // Theta_1 = Sigma_1 + sigma_b^2 (1 - sigma_i^2) = Sigma_1 (sigma_i = 1)
+                    var theta = c  // Theta_1 = Sigma_1 + sigma_b^2 (1 - sigma_i^2) = Sigma_1 (sigma_i = 1)
                     for _ in 1..<depth {
                         let angle = i == j ? 0 : acos(min(1, max(-1, c / (q1 * q2).squareRoot())))
-                        let k1 = (q1 * q2).squareRoot() / (2 * Double.pi) * (sin(angle) + (Double.pi - angle) * cos(angle))
+                        let k1 =
+                            (q1 * q2).squareRoot() / (2 * Double.pi) * (sin(angle) + (Double.pi - angle) * cos(angle))
                         let k0 = (Double.pi - angle) / (2 * Double.pi)
                         let cNext = w2 * k1 + b2
                         theta = cNext + w2 * theta * k0
                         c = cNext
-                        q1 = w2 * q1 / 2 + b2; q2 = w2 * q2 / 2 + b2
+                        q1 = w2 * q1 / 2 + b2
+                        q2 = w2 * q2 / 2 + b2
                     }
                     let scale = (nngp[i, i] * nngp[j, j]).squareRoot()
                     #expect(Swift.abs(nngp[i, j] - c) <= 1e-13 * scale, "depth \(depth) nngp [\(i),\(j)]")
@@ -163,8 +178,10 @@ import Testing
     @Test func fusedPassIsBitIdenticalToTwoPasses() throws {
         let unequal = Self.points(15, 3, unitNorm: false, seed: 3)
         let unit = Self.points(15, 3, unitNorm: true, seed: 4)
-        let cases: [(Activation, [[Double]])] = [(.relu, unequal), (.gelu, unequal), (.elu(1), unequal),
-                                                 (.tanh, unit), (.step, unit), (.step, unequal)]
+        let cases: [(Activation, [[Double]])] = [
+            (.relu, unequal), (.gelu, unequal), (.elu(1), unequal),
+            (.tanh, unit), (.step, unit), (.step, unequal),
+        ]
         for (activation, data) in cases {
             let network = try NetworkKernel(activation: activation, depth: 3, sigmaW: 1.1, sigmaB: 0.5)
             let both = try GramMatrix.both(points: data, network: network)

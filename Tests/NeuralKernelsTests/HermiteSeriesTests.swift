@@ -43,7 +43,9 @@ import _TestSupport
     /// derivative series at |rho| = 0.9 of activations whose phi' jumps (hardtanh, relu6, the
     /// ELU family at large variance: b_k ~ k^{-3/4}, so the energy beyond 256 is ~0.1).
     @Test func seriesMatchesHighPrecisionDuals() throws {
-        var rows = 0, certified = 0, refusedFar = 0
+        var rows = 0
+        var certified = 0
+        var refusedFar = 0
         var worst = 0.0
         var covered = Set<String>()
         for file in DualFixtureTests.fixtureFiles() {
@@ -53,21 +55,26 @@ import _TestSupport
                 let activation = try ActivationCatalogue.activation(named: row[c[0]])
                 guard Self.served.contains(activation.name) else { continue }
                 covered.insert(activation.name)
-                let q1 = Double(row[c[1]])!, q2 = Double(row[c[2]])!, cov = Double(row[c[3]])!
+                let q1 = Double(row[c[1]])!
+                let q2 = Double(row[c[2]])!
+                let cov = Double(row[c[3]])!
                 let references = [Double(row[c[4]])!, Double(row[c[5]])!]
                 let x = try #require(Self.expansion(activation, q1), "\(activation) q \(q1)")
                 let y = try #require(Self.expansion(activation, q2), "\(activation) q \(q2)")
                 let rho = max(-1, min(1, cov / (q1 * q2).squareRoot()))
                 if q1 == q2 && cov == q1 {
                     // rho = 1: the rule's energies are the second moments.
-                    #expect(Swift.abs(x.valueEnergy - references[0]) <= 1e-14 * references[0]
+                    #expect(
+                        Swift.abs(x.valueEnergy - references[0]) <= 1e-14 * references[0]
                             && Swift.abs(x.derivativeEnergy - references[1]) <= 1e-14 * references[1] + 1e-16,
-                            "\(activation) q \(q1): energies \(x.valueEnergy), \(x.derivativeEnergy) vs \(references)")
+                        "\(activation) q \(q1): energies \(x.valueEnergy), \(x.derivativeEnergy) vs \(references)")
                 }
                 for (index, derivative) in [false, true].enumerated() {
                     rows += 1
-                    let scale = derivative ? (x.derivativeEnergy * y.derivativeEnergy).squareRoot()
-                                           : (x.valueEnergy * y.valueEnergy).squareRoot()
+                    let scale =
+                        derivative
+                        ? (x.derivativeEnergy * y.derivativeEnergy).squareRoot()
+                        : (x.valueEnergy * y.valueEnergy).squareRoot()
                     guard let s = HermiteCoefficients.series(x, y, rho: rho, derivative: derivative) else {
                         if Swift.abs(rho) <= 0.5 { refusedFar += 1 }
                         continue
@@ -75,15 +82,18 @@ import _TestSupport
                     certified += 1
                     let error = Swift.abs(s.value - references[index])
                     worst = max(worst, error / scale)
-                    #expect(error <= 1e-13 * scale && error <= s.error + 1e-16 * scale,
-                            "\(activation) \(derivative ? "derivative" : "nngp") q1=\(q1) q2=\(q2) c=\(cov): \(s.value) vs \(references[index]) (estimate \(s.error))")
+                    #expect(
+                        error <= 1e-13 * scale && error <= s.error + 1e-16 * scale,
+                        "\(activation) \(derivative ? "derivative" : "nngp") q1=\(q1) q2=\(q2) c=\(cov): \(s.value) vs \(references[index]) (estimate \(s.error))"
+                    )
                 }
             }
         }
         #expect(covered == Set(try Self.served.map { try ActivationCatalogue.activation(named: $0).name }))
         #expect(refusedFar == 0, "\(refusedFar) rows with |rho| <= 0.5 refused")
         #expect(certified >= rows / 2, "only \(certified) of \(rows) rows certified")
-        print("Hermite series vs mpmath duals: \(certified) of \(rows) certified, worst error \(worst) of sqrt(E_1 E_2)")
+        print(
+            "Hermite series vs mpmath duals: \(certified) of \(rows) certified, worst error \(worst) of sqrt(E_1 E_2)")
     }
 
     /// The route against the per-entry route (direct duals at each pair of variances) on
@@ -112,15 +122,21 @@ import _TestSupport
                         // (the homogeneous route's test has the same allowance).
                         let gap = 1 - Self.correlation(data[i], data[j], sigmaW: 1.3, sigmaB: sigmaB)
                         let kinked = activation.regularity.nonSmoothnessDegree != nil || !activation.breakpoints.isEmpty
-                        let tolerance = kinked && data[i] != data[j] ? 1e-13 + 1e-15 / max(gap, 1e-30).squareRoot() : 1e-13
+                        let tolerance =
+                            kinked && data[i] != data[j] ? 1e-13 + 1e-15 / max(gap, 1e-30).squareRoot() : 1e-13
                         if tolerance == 1e-13 { worst = max(worst, error) }
-                        #expect(error <= tolerance, "\(name) depth \(depth) b \(sigmaB) \(kind) [\(i),\(j)]: \(fast[i, j]) vs \(reference[i * n + j])")
+                        #expect(
+                            error <= tolerance,
+                            "\(name) depth \(depth) b \(sigmaB) \(kind) [\(i),\(j)]: \(fast[i, j]) vs \(reference[i * n + j])"
+                        )
                         #expect(fast[i, j] == fast[j, i])
                     }
                 }
             }
         }
-        print("Hermite series route vs per-entry, \(name): max error \(worst) of sqrt(K_ii K_jj) (outside kinks' near-identical pairs)")
+        print(
+            "Hermite series route vs per-entry, \(name): max error \(worst) of sqrt(K_ii K_jj) (outside kinks' near-identical pairs)"
+        )
     }
 
     /// The first layer's correlation Sigma_1(x, y) / sqrt(Sigma_1(x, x) Sigma_1(y, y)).

@@ -31,9 +31,11 @@ import Testing
     @Test(arguments: [Activation.relu, .elu(1), .gelu, .tanh])
     func networkKernelMatchesHandWrittenRecursion(_ activation: Activation) throws {
         for parametrization in Parametrization.allCases {
-            let net = try NetworkKernel(activation: activation, depth: 4, sigmaW: 1.3, sigmaB: 0.4, sigmaI: 0.7,
-                                        parametrization: parametrization, width: 16)
-            let x = [0.3, -0.8, 0.5], y = [0.9, 0.1, -0.4]
+            let net = try NetworkKernel(
+                activation: activation, depth: 4, sigmaW: 1.3, sigmaB: 0.4, sigmaI: 0.7,
+                parametrization: parametrization, width: 16)
+            let x = [0.3, -0.8, 0.5]
+            let y = [0.9, 0.1, -0.4]
             let nonlinearity = NonlinearityLayer(activation)
             var state = net.denseLayer(0, inputWidth: 3)(.input(x, y))
             for l in 1..<4 { state = net.denseLayer(l, inputWidth: 3)(nonlinearity(state)) }

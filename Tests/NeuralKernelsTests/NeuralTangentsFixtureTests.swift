@@ -12,19 +12,27 @@ import _TestSupport
         let data = try FixtureTable(dir.appendingPathComponent("nt_data.csv")).rows.map { $0.map { Double($0)! } }
         let table = try FixtureTable(dir.appendingPathComponent("nt_kernels.csv"))
         // A truncated file must fail, not check fewer rows.
-        #expect(data.count == 8 && table.rows.count == 6048, "nt_data.csv / nt_kernels.csv truncated: \(data.count), \(table.rows.count) rows")
-        let c = ["activation", "parametrization", "depth", "sigma_w", "sigma_b", "width", "i", "j", "nngp", "ntk"].map(table.column)
-        var worst = 0.0, checked = 0
+        #expect(
+            data.count == 8 && table.rows.count == 6048,
+            "nt_data.csv / nt_kernels.csv truncated: \(data.count), \(table.rows.count) rows")
+        let c = ["activation", "parametrization", "depth", "sigma_w", "sigma_b", "width", "i", "j", "nngp", "ntk"].map(
+            table.column)
+        var worst = 0.0
+        var checked = 0
         for row in table.rows {
             let activation = try ActivationCatalogue.activation(named: row[c[0]])
             let network = try NetworkKernel(
                 activation: activation, depth: Int(row[c[2]])!, sigmaW: Double(row[c[3]])!, sigmaB: Double(row[c[4]])!,
                 parametrization: row[c[1]] == "ntk" ? .ntk : .standard, width: Int(row[c[5]])!)
-            let i = Int(row[c[6]])!, j = Int(row[c[7]])!
+            let i = Int(row[c[6]])!
+            let j = Int(row[c[7]])!
             let ours = network.kernel(data[i], data[j])
-            let nngp = Double(row[c[8]])!, ntk = Double(row[c[9]])!
-            let scaleN = max(Swift.abs(nngp), 1e-300), scaleT = max(Swift.abs(ntk), 1e-300)
-            let en = Swift.abs(ours.nngp - nngp) / scaleN, et = Swift.abs(ours.ntk - ntk) / scaleT
+            let nngp = Double(row[c[8]])!
+            let ntk = Double(row[c[9]])!
+            let scaleN = max(Swift.abs(nngp), 1e-300)
+            let scaleT = max(Swift.abs(ntk), 1e-300)
+            let en = Swift.abs(ours.nngp - nngp) / scaleN
+            let et = Swift.abs(ours.ntk - ntk) / scaleT
             worst = max(worst, en, et)
             checked += 1
             #expect(en <= 1e-11, "\(row): nngp \(ours.nngp) vs NT \(nngp)")

@@ -15,11 +15,14 @@ import Testing
             var ts = (0...400).map { -1 + 2 * Double($0) / 400 }
             for e in [1e-3, 1e-6, 1e-9, 1e-12, 1e-15] { ts += [1 - e, -1 + e] }
             for t in ts {
-                let exact = sphere(t), approx = table(t)
-                #expect(Swift.abs(approx.nngp - exact.nngp) <= 4e-14 * Swift.abs(top.nngp) + 1e-300,
-                        "\(activation) sigma_b=\(sigmaB) nngp t=\(t)")
-                #expect(Swift.abs(approx.ntk - exact.ntk) <= 4e-14 * Swift.abs(top.ntk) + 1e-300,
-                        "\(activation) sigma_b=\(sigmaB) ntk t=\(t)")
+                let exact = sphere(t)
+                let approx = table(t)
+                #expect(
+                    Swift.abs(approx.nngp - exact.nngp) <= 4e-14 * Swift.abs(top.nngp) + 1e-300,
+                    "\(activation) sigma_b=\(sigmaB) nngp t=\(t)")
+                #expect(
+                    Swift.abs(approx.ntk - exact.ntk) <= 4e-14 * Swift.abs(top.ntk) + 1e-300,
+                    "\(activation) sigma_b=\(sigmaB) ntk t=\(t)")
             }
         }
     }
@@ -34,9 +37,11 @@ import Testing
         #expect(table.error.nngp > 1e-10)
         let points: [[Double]] = [[1, 0, 0], [0.6, 0.8, 0], [cos(0.95), sin(0.95), 0]]
         let gram = try GramMatrix(points: points, network: network, kind: .nngp)
-        for i in 0..<3 { for j in 0..<3 {
-            let direct = network.kernel(points[i], points[j]).nngp
-            #expect(Swift.abs(gram[i, j] - direct) <= 1e-12 * direct, "[\(i),\(j)]")
-        } }
+        for i in 0..<3 {
+            for j in 0..<3 {
+                let direct = network.kernel(points[i], points[j]).nngp
+                #expect(Swift.abs(gram[i, j] - direct) <= 1e-12 * direct, "[\(i),\(j)]")
+            }
+        }
     }
 }

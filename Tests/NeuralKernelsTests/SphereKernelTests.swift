@@ -22,10 +22,12 @@ import _TestSupport
                 // tables are accurate to ~4e-15 of each dual, and near t = 1 the plain recursion
                 // loses digits to cancellation (it is the less accurate of the two there).
                 let tolerance = activation.closedForm == nil ? 1e-12 : 1e-13
-                #expect(Swift.abs(fast.nngp - direct.nngp) <= tolerance * scale.nngp,
-                        "\(activation) depth \(depth) t=\(t): nngp \(fast.nngp) vs \(direct.nngp)")
-                #expect(Swift.abs(fast.ntk - direct.ntk) <= tolerance * scale.ntk,
-                        "\(activation) depth \(depth) t=\(t): ntk \(fast.ntk) vs \(direct.ntk)")
+                #expect(
+                    Swift.abs(fast.nngp - direct.nngp) <= tolerance * scale.nngp,
+                    "\(activation) depth \(depth) t=\(t): nngp \(fast.nngp) vs \(direct.nngp)")
+                #expect(
+                    Swift.abs(fast.ntk - direct.ntk) <= tolerance * scale.ntk,
+                    "\(activation) depth \(depth) t=\(t): ntk \(fast.ntk) vs \(direct.ntk)")
             }
         }
     }
@@ -41,7 +43,7 @@ import _TestSupport
         // deficit 1/2 - Sigma_2 = (th - sin th + pi(1 - cos th) - th(1 - cos th))/(2 pi).
         for oneMinusT in [1e-4, 1e-8, 1e-12] {
             let t = 1 - oneMinusT
-            let exactOneMinus = 1 - t      // the double t's own 1 - t, exact by Sterbenz
+            let exactOneMinus = 1 - t  // the double t's own 1 - t, exact by Sterbenz
             let th = 2 * asin((0.5 * exactOneMinus).squareRoot())
             let versine = 2 * sin(th / 2) * sin(th / 2)
             let deficit = ((th - sin(th)) + Double.pi * versine - th * versine) / (2 * Double.pi)

@@ -12,8 +12,12 @@ import Testing
         @Sendable func entry(_ i: Int, _ j: Int) -> Double { Double(min(i, j)) * 1000 + Double(max(i, j)) + 0.5 }
         var matrices = [[Double](repeating: .nan, count: n * n), [Double](repeating: .nan, count: n * n)]
         let fractions = Reports()
-        ParallelFill.symmetric(&matrices, n: n, progress: { f in fractions.values.withLock { $0.append(f) } }) { i, out in
-            for j in i..<n { out[0][i, j] = entry(i, j); out[1][i, j] = -entry(i, j) }
+        ParallelFill.symmetric(&matrices, n: n, progress: { f in fractions.values.withLock { $0.append(f) } }) {
+            i, out in
+            for j in i..<n {
+                out[0][i, j] = entry(i, j)
+                out[1][i, j] = -entry(i, j)
+            }
         }
         for i in 0..<n {
             for j in 0..<n {
@@ -39,12 +43,15 @@ import Testing
         #expect(squares == (0..<50).map { $0 * $0 })
         struct Failure: Error, Equatable { let k: Int }
         #expect(throws: Failure(k: 3)) {
-            _ = try SlotArray<Int>.map(10) { k in if k == 3 || k == 7 { throw Failure(k: k) }; return k }
+            _ = try SlotArray<Int>.map(10) { k in
+                if k == 3 || k == 7 { throw Failure(k: k) }
+                return k
+            }
         }
         let slots = SlotArray<String>(count: 3)
         #expect(slots[1] == nil)
         #expect(slots.store("b", at: 1) == 1)
-        #expect(slots.store("b", at: 1) == 1)      // refilling a slot does not count twice
+        #expect(slots.store("b", at: 1) == 1)  // refilling a slot does not count twice
         #expect(slots.store("a", at: 0) == 2)
     }
 

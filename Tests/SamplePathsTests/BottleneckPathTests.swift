@@ -15,9 +15,12 @@ import NeuralKernels
         let n = 32
         let paths = try generator.sample(paths: 1500, points: n, seed: 8)
         for lag in [0, 1, 4, 8, 16] {
-            let s = RegularitySummary(paths.map { p in (0..<n).reduce(0) { $0 + p[$1] * p[($1 + lag) % n] } / Double(n) })
+            let s = RegularitySummary(
+                paths.map { p in (0..<n).reduce(0) { $0 + p[$1] * p[($1 + lag) % n] } / Double(n) })
             let exact = sphere.nngp(cos(2 * Double.pi * Double(lag) / Double(n)))
-            #expect(Swift.abs(s.mean - exact) <= 5 * s.standardError, "lag \(lag): \(s.mean) +- \(s.standardError) vs \(exact)")
+            #expect(
+                Swift.abs(s.mean - exact) <= 5 * s.standardError,
+                "lag \(lag): \(s.mean) +- \(s.standardError) vs \(exact)")
             #expect(s.standardError <= 0.05 * exact)
         }
     }
@@ -33,7 +36,9 @@ import NeuralKernels
         let paths = try generator.sample(paths: 6, points: 2048, seed: 3)
         let qv = RegularitySummary(paths.map(QuadraticVariation(order: 4, scales: 1...4).regularity))
         let sup = RegularitySummary(paths.map(SupremumVariation(order: 4, scales: 1...4).regularity))
-        print("bottleneck k = 4: QV \(qv.mean) +- \(qv.standardError), sup \(sup.mean) +- \(sup.standardError), jitter \(generator.jitter)")
+        print(
+            "bottleneck k = 4: QV \(qv.mean) +- \(qv.standardError), sup \(sup.mean) +- \(sup.standardError), jitter \(generator.jitter)"
+        )
         let gaussian = 1.5 + SupremumVariation(order: 4, scales: 1...4).gaussianBias(points: 2048)
         #expect(Swift.abs(qv.mean - 1.5) <= 0.1)
         #expect(sup.mean <= gaussian - 0.15 && sup.mean >= 0.9)

@@ -50,7 +50,9 @@ import _NumericalBackends
         let estimator = QuadraticVariation(order: 4, scales: 2...7)
         let estimates = sampler.sample(paths: 50, seed: 2024).map(estimator.regularity)
         let mean = estimates.reduce(0, +) / Double(estimates.count)
-        let se = (estimates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(estimates.count - 1) / Double(estimates.count)).squareRoot()
+        let se =
+            (estimates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(estimates.count - 1)
+            / Double(estimates.count)).squareRoot()
         print("\(activation) \(kind): regularity \(mean) +- \(se) (theory \(predicted))")
         #expect(Swift.abs(mean - predicted) <= 0.05, "\(activation) \(kind): \(mean) +- \(se) vs \(predicted)")
     }

@@ -31,11 +31,14 @@ import NeuralKernels
         let logs = paths.map { qv.variogram($0).map(\.1) }
         for (k, j) in (4...5).enumerated() {
             let s = RegularitySummary(logs.map { $0[k] })
-            print("j \(j): MC \(s.mean) +- \(s.standardError), exact \(e.expectedLog2Variogram[k]), log2 E V \(e.log2Variogram[k])")
+            print(
+                "j \(j): MC \(s.mean) +- \(s.standardError), exact \(e.expectedLog2Variogram[k]), log2 E V \(e.log2Variogram[k])"
+            )
             #expect(Swift.abs(s.mean - e.expectedLog2Variogram[k]) <= 4 * s.standardError)
         }
         let estimates = RegularitySummary(paths.map(qv.regularity))
-        #expect(Swift.abs(estimates.mean - e.expected) <= 4 * estimates.standardError, "\(estimates.mean) vs \(e.expected)")
+        #expect(
+            Swift.abs(estimates.mean - e.expected) <= 4 * estimates.standardError, "\(estimates.mean) vs \(e.expected)")
     }
 
     /// Activations of regularity >= 2.5 (NNGP; ReLU^2 and ELU(1): a = 2.5 at depths 2 and 3;
@@ -43,21 +46,29 @@ import NeuralKernels
     /// ``ScaleSelection`` fits, the estimate minus its exact bias lies within 3 standard errors
     /// of theory. Uncorrected, ReLU^2 at depth 3 sits more than 5 and ReLU^3 more than 10
     /// standard errors above it (the "2.57 +- 0.01 against 2.5").
-    @Test(arguments: [(Activation.reluPower(2), 2, 1 << 16, 40, 0.0), (.reluPower(2), 3, 1 << 16, 40, 5.0),
-                      (.elu(1), 2, 1 << 16, 40, 0.0), (.elu(1), 3, 1 << 16, 40, 0.0), (.reluPower(3), 3, 4096, 200, 10.0)])
-    func correctedEstimatesMatchTheory(_ activation: Activation, _ depth: Int, _ n: Int, _ count: Int, _ rawSigmas: Double) throws {
+    @Test(arguments: [
+        (Activation.reluPower(2), 2, 1 << 16, 40, 0.0), (.reluPower(2), 3, 1 << 16, 40, 5.0),
+        (.elu(1), 2, 1 << 16, 40, 0.0), (.elu(1), 3, 1 << 16, 40, 0.0), (.reluPower(3), 3, 4096, 200, 10.0),
+    ])
+    func correctedEstimatesMatchTheory(
+        _ activation: Activation, _ depth: Int, _ n: Int, _ count: Int, _ rawSigmas: Double
+    ) throws {
         let sphere = try SphereKernel(try NetworkKernel(activation: activation, depth: depth))
         let prediction = RegularityPrediction(network: sphere.network, kind: .nngp)
         let a = try #require(prediction.value)
         #expect(a >= 2.5)
         let p = prediction.differenceOrder
         let sampler = CirculantSampler(points: n, sphere: sphere, kind: .nngp)
-        let scales = try #require(ScaleSelection(sampler: sampler, exact: ExactVariogram(order: p, sphere: sphere, kind: .nngp)).chosen)
+        let scales = try #require(
+            ScaleSelection(sampler: sampler, exact: ExactVariogram(order: p, sphere: sphere, kind: .nngp)).chosen)
         let expectation = ExpectedQuadraticVariation(sampler: sampler, order: p, scales: scales)
         let bias = expectation.expected - a
-        let s = RegularitySummary(sampler.sample(paths: count, seed: 5).map(QuadraticVariation(order: p, scales: scales).regularity))
+        let s = RegularitySummary(
+            sampler.sample(paths: count, seed: 5).map(QuadraticVariation(order: p, scales: scales).regularity))
         let corrected = s.mean - bias
-        print("\(activation.name) depth \(depth), n \(n), p \(p), scales \(scales): \(s.mean) +- \(s.standardError), bias \(bias) (curvature \(expectation.curvatureOnly - a)), corrected \(corrected), z \((corrected - a) / s.standardError), raw z \((s.mean - a) / s.standardError)")
+        print(
+            "\(activation.name) depth \(depth), n \(n), p \(p), scales \(scales): \(s.mean) +- \(s.standardError), bias \(bias) (curvature \(expectation.curvatureOnly - a)), corrected \(corrected), z \((corrected - a) / s.standardError), raw z \((s.mean - a) / s.standardError)"
+        )
         #expect(Swift.abs(corrected - a) <= 3 * s.standardError)
         if rawSigmas > 0 { #expect(s.mean - a > rawSigmas * s.standardError) }
     }

@@ -8,10 +8,13 @@ import NeuralKernels
     /// Empirical covariance over S networks, averaged over positions (stationarity), at lags 0..n/2.
     static func covariance(_ paths: [[Double]]) -> (mean: [Double], se: [Double]) {
         let n = paths[0].count
-        var mean: [Double] = [], se: [Double] = []
+        var mean: [Double] = []
+        var se: [Double] = []
         for lag in 0...(n / 2) {
-            let s = RegularitySummary(paths.map { p in (0..<n).reduce(0) { $0 + p[$1] * p[($1 + lag) % n] } / Double(n) })
-            mean.append(s.mean); se.append(s.standardError)
+            let s = RegularitySummary(
+                paths.map { p in (0..<n).reduce(0) { $0 + p[$1] * p[($1 + lag) % n] } / Double(n) })
+            mean.append(s.mean)
+            se.append(s.standardError)
         }
         return (mean, se)
     }
@@ -37,7 +40,9 @@ import NeuralKernels
                 mse += zip(c.mean, exact).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(exact.count)
                 if s == 4096 && r == 0 {
                     for lag in 0...(n / 2) {
-                        #expect(Swift.abs(c.mean[lag] - exact[lag]) <= 5 * c.se[lag], "lag \(lag): \(c.mean[lag]) +- \(c.se[lag]) vs \(exact[lag])")
+                        #expect(
+                            Swift.abs(c.mean[lag] - exact[lag]) <= 5 * c.se[lag],
+                            "lag \(lag): \(c.mean[lag]) +- \(c.se[lag]) vs \(exact[lag])")
                     }
                 }
             }
@@ -54,10 +59,13 @@ import NeuralKernels
         let network = try NetworkKernel(activation: .relu, depth: 3)
         let sphere = try SphereKernel(network)
         let n = 16
-        let c = Self.covariance(RandomNetworkPaths(network: network, width: 512).sample(paths: 1000, points: n, seed: 77))
+        let c = Self.covariance(
+            RandomNetworkPaths(network: network, width: 512).sample(paths: 1000, points: n, seed: 77))
         for lag in 0...(n / 2) {
             let exact = sphere.nngp(cos(2 * Double.pi * Double(lag) / Double(n)))
-            #expect(Swift.abs(c.mean[lag] - exact) <= 5 * c.se[lag], "lag \(lag): \(c.mean[lag]) +- \(c.se[lag]) vs \(exact)")
+            #expect(
+                Swift.abs(c.mean[lag] - exact) <= 5 * c.se[lag],
+                "lag \(lag): \(c.mean[lag]) +- \(c.se[lag]) vs \(exact)")
             #expect(c.se[lag] <= 0.05 * exact)
         }
     }

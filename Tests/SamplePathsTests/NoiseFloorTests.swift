@@ -21,12 +21,15 @@ import _NumericalBackends
         let flat = try #require(floor.flatScales)
         #expect(flat.lowerBound == 0 && flat.upperBound >= 3)
         let chosen = try #require(floor.chosen)
-        let exact = try #require(ScaleSelection(sampler: sampler, exact: ExactVariogram(order: 4, sphere: sphere, kind: .nngp)).chosen)
+        let exact = try #require(
+            ScaleSelection(sampler: sampler, exact: ExactVariogram(order: 4, sphere: sphere, kind: .nngp)).chosen)
         #expect(chosen.lowerBound >= exact.lowerBound, "data \(chosen) vs exact \(exact)")
         #expect(chosen.count >= 3)
         let fitted = RegularitySummary(paths.map(QuadraticVariation(order: 4, scales: chosen).regularity))
         let naive = RegularitySummary(paths.map(QuadraticVariation(order: 4, scales: 2...7).regularity))
-        print("ELU from data: floor \(flat), chosen \(chosen) (exact \(exact)): \(fitted.mean) +- \(fitted.standardError); at 2...7: \(naive.mean)")
+        print(
+            "ELU from data: floor \(flat), chosen \(chosen) (exact \(exact)): \(fitted.mean) +- \(fitted.standardError); at 2...7: \(naive.mean)"
+        )
         #expect(Swift.abs(fitted.mean - 2.5) <= 0.05)
         #expect(naive.mean < 1)
         #expect(floor.check(2...7) != nil)
@@ -49,7 +52,8 @@ import _NumericalBackends
     /// value; the smooth part adds nothing at fine scales), and every chosen scale has V at least
     /// 100 times that level.
     @Test func whiteNoiseFloorHasItsExpectedLevel() throws {
-        let n = 1 << 14, sigma = 1e-6
+        let n = 1 << 14
+        let sigma = 1e-6
         let random = GSLRandom(seed: 7)
         let paths = (0..<3).map { _ in
             (0..<n).map { i -> Double in

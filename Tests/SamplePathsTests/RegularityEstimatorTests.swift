@@ -24,7 +24,9 @@ import _NumericalBackends
         let sup = SupremumVariation(order: 2, scales: 2...7)
         let hoelder = RegularitySummary(paths.map(sup.regularity))
         let bias = sup.gaussianBias(points: n)
-        print("OU: QV \(qv.mean) +- \(qv.standardError), sup \(hoelder.mean) +- \(hoelder.standardError) (0.5 + bias \(bias))")
+        print(
+            "OU: QV \(qv.mean) +- \(qv.standardError), sup \(hoelder.mean) +- \(hoelder.standardError) (0.5 + bias \(bias))"
+        )
         #expect(Swift.abs(qv.mean - 0.5) <= 0.02)
         #expect(Swift.abs(hoelder.mean - (0.5 + bias)) <= 0.04)
         #expect(bias < -0.04 && bias > -0.08)
@@ -49,10 +51,12 @@ import _NumericalBackends
         let sphere = try SphereKernel(try NetworkKernel(activation: activation, depth: 3))
         let deficit = ExactVariogram(order: 4, sphere: sphere, kind: .nngp)
         let subtraction = ExactVariogram(order: 4) { sphere.nngp(cos($0)) }
-        let coarse = deficit(step: 0.3).value, coarseSub = subtraction(step: 0.3).value
+        let coarse = deficit(step: 0.3).value
+        let coarseSub = subtraction(step: 0.3).value
         #expect(Swift.abs(coarse - coarseSub) <= 1e-9 * coarse)
         let h = 1e-3
-        let v1 = deficit(step: h), v2 = deficit(step: 2 * h)
+        let v1 = deficit(step: h)
+        let v2 = deficit(step: 2 * h)
         #expect(v1.error <= 0.01 * v1.value)
         if a > 2 { #expect(subtraction(step: h).error > 0.1 * v1.value) }
         let local = log2(v2.value / v1.value) / 2
@@ -73,7 +77,9 @@ import _NumericalBackends
             let values = paths.map { x in differences(x, lag: h).reduce(0) { $0 + $1 * $1 } / Double(n) }
             let s = RegularitySummary(values)
             let target = exact(step: 2 * Double.pi * Double(h) / Double(n)).value
-            #expect(Swift.abs(s.mean - target) <= 4 * s.standardError, "h \(h): \(s.mean) +- \(s.standardError) vs \(target)")
+            #expect(
+                Swift.abs(s.mean - target) <= 4 * s.standardError,
+                "h \(h): \(s.mean) +- \(s.standardError) vs \(target)")
             #expect(s.standardError <= 0.05 * target)
         }
     }
@@ -90,9 +96,10 @@ import _NumericalBackends
         let p = prediction.differenceOrder
         let selection = ScaleSelection(sampler: sampler, exact: ExactVariogram(order: p, sphere: sphere, kind: .nngp))
         let chosen = try #require(selection.chosen)
-        #expect(chosen.lowerBound >= 3)        // the floor is real: the finest scales are unresolved
+        #expect(chosen.lowerBound >= 3)  // the floor is real: the finest scales are unresolved
         #expect(selection.scales.first.map { $0.sampled > 10 * $0.exact } == true)
-        let estimates = RegularitySummary(sampler.sample(paths: 50, seed: 2024).map(QuadraticVariation(order: p, scales: chosen).regularity))
+        let estimates = RegularitySummary(
+            sampler.sample(paths: 50, seed: 2024).map(QuadraticVariation(order: p, scales: chosen).regularity))
         print("ELU NNGP: p \(p), scales \(chosen), regularity \(estimates.mean) +- \(estimates.standardError)")
         #expect(Swift.abs(estimates.mean - 2.5) <= 0.05)
     }
@@ -122,7 +129,8 @@ import _NumericalBackends
         let sampler = CirculantSampler(points: 1 << 14, sphere: sphere, kind: .nngp)
         let selection = ScaleSelection(sampler: sampler, exact: ExactVariogram(order: 4, sphere: sphere, kind: .nngp))
         let chosen = try #require(selection.chosen)
-        let s = RegularitySummary(sampler.sample(paths: 4, seed: 1).map(QuadraticVariation(order: 4, scales: chosen).regularity))
+        let s = RegularitySummary(
+            sampler.sample(paths: 4, seed: 1).map(QuadraticVariation(order: 4, scales: chosen).regularity))
         print("GELU: scales \(chosen), \(s.mean) +- \(s.standardError)")
         #expect(Swift.abs(s.mean - 4) <= 0.15)
     }

@@ -18,8 +18,9 @@ import SamplePaths
 
     @Test func gaussianProcessDrawIsTheCirculantSamplersWithExactScales() throws {
         let network = try NetworkKernel(activation: .relu, depth: 3)
-        let set = try SampledPaths.draw(network: network, kind: .nngp, source: .gaussianProcess, points: 4096, count: 4, seed: 5,
-                                        order: nil, scales: nil)
+        let set = try SampledPaths.draw(
+            network: network, kind: .nngp, source: .gaussianProcess, points: 4096, count: 4, seed: 5,
+            order: nil, scales: nil)
         let sampler = CirculantSampler(points: 4096, sphere: try SphereKernel(network), kind: .nngp)
         #expect(set.paths == sampler.sample(paths: 4, seed: 5))
         // ReLU NNGP: Hoelder 3/2, differences of order 4 (above the regularity).
@@ -33,8 +34,9 @@ import SamplePaths
     /// Random networks have no known covariance: their scales come from the data's profile.
     @Test func finiteWidthPathsAreFittedFromTheirProfile() throws {
         let network = try NetworkKernel(activation: .relu, depth: 2)
-        let set = try SampledPaths.draw(network: network, kind: .nngp, source: .finiteWidth(16), points: 1024, count: 2, seed: 3,
-                                        order: nil, scales: nil)
+        let set = try SampledPaths.draw(
+            network: network, kind: .nngp, source: .finiteWidth(16), points: 1024, count: 2, seed: 3,
+            order: nil, scales: nil)
         #expect(set.paths.count == 2 && set.paths[0].count == 1024)
         #expect(set.scaleChoice == "data_profile" && set.exact == nil && set.floor != nil)
         #expect(set.label == "relu, depth 2, width 16 networks")

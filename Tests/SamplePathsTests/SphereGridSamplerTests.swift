@@ -18,7 +18,9 @@ import NeuralKernels
             let pb = SphereGridSampler.point(b / 20, b % 20, rows: 10, columns: 20)
             let exact = sphere.nngp(pa.0 * pb.0 + pa.1 * pb.1 + pa.2 * pb.2)
             let s = RegularitySummary(samples.map { $0[a] * $0[b] })
-            #expect(Swift.abs(s.mean - exact) <= 5 * s.standardError, "pair \(a), \(b): \(s.mean) +- \(s.standardError) vs \(exact)")
+            #expect(
+                Swift.abs(s.mean - exact) <= 5 * s.standardError,
+                "pair \(a), \(b): \(s.mean) +- \(s.standardError) vs \(exact)")
         }
     }
 

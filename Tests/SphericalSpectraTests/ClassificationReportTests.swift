@@ -15,18 +15,21 @@ import SphericalSpectra
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    static let fields = ["kernel", "dimension", "class", "sobolev_order", "equals_sobolev", "even_order", "odd_order", "rank",
-                         "nonsmoothness_degree", "activation_regularity", "parity_parts", "predicted_exponent",
-                         "predicted_exponent_even", "predicted_exponent_odd", "predicted_even", "predicted_odd",
-                         "fitted_exponent_even", "fitted_uncertainty_even", "fitted_exponent_odd", "fitted_uncertainty_odd",
-                         "fit_even", "fit_odd", "k_range_even", "k_range_odd", "zero_degrees", "agrees", "notes"]
+    static let fields = [
+        "kernel", "dimension", "class", "sobolev_order", "equals_sobolev", "even_order", "odd_order", "rank",
+        "nonsmoothness_degree", "activation_regularity", "parity_parts", "predicted_exponent",
+        "predicted_exponent_even", "predicted_exponent_odd", "predicted_even", "predicted_odd",
+        "fitted_exponent_even", "fitted_uncertainty_even", "fitted_exponent_odd", "fitted_uncertainty_odd",
+        "fit_even", "fit_odd", "k_range_even", "k_range_odd", "zero_degrees", "agrees", "notes",
+    ]
 
     /// The 2-layer ReLU NTK with bias on S^2 is H^1.5 (m = 1, a = 1/2, s = (d-1)/2 + a = 1.5;
     /// mu_k ~ k^-3, both parities): the JSON carries that class, order and exponent, and null
     /// for the rank a Sobolev class does not have.
     @Test func sobolevClassHasEveryFieldAndNullsForAbsentValues() throws {
         let network = try NetworkKernel(activation: .relu, depth: 2)
-        let spectrum = try GegenbauerSpectrum(kernel: try NetworkSphereKernel(network, kind: .ntk), dimension: 3, kmax: 200)
+        let spectrum = try GegenbauerSpectrum(
+            kernel: try NetworkSphereKernel(network, kind: .ntk), dimension: 3, kmax: 200)
         let c = RKHSClassification(spectrum)
         let o = try Self.encode(ClassificationReport(c, network: network))
         #expect(Set(o.keys) == Set(Self.fields), "\(o.keys.sorted())")
@@ -52,8 +55,10 @@ import SphericalSpectra
         let laplace = try StandardKernel.parse("laplace(1)")
         let labels = ["relu \"ntk\"\n\u{01}\t", "laplace\\(1)\u{1F}"]
         let comparison = RKHSComparison([
-            RKHSComparison.Entry(label: labels[0], spectrum: try GegenbauerSpectrum(kernel: relu, dimension: 3, kmax: 100)),
-            RKHSComparison.Entry(label: labels[1], spectrum: try GegenbauerSpectrum(kernel: laplace, dimension: 3, kmax: 100)),
+            RKHSComparison.Entry(
+                label: labels[0], spectrum: try GegenbauerSpectrum(kernel: relu, dimension: 3, kmax: 100)),
+            RKHSComparison.Entry(
+                label: labels[1], spectrum: try GegenbauerSpectrum(kernel: laplace, dimension: 3, kmax: 100)),
         ])
         let o = try Self.encode(ComparisonReport(comparison))
         #expect(o["labels"] as? [String] == labels)

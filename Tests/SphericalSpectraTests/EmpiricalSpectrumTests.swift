@@ -36,8 +36,10 @@ import _NumericalBackends
             // The block's members are closer to their own mu_k than to the neighbours'.
             if k > 0 {
                 for e in block {
-                    #expect(Swift.abs(e - s.mu[k]) < Swift.abs(e - s.mu[k - 1]) && Swift.abs(e - s.mu[k]) < Swift.abs(e - s.mu[k + 1]),
-                            "k = \(k): eigenvalue \(e) not nearest to mu_k = \(s.mu[k])")
+                    #expect(
+                        Swift.abs(e - s.mu[k]) < Swift.abs(e - s.mu[k - 1])
+                            && Swift.abs(e - s.mu[k]) < Swift.abs(e - s.mu[k + 1]),
+                        "k = \(k): eigenvalue \(e) not nearest to mu_k = \(s.mu[k])")
                 }
             }
         }

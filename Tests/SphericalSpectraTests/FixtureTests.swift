@@ -8,7 +8,11 @@ import _TestSupport
 /// {2, 3, 5, 10}, k <= 200. Checks the issue's accuracy targets and that no resolved value's
 /// true error exceeds its estimate.
 @Suite struct FixtureTests {
-    struct Reference { let k: Int; let mu: Double; let error: Double }
+    struct Reference {
+        let k: Int
+        let mu: Double
+        let error: Double
+    }
 
     static let table = references("Fixtures/spectra")
 
@@ -16,23 +20,33 @@ import _TestSupport
     /// missing or unreadable: the tests then fail on their `#require`).
     static func references(_ resource: String) -> [String: [Reference]] {
         guard let url = Bundle.module.url(forResource: resource, withExtension: "csv"),
-              let t = try? FixtureTable(url) else { return [:] }
+            let t = try? FixtureTable(url)
+        else { return [:] }
         var out: [String: [Reference]] = [:]
-        let (kc, dc, kk, mc, ec) = (t.column("kernel"), t.column("d"), t.column("k"), t.column("mu"), t.column("reference_error"))
+        let (kc, dc, kk, mc, ec) = (
+            t.column("kernel"), t.column("d"), t.column("k"), t.column("mu"), t.column("reference_error")
+        )
         for row in t.rows {
-            out["\(row[kc]) \(row[dc])", default: []].append(Reference(k: Int(row[kk])!, mu: Double(row[mc])!, error: Double(row[ec])!))
+            out["\(row[kc]) \(row[dc])", default: []].append(
+                Reference(k: Int(row[kk])!, mu: Double(row[mc])!, error: Double(row[ec])!))
         }
         return out
     }
 
     static func kernel(_ name: String) throws -> any DotProductKernel {
         switch name {
-        case "relu_ntk_depth2_bias": return try NetworkSphereKernel(NetworkKernel(activation: .relu, depth: 2, sigmaB: 1), kind: .ntk)
-        case "relu_ntk_depth2_nobias": return try NetworkSphereKernel(NetworkKernel(activation: .relu, depth: 2, sigmaB: 0), kind: .ntk)
-        case "relu_nngp_depth3_bias": return try NetworkSphereKernel(NetworkKernel(activation: .relu, depth: 3, sigmaB: 1), kind: .nngp)
-        case "selu_ntk_depth3_bias": return try NetworkSphereKernel(NetworkKernel(activation: .selu, depth: 3, sigmaB: 1), kind: .ntk)
-        case "elu_nngp_depth3_bias": return try NetworkSphereKernel(NetworkKernel(activation: .elu(), depth: 3, sigmaB: 1), kind: .nngp)
-        case "elu_ntk_depth3_bias": return try NetworkSphereKernel(NetworkKernel(activation: .elu(), depth: 3, sigmaB: 1), kind: .ntk)
+        case "relu_ntk_depth2_bias":
+            return try NetworkSphereKernel(NetworkKernel(activation: .relu, depth: 2, sigmaB: 1), kind: .ntk)
+        case "relu_ntk_depth2_nobias":
+            return try NetworkSphereKernel(NetworkKernel(activation: .relu, depth: 2, sigmaB: 0), kind: .ntk)
+        case "relu_nngp_depth3_bias":
+            return try NetworkSphereKernel(NetworkKernel(activation: .relu, depth: 3, sigmaB: 1), kind: .nngp)
+        case "selu_ntk_depth3_bias":
+            return try NetworkSphereKernel(NetworkKernel(activation: .selu, depth: 3, sigmaB: 1), kind: .ntk)
+        case "elu_nngp_depth3_bias":
+            return try NetworkSphereKernel(NetworkKernel(activation: .elu(), depth: 3, sigmaB: 1), kind: .nngp)
+        case "elu_ntk_depth3_bias":
+            return try NetworkSphereKernel(NetworkKernel(activation: .elu(), depth: 3, sigmaB: 1), kind: .ntk)
         case "laplace_1": return try LaplaceKernel(c: 1)
         default: throw SpectralError.invalidData("unknown fixture kernel \(name)")
         }
@@ -62,7 +76,8 @@ import _TestSupport
         let kmax = refs.map(\.k).max()!
         let spectrum = try GegenbauerSpectrum(kernel: FixtureTests.kernel(String(parts[0])), dimension: d, kmax: kmax)
         let mu0 = refs.first { $0.k == 0 }!.mu
-        var worstHigh = 0.0, worstLow = 0.0
+        var worstHigh = 0.0
+        var worstLow = 0.0
         for r in refs {
             let actual = Swift.abs(spectrum.mu[r.k] - r.mu)
             let relative = actual / Swift.abs(r.mu)
@@ -72,7 +87,8 @@ import _TestSupport
                 worstLow = max(worstLow, relative)
             }
             if spectrum.resolved[r.k] && actual > spectrum.error[r.k] + r.error {
-                Issue.record("\(key) k \(r.k): resolved with error estimate \(spectrum.error[r.k]) but actual error \(actual)")
+                Issue.record(
+                    "\(key) k \(r.k): resolved with error estimate \(spectrum.error[r.k]) but actual error \(actual)")
             }
         }
         let targets = {
@@ -83,9 +99,16 @@ import _TestSupport
         // FIXTURE_DUMP=<directory>: every k's reference, value, estimate and method as CSV (diagnostics).
         if let dir = ProcessInfo.processInfo.environment["FIXTURE_DUMP"] {
             var out = "k,ref,mu,err,method,measured,merr\n"
-            for r in refs { out += "\(r.k),\(r.mu),\(spectrum.mu[r.k]),\(spectrum.error[r.k]),\(spectrum.method[r.k]),\(r.k <= spectrum.quadratureDegree ? spectrum.measuredMu[r.k] : .nan),\(r.k <= spectrum.quadratureDegree ? spectrum.measuredError[r.k] : .nan)\n" }
-            try? out.write(toFile: dir + "/" + key.replacingOccurrences(of: " ", with: "_") + ".csv", atomically: true, encoding: .utf8)
+            for r in refs {
+                out +=
+                    "\(r.k),\(r.mu),\(spectrum.mu[r.k]),\(spectrum.error[r.k]),\(spectrum.method[r.k]),\(r.k <= spectrum.quadratureDegree ? spectrum.measuredMu[r.k] : .nan),\(r.k <= spectrum.quadratureDegree ? spectrum.measuredError[r.k] : .nan)\n"
+            }
+            try? out.write(
+                toFile: dir + "/" + key.replacingOccurrences(of: " ", with: "_") + ".csv", atomically: true,
+                encoding: .utf8)
         }
-        print("\(key): worst relative error \(worstHigh) (mu >= 1e-6 mu_0), \(worstLow) (1e-14 mu_0 <= mu < 1e-6 mu_0); resolved \(spectrum.resolved.filter { $0 }.count)/\(kmax + 1)")
+        print(
+            "\(key): worst relative error \(worstHigh) (mu >= 1e-6 mu_0), \(worstLow) (1e-14 mu_0 <= mu < 1e-6 mu_0); resolved \(spectrum.resolved.filter { $0 }.count)/\(kmax + 1)"
+        )
     }
 }

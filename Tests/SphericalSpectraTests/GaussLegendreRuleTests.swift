@@ -12,7 +12,9 @@ import _NumericalBackends
         let b = 0.5.squareRoot()
         for p in [0, 1, 7, 39] {
             let exact = pow(b, Double(p + 1)) / Double(p + 1)
-            let sum = zip(rule.nodes, rule.weights).reduce(0.0) { $0 + $1.1 * pow($1.0 / b, Double(p)) * pow(b, Double(p)) }
+            let sum = zip(rule.nodes, rule.weights).reduce(0.0) {
+                $0 + $1.1 * pow($1.0 / b, Double(p)) * pow(b, Double(p))
+            }
             #expect(Swift.abs(sum - exact) <= 64 * Double.ulpOfOne * exact, "n \(n) degree \(p)")
         }
         let gsl = try GSL.gaussRule(.legendre, count: n, on: 0, b)

@@ -32,38 +32,52 @@ import Testing
 
     @Test(arguments: [2, 3, 5, 10, 32, 64])
     func matchesTheBesselClosedForm(_ d: Int) throws {
-        let c = 1.5, s = 2 * c
+        let c = 1.5
+        let s = 2 * c
         let kmax = 80
         let spectrum = try GegenbauerSpectrum(kernel: GaussianKernel(c: c), dimension: d, kmax: kmax)
         let mu0 = exp(Self.logMu(k: 0, d: d, s: s))
-        var worstHigh = 0.0, worstLow = 0.0
+        var worstHigh = 0.0
+        var worstLow = 0.0
         for k in 0...kmax {
             let (logExact, size) = Self.logMuWithSize(k: k, d: d, s: s)
-            let exact = exp(logExact), referenceError = 4 * Double.ulpOfOne * size * exact
+            let exact = exp(logExact)
+            let referenceError = 4 * Double.ulpOfOne * size * exact
             let actual = Swift.abs(spectrum.mu[k] - exact)
-            if exact >= 1e-6 * mu0 { worstHigh = max(worstHigh, actual / exact) }
-            else if exact >= 1e-14 * mu0 { worstLow = max(worstLow, actual / exact) }
+            if exact >= 1e-6 * mu0 {
+                worstHigh = max(worstHigh, actual / exact)
+            } else if exact >= 1e-14 * mu0 {
+                worstLow = max(worstLow, actual / exact)
+            }
             if spectrum.resolved[k] {
-                #expect(actual <= spectrum.error[k] + referenceError, "d \(d) k \(k): error \(actual) above its estimate \(spectrum.error[k])")
+                #expect(
+                    actual <= spectrum.error[k] + referenceError,
+                    "d \(d) k \(k): error \(actual) above its estimate \(spectrum.error[k])")
             }
         }
         #expect(worstHigh <= 1e-10, "d \(d): \(worstHigh) where mu_k >= 1e-6 mu_0")
         #expect(worstLow <= 1e-6, "d \(d): \(worstLow) where 1e-14 mu_0 <= mu_k < 1e-6 mu_0")
-        print("gaussian(\(c)) on S^\(d - 1): worst relative error \(worstHigh) (>= 1e-6 mu_0), \(worstLow) (down to 1e-14 mu_0)")
+        print(
+            "gaussian(\(c)) on S^\(d - 1): worst relative error \(worstHigh) (>= 1e-6 mu_0), \(worstLow) (down to 1e-14 mu_0)"
+        )
     }
 
     /// The quadrature alone (the same kernel without its series): every value it marks resolved
     /// must be within its error estimate, at large d too, where the rounding floor is met early.
     @Test(arguments: [3, 10, 32, 64])
     func quadratureEstimatesBoundItsErrors(_ d: Int) throws {
-        let c = 1.5, s = 2 * c
+        let c = 1.5
+        let s = 2 * c
         let kernel = ClosureKernel(name: "gaussian without series", exact: { _, y, _ in exp(-2 * c * y) })
         let spectrum = try GegenbauerSpectrum(kernel: kernel, dimension: d, kmax: 80)
         for k in 0...80 where spectrum.method[k] == .quadrature {
             let (logExact, size) = Self.logMuWithSize(k: k, d: d, s: s)
-            let exact = exp(logExact), referenceError = 4 * Double.ulpOfOne * size * exact
+            let exact = exp(logExact)
+            let referenceError = 4 * Double.ulpOfOne * size * exact
             let actual = Swift.abs(spectrum.mu[k] - exact)
-            #expect(actual <= spectrum.error[k] + referenceError, "d \(d) k \(k): error \(actual) above its estimate \(spectrum.error[k]) (mu \(exact))")
+            #expect(
+                actual <= spectrum.error[k] + referenceError,
+                "d \(d) k \(k): error \(actual) above its estimate \(spectrum.error[k]) (mu \(exact))")
         }
     }
 }

@@ -29,38 +29,71 @@ import NeuralKernels
 
     static let cases: [Case] = [
         // Hand-derived: ReLU = x/2 + |x|/2, so without bias the odd part is linear.
-        Case(activation: "relu", depth: 2, kind: .nngp, bias: false, d: 3, even: .algebraic(a: 1.5), odd: .finiteRank(degree: 1)),
-        Case(activation: "relu", depth: 2, kind: .ntk, bias: false, d: 3, even: .algebraic(a: 0.5), odd: .finiteRank(degree: 1)),
-        Case(activation: "leaky_relu(0.2)", depth: 2, kind: .ntk, bias: false, d: 5, even: .algebraic(a: 0.5), odd: .finiteRank(degree: 1)),
+        Case(
+            activation: "relu", depth: 2, kind: .nngp, bias: false, d: 3, even: .algebraic(a: 1.5),
+            odd: .finiteRank(degree: 1)),
+        Case(
+            activation: "relu", depth: 2, kind: .ntk, bias: false, d: 3, even: .algebraic(a: 0.5),
+            odd: .finiteRank(degree: 1)),
+        Case(
+            activation: "leaky_relu(0.2)", depth: 2, kind: .ntk, bias: false, d: 5, even: .algebraic(a: 0.5),
+            odd: .finiteRank(degree: 1)),
         // ELU(1): phi_o jumps in its 2nd derivative, phi_e in its 3rd: odd k^-(d-1+5), even k^-(d-1+7).
-        Case(activation: "elu(1)", depth: 2, kind: .nngp, bias: false, d: 3, even: .algebraic(a: 3.5), odd: .algebraic(a: 2.5)),
-        Case(activation: "elu(1)", depth: 2, kind: .ntk, bias: false, d: 3, even: .algebraic(a: 2.5), odd: .algebraic(a: 1.5)),
+        Case(
+            activation: "elu(1)", depth: 2, kind: .nngp, bias: false, d: 3, even: .algebraic(a: 3.5),
+            odd: .algebraic(a: 2.5)),
+        Case(
+            activation: "elu(1)", depth: 2, kind: .ntk, bias: false, d: 3, even: .algebraic(a: 2.5),
+            odd: .algebraic(a: 1.5)),
         // SELU (alpha != 1): the even part has a kink, so the even k are the slow ones.
-        Case(activation: "selu", depth: 2, kind: .ntk, bias: false, d: 2, even: .algebraic(a: 0.5), odd: .algebraic(a: 1.5)),
-        Case(activation: "celu(2)", depth: 2, kind: .nngp, bias: false, d: 2, even: .algebraic(a: 3.5), odd: .algebraic(a: 2.5)),
+        Case(
+            activation: "selu", depth: 2, kind: .ntk, bias: false, d: 2, even: .algebraic(a: 0.5),
+            odd: .algebraic(a: 1.5)),
+        Case(
+            activation: "celu(2)", depth: 2, kind: .nngp, bias: false, d: 2, even: .algebraic(a: 3.5),
+            odd: .algebraic(a: 2.5)),
         // Depth 3 without bias: both parities at the overall rate.
-        Case(activation: "relu", depth: 3, kind: .nngp, bias: false, d: 3, even: .algebraic(a: 1.5), odd: .algebraic(a: 1.5)),
-        Case(activation: "elu(1)", depth: 3, kind: .nngp, bias: false, d: 3, even: .algebraic(a: 2.5), odd: .algebraic(a: 2.5)),
+        Case(
+            activation: "relu", depth: 3, kind: .nngp, bias: false, d: 3, even: .algebraic(a: 1.5),
+            odd: .algebraic(a: 1.5)),
+        Case(
+            activation: "elu(1)", depth: 3, kind: .nngp, bias: false, d: 3, even: .algebraic(a: 2.5),
+            odd: .algebraic(a: 2.5)),
         // With bias: no parity effect.
-        Case(activation: "relu", depth: 2, kind: .ntk, bias: true, d: 3, even: .algebraic(a: 0.5), odd: .algebraic(a: 0.5)),
-        Case(activation: "elu(1)", depth: 2, kind: .nngp, bias: true, d: 3, even: .algebraic(a: 2.5), odd: .algebraic(a: 2.5)),
+        Case(
+            activation: "relu", depth: 2, kind: .ntk, bias: true, d: 3, even: .algebraic(a: 0.5),
+            odd: .algebraic(a: 0.5)),
+        Case(
+            activation: "elu(1)", depth: 2, kind: .nngp, bias: true, d: 3, even: .algebraic(a: 2.5),
+            odd: .algebraic(a: 2.5)),
         // Smooth activations: GELU's odd part is x/2; erf and tanh are odd.
-        Case(activation: "gelu", depth: 2, kind: .ntk, bias: false, d: 3, even: .superPolynomial, odd: .finiteRank(degree: 1)),
+        Case(
+            activation: "gelu", depth: 2, kind: .ntk, bias: false, d: 3, even: .superPolynomial,
+            odd: .finiteRank(degree: 1)),
         Case(activation: "erf", depth: 3, kind: .nngp, bias: false, d: 3, even: .vanishing, odd: .superPolynomial),
-        Case(activation: "relu_pow(2)", depth: 2, kind: .nngp, bias: false, d: 3, even: .finiteRank(degree: 2), odd: .algebraic(a: 2.5)),
-        Case(activation: "step", depth: 2, kind: .nngp, bias: false, d: 3, even: .finiteRank(degree: 0), odd: .algebraic(a: 0.5)),
-        Case(activation: "poly(0,1,1)", depth: 3, kind: .nngp, bias: false, d: 3, even: .finiteRank(degree: 4), odd: .finiteRank(degree: 4)),
+        Case(
+            activation: "relu_pow(2)", depth: 2, kind: .nngp, bias: false, d: 3, even: .finiteRank(degree: 2),
+            odd: .algebraic(a: 2.5)),
+        Case(
+            activation: "step", depth: 2, kind: .nngp, bias: false, d: 3, even: .finiteRank(degree: 0),
+            odd: .algebraic(a: 0.5)),
+        Case(
+            activation: "poly(0,1,1)", depth: 3, kind: .nngp, bias: false, d: 3, even: .finiteRank(degree: 4),
+            odd: .finiteRank(degree: 4)),
     ]
 
     @Test(arguments: cases)
     func predictionMatchesTheoryAndTheSpectrum(_ c: Case) throws {
-        let network = try NetworkKernel(activation: try ActivationCatalogue.activation(named: c.activation), depth: c.depth,
-                                        sigmaB: c.bias ? 1 : 0)
-        let s = try GegenbauerSpectrum(kernel: try NetworkSphereKernel(network, kind: c.kind), dimension: c.d, kmax: 240)
+        let network = try NetworkKernel(
+            activation: try ActivationCatalogue.activation(named: c.activation), depth: c.depth,
+            sigmaB: c.bias ? 1 : 0)
+        let s = try GegenbauerSpectrum(
+            kernel: try NetworkSphereKernel(network, kind: c.kind), dimension: c.d, kmax: 240)
         #expect(s.parityDecay.even == c.even, "even predicted \(s.parityDecay.even), hand-derived \(c.even)")
         #expect(s.parityDecay.odd == c.odd, "odd predicted \(s.parityDecay.odd), hand-derived \(c.odd)")
         let fits = s.parityFits
-        #expect(Self.agrees(c.even, fits.even, dimension: c.d), "even: predicted \(c.even), measured \(fits.even.summary)")
+        #expect(
+            Self.agrees(c.even, fits.even, dimension: c.d), "even: predicted \(c.even), measured \(fits.even.summary)")
         #expect(Self.agrees(c.odd, fits.odd, dimension: c.d), "odd: predicted \(c.odd), measured \(fits.odd.summary)")
         // A power law is measured with an uncertainty that means something.
         for fit in [fits.even, fits.odd] { if let u = fit.uncertainty { #expect(u < 0.3) } }

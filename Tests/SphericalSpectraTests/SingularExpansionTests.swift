@@ -37,7 +37,8 @@ import _TestSupport
         let c = SingularExpansion.leadingConstant(dimension: d, exponent: a)
         let p = Double(d - 1) + 2 * a
         let g = SingularExpansion.gegenbauerCoefficients(ofPower: a, dimension: d, from: 1000, through: 10000)
-        let r1 = g[0] / (c * pow(1000, -p)), r2 = g[9000] / (c * pow(10000, -p))
+        let r1 = g[0] / (c * pow(1000, -p))
+        let r2 = g[9000] / (c * pow(10000, -p))
         #expect(Swift.abs(r2 - 1) < 0.02 * Double(d) * (a + 1) / 10)
         #expect(Swift.abs(r2 - 1) < 0.2 * Swift.abs(r1 - 1))
     }
@@ -59,13 +60,15 @@ import _TestSupport
             let c = SingularExpansion.leadingConstant(dimension: d, exponent: 0.5) * cPlus
             let p = Double(d - 1) + 1
             // mu_k / (C c_+ k^-p) = 1 + O(1/k): within 4/k at k = 500 and 2000, and closer at 2000.
-            let r500 = s.mu[500] / (c * pow(500, -p)), r2000 = s.mu[2000] / (c * pow(2000, -p))
+            let r500 = s.mu[500] / (c * pow(500, -p))
+            let r2000 = s.mu[2000] / (c * pow(2000, -p))
             #expect(Swift.abs(r2000 - 1) < 4.0 / 2000 * Double(d), "\(kernel.name) d=\(d): ratio \(r2000) at k = 2000")
             #expect(Swift.abs(r2000 - 1) < Swift.abs(r500 - 1), "\(kernel.name) d=\(d): \(r500) -> \(r2000)")
             // The fitted expansion's leading coefficient is c_+ itself.
             let fitted = try #require(s.tail?.expansion.upper.first)
-            #expect(fitted.exponent == 0.5 && Swift.abs(fitted.coefficient / cPlus - 1) < 1e-6,
-                    "\(kernel.name) d=\(d): fitted c_+ \(fitted.coefficient), closed form \(cPlus)")
+            #expect(
+                fitted.exponent == 0.5 && Swift.abs(fitted.coefficient / cPlus - 1) < 1e-6,
+                "\(kernel.name) d=\(d): fitted c_+ \(fitted.coefficient), closed form \(cPlus)")
         }
     }
 }
@@ -78,22 +81,34 @@ import _TestSupport
     @Test func leadingCoefficients() throws {
         let cases: [(NetworkSphereKernel, Double, Double, Double)] = [
             // 2-layer ReLU NTK (bias 1): (1 - t)^{1/2} coefficient -1/pi (LeadingTermTests).
-            (try NetworkSphereKernel(NetworkKernel(activation: .relu, depth: 2), kind: .ntk), 0.5, -1 / Double.pi, 1e-12),
+            (
+                try NetworkSphereKernel(NetworkKernel(activation: .relu, depth: 2), kind: .ntk), 0.5, -1 / Double.pi,
+                1e-12
+            ),
             // 3-layer ELU NNGP (bias 1): -0.039058722 fitted to the 30-digit fixture eigenvalues
             // at k = 60 ... 200 (consistent across d to its 8 digits).
-            (try NetworkSphereKernel(NetworkKernel(activation: .elu(), depth: 3, sigmaB: 1), kind: .nngp), 2.5, -0.039058722, 3e-8),
+            (
+                try NetworkSphereKernel(NetworkKernel(activation: .elu(), depth: 3, sigmaB: 1), kind: .nngp), 2.5,
+                -0.039058722, 3e-8
+            ),
         ]
         for (kernel, a, reference, tolerance) in cases {
             let first = try #require(EndpointExpansion.continuedSingularTerms(of: kernel, exponent: a))
-            let second = try #require(EndpointExpansion.continuedSingularTerms(of: kernel, exponent: a, range: 0.75, degree: 14))
+            let second = try #require(
+                EndpointExpansion.continuedSingularTerms(of: kernel, exponent: a, range: 0.75, degree: 14))
             let b0 = first[0].coefficient
-            print("\(kernel.name): b_0 = \(b0) (second fit \(second[0].coefficient)), b_1...b_3 = \(first[1...3].map(\.coefficient)) vs \(second[1...3].map(\.coefficient))")
+            print(
+                "\(kernel.name): b_0 = \(b0) (second fit \(second[0].coefficient)), b_1...b_3 = \(first[1...3].map(\.coefficient)) vs \(second[1...3].map(\.coefficient))"
+            )
             #expect(Swift.abs(b0 / reference - 1) <= tolerance, "\(kernel.name): b_0 = \(b0), reference \(reference)")
             // Well conditioned: b_0 agrees to 1e-10 between the fits (measured 2e-11 for the ELU
             // NNGP, 1e-15 for the ReLU NTK), each further order losing about three digits.
             for j in 0...3 {
-                let x = first[j].coefficient, y = second[j].coefficient
-                #expect(Swift.abs(x - y) <= 1e-10 * pow(1000, Double(j)) * Swift.abs(b0), "\(kernel.name): b_\(j) = \(x) vs \(y)")
+                let x = first[j].coefficient
+                let y = second[j].coefficient
+                #expect(
+                    Swift.abs(x - y) <= 1e-10 * pow(1000, Double(j)) * Swift.abs(b0),
+                    "\(kernel.name): b_\(j) = \(x) vs \(y)")
             }
         }
     }

@@ -12,12 +12,15 @@ import Testing
         let again = try StandardKernel.parse(kernel.name)
         #expect(again.name == kernel.name)
         for t in [-1.0, -0.3, 0.5, 0.99, 1] {
-            #expect(again.value(t, oneMinusT: 1 - t, onePlusT: 1 + t) == kernel.value(t, oneMinusT: 1 - t, onePlusT: 1 + t))
+            #expect(
+                again.value(t, oneMinusT: 1 - t, onePlusT: 1 + t) == kernel.value(t, oneMinusT: 1 - t, onePlusT: 1 + t))
         }
     }
 
-    @Test(arguments: ["laplace", "laplace(1,2)", "foo(1)", "matern(1,2,3)", "arccos(1.5)", "arccos(1e300)",
-                      "polynomial(1,2.5)", "gaussian(x)", "gaussian()"])
+    @Test(arguments: [
+        "laplace", "laplace(1,2)", "foo(1)", "matern(1,2,3)", "arccos(1.5)", "arccos(1e300)",
+        "polynomial(1,2.5)", "gaussian(x)", "gaussian()",
+    ])
     func badFormsAreRefusedListingEveryForm(_ text: String) {
         do {
             _ = try StandardKernel.parse(text)
@@ -39,16 +42,31 @@ import Testing
             ("laplace(1.5)", { t in exp(-1.5 * (2 * (1 - t)).squareRoot()) }),
             ("gaussian(0.5)", { t in exp(-0.5 * 2 * (1 - t)) }),
             ("matern(0.5,2)", { t in exp(-(2 * (1 - t)).squareRoot() / 2) }),
-            ("matern(1.5)", { t in let z = 3.0.squareRoot() * (2 * (1 - t)).squareRoot(); return (1 + z) * exp(-z) }),
-            ("arccos(1)", { t in let th = acos(t); return (sin(th) + (Double.pi - th) * cos(th)) / Double.pi }),
+            (
+                "matern(1.5)",
+                { t in
+                    let z = 3.0.squareRoot() * (2 * (1 - t)).squareRoot()
+                    return (1 + z) * exp(-z)
+                }
+            ),
+            (
+                "arccos(1)",
+                { t in
+                    let th = acos(t)
+                    return (sin(th) + (Double.pi - th) * cos(th)) / Double.pi
+                }
+            ),
             ("arccos(0)", { t in 1 - acos(t) / Double.pi }),
             ("polynomial(0.5,3)", { t in pow(t + 0.5, 3) }),
         ]
         for (text, formula) in forms {
             let kernel = try StandardKernel.parse(text)
             for t in [-0.95, -0.5, 0, 0.3, 0.8, 0.999] {
-                let value = kernel.value(t, oneMinusT: 1 - t, onePlusT: 1 + t), expected = formula(t)
-                #expect(Swift.abs(value - expected) <= 1e-12 * Swift.abs(expected), "\(text) at t = \(t): \(value) vs \(expected)")
+                let value = kernel.value(t, oneMinusT: 1 - t, onePlusT: 1 + t)
+                let expected = formula(t)
+                #expect(
+                    Swift.abs(value - expected) <= 1e-12 * Swift.abs(expected),
+                    "\(text) at t = \(t): \(value) vs \(expected)")
             }
         }
     }

@@ -66,9 +66,11 @@ import NeuralKernels
         let network = try NetworkKernel(activation: .relu, depth: 2)
         let s = try GegenbauerSpectrum(kernel: try NetworkSphereKernel(network, kind: .ntk), dimension: 3, kmax: 400)
         #expect(s.sumRule.residual > 0)
-        #expect(s.sumRule.residual <= 2 * s.sumRule.tailEstimate + s.sumRule.errorSum + 1e-12,
-                "residual \(s.sumRule.residual) tail \(s.sumRule.tailEstimate)")
-        #expect(s.sumRule.residual >= 0.5 * s.sumRule.tailEstimate - s.sumRule.errorSum - 1e-12,
-                "residual \(s.sumRule.residual) tail \(s.sumRule.tailEstimate)")
+        #expect(
+            s.sumRule.residual <= 2 * s.sumRule.tailEstimate + s.sumRule.errorSum + 1e-12,
+            "residual \(s.sumRule.residual) tail \(s.sumRule.tailEstimate)")
+        #expect(
+            s.sumRule.residual >= 0.5 * s.sumRule.tailEstimate - s.sumRule.errorSum - 1e-12,
+            "residual \(s.sumRule.residual) tail \(s.sumRule.tailEstimate)")
     }
 }

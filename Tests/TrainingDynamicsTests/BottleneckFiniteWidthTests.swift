@@ -20,7 +20,8 @@ import _TestSupport
 
     @Test("finite networks converge to the infinite-width bottleneck dynamics at rate N^-1/2")
     func finiteWidthConvergence() throws {
-        let encoder = try BottleneckDynamicsTests.encoder(), decoder = try BottleneckDynamicsTests.decoder()
+        let encoder = try BottleneckDynamicsTests.encoder()
+        let decoder = try BottleneckDynamicsTests.decoder()
         let (n, d, k, eta, steps) = (Self.inputs.count, 3, 2, 0.5, 10)
         let x = Self.inputs.flatMap { $0 }
         let scale = BottleneckDynamicsTests.rms(Self.targets, [Double](repeating: 0, count: n))
@@ -29,27 +30,38 @@ import _TestSupport
         let seeds: [UInt64] = Array(1...16)
         for width in [256, 512, 1024, 2048, 4096] {
             let gaps = try ParallelRuns.map(seeds.count) { i -> (Double, Double) in
-                var net = try FiniteBottleneckNetwork(encoder: encoder, decoder: decoder, inputDimension: d, bottleneck: k,
-                                                      hiddenWidth: width, seed: seeds[i])
+                var net = try FiniteBottleneckNetwork(
+                    encoder: encoder, decoder: decoder, inputDimension: d, bottleneck: k,
+                    hiddenWidth: width, seed: seeds[i])
                 let z0 = net.features(x, count: n)
-                let finite = try net.train(inputs: x, targets: Self.targets, learningRate: eta, steps: steps, every: steps)
-                let limit = try BottleneckDynamics(encoder: encoder, decoder: decoder, width: k, trainInputs: Self.inputs,
-                                                   targets: Self.targets, learningRate: eta, initialFeatures: z0)
-                    .run(steps: steps, every: steps)
+                let finite = try net.train(
+                    inputs: x, targets: Self.targets, learningRate: eta, steps: steps, every: steps)
+                let limit = try BottleneckDynamics(
+                    encoder: encoder, decoder: decoder, width: k, trainInputs: Self.inputs,
+                    targets: Self.targets, learningRate: eta, initialFeatures: z0
+                )
+                .run(steps: steps, every: steps)
                 let moved = BottleneckDynamicsTests.rms(limit.finalFeatures, z0)
-                return (BottleneckDynamicsTests.rms(finite.trainOutputs.last!, limit.trainOutputs.last!) / scale,
-                        BottleneckDynamicsTests.rms(finite.features.last!, limit.finalFeatures) / moved)
+                return (
+                    BottleneckDynamicsTests.rms(finite.trainOutputs.last!, limit.trainOutputs.last!) / scale,
+                    BottleneckDynamicsTests.rms(finite.features.last!, limit.finalFeatures) / moved
+                )
             }
             let mean = { (f: ((Double, Double)) -> Double) in gaps.map(f).reduce(0, +) / Double(gaps.count) }
             outputGaps.append((Double(width), mean { $0.0 }, 0.3))
             featureGaps.append((Double(width), mean { $0.1 }, 0.3))
         }
-        let outputFit = try #require(PowerLawFit(outputGaps)), featureFit = try #require(PowerLawFit(featureGaps))
-        print("finite bottleneck vs infinite width: output gaps \(outputGaps.map(\.y)) exponent \(outputFit.exponent) +- \(outputFit.standardError); "
-              + "feature gaps / movement \(featureGaps.map(\.y)) exponent \(featureFit.exponent) +- \(featureFit.standardError)")
+        let outputFit = try #require(PowerLawFit(outputGaps))
+        let featureFit = try #require(PowerLawFit(featureGaps))
+        print(
+            "finite bottleneck vs infinite width: output gaps \(outputGaps.map(\.y)) exponent \(outputFit.exponent) +- \(outputFit.standardError); "
+                + "feature gaps / movement \(featureGaps.map(\.y)) exponent \(featureFit.exponent) +- \(featureFit.standardError)"
+        )
         #expect(Swift.abs(outputFit.exponent + 0.5) < 0.15, "output exponent \(outputFit.exponent)")
         #expect(Swift.abs(featureFit.exponent + 0.5) < 0.15, "feature exponent \(featureFit.exponent)")
-        #expect(outputGaps.last!.y < 0.02 && featureGaps.last!.y < 0.08, "at N = 4096: \(outputGaps.last!.y), \(featureGaps.last!.y)")
+        #expect(
+            outputGaps.last!.y < 0.02 && featureGaps.last!.y < 0.08,
+            "at N = 4096: \(outputGaps.last!.y), \(featureGaps.last!.y)")
     }
 
     /// The encoder's k outputs share its hidden layers, so their cross tangent kernel
@@ -74,7 +86,8 @@ import _TestSupport
                     return g.weights.flatMap { $0 } + g.biases.flatMap { $0 }
                 }
                 func dot(_ u: [Double], _ v: [Double]) -> Double { zip(u, v).reduce(0) { $0 + $1.0 * $1.1 } }
-                var cross = 0.0, diagonal = 0.0
+                var cross = 0.0
+                var diagonal = 0.0
                 for i in 0..<n {
                     for j in 0..<n {
                         cross += pow(dot(grads[i * k], grads[j * k + 1]), 2)
@@ -86,8 +99,12 @@ import _TestSupport
             ratios.append((Double(width), values.reduce(0, +) / Double(values.count), 0.2))
         }
         let fit = try #require(PowerLawFit(ratios))
-        print("shared encoder cross-output NTK / diagonal: \(ratios.map(\.y)), exponent \(fit.exponent) +- \(fit.standardError)")
+        print(
+            "shared encoder cross-output NTK / diagonal: \(ratios.map(\.y)), exponent \(fit.exponent) +- \(fit.standardError)"
+        )
         #expect(Swift.abs(fit.exponent + 0.5) < 0.15, "exponent \(fit.exponent)")
-        #expect(ratios[0].y > 1e-3 && ratios[0].y < 0.5, "the cross kernel is neither 0 nor order one at N = 256: \(ratios[0].y)")
+        #expect(
+            ratios[0].y > 1e-3 && ratios[0].y < 0.5,
+            "the cross kernel is neither 0 nor order one at N = 256: \(ratios[0].y)")
     }
 }

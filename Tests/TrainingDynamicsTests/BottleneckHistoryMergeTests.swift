@@ -11,15 +11,17 @@ import _TestSupport
 /// far fewer entries. Proofs/bottleneck-dynamics.md, "Merged history".
 @Suite struct BottleneckHistoryMergeTests {
     static func dynamics() throws -> BottleneckDynamics {
-        try BottleneckDynamics(encoder: BottleneckDynamicsTests.encoder(), decoder: BottleneckDynamicsTests.decoder(), width: 3,
-                               trainInputs: BottleneckDynamicsTests.inputs, targets: BottleneckDynamicsTests.targets,
-                               learningRate: 0.5, seed: 4)
+        try BottleneckDynamics(
+            encoder: BottleneckDynamicsTests.encoder(), decoder: BottleneckDynamicsTests.decoder(), width: 3,
+            trainInputs: BottleneckDynamicsTests.inputs, targets: BottleneckDynamicsTests.targets,
+            learningRate: 0.5, seed: 4)
     }
 
     @Test("tolerance 0 is the exact history to rounding")
     func zeroToleranceIsExact() throws {
         let d = try Self.dynamics()
-        let exact = try d.run(steps: 40, every: 40), merged = try d.run(steps: 40, every: 40, mergeTolerance: 0)
+        let exact = try d.run(steps: 40, every: 40)
+        let merged = try d.run(steps: 40, every: 40, mergeTolerance: 0)
         let gap = BottleneckDynamicsTests.rms(exact.trainOutputs.last!, merged.trainOutputs.last!)
         #expect(gap < 1e-12, "gap \(gap)")
         #expect(merged.historyEntries < exact.historyEntries, "\(merged.historyEntries) vs \(exact.historyEntries)")
@@ -30,16 +32,21 @@ import _TestSupport
         let d = try Self.dynamics()
         let steps = 60
         let exact = try d.run(steps: steps, every: steps)
-        let scale = BottleneckDynamicsTests.rms(BottleneckDynamicsTests.targets, [Double](repeating: 0, count: BottleneckDynamicsTests.targets.count))
+        let scale = BottleneckDynamicsTests.rms(
+            BottleneckDynamicsTests.targets, [Double](repeating: 0, count: BottleneckDynamicsTests.targets.count))
         let moved = BottleneckDynamicsTests.rms(exact.finalFeatures, d.initialFeatures)
-        var outputGaps: [Double] = [], featureGaps: [Double] = [], entries: [Int] = []
+        var outputGaps: [Double] = []
+        var featureGaps: [Double] = []
+        var entries: [Int] = []
         for tolerance in [0.04, 0.02, 0.01] {
             let merged = try d.run(steps: steps, every: steps, mergeTolerance: tolerance)
             outputGaps.append(BottleneckDynamicsTests.rms(exact.trainOutputs.last!, merged.trainOutputs.last!) / scale)
             featureGaps.append(BottleneckDynamicsTests.rms(exact.finalFeatures, merged.finalFeatures) / moved)
             entries.append(merged.historyEntries)
         }
-        print("merged history: output gaps \(outputGaps), feature gaps \(featureGaps), entries \(entries) of \(exact.historyEntries)")
+        print(
+            "merged history: output gaps \(outputGaps), feature gaps \(featureGaps), entries \(entries) of \(exact.historyEntries)"
+        )
         for gaps in [outputGaps, featureGaps] {
             // Measured ratios per halving: outputs 4.2, 3.2; features 3.0, 2.4 (between first and second order: the
             // blocks end where the features leave the tolerance, so their actual extent is below it).

@@ -9,24 +9,35 @@ import _TestSupport
 /// Proofs/bottleneck-dynamics.md, "Kernel input derivatives".
 @Suite struct BottleneckKernelDerivativeTests {
     static func networks() throws -> [NetworkKernel] {
-        [try NetworkKernel(activation: .relu, depth: 3, sigmaW: 1.3, sigmaB: 0.4),
-         try NetworkKernel(activation: .erf, depth: 3, sigmaW: 1.2, sigmaB: 0.3),
-         try NetworkKernel(activation: .identity, depth: 4, sigmaW: 1.1, sigmaB: 0.5),
-         try NetworkKernel(activation: .tanh, depth: 2, sigmaW: 1.5, sigmaB: 0.2),
-         try NetworkKernel(activation: ActivationCatalogue.activation(named: "elu(1)"), depth: 3, sigmaW: 1.2, sigmaB: 0.7, sigmaI: 0.5)]
+        [
+            try NetworkKernel(activation: .relu, depth: 3, sigmaW: 1.3, sigmaB: 0.4),
+            try NetworkKernel(activation: .erf, depth: 3, sigmaW: 1.2, sigmaB: 0.3),
+            try NetworkKernel(activation: .identity, depth: 4, sigmaW: 1.1, sigmaB: 0.5),
+            try NetworkKernel(activation: .tanh, depth: 2, sigmaW: 1.5, sigmaB: 0.2),
+            try NetworkKernel(
+                activation: ActivationCatalogue.activation(named: "elu(1)"), depth: 3, sigmaW: 1.2, sigmaB: 0.7,
+                sigmaI: 0.5),
+        ]
     }
 
     static let x: [Double] = [0.7, -1.1, 0.4]
     static let y: [Double] = [-0.2, 0.9, 1.3]
 
     /// Central difference of Sigma and Theta in x (step h, error h^2 |Phi'''| ~ 1e-10).
-    static func finiteDifference(_ network: NetworkKernel, _ x: [Double], _ y: [Double], h: Double = 1e-5) -> ([Double], [Double]) {
-        var gk: [Double] = [], gt: [Double] = []
+    static func finiteDifference(_ network: NetworkKernel, _ x: [Double], _ y: [Double], h: Double = 1e-5) -> (
+        [Double], [Double]
+    ) {
+        var gk: [Double] = []
+        var gt: [Double] = []
         for i in x.indices {
-            var up = x, down = x
-            up[i] += h; down[i] -= h
-            let (ku, tu) = network.kernel(up, y), (kd, td) = network.kernel(down, y)
-            gk.append((ku - kd) / (2 * h)); gt.append((tu - td) / (2 * h))
+            var up = x
+            var down = x
+            up[i] += h
+            down[i] -= h
+            let (ku, tu) = network.kernel(up, y)
+            let (kd, td) = network.kernel(down, y)
+            gk.append((ku - kd) / (2 * h))
+            gt.append((tu - td) / (2 * h))
         }
         return (gk, gt)
     }
@@ -46,7 +57,8 @@ import _TestSupport
         #expect(relativeError(k, exact.nngp) < 1e-13)
         #expect(relativeError(t, exact.ntk) < 1e-13)
         let (fk, ft) = Self.finiteDifference(network, Self.x, Self.y)
-        let ek = Self.relativeDistance(gk, fk), et = Self.relativeDistance(gt, ft)
+        let ek = Self.relativeDistance(gk, fk)
+        let et = Self.relativeDistance(gt, ft)
         print("kernel gradient \(network.activation.name): NNGP \(ek), NTK \(et) against central differences")
         #expect(ek < 1e-9, "\(network.activation.name) NNGP gradient off by \(ek)")
         #expect(et < 1e-9, "\(network.activation.name) NTK gradient off by \(et)")
@@ -62,8 +74,12 @@ import _TestSupport
         func at(_ a: Double, _ b: Double, _ e: Double) -> KernelState {
             network.propagate(KernelState(q1: a, q2: b, nngp: e, ntk: 0), inputWidth: 1)
         }
-        let fd = [(at(q1 + h, q2, c), at(q1 - h, q2, c)), (at(q1, q2 + h, c), at(q1, q2 - h, c)), (at(q1, q2, c + h), at(q1, q2, c - h))]
-        let fk = fd.map { ($0.0.nngp - $0.1.nngp) / (2 * h) }, ft = fd.map { ($0.0.ntk - $0.1.ntk) / (2 * h) }
+        let fd = [
+            (at(q1 + h, q2, c), at(q1 - h, q2, c)), (at(q1, q2 + h, c), at(q1, q2 - h, c)),
+            (at(q1, q2, c + h), at(q1, q2, c - h)),
+        ]
+        let fk = fd.map { ($0.0.nngp - $0.1.nngp) / (2 * h) }
+        let ft = fd.map { ($0.0.ntk - $0.1.ntk) / (2 * h) }
         #expect(Self.relativeDistance([k.q1, k.q2, k.c], fk) < 1e-9)
         #expect(Self.relativeDistance([t.q1, t.q2, t.c], ft) < 1e-9)
     }
@@ -78,15 +94,18 @@ import _TestSupport
         let derivatives = KernelInputDerivatives(network)
         for (q1, q2, c) in [(0.8, 1.3, 0.45), (2.0, 0.5, -0.9), (1.0, 1.0, 0.999)] {
             let (k, t) = derivatives.partials(q1: q1, q2: q2, c: c)
-            let root = (q1 * q2).squareRoot(), theta = acos(c / root)
+            let root = (q1 * q2).squareRoot()
+            let theta = acos(c / root)
             let dual = (Double.pi - theta) / (2 * Double.pi)
             let sigmaQ1 = (q2 / q1).squareRoot() * sin(theta) / (4 * Double.pi)
             let sigmaQ2 = (q1 / q2).squareRoot() * sin(theta) / (4 * Double.pi)
             let dualC = 1 / (2 * Double.pi * sin(theta) * root)
             let dualQ1 = -cos(theta) / (4 * Double.pi * q1 * sin(theta))
             let dualQ2 = -cos(theta) / (4 * Double.pi * q2 * sin(theta))
-            let expected = [(k.q1, sigmaQ1), (k.q2, sigmaQ2), (k.c, dual),
-                            (t.q1, sigmaQ1 + c * dualQ1), (t.q2, sigmaQ2 + c * dualQ2), (t.c, 2 * dual + c * dualC)]
+            let expected = [
+                (k.q1, sigmaQ1), (k.q2, sigmaQ2), (k.c, dual),
+                (t.q1, sigmaQ1 + c * dualQ1), (t.q2, sigmaQ2 + c * dualQ2), (t.c, 2 * dual + c * dualC),
+            ]
             for (got, want) in expected {
                 #expect(relativeError(got, want) < 1e-12, "q1=\(q1) q2=\(q2) c=\(c): \(got) vs \(want)")
             }

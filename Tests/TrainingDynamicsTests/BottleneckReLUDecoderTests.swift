@@ -9,11 +9,14 @@ import _TestSupport
 /// itself checked against finite differences in BottleneckKernelDerivativeTests), and against
 /// central differences of propagate directly. Proofs/bottleneck-dynamics.md.
 @Suite struct BottleneckReLUDecoderTests {
-    static let states: [(Double, Double, Double)] = [(0.8, 1.3, 0.45), (1.0, 1.0, -0.7), (2.5, 0.3, 0.1), (0.6, 0.6, 0.59), (1.2, 0.9, -1.03)]
+    static let states: [(Double, Double, Double)] = [
+        (0.8, 1.3, 0.45), (1.0, 1.0, -0.7), (2.5, 0.3, 0.1), (0.6, 0.6, 0.59), (1.2, 0.9, -1.03),
+    ]
 
     @Test("closed form matches the recursion to 1e-12", arguments: [(1.0, 0.0, 1.0), (1.3, 0.4, 1.0), (1.2, 0.7, 0.5)])
     func matchesRecursion(scales: (Double, Double, Double)) throws {
-        let network = try NetworkKernel(activation: .relu, depth: 2, sigmaW: scales.0, sigmaB: scales.1, sigmaI: scales.2)
+        let network = try NetworkKernel(
+            activation: .relu, depth: 2, sigmaW: scales.0, sigmaB: scales.1, sigmaI: scales.2)
         let closed = try #require(TwoLayerReLUTangentKernel(network))
         let generic = KernelInputDerivatives(network)
         for (q1, q2, c) in Self.states {
@@ -25,8 +28,11 @@ import _TestSupport
             #expect(relativeError(fast.c, exact.c) < 1e-12, "dc at \((q1, q2, c)): \(fast.c) vs \(exact.c)")
             // Central differences of the value itself (error h^2 |Theta'''|, up to 2e-7 at rho = 0.98).
             let h = 1e-5
-            func theta(_ a: Double, _ b: Double) -> Double { closed.evaluate(q1: a, q2: q2, c: b, partials: false).value }
-            let fq = (theta(q1 + h, c) - theta(q1 - h, c)) / (2 * h), fc = (theta(q1, c + h) - theta(q1, c - h)) / (2 * h)
+            func theta(_ a: Double, _ b: Double) -> Double {
+                closed.evaluate(q1: a, q2: q2, c: b, partials: false).value
+            }
+            let fq = (theta(q1 + h, c) - theta(q1 - h, c)) / (2 * h)
+            let fc = (theta(q1, c + h) - theta(q1, c - h)) / (2 * h)
             #expect(Swift.abs(fast.q1 - fq) < 1e-6 * Swift.max(1, Swift.abs(fq)), "dq1 \(fast.q1) vs difference \(fq)")
             #expect(Swift.abs(fast.c - fc) < 1e-6 * Swift.max(1, Swift.abs(fc)), "dc \(fast.c) vs difference \(fc)")
         }

@@ -20,7 +20,9 @@ import _TestSupport
             let fast = VectorArcCosine.acos(SIMD4(xs[i], xs[i + 1], xs[i + 2], xs[i + 3]))
             for l in 0..<4 {
                 let exact = Foundation.acos(xs[i + l])
-                let ulps = exact == 0 ? Swift.abs(fast[l]) / Double.leastNormalMagnitude : Swift.abs(fast[l] - exact) / exact.ulp
+                let ulps =
+                    exact == 0
+                    ? Swift.abs(fast[l]) / Double.leastNormalMagnitude : Swift.abs(fast[l] - exact) / exact.ulp
                 worst = Swift.max(worst, ulps)
             }
         }
@@ -28,9 +30,12 @@ import _TestSupport
         #expect(worst <= 2, "worst \(worst) ulp")
     }
 
-    @Test("history sums equal the scalar closed form entry by entry", arguments: [(1.0, 0.0, 1.0), (1.3, 0.4, 1.0), (1.2, 0.7, 0.5)])
+    @Test(
+        "history sums equal the scalar closed form entry by entry",
+        arguments: [(1.0, 0.0, 1.0), (1.3, 0.4, 1.0), (1.2, 0.7, 0.5)])
     func historySums(scales: (Double, Double, Double)) throws {
-        let network = try NetworkKernel(activation: .relu, depth: 2, sigmaW: scales.0, sigmaB: scales.1, sigmaI: scales.2)
+        let network = try NetworkKernel(
+            activation: .relu, depth: 2, sigmaW: scales.0, sigmaB: scales.1, sigmaI: scales.2)
         let relu = try #require(TwoLayerReLUTangentKernel(network))
         let k = 3
         var random = GaussianRandomSource(seed: 31)
@@ -41,7 +46,9 @@ import _TestSupport
         for (e, z) in entries.enumerated() { history.append(z, at: 0, coefficient: coefficients[e]) }
         for z in [entries[7], (0..<k).map { _ in random.normal() }] {
             let q1 = z.reduce(0) { $0 + $1 * $1 } / Double(k)
-            var value = 0.0, radial = 0.0, along = [Double](repeating: 0, count: k)
+            var value = 0.0
+            var radial = 0.0
+            var along = [Double](repeating: 0, count: k)
             for (e, ze) in entries.enumerated() where coefficients[e] != 0 {
                 let q2 = ze.reduce(0) { $0 + $1 * $1 } / Double(k)
                 let c = zip(z, ze).reduce(0) { $0 + $1.0 * $1.1 } / Double(k)
@@ -57,7 +64,9 @@ import _TestSupport
             }
             #expect(relativeError(sums.value, value) < 1e-13, "value \(sums.value) vs \(value)")
             #expect(relativeError(sums.radial, radial) < 1e-12, "radial \(sums.radial) vs \(radial)")
-            for a in 0..<k { #expect(relativeError(lanes[a].sum(), along[a]) < 1e-12, "along[\(a)] \(lanes[a].sum()) vs \(along[a])") }
+            for a in 0..<k {
+                #expect(relativeError(lanes[a].sum(), along[a]) < 1e-12, "along[\(a)] \(lanes[a].sum()) vs \(along[a])")
+            }
         }
     }
 
@@ -71,11 +80,14 @@ import _TestSupport
     func vectorisedRun() throws {
         let encoder = try BottleneckDynamicsTests.encoder()
         let decoder = try NetworkKernel(activation: .relu, depth: 2, sigmaW: 1.3, sigmaB: 0.2)
-        let inputs = BottleneckDynamicsTests.inputs, targets = BottleneckDynamicsTests.targets
-        let k = 3, n = inputs.count
+        let inputs = BottleneckDynamicsTests.inputs
+        let targets = BottleneckDynamicsTests.targets
+        let k = 3
+        let n = inputs.count
         let features = try BottleneckDynamics.sampleFeatures(encoder: encoder, points: inputs, width: k, seed: 8)
-        let fast = try BottleneckDynamics(encoder: encoder, decoder: decoder, width: k, trainInputs: inputs, targets: targets,
-                                          testInputs: inputs, learningRate: 0.5, initialFeatures: features + features)
+        let fast = try BottleneckDynamics(
+            encoder: encoder, decoder: decoder, width: k, trainInputs: inputs, targets: targets,
+            testInputs: inputs, learningRate: 0.5, initialFeatures: features + features)
         #expect(fast.reluDecoder != nil)
         var generic = fast
         generic.reluDecoder = nil
@@ -85,12 +97,18 @@ import _TestSupport
             #expect(a.steps == b.steps && a.historyEntries == b.historyEntries)
             let scale = BottleneckDynamicsTests.rms(targets, [Double](repeating: 0, count: n))
             for t in 0..<a.steps.count {
-                #expect(BottleneckDynamicsTests.rms(a.trainOutputs[t], b.trainOutputs[t]) < 1e-12 * scale, "step \(a.steps[t])")
-                #expect(BottleneckDynamicsTests.rms(a.testOutputs[t], a.trainOutputs[t]) < 1e-7 * scale, "test copies, step \(a.steps[t])")
+                #expect(
+                    BottleneckDynamicsTests.rms(a.trainOutputs[t], b.trainOutputs[t]) < 1e-12 * scale,
+                    "step \(a.steps[t])")
+                #expect(
+                    BottleneckDynamicsTests.rms(a.testOutputs[t], a.trainOutputs[t]) < 1e-7 * scale,
+                    "test copies, step \(a.steps[t])")
                 #expect(Swift.abs(a.trainLoss[t] - b.trainLoss[t]) < 1e-12 * b.trainLoss[0])
             }
             #expect(BottleneckDynamicsTests.rms(a.finalFeatures, b.finalFeatures) < 1e-12)
-            #expect(BottleneckDynamicsTests.rms(Array(a.finalFeatures[(n * k)...]), Array(a.finalFeatures[0..<(n * k)])) < 1e-7)
+            #expect(
+                BottleneckDynamicsTests.rms(Array(a.finalFeatures[(n * k)...]), Array(a.finalFeatures[0..<(n * k)]))
+                    < 1e-7)
         }
     }
 }

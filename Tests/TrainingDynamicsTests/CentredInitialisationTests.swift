@@ -23,13 +23,17 @@ struct CentredInitialisationTests {
         let network = try NetworkKernel(activation: .relu, depth: 3, sigmaW: 1.3, sigmaB: 0.4)
         let times = [0.5, 20, 300, .infinity]
         func run(_ initialisation: TrainingExperiment.Initialisation) throws -> [[Double]] {
-            let config = TrainingExperiment.Configuration(network: network, ensemble: ensemble, ridge: 1e-3,
-                                                          initialisation: initialisation, times: times)
+            let config = TrainingExperiment.Configuration(
+                network: network, ensemble: ensemble, ridge: 1e-3,
+                initialisation: initialisation, times: times)
             return try TrainingExperiment.run(config, data: Self.data()).testMean
         }
-        let centred = try run(.zero), sampled = try run(.sampled)
+        let centred = try run(.zero)
+        let sampled = try run(.sampled)
         for (a, b) in zip(centred, sampled) {
-            for (u, v) in zip(a, b) { #expect(Swift.abs(u - v) <= 1e-10 * max(1, Swift.abs(v)), "\(ensemble): \(u) vs \(v)") }
+            for (u, v) in zip(a, b) {
+                #expect(Swift.abs(u - v) <= 1e-10 * max(1, Swift.abs(v)), "\(ensemble): \(u) vs \(v)")
+            }
         }
         // The readout-only limit is the NNGP posterior mean with the same ridge, by a Cholesky solve.
         if ensemble == .nngp {

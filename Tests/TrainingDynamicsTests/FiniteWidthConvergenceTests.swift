@@ -26,7 +26,8 @@ struct FiniteWidthConvergenceTests {
                 let r = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
                 return v.map { 2 * $0 / r }
             }
-            let train = (0..<16).map { _ in point() }, testPoints = (0..<6).map { _ in point() }
+            let train = (0..<16).map { _ in point() }
+            let testPoints = (0..<6).map { _ in point() }
             x = train.flatMap { $0 }
             test = testPoints.flatMap { $0 }
             m = testPoints.count
@@ -36,9 +37,11 @@ struct FiniteWidthConvergenceTests {
             let basis = try KernelEigenbasis(kernel: kernels.ntkTrain, count: train.count)
             eta = 0.5 * TrainingSchedule.stabilityLimit(largestEigenvalue: basis.largest, trainingPoints: train.count)
             let schedule = try TrainingSchedule(kind: .steps, learningRate: eta, trainingPoints: train.count)
-            prediction = try EnsembleDynamics(ensemble: .ntk, ntk: kernels.ntkTrain, nngp: kernels.nngpTrain, targets: y,
-                                              schedule: schedule)
-                .predictions(times: steps.map(Double.init), test: kernels.testKernels)
+            prediction = try EnsembleDynamics(
+                ensemble: .ntk, ntk: kernels.ntkTrain, nngp: kernels.nngpTrain, targets: y,
+                schedule: schedule
+            )
+            .predictions(times: steps.map(Double.init), test: kernels.testKernels)
         }
 
         func study(widths: [Int], seeds: Int) throws -> [FiniteWidthStudy.WidthRuns] {
@@ -49,8 +52,9 @@ struct FiniteWidthConvergenceTests {
 
     static let activations: [Activation] = [.relu, .erf]
 
-    @Test("seed means within 4 ensemble standard errors and seed variances near the ensemble's at width 2048",
-          arguments: activations)
+    @Test(
+        "seed means within 4 ensemble standard errors and seed variances near the ensemble's at width 2048",
+        arguments: activations)
     func seedMomentsAtLargeWidth(activation: Activation) throws {
         let setup = try Setup(activation: activation)
         let seeds = 12
@@ -61,7 +65,9 @@ struct FiniteWidthConvergenceTests {
             for (k, p) in setup.prediction.enumerated() {
                 for i in 0..<setup.m {
                     let z = (mean[k][i] - p.testMean[i]) / (p.testVariance[i] / Double(seeds)).squareRoot()
-                    #expect(Swift.abs(z) < 4, "\(activation.name) linearised \(linearised) step \(setup.steps[k]) point \(i): z = \(z)")
+                    #expect(
+                        Swift.abs(z) < 4,
+                        "\(activation.name) linearised \(linearised) step \(setup.steps[k]) point \(i): z = \(z)")
                     ratio += variance[k][i] / p.testVariance[i]
                 }
             }
@@ -71,21 +77,28 @@ struct FiniteWidthConvergenceTests {
         }
     }
 
-    @Test("the NTK, the linearisation gap and the weights move at the predicted rates in the width", arguments: activations)
+    @Test(
+        "the NTK, the linearisation gap and the weights move at the predicted rates in the width",
+        arguments: activations)
     func ratesInTheWidth(activation: Activation) throws {
         let setup = try Setup(activation: activation)
         let widths = [256, 512, 1024, 2048]
         let runs = try setup.study(widths: widths, seeds: 8)
         func fit(_ value: (FiniteWidthStudy.Run) -> Double) -> PowerLawFit {
-            PowerLawFit(runs.map { w in
-                let e = w.summary(value)
-                return (Double(w.width), e.mean, e.standardError / e.mean)
-            })!
+            PowerLawFit(
+                runs.map { w in
+                    let e = w.summary(value)
+                    return (Double(w.width), e.mean, e.standardError / e.mean)
+                })!
         }
-        let ntk = fit(\.ntkChange), gap = fit(\.linearisationGap), weights = fit(\.weightChange)
+        let ntk = fit(\.ntkChange)
+        let gap = fit(\.linearisationGap)
+        let weights = fit(\.weightChange)
         let theory = LazyTrainingRates.ntkChange(activation)
-        print("\(activation.name): NTK change ~ width^\(ntk.exponent) +- \(ntk.standardError) (theory \(theory)); "
-              + "linearisation gap ^\(gap.exponent) +- \(gap.standardError); weights ^\(weights.exponent) +- \(weights.standardError)")
+        print(
+            "\(activation.name): NTK change ~ width^\(ntk.exponent) +- \(ntk.standardError) (theory \(theory)); "
+                + "linearisation gap ^\(gap.exponent) +- \(gap.standardError); weights ^\(weights.exponent) +- \(weights.standardError)"
+        )
         // Faster than Lee et al.'s bound n^-1/2, at the rate of the scaling argument: n^-1 for
         // smooth activations (measured -0.96 +- 0.01 at widths 512 ... 16384 with 32 points; here
         // -0.89 at 256 ... 2048), n^-3/4 for ReLU (measured -0.740 +- 0.009 at 512 ... 16384).
@@ -96,9 +109,13 @@ struct FiniteWidthConvergenceTests {
         if gapTheory == -1 {
             #expect(Swift.abs(gap.exponent + 1) < 0.15, "gap exponent \(gap.exponent)")
         } else {
-            #expect(gap.exponent < gapTheory + 2 * gap.standardError && gap.exponent > ntk.exponent - 0.1, "gap exponent \(gap.exponent)")
+            #expect(
+                gap.exponent < gapTheory + 2 * gap.standardError && gap.exponent > ntk.exponent - 0.1,
+                "gap exponent \(gap.exponent)")
         }
         // One hidden layer: ||theta_0|| ~ sqrt(n), the weights move O(1).
-        #expect(Swift.abs(weights.exponent - LazyTrainingRates.weightChange(depth: 2)) < 0.05, "weight exponent \(weights.exponent)")
+        #expect(
+            Swift.abs(weights.exponent - LazyTrainingRates.weightChange(depth: 2)) < 0.05,
+            "weight exponent \(weights.exponent)")
     }
 }

@@ -19,8 +19,9 @@ struct IndependentRouteTests {
             train = (0..<10).map { _ in (0..<3).map { _ in random.normal() } }
             test = (0..<5).map { _ in (0..<3).map { _ in random.normal() } }
             y = train.map { sin($0[0] - 0.5 * $0[1]) + 0.3 * $0[2] }
-            let network = try NetworkKernel(activation: ActivationCatalogue.activation(named: activation), depth: depth,
-                                            sigmaW: 1.4, sigmaB: 0.3)
+            let network = try NetworkKernel(
+                activation: ActivationCatalogue.activation(named: activation), depth: depth,
+                sigmaW: 1.4, sigmaB: 0.3)
             kernels = try TrainingKernels(train: train, test: test, network: network)
         }
         var n: Int { y.count }
@@ -35,13 +36,24 @@ struct IndependentRouteTests {
     /// targets, integrated by classical RK4 with `steps` steps: columns are the images of the
     /// unit vectors. Row-major (n + m) x (n + m).
     static func integratedMap(_ p: Problem, rate: Double, time: Double, steps: Int) -> [Double] {
-        let n = p.n, m = p.m, size = n + m
-        let theta = p.kernels.ntkTrain, cross = p.kernels.ntkCross
+        let n = p.n
+        let m = p.m
+        let size = n + m
+        let theta = p.kernels.ntkTrain
+        let cross = p.kernels.ntkCross
         // d/dt (f_X, f_x) = -rate (Theta f_X, Theta(x, X) f_X): only the train block drives.
         func derivative(_ state: [Double]) -> [Double] {
             var out = [Double](repeating: 0, count: size)
-            for i in 0..<n { var s = 0.0; for j in 0..<n { s += theta[i * n + j] * state[j] }; out[i] = -rate * s }
-            for i in 0..<m { var s = 0.0; for j in 0..<n { s += cross[i * n + j] * state[j] }; out[n + i] = -rate * s }
+            for i in 0..<n {
+                var s = 0.0
+                for j in 0..<n { s += theta[i * n + j] * state[j] }
+                out[i] = -rate * s
+            }
+            for i in 0..<m {
+                var s = 0.0
+                for j in 0..<n { s += cross[i * n + j] * state[j] }
+                out[n + i] = -rate * s
+            }
             return out
         }
         var map = [Double](repeating: 0, count: size * size)
@@ -64,11 +76,14 @@ struct IndependentRouteTests {
     @Test("gradient flow from given outputs equals a Runge-Kutta integration of the ODE")
     func flowMatchesODE() throws {
         let p = try Problem()
-        let eta = 0.8, time = 6.0
+        let eta = 0.8
+        let time = 6.0
         let schedule = try TrainingSchedule(kind: .flow, learningRate: eta, trainingPoints: p.n)
         let dynamics = try FunctionSpaceDynamics(kernel: p.kernels.ntkTrain, targets: p.y, schedule: schedule)
-        let f0 = (0..<p.n).map { 0.2 * cos(Double($0)) }, g0 = (0..<p.m).map { -0.1 * Double($0) }
-        let closed = try dynamics.trajectory(times: [time], trainInitial: f0, testInitial: g0, cross: p.kernels.ntkCross)
+        let f0 = (0..<p.n).map { 0.2 * cos(Double($0)) }
+        let g0 = (0..<p.m).map { -0.1 * Double($0) }
+        let closed = try dynamics.trajectory(
+            times: [time], trainInitial: f0, testInitial: g0, cross: p.kernels.ntkCross)
         // f_t - y_ext follows the linear ODE with zero targets, y_ext = (y, mu) where the test
         // part has no target: integrate the residual r = f_X - y and the test outputs.
         let map = Self.integratedMap(p, rate: eta / Double(p.n), time: time, steps: 4000)
@@ -82,14 +97,20 @@ struct IndependentRouteTests {
         #expect(Self.maxDifference(closed.test[0], testODE) < 1e-11)
     }
 
-    @Test("NTK-ensemble covariance equals the prior pushed through the integrated linear map", arguments: [TrainedEnsemble.ntk, .nngp])
+    @Test(
+        "NTK-ensemble covariance equals the prior pushed through the integrated linear map",
+        arguments: [TrainedEnsemble.ntk, .nngp])
     func covarianceIsPushforward(ensemble: TrainedEnsemble) throws {
         let p = try Problem(activation: "erf", depth: 2)
-        let eta = 1.3, time = 4.0
-        let n = p.n, m = p.m, size = n + m
+        let eta = 1.3
+        let time = 4.0
+        let n = p.n
+        let m = p.m
+        let size = n + m
         let schedule = try TrainingSchedule(kind: .flow, learningRate: eta, trainingPoints: n)
-        let dynamics = try EnsembleDynamics(ensemble: ensemble, ntk: p.kernels.ntkTrain, nngp: p.kernels.nngpTrain,
-                                            targets: p.y, schedule: schedule)
+        let dynamics = try EnsembleDynamics(
+            ensemble: ensemble, ntk: p.kernels.ntkTrain, nngp: p.kernels.nngpTrain,
+            targets: p.y, schedule: schedule)
         let prediction = try dynamics.predictions(times: [time], test: p.kernels.testKernels, fullCovariance: true)[0]
         // The map of the ensemble's training kernel (Theta or K) from the ODE.
         let trainingKernels = ensemble == .ntk ? p.kernels : nil
@@ -98,20 +119,23 @@ struct IndependentRouteTests {
             map = Self.integratedMap(Problem.with(k, p), rate: eta / Double(n), time: time, steps: 4000)
         } else {
             let k = p.kernels
-            let nngpAsTraining = TrainingKernels(trainCount: k.trainCount, testCount: k.testCount, nngpTrain: k.nngpTrain,
-                                                 ntkTrain: k.nngpTrain, nngpCross: k.nngpCross, ntkCross: k.nngpCross, nngpTest: k.nngpTest)
+            let nngpAsTraining = TrainingKernels(
+                trainCount: k.trainCount, testCount: k.testCount, nngpTrain: k.nngpTrain,
+                ntkTrain: k.nngpTrain, nngpCross: k.nngpCross, ntkCross: k.nngpCross, nngpTest: k.nngpTest)
             map = Self.integratedMap(Problem.with(nngpAsTraining, p), rate: eta / Double(n), time: time, steps: 4000)
         }
         // Prior covariance of (f_0(X), f_0(x*)): the joint NNGP.
         var prior = [Double](repeating: 0, count: size * size)
         for i in 0..<size {
             for j in 0..<size {
-                prior[i * size + j] = i < n
+                prior[i * size + j] =
+                    i < n
                     ? (j < n ? p.kernels.nngpTrain[i * n + j] : p.kernels.nngpCross[(j - n) * n + i])
                     : (j < n ? p.kernels.nngpCross[(i - n) * n + j] : p.kernels.nngpTest[(i - n) * m + (j - n)])
             }
         }
-        var lp = [Double](repeating: 0, count: size * size), cov = lp
+        var lp = [Double](repeating: 0, count: size * size)
+        var cov = lp
         BLAS.gemm(.none, .none, m: size, n: size, k: size, map, prior, &lp)
         BLAS.gemm(.none, .transpose, m: size, n: size, k: size, lp, map, &cov)
         let testBlock = (0..<m).flatMap { i in (0..<m).map { j in cov[(n + i) * size + (n + j)] } }
@@ -131,7 +155,8 @@ struct IndependentRouteTests {
     @Test("t = infinity: NTK regression and the NNGP posterior by Cholesky solves")
     func infiniteTimeIsKernelRegression() throws {
         let p = try Problem(activation: "gelu", depth: 3)
-        let n = p.n, m = p.m
+        let n = p.n
+        let m = p.m
         let schedule = try TrainingSchedule(kind: .flow, learningRate: 1, trainingPoints: n)
         func solve(_ a: [Double], _ b: [Double], columns: Int) throws -> [Double] {
             var l = a
@@ -146,12 +171,16 @@ struct IndependentRouteTests {
         }
         let kt = p.kernels.testKernels
         // NTK: mean Theta_* Theta^-1 y; variance K** + a^T K a - 2 a^T K_*, a = Theta^-1 Theta_*.
-        let ntk = try EnsembleDynamics(ensemble: .ntk, ntk: p.kernels.ntkTrain, nngp: p.kernels.nngpTrain,
-                                       targets: p.y, schedule: schedule).predictions(times: [.infinity], test: kt)[0]
+        let ntk = try EnsembleDynamics(
+            ensemble: .ntk, ntk: p.kernels.ntkTrain, nngp: p.kernels.nngpTrain,
+            targets: p.y, schedule: schedule
+        ).predictions(times: [.infinity], test: kt)[0]
         let alpha = try solve(p.kernels.ntkTrain, p.y, columns: 1)
         let a = try solve(p.kernels.ntkTrain, columns(p.kernels.ntkCross), columns: m)
         for i in 0..<m {
-            var mean = 0.0, quadratic = 0.0, cross = 0.0
+            var mean = 0.0
+            var quadratic = 0.0
+            var cross = 0.0
             for j in 0..<n {
                 mean += p.kernels.ntkCross[i * n + j] * alpha[j]
                 cross += a[j * m + i] * p.kernels.nngpCross[i * n + j]
@@ -161,12 +190,15 @@ struct IndependentRouteTests {
             #expect(Swift.abs(ntk.testVariance[i] - (kt.nngpDiagonal[i] + quadratic - 2 * cross)) < 1e-11)
         }
         // NNGP: the GP posterior mean K_* K^-1 y and variance K** - K_* K^-1 K_*^T.
-        let nngp = try EnsembleDynamics(ensemble: .nngp, ntk: nil, nngp: p.kernels.nngpTrain,
-                                        targets: p.y, schedule: schedule).predictions(times: [.infinity], test: kt)[0]
+        let nngp = try EnsembleDynamics(
+            ensemble: .nngp, ntk: nil, nngp: p.kernels.nngpTrain,
+            targets: p.y, schedule: schedule
+        ).predictions(times: [.infinity], test: kt)[0]
         let beta = try solve(p.kernels.nngpTrain, p.y, columns: 1)
         let b = try solve(p.kernels.nngpTrain, columns(p.kernels.nngpCross), columns: m)
         for i in 0..<m {
-            var mean = 0.0, reduction = 0.0
+            var mean = 0.0
+            var reduction = 0.0
             for j in 0..<n {
                 mean += p.kernels.nngpCross[i * n + j] * beta[j]
                 reduction += p.kernels.nngpCross[i * n + j] * b[j * m + i]
@@ -181,7 +213,8 @@ struct IndependentRouteTests {
     @Test("discrete steps equal explicit iteration of the update, with and without overshoot")
     func stepsMatchIteration() throws {
         let p = try Problem()
-        let n = p.n, m = p.m
+        let n = p.n
+        let m = p.m
         let basis = try KernelEigenbasis(kernel: p.kernels.ntkTrain, count: n)
         let limit = TrainingSchedule.stabilityLimit(largestEigenvalue: basis.largest, trainingPoints: n)
         // 0.4 of the limit: every mode decays monotonically; 0.9: the top modes overshoot (1 < eta lambda / n < 2).
@@ -190,14 +223,18 @@ struct IndependentRouteTests {
             let schedule = try TrainingSchedule(kind: .steps, learningRate: eta, trainingPoints: n)
             let dynamics = try FunctionSpaceDynamics(kernel: p.kernels.ntkTrain, targets: p.y, schedule: schedule)
             let steps: [Double] = [0, 1, 2, 7, 40, 201]
-            let f0 = (0..<n).map { 0.3 * sin(Double($0)) }, g0 = (0..<m).map { 0.1 * Double($0) }
-            let closed = try dynamics.trajectory(times: steps, trainInitial: f0, testInitial: g0, cross: p.kernels.ntkCross)
-            var f = f0, g = g0
+            let f0 = (0..<n).map { 0.3 * sin(Double($0)) }
+            let g0 = (0..<m).map { 0.1 * Double($0) }
+            let closed = try dynamics.trajectory(
+                times: steps, trainInitial: f0, testInitial: g0, cross: p.kernels.ntkCross)
+            var f = f0
+            var g = g0
             var s = 0
             for (k, target) in steps.enumerated() {
                 while s < Int(target) {
                     let r = (0..<n).map { f[$0] - p.y[$0] }
-                    var df = [Double](repeating: 0, count: n), dg = [Double](repeating: 0, count: m)
+                    var df = [Double](repeating: 0, count: n)
+                    var dg = [Double](repeating: 0, count: m)
                     for i in 0..<n { for j in 0..<n { df[i] += p.kernels.ntkTrain[i * n + j] * r[j] } }
                     for i in 0..<m { for j in 0..<n { dg[i] += p.kernels.ntkCross[i * n + j] * r[j] } }
                     for i in 0..<n { f[i] -= eta / Double(n) * df[i] }
@@ -220,7 +257,8 @@ struct IndependentRouteTests {
             try FunctionSpaceDynamics(kernel: p.kernels.ntkTrain, targets: p.y, schedule: over)
         }
         #expect(throws: TrainingError.self) {
-            try EnsembleDynamics(ensemble: .ntk, ntk: p.kernels.ntkTrain, nngp: p.kernels.nngpTrain, targets: p.y, schedule: over)
+            try EnsembleDynamics(
+                ensemble: .ntk, ntk: p.kernels.ntkTrain, nngp: p.kernels.nngpTrain, targets: p.y, schedule: over)
         }
         // Gradient flow has no such limit.
         let flow = try TrainingSchedule(kind: .flow, learningRate: 100 * limit, trainingPoints: p.n)
@@ -236,6 +274,9 @@ extension IndependentRouteTests.Problem {
         IndependentRouteTests.Problem(train: p.train, test: p.test, y: p.y, kernels: kernels)
     }
     init(train: [[Double]], test: [[Double]], y: [Double], kernels: TrainingKernels) {
-        self.train = train; self.test = test; self.y = y; self.kernels = kernels
+        self.train = train
+        self.test = test
+        self.y = y
+        self.kernels = kernels
     }
 }

@@ -26,7 +26,10 @@ struct NeuralTangentsAgreementTests {
             let train_mean: [[Double]]
             let train_covariance_trace: [Double]
         }
-        struct FromInitial: Decodable { let train: [[Double]]; let test: [[Double]] }
+        struct FromInitial: Decodable {
+            let train: [[Double]]
+            let test: [[Double]]
+        }
         struct Kernels: Decodable {
             let nngp_train: [[Double]]
             let ntk_train: [[Double]]
@@ -57,8 +60,9 @@ struct NeuralTangentsAgreementTests {
     }
 
     static func load() throws -> Fixture {
-        let url = try #require(Bundle.module.url(forResource: "nt_training", withExtension: "json", subdirectory: "Fixtures"),
-                               "fixture nt_training.json is missing")
+        let url = try #require(
+            Bundle.module.url(forResource: "nt_training", withExtension: "json", subdirectory: "Fixtures"),
+            "fixture nt_training.json is missing")
         return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
     }
 
@@ -71,9 +75,10 @@ struct NeuralTangentsAgreementTests {
     }
 
     static func network(_ c: Fixture.Case) throws -> NetworkKernel {
-        try NetworkKernel(activation: ActivationCatalogue.activation(named: c.activation), depth: c.depth,
-                          sigmaW: c.sigma_w, sigmaB: c.sigma_b,
-                          parametrization: c.parametrization == "ntk" ? .ntk : .standard, width: c.width)
+        try NetworkKernel(
+            activation: ActivationCatalogue.activation(named: c.activation), depth: c.depth,
+            sigmaW: c.sigma_w, sigmaB: c.sigma_b,
+            parametrization: c.parametrization == "ntk" ? .ntk : .standard, width: c.width)
     }
 
     /// Neural Tangents' kernel matrices as its predictors use them. Its numerical (tanh) kernels
@@ -93,34 +98,45 @@ struct NeuralTangentsAgreementTests {
             }
             return out
         }
-        return (symmetric(k.ntk_train, upper: infinite), symmetric(k.nngp_train, upper: infinite && ensemble == .nngp),
-                EnsembleDynamics.TestKernels(ntk: k.ntk_cross.flatMap { $0 }, nngp: k.nngp_cross.flatMap { $0 },
-                                             nngpDiagonal: (0..<m).map { k.nngp_test[$0][$0] },
-                                             nngpTest: symmetric(k.nngp_test, upper: false)))
+        return (
+            symmetric(k.ntk_train, upper: infinite), symmetric(k.nngp_train, upper: infinite && ensemble == .nngp),
+            EnsembleDynamics.TestKernels(
+                ntk: k.ntk_cross.flatMap { $0 }, nngp: k.nngp_cross.flatMap { $0 },
+                nngpDiagonal: (0..<m).map { k.nngp_test[$0][$0] },
+                nngpTest: symmetric(k.nngp_test, upper: false))
+        )
     }
 
     /// Compares every prediction of both ensembles with the fixture; `tolerance(kappa)` is the
     /// allowed error relative to the targets' scale (means) and the prior variance (covariances).
-    static func compare(_ f: Fixture, _ c: Fixture.Case, label: String, only: Set<Int>? = nil,
-                        kernels: (TrainedEnsemble) -> (ntk: [Double], nngp: [Double], test: EnsembleDynamics.TestKernels),
-                        tolerance: (Double) -> Double) throws {
-        let m = f.x_test.count, n = f.y_train.count
+    static func compare(
+        _ f: Fixture, _ c: Fixture.Case, label: String, only: Set<Int>? = nil,
+        kernels: (TrainedEnsemble) -> (ntk: [Double], nngp: [Double], test: EnsembleDynamics.TestKernels),
+        tolerance: (Double) -> Double
+    ) throws {
+        let m = f.x_test.count
+        let n = f.y_train.count
         let targetScale = f.y_train.map { Swift.abs($0) }.max()!
         for (ensemble, reference) in [(TrainedEnsemble.ntk, c.ntk), (.nngp, c.nngp)] {
             let (ntk, nngp, test) = kernels(ensemble)
             let priorScale = test.nngpDiagonal.max()!
             let schedule = try TrainingSchedule(kind: .flow, learningRate: c.learning_rate, trainingPoints: n)
-            let dynamics = try EnsembleDynamics(ensemble: ensemble, ntk: ntk, nngp: nngp, targets: f.y_train,
-                                                schedule: schedule, ridge: c.diag_reg)
+            let dynamics = try EnsembleDynamics(
+                ensemble: ensemble, ntk: ntk, nngp: nngp, targets: f.y_train,
+                schedule: schedule, ridge: c.diag_reg)
             let kappa = dynamics.basis.largest / dynamics.basis.eigenvalues[0]
             let tol = tolerance(kappa)
             let predictions = try dynamics.predictions(times: times, test: test, fullCovariance: true)
             for (k, p) in predictions.enumerated() where only?.contains(k) ?? true {
-                let tag = "\(label) \(c.activation) \(c.parametrization) depth \(c.depth) \(ensemble) t = \(times[k]) (kappa \(kappa))"
+                let tag =
+                    "\(label) \(c.activation) \(c.parametrization) depth \(c.depth) \(ensemble) t = \(times[k]) (kappa \(kappa))"
                 let meanError = error(p.testMean, reference.mean[k], scale: targetScale)
                 // Symmetrised: Neural Tangents forms term^T K term with its unsymmetric numerical K.
-                let symmetricCovariance = (0..<m).flatMap { i in (0..<m).map { j in
-                    0.5 * (reference.covariance[k][i][j] + reference.covariance[k][j][i]) } }
+                let symmetricCovariance = (0..<m).flatMap { i in
+                    (0..<m).map { j in
+                        0.5 * (reference.covariance[k][i][j] + reference.covariance[k][j][i])
+                    }
+                }
                 let covError = error(p.testCovariance!, symmetricCovariance, scale: priorScale)
                 let varError = error(p.testVariance, (0..<m).map { reference.covariance[k][$0][$0] }, scale: priorScale)
                 #expect(meanError <= tol, "mean \(tag): \(meanError)")
@@ -129,7 +145,9 @@ struct NeuralTangentsAgreementTests {
                 guard k < reference.train_mean.count else { continue }
                 let trainError = error(p.trainMean, reference.train_mean[k], scale: targetScale)
                 #expect(trainError <= tol, "train mean \(tag): \(trainError)")
-                let traceError = Swift.abs(p.trainVarianceMean * Double(n) - reference.train_covariance_trace[k]) / (priorScale * Double(n))
+                let traceError =
+                    Swift.abs(p.trainVarianceMean * Double(n) - reference.train_covariance_trace[k])
+                    / (priorScale * Double(n))
                 #expect(traceError <= tol, "train variance \(tag): \(traceError)")
             }
         }
@@ -137,12 +155,16 @@ struct NeuralTangentsAgreementTests {
 
     static func kernelDifference(_ ours: TrainingKernels, _ c: Fixture.Case) -> Double {
         let k = c.kernels
-        let scale = max(k.ntk_train.flatMap { $0 }.map { Swift.abs($0) }.max()!, k.nngp_train.flatMap { $0 }.map { Swift.abs($0) }.max()!)
-        return [error(ours.ntkTrain, k.ntk_train.flatMap { $0 }, scale: scale),
-                error(ours.nngpTrain, k.nngp_train.flatMap { $0 }, scale: scale),
-                error(ours.ntkCross, k.ntk_cross.flatMap { $0 }, scale: scale),
-                error(ours.nngpCross, k.nngp_cross.flatMap { $0 }, scale: scale),
-                error(ours.nngpTest, k.nngp_test.flatMap { $0 }, scale: scale)].max()!
+        let scale = max(
+            k.ntk_train.flatMap { $0 }.map { Swift.abs($0) }.max()!,
+            k.nngp_train.flatMap { $0 }.map { Swift.abs($0) }.max()!)
+        return [
+            error(ours.ntkTrain, k.ntk_train.flatMap { $0 }, scale: scale),
+            error(ours.nngpTrain, k.nngp_train.flatMap { $0 }, scale: scale),
+            error(ours.ntkCross, k.ntk_cross.flatMap { $0 }, scale: scale),
+            error(ours.nngpCross, k.nngp_cross.flatMap { $0 }, scale: scale),
+            error(ours.nngpTest, k.nngp_test.flatMap { $0 }, scale: scale),
+        ].max()!
     }
 
     static let kernelBound = ["relu": 1e-9, "erf": 1e-13, "tanh": 1e-2]
@@ -151,21 +173,31 @@ struct NeuralTangentsAgreementTests {
     func sameKernels(index: Int) throws {
         let f = try Self.load()
         let c = f.cases[index]
-        let m = f.x_test.count, last = Self.times.count - 1
-        try Self.compare(f, c, label: "NT kernels", only: Set(0..<last),
-                         kernels: { Self.kernels(c, testCount: m, ensemble: $0, infinite: false) }) { 64 * Double.ulpOfOne * $0 }
-        try Self.compare(f, c, label: "NT kernels", only: [last],
-                         kernels: { Self.kernels(c, testCount: m, ensemble: $0, infinite: true) }) { 64 * Double.ulpOfOne * $0 }
+        let m = f.x_test.count
+        let last = Self.times.count - 1
+        try Self.compare(
+            f, c, label: "NT kernels", only: Set(0..<last),
+            kernels: { Self.kernels(c, testCount: m, ensemble: $0, infinite: false) }
+        ) { 64 * Double.ulpOfOne * $0 }
+        try Self.compare(
+            f, c, label: "NT kernels", only: [last],
+            kernels: { Self.kernels(c, testCount: m, ensemble: $0, infinite: true) }
+        ) { 64 * Double.ulpOfOne * $0 }
     }
 
-    @Test("ensembles end to end: our kernels within delta of Neural Tangents', predictions within 10 kappa delta", arguments: 0..<6)
+    @Test(
+        "ensembles end to end: our kernels within delta of Neural Tangents', predictions within 10 kappa delta",
+        arguments: 0..<6)
     func endToEnd(index: Int) throws {
         let f = try Self.load()
         let c = f.cases[index]
         let ours = try TrainingKernels(train: f.x_train, test: f.x_test, network: Self.network(c))
         let delta = Self.kernelDifference(ours, c)
-        #expect(delta <= Self.kernelBound[c.activation]!, "\(c.activation) kernels differ from Neural Tangents' by \(delta)")
-        try Self.compare(f, c, label: "end to end", kernels: { _ in (ours.ntkTrain, ours.nngpTrain, ours.testKernels) }) {
+        #expect(
+            delta <= Self.kernelBound[c.activation]!, "\(c.activation) kernels differ from Neural Tangents' by \(delta)"
+        )
+        try Self.compare(f, c, label: "end to end", kernels: { _ in (ours.ntkTrain, ours.nngpTrain, ours.testKernels) })
+        {
             max(64 * Double.ulpOfOne, 10 * delta) * $0
         }
     }
@@ -177,14 +209,21 @@ struct NeuralTangentsAgreementTests {
         let scale = f.y_train.map { Swift.abs($0) }.max()!
         for t in 0..<Self.times.count {
             let k = Self.kernels(c, testCount: f.x_test.count, ensemble: .ntk, infinite: Self.times[t] == .infinity)
-            let schedule = try TrainingSchedule(kind: .flow, learningRate: c.learning_rate, trainingPoints: f.y_train.count)
-            let dynamics = try FunctionSpaceDynamics(kernel: k.ntk, targets: f.y_train, schedule: schedule, ridge: c.diag_reg)
+            let schedule = try TrainingSchedule(
+                kind: .flow, learningRate: c.learning_rate, trainingPoints: f.y_train.count)
+            let dynamics = try FunctionSpaceDynamics(
+                kernel: k.ntk, targets: f.y_train, schedule: schedule, ridge: c.diag_reg)
             let kappa = dynamics.basis.largest / dynamics.basis.eigenvalues[0]
-            let path = try dynamics.trajectory(times: [Self.times[t]], trainInitial: f.fx_train_0, testInitial: f.fx_test_0,
-                                               cross: k.test.ntk)
+            let path = try dynamics.trajectory(
+                times: [Self.times[t]], trainInitial: f.fx_train_0, testInitial: f.fx_test_0,
+                cross: k.test.ntk)
             let tag = "\(c.activation) \(c.parametrization) depth \(c.depth) t = \(Self.times[t])"
-            #expect(Self.error(path.train[0], c.from_initial.train[t], scale: scale) <= 64 * Double.ulpOfOne * kappa, "train \(tag)")
-            #expect(Self.error(path.test[0], c.from_initial.test[t], scale: scale) <= 64 * Double.ulpOfOne * kappa, "test \(tag)")
+            #expect(
+                Self.error(path.train[0], c.from_initial.train[t], scale: scale) <= 64 * Double.ulpOfOne * kappa,
+                "train \(tag)")
+            #expect(
+                Self.error(path.test[0], c.from_initial.test[t], scale: scale) <= 64 * Double.ulpOfOne * kappa,
+                "test \(tag)")
         }
     }
 }

@@ -6,8 +6,10 @@ import TrainingDynamics
 /// experiment code with the region each was chosen for), and Yang & Hu's independent theorem
 /// where the two frameworks overlap.
 @Suite struct ScalingClassificationTests {
-    typealias Row = (name: NamedScaling, model: LimitModel?, stable: Bool, logitsBounded: Bool, kernelBounded: Bool,
-                     stationary: Bool?, features: Bool?)
+    typealias Row = (
+        name: NamedScaling, model: LimitModel?, stable: Bool, logitsBounded: Bool, kernelBounded: Bool,
+        stationary: Bool?, features: Bool?
+    )
 
     /// The table of the named points: limit model and the four tabulated properties.
     @Test func namedPoints() throws {
@@ -35,7 +37,9 @@ import TrainingDynamics
         func properties(_ c: ScalingClassification) -> [Bool] {
             [c.initialLogits == .orderOne, c.initialKernel == .orderOne, c.kernelStationary == false]
         }
-        for n in [NamedScaling.meanField, .ntk, .symDefault] { #expect(properties(ScalingClassification(n)).filter { $0 }.count == 2, "\(n)") }
+        for n in [NamedScaling.meanField, .ntk, .symDefault] {
+            #expect(properties(ScalingClassification(n)).filter { $0 }.count == 2, "\(n)")
+        }
         #expect(properties(ScalingClassification(.initCorrectedMeanField)) == [true, true, true])
         // muP is the mean-field point for one hidden layer.
         #expect(NamedScaling.muP.exponents == NamedScaling.meanField.exponents)
@@ -65,7 +69,8 @@ import TrainingDynamics
         // Steps of 1/16 reach every line and point exactly.
         for i in 0...40 {
             for j in 0...56 {
-                let qs = -2 + Double(i) / 16, qt = -1 + Double(j) / 16
+                let qs = -2 + Double(i) / 16
+                let qt = -1 + Double(j) / 16
                 let e = try ScalingExponents(qSigma: qs, qTilde: qt)
                 let c = try ScalingClassification(e)
                 if let m = c.limitModel { seen.insert(m) }
@@ -91,11 +96,14 @@ import TrainingDynamics
         }
         for r in plane.regions {
             let n = Double(r.polygon.count)
-            let cx = r.polygon.reduce(0) { $0 + $1.qSigma } / n, cy = r.polygon.reduce(0) { $0 + $1.qTilde } / n
+            let cx = r.polygon.reduce(0) { $0 + $1.qSigma } / n
+            let cy = r.polygon.reduce(0) { $0 + $1.qTilde } / n
             #expect(try label(cx, cy) == r.label)
         }
         for seg in plane.segments {
-            #expect(try label(0.5 * (seg.from.qSigma + seg.to.qSigma), 0.5 * (seg.from.qTilde + seg.to.qTilde)) == seg.label)
+            #expect(
+                try label(0.5 * (seg.from.qSigma + seg.to.qSigma), 0.5 * (seg.from.qTilde + seg.to.qTilde)) == seg.label
+            )
         }
         for p in ScalingPlane.points { #expect(try label(p.point.qSigma, p.point.qTilde) == p.label) }
         let labels = plane.regions.map(\.label) + plane.segments.map(\.label) + ScalingPlane.points.map(\.label)
@@ -109,7 +117,9 @@ import TrainingDynamics
         let c = try ScalingClassification(sp)
         #expect(c.limitModel == .ntk && c.trainedLayers == .readoutOnly && c.kernelStationary == true)
         let inputOnly = try ScalingClassification(ScalingExponents(qSigma: -1, qTildeA: 0.5, qTildeW: 1))
-        #expect(inputOnly.limitModel == .meanField && inputOnly.trainedLayers == .inputOnly && inputOnly.featureLearning == true)
+        #expect(
+            inputOnly.limitModel == .meanField && inputOnly.trainedLayers == .inputOnly
+                && inputOnly.featureLearning == true)
         let readoutOnlyMF = try ScalingClassification(ScalingExponents(qSigma: -1, qTildeA: 1, qTildeW: 0.5))
         #expect(readoutOnlyMF.trainedLayers == .readoutOnly && readoutOnlyMF.featureLearning == false)
     }
@@ -117,11 +127,17 @@ import TrainingDynamics
     /// The correction is defined on the line v = 0 only; there it gives IC-MF at s = 0 and
     /// the NTK model elsewhere.
     @Test func initialisationCorrection() throws {
-        #expect(try ScalingClassification(ScalingExponents(qSigma: -0.75, qTilde: 0.5), initCorrected: true).limitModel == .ntk)
-        #expect(try ScalingClassification(ScalingExponents(qSigma: -0.5, qTilde: 0), initCorrected: true).limitModel == .ntk)
-        #expect(throws: TrainingError.self) { try ScalingClassification(ScalingExponents(qSigma: -0.66, qTilde: 0.5), initCorrected: true) }
+        #expect(
+            try ScalingClassification(ScalingExponents(qSigma: -0.75, qTilde: 0.5), initCorrected: true).limitModel
+                == .ntk)
+        #expect(
+            try ScalingClassification(ScalingExponents(qSigma: -0.5, qTilde: 0), initCorrected: true).limitModel == .ntk
+        )
+        #expect(throws: TrainingError.self) {
+            try ScalingClassification(ScalingExponents(qSigma: -0.66, qTilde: 0.5), initCorrected: true)
+        }
         let scaling = try WidthScaling(.initCorrectedMeanField, learningRate: 1)
-        #expect(Swift.abs(scaling.initialCorrection(width: 512) - 1) < 1e-15)   // (512/128)^(1/2) - 1
+        #expect(Swift.abs(scaling.initialCorrection(width: 512) - 1) < 1e-15)  // (512/128)^(1/2) - 1
         #expect(scaling.initialCorrection(width: 128) == 0)
     }
 
@@ -131,25 +147,32 @@ import TrainingDynamics
     /// iff, in addition, the kernels are of order one (the segment NTK ... MF); feature
     /// learning (r = 0) iff s_w = 0; kernel regime (r > 0) iff the kernel is stationary.
     @Test func agreesWithYangAndHu() throws {
-        var compared = 0, nontrivial = Set<LimitModel>()
+        var compared = 0
+        var nontrivial = Set<LimitModel>()
         let values = stride(from: -1.0, through: 1.5, by: 0.25).map { $0 }
-        for a1 in values { for a2 in values { for b2 in values { for c in values {
-            let p = AbcParametrisation(a1: a1, b1: -a1, a2: a2, b2: b2, c: c)
-            let e = try ScalingExponents(abc: p)
-            guard e.readoutStep <= 1e-9 else { continue }
-            let g = try ScalingClassification(e)
-            compared += 1
-            let bounded = g.logitsBoundedAtInit && g.kernelBoundedAtInit && e.step <= 1e-9
-            #expect(p.isStable == bounded, "\(p)")
-            let yangNontrivial = p.isStable && p.isNontrivial
-            #expect(yangNontrivial == (bounded && g.initialKernel == .orderOne), "\(p)")
-            if yangNontrivial {
-                #expect(g.stable)
-                #expect(p.learnsFeatures == (g.featureLearning == true), "\(p)")
-                #expect(p.isKernelRegime == (g.kernelStationary == true), "\(p)")
-                nontrivial.insert(g.limitModel!)
+        for a1 in values {
+            for a2 in values {
+                for b2 in values {
+                    for c in values {
+                        let p = AbcParametrisation(a1: a1, b1: -a1, a2: a2, b2: b2, c: c)
+                        let e = try ScalingExponents(abc: p)
+                        guard e.readoutStep <= 1e-9 else { continue }
+                        let g = try ScalingClassification(e)
+                        compared += 1
+                        let bounded = g.logitsBoundedAtInit && g.kernelBoundedAtInit && e.step <= 1e-9
+                        #expect(p.isStable == bounded, "\(p)")
+                        let yangNontrivial = p.isStable && p.isNontrivial
+                        #expect(yangNontrivial == (bounded && g.initialKernel == .orderOne), "\(p)")
+                        if yangNontrivial {
+                            #expect(g.stable)
+                            #expect(p.learnsFeatures == (g.featureLearning == true), "\(p)")
+                            #expect(p.isKernelRegime == (g.kernelStationary == true), "\(p)")
+                            nontrivial.insert(g.limitModel!)
+                        }
+                    }
+                }
             }
-        } } } }
+        }
         #expect(compared > 1000)
         #expect(nontrivial == [.ntk, .meanFieldToNTK, .meanField])
         #expect(try ScalingExponents(abc: .neuralTangent) == NamedScaling.ntk.exponents)

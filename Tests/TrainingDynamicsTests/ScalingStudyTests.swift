@@ -13,16 +13,20 @@ import Testing
         var random = GaussianRandomSource(seed: 17)
         func point() -> [Double] { (0..<4).map { _ in random.normal() } }
         func label(_ x: [Double]) -> Double { sin(1.5 * x[0]) + x[1] * x[2] - 0.3 * x[3] > 0 ? 1 : -1 }
-        let train = (0..<200).map { _ in point() }, test = (0..<100).map { _ in point() }
+        let train = (0..<200).map { _ in point() }
+        let test = (0..<100).map { _ in point() }
         return try! BinaryTask(train: train, trainLabels: train.map(label), test: test, testLabels: test.map(label))
     }()
 
     static let widths = [256, 512, 1024, 2048]
 
-    static func study(_ e: ScalingExponents, initCorrected: Bool = false) throws -> (ScalingStudy, [ScalingStudy.WidthRuns]) {
+    static func study(_ e: ScalingExponents, initCorrected: Bool = false) throws -> (
+        ScalingStudy, [ScalingStudy.WidthRuns]
+    ) {
         let scaling = try WidthScaling(e, initCorrected: initCorrected, readoutRate: 0.5, inputRate: 0.5)
-        let study = try ScalingStudy(scaling: scaling, activation: .relu,
-                                     sgd: ScaledSGD(loss: .logistic, batchSize: 1, steps: 300, samplingSeed: 3), probes: 16)
+        let study = try ScalingStudy(
+            scaling: scaling, activation: .relu,
+            sgd: ScaledSGD(loss: .logistic, batchSize: 1, steps: 300, samplingSeed: 3), probes: 16)
         return (study, try study.run(widths: widths, seeds: [1, 2, 3, 4], task: task))
     }
 
@@ -33,14 +37,18 @@ import Testing
         ("pre-NTK-sym-default", 0, -0.25, false), ("stagnating", -1, -0.25, false),
     ])
     func measuredPropertiesAgree(model: String, qSigma: Double, qTilde: Double, initCorrected: Bool) throws {
-        let (study, results) = try Self.study(ScalingExponents(qSigma: qSigma, qTilde: qTilde), initCorrected: initCorrected)
+        let (study, results) = try Self.study(
+            ScalingExponents(qSigma: qSigma, qTilde: qTilde), initCorrected: initCorrected)
         let c = study.scaling.classification
         #expect((c.limitModel?.rawValue ?? c.instability?.rawValue) == model)
         let fits = study.fits(results)
         #expect(fits.count == ScalingStudy.Quantity.allCases.count)
         for f in fits {
             if let agrees = f.agrees {
-                #expect(agrees, "\(model): \(f.quantity.rawValue) ~ d^\(f.exponent) +- \(f.standardError), predicted \(f.predicted)")
+                #expect(
+                    agrees,
+                    "\(model): \(f.quantity.rawValue) ~ d^\(f.exponent) +- \(f.standardError), predicted \(f.predicted)"
+                )
             }
         }
         // The initial scales are always judged; the per-step movement wherever the logits are bounded at init.
@@ -63,9 +71,11 @@ import Testing
     @Test func orderOneMovementDoesNotDecay() throws {
         let (_, mf) = try Self.study(NamedScaling.meanField.exponents)
         let (_, ntk) = try Self.study(NamedScaling.ntk.exponents)
-        let first = mf.first!.summary { $0.inputMovement }.mean, last = mf.last!.summary { $0.inputMovement }.mean
+        let first = mf.first!.summary { $0.inputMovement }.mean
+        let last = mf.last!.summary { $0.inputMovement }.mean
         #expect(last >= 0.9 * first, "MF input movement \(first) at 256, \(last) at 2048")
-        let k0 = ntk.first!.summary { $0.kernelChange }.mean, k1 = ntk.last!.summary { $0.kernelChange }.mean
+        let k0 = ntk.first!.summary { $0.kernelChange }.mean
+        let k1 = ntk.last!.summary { $0.kernelChange }.mean
         #expect(k1 <= 0.25 * k0, "NTK kernel change \(k0) at 256, \(k1) at 2048")
     }
 }

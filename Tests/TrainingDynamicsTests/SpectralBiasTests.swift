@@ -9,7 +9,9 @@ import SphericalSpectra
 /// mu_k the Mercer eigenvalue of the NTK (Proofs/spectral-bias-on-the-sphere.md).
 @Suite("Spectral bias of kernel gradient descent on the sphere")
 struct SpectralBiasTests {
-    @Test("normalised Gegenbauer polynomials: GSL's C_k^lambda / C_k^lambda(1), cos(k theta) and Legendre", arguments: [2, 3, 5, 10])
+    @Test(
+        "normalised Gegenbauer polynomials: GSL's C_k^lambda / C_k^lambda(1), cos(k theta) and Legendre",
+        arguments: [2, 3, 5, 10])
     func gegenbauerRecurrence(d: Int) throws {
         for k in 0...12 {
             for t in [-0.97, -0.4, 0, 0.31, 0.88, 1] {
@@ -19,7 +21,8 @@ struct SpectralBiasTests {
                     reference = cos(Double(k) * acos(t))
                 } else {
                     let lambda = Double(d - 2) / 2
-                    reference = try GSL.gegenbauer(k, lambda: lambda, t).value / GSL.gegenbauer(k, lambda: lambda, 1).value
+                    reference =
+                        try GSL.gegenbauer(k, lambda: lambda, t).value / GSL.gegenbauer(k, lambda: lambda, 1).value
                 }
                 #expect(Swift.abs(ours - reference) < 1e-13, "d \(d) k \(k) t \(t): \(ours) vs \(reference)")
             }
@@ -33,11 +36,15 @@ struct SpectralBiasTests {
     /// relative size about sqrt(N(d, k) / n); measured 1% ... 11%).
     @Test func infiniteNetworkRatesMatchTheSpectrum() throws {
         let network = try NetworkKernel(activation: .relu, depth: 2)
-        let report = try SpectralBias.run(SpectralBias.Configuration(network: network, dimension: 3, points: 1000,
-                                                                     degrees: Array(1...6)))
+        let report = try SpectralBias.run(
+            SpectralBias.Configuration(
+                network: network, dimension: 3, points: 1000,
+                degrees: Array(1...6)))
         for d in report.degrees {
             let measured = try #require(d.infiniteRate)
-            #expect(Swift.abs(measured / d.predictedRate - 1) < 0.15, "k \(d.k): measured \(measured), predicted \(d.predictedRate)")
+            #expect(
+                Swift.abs(measured / d.predictedRate - 1) < 0.15,
+                "k \(d.k): measured \(measured), predicted \(d.predictedRate)")
         }
         // Spectral bias itself: each degree strictly slower than the one below.
         #expect(zip(report.degrees, report.degrees.dropFirst()).allSatisfy { $0.infiniteRate! > $1.infiniteRate! })
@@ -47,10 +54,13 @@ struct SpectralBiasTests {
     /// the infinite network's measured rate (measured 1% ... 7%).
     @Test func finiteNetworksFollowTheInfiniteRates() throws {
         let network = try NetworkKernel(activation: .relu, depth: 2)
-        let report = try SpectralBias.run(SpectralBias.Configuration(network: network, dimension: 3, points: 200,
-                                                                     degrees: [1, 2], widths: [2048], seeds: 3))
+        let report = try SpectralBias.run(
+            SpectralBias.Configuration(
+                network: network, dimension: 3, points: 200,
+                degrees: [1, 2], widths: [2048], seeds: 3))
         for d in report.degrees {
-            let infinite = try #require(d.infiniteRate), finite = try #require(d.finiteRates.first?.mean)
+            let infinite = try #require(d.infiniteRate)
+            let finite = try #require(d.finiteRates.first?.mean)
             #expect(Swift.abs(finite / infinite - 1) < 0.1, "k \(d.k): width 2048 \(finite), infinite \(infinite)")
         }
     }

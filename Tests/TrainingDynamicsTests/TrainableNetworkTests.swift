@@ -13,10 +13,15 @@ struct TrainableNetworkTests {
     }()
 
     static func networks() throws -> [NetworkKernel] {
-        [try NetworkKernel(activation: .relu, depth: 3, sigmaW: 1.3, sigmaB: 0.4),
-         try NetworkKernel(activation: .erf, depth: 2, sigmaW: 1.1, sigmaB: 0),
-         try NetworkKernel(activation: ActivationCatalogue.activation(named: "elu(1)"), depth: 4, sigmaW: 1.2, sigmaB: 0.7, sigmaI: 0.5),
-         try NetworkKernel(activation: .tanh, depth: 3, sigmaW: 1.5, sigmaB: 0.2, parametrization: .standard, width: 96)]
+        [
+            try NetworkKernel(activation: .relu, depth: 3, sigmaW: 1.3, sigmaB: 0.4),
+            try NetworkKernel(activation: .erf, depth: 2, sigmaW: 1.1, sigmaB: 0),
+            try NetworkKernel(
+                activation: ActivationCatalogue.activation(named: "elu(1)"), depth: 4, sigmaW: 1.2, sigmaB: 0.7,
+                sigmaI: 0.5),
+            try NetworkKernel(
+                activation: .tanh, depth: 3, sigmaW: 1.5, sigmaB: 0.2, parametrization: .standard, width: 96),
+        ]
     }
 
     @Test("outputs and empirical NTK equal RandomMLP's per-example backpropagation", arguments: 0..<4)
@@ -34,7 +39,8 @@ struct TrainableNetworkTests {
             #expect(Swift.abs(outputs[i] - reference(Self.points[i])) <= 1e-12 * max(1, Swift.abs(outputs[i])))
             for j in 0..<n {
                 let k = reference.empiricalKernels(Self.points[i], Self.points[j]).ntk
-                #expect(Swift.abs(ntk[i * n + j] - k) <= 1e-12 * Swift.abs(k), "\(network.activation.name) (\(i), \(j))")
+                #expect(
+                    Swift.abs(ntk[i * n + j] - k) <= 1e-12 * Swift.abs(k), "\(network.activation.name) (\(i), \(j))")
             }
         }
     }
@@ -43,7 +49,8 @@ struct TrainableNetworkTests {
     func gradientsMatchDifferences(index: Int) throws {
         let network = try Self.networks()[index]
         var net = TrainableNetwork(network, inputDimension: 4, width: 8, seed: 5)
-        let x = Self.points.flatMap { $0 }, n = Self.points.count
+        let x = Self.points.flatMap { $0 }
+        let n = Self.points.count
         let y = Self.points.map { $0[0] * $0[1] }
         func loss(_ candidate: TrainableNetwork) -> Double {
             let f = candidate.outputs(x, count: n)
@@ -56,8 +63,10 @@ struct TrainableNetworkTests {
         for l in 0..<network.depth {
             for k in stride(from: 0, to: net.weights[l].count, by: 5) {
                 let saved = net.weights[l][k]
-                net.weights[l][k] = saved + h; let up = loss(net)
-                net.weights[l][k] = saved - h; let down = loss(net)
+                net.weights[l][k] = saved + h
+                let up = loss(net)
+                net.weights[l][k] = saved - h
+                let down = loss(net)
                 net.weights[l][k] = saved
                 let difference = (up - down) / (2 * h)
                 // Kinks (ReLU) can sit within h of a pre-activation only with probability ~1e-6.
@@ -66,8 +75,10 @@ struct TrainableNetworkTests {
             guard net.hasBias else { continue }
             for k in 0..<net.biases[l].count {
                 let saved = net.biases[l][k]
-                net.biases[l][k] = saved + h; let up = loss(net)
-                net.biases[l][k] = saved - h; let down = loss(net)
+                net.biases[l][k] = saved + h
+                let up = loss(net)
+                net.biases[l][k] = saved - h
+                let down = loss(net)
                 net.biases[l][k] = saved
                 let difference = (up - down) / (2 * h)
                 #expect(Swift.abs(g.biases[l][k] - difference) <= 1e-7 * max(1, Swift.abs(difference)), "b\(l)[\(k)]")
@@ -80,7 +91,8 @@ struct TrainableNetworkTests {
         let network = try Self.networks()[index]
         let outputs = 3
         var net = TrainableNetwork(network, inputDimension: 4, width: 8, outputs: outputs, seed: 7)
-        let x = Self.points.flatMap { $0 }, n = Self.points.count
+        let x = Self.points.flatMap { $0 }
+        let n = Self.points.count
         let y = Self.points.flatMap { p in (0..<outputs).map { p[$0] * p[$0 + 1] } }
         func loss(_ candidate: TrainableNetwork) -> Double {
             let f = candidate.outputs(x, count: n)
@@ -94,8 +106,10 @@ struct TrainableNetworkTests {
         for l in 0..<network.depth {
             for k in stride(from: 0, to: net.weights[l].count, by: 3) {
                 let saved = net.weights[l][k]
-                net.weights[l][k] = saved + h; let up = loss(net)
-                net.weights[l][k] = saved - h; let down = loss(net)
+                net.weights[l][k] = saved + h
+                let up = loss(net)
+                net.weights[l][k] = saved - h
+                let down = loss(net)
                 net.weights[l][k] = saved
                 let difference = (up - down) / (2 * h)
                 #expect(Swift.abs(g.weights[l][k] - difference) <= 1e-7 * max(1, Swift.abs(difference)), "W\(l)[\(k)]")
@@ -103,8 +117,10 @@ struct TrainableNetworkTests {
             guard net.hasBias else { continue }
             for k in 0..<net.biases[l].count {
                 let saved = net.biases[l][k]
-                net.biases[l][k] = saved + h; let up = loss(net)
-                net.biases[l][k] = saved - h; let down = loss(net)
+                net.biases[l][k] = saved + h
+                let up = loss(net)
+                net.biases[l][k] = saved - h
+                let down = loss(net)
                 net.biases[l][k] = saved
                 let difference = (up - down) / (2 * h)
                 #expect(Swift.abs(g.biases[l][k] - difference) <= 1e-7 * max(1, Swift.abs(difference)), "b\(l)[\(k)]")
@@ -118,11 +134,15 @@ struct TrainableNetworkTests {
     func vectorOutputsAreRows() throws {
         let network = try Self.networks()[0]
         let net = TrainableNetwork(network, inputDimension: 4, width: 16, outputs: 3, seed: 9)
-        let x = Self.points.flatMap { $0 }, n = Self.points.count
+        let x = Self.points.flatMap { $0 }
+        let n = Self.points.count
         let all = net.outputs(x, count: n)
         var single = TrainableNetwork(network, inputDimension: 4, width: 16, seed: 9)
         let last = network.depth - 1
-        for l in 0..<last { single.weights[l] = net.weights[l]; single.biases[l] = net.biases[l] }
+        for l in 0..<last {
+            single.weights[l] = net.weights[l]
+            single.biases[l] = net.biases[l]
+        }
         for a in 0..<3 {
             single.weights[last] = Array(net.weights[last][(a * 16)..<(a * 16 + 16)])
             single.biases[last] = [net.biases[last][a]]

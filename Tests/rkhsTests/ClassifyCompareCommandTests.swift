@@ -11,19 +11,24 @@ import _TestSupport
     /// The JSON fields, for ELU without bias: a parity split with even order
     /// d/2 + 3 and odd order d/2 + 2 (Proofs/parity-without-bias.md), m = 2.
     @Test func classifyJSONFields() throws {
-        let r = try CommandLineRunner.run(["classify", "--activation", "elu(1)", "--depth", "2", "--kernel", "nngp",
-                                           "--no-bias", "--dim", "3", "--format", "json"])
+        let r = try CommandLineRunner.run([
+            "classify", "--activation", "elu(1)", "--depth", "2", "--kernel", "nngp",
+            "--no-bias", "--dim", "3", "--format", "json",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try json(r.stdout)
-        for key in ["class", "sobolev_order", "even_order", "odd_order", "rank", "nonsmoothness_degree", "predicted_exponent",
-                    "fitted_exponent_even", "fitted_exponent_odd", "agrees"] {
+        for key in [
+            "class", "sobolev_order", "even_order", "odd_order", "rank", "nonsmoothness_degree", "predicted_exponent",
+            "fitted_exponent_even", "fitted_exponent_odd", "agrees",
+        ] {
             #expect(o.keys.contains(key), "missing \(key)")
         }
         #expect(o["class"] as? String == "parity_split")
         #expect(o["even_order"] as? Double == 4.5 && o["odd_order"] as? Double == 3.5)
         #expect(o["nonsmoothness_degree"] as? Int == 2)
         #expect(o["agrees"] as? Bool == true)
-        let even = try #require(o["fitted_exponent_even"] as? Double), odd = try #require(o["fitted_exponent_odd"] as? Double)
+        let even = try #require(o["fitted_exponent_even"] as? Double)
+        let odd = try #require(o["fitted_exponent_odd"] as? Double)
         #expect(Swift.abs(even - 9) < 0.2 && Swift.abs(odd - 7) < 0.1)
         // Fitted k-ranges are numbers (they were strings like "76...300").
         for key in ["k_range_even", "k_range_odd"] {
@@ -46,15 +51,19 @@ import _TestSupport
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let svg = dir.appendingPathComponent("overlay.svg").path
-        let r = try CommandLineRunner.run(["compare", "--activations", "relu", "--depths", "2,3", "--kernels", "ntk",
-                                           "--standard", "laplace(1),gaussian(1)", "--dim", "3", "--format", "json", "--plot", svg])
+        let r = try CommandLineRunner.run([
+            "compare", "--activations", "relu", "--depths", "2,3", "--kernels", "ntk",
+            "--standard", "laplace(1),gaussian(1)", "--dim", "3", "--format", "json", "--plot", svg,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try json(r.stdout)
         let classes = try #require(o["classes"] as? [[Int]])
         #expect(classes == [[0, 1, 2], [3]], "\(classes)")
         let text = try String(contentsOfFile: svg, encoding: .utf8)
         #expect(text.hasPrefix("<svg") && text.contains("laplace(1.0)"))
-        let md = try CommandLineRunner.run(["compare", "--activations", "relu,leaky_relu(0.2)", "--kernels", "nngp,ntk"])
+        let md = try CommandLineRunner.run([
+            "compare", "--activations", "relu,leaky_relu(0.2)", "--kernels", "nngp,ntk",
+        ])
         #expect(md.status == 0 && md.stdout.contains("## Same RKHS (classes)"))
     }
 
@@ -63,8 +72,10 @@ import _TestSupport
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let svg = dir.appendingPathComponent("s.svg").path
-        let r = try CommandLineRunner.run(["spectrum", "--activation", "relu", "--no-bias", "--kernel", "nngp", "--kmax", "200",
-                                           "--format", "json", "--plot", svg])
+        let r = try CommandLineRunner.run([
+            "spectrum", "--activation", "relu", "--no-bias", "--kernel", "nngp", "--kmax", "200",
+            "--format", "json", "--plot", svg,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try json(r.stdout)
         #expect(o["predicted_odd"] as? String == "zero beyond k = 1")

@@ -6,7 +6,9 @@ import NeuralKernels
 /// The real rkhs binary: output formats, one-line errors with status 64, atomic files.
 @Suite struct CommandLineTests {
     @Test func kernelCSVHasExactColumnsAndFullPrecision() throws {
-        let r = try CommandLineRunner.run(["kernel", "--activation", "relu", "--depth", "3", "--t", "0.5,1", "--format", "csv"])
+        let r = try CommandLineRunner.run([
+            "kernel", "--activation", "relu", "--depth", "3", "--t", "0.5,1", "--format", "csv",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.first == "t,nngp,ntk")
@@ -16,18 +18,22 @@ import NeuralKernels
         #expect(fields.count == 3)
         let nngp = Double(fields[1])!
         let expected = try SphereKernel(try NetworkKernel(activation: .relu, depth: 3))(0.5).nngp
-        #expect(nngp == expected)   // 17 significant digits round-trip exactly
+        #expect(nngp == expected)  // 17 significant digits round-trip exactly
     }
 
     /// Issue 16, item 5: where the variance vanishes the (q_l, rho_l) trajectory is printed
     /// (its values are checked in VarianceTrajectoryTests).
     @Test func fixedPointsPrintTheJointTrajectoryWhereTheVarianceVanishes() throws {
-        let r = try CommandLineRunner.run(["fixedpoints", "--activation", "gelu", "--sigma-w", "1.2", "--sigma-b", "0",
-                                           "--rho0=0.5", "--depth", "6", "--format", "csv"])
+        let r = try CommandLineRunner.run([
+            "fixedpoints", "--activation", "gelu", "--sigma-w", "1.2", "--sigma-b", "0",
+            "--rho0=0.5", "--depth", "6", "--format", "csv",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.first == "layer,q,rho" && lines.count == 8, "\(r.stdout)")
-        let json = try CommandLineRunner.run(["fixedpoints", "--activation", "gelu", "--sigma-w", "1.2", "--sigma-b", "0", "--format", "json"])
+        let json = try CommandLineRunner.run([
+            "fixedpoints", "--activation", "gelu", "--sigma-w", "1.2", "--sigma-b", "0", "--format", "json",
+        ])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(object?["variance"] as? String == "vanishes")
         #expect((object?["variance_trajectory"] as? [[String: Any]])?.count == 21)
@@ -51,16 +57,21 @@ import NeuralKernels
         let zero = try CommandLineRunner.run(common + ["--sigma-b", "0"])
         #expect(noBias.status == 0 && noBias.stdout == zero.stdout, "\(noBias.stderr)")
         let sample = ["sample", "--activation", "relu", "--depth", "2", "--points", "512", "--paths", "2"]
-        let unseeded = try CommandLineRunner.run(sample), seeded = try CommandLineRunner.run(sample + ["--seed", "0"])
+        let unseeded = try CommandLineRunner.run(sample)
+        let seeded = try CommandLineRunner.run(sample + ["--seed", "0"])
         let other = try CommandLineRunner.run(sample + ["--seed", "1"])
-        #expect(unseeded.status == 0 && unseeded.stdout == seeded.stdout && unseeded.stdout != other.stdout, "\(unseeded.stdout)")
+        #expect(
+            unseeded.status == 0 && unseeded.stdout == seeded.stdout && unseeded.stdout != other.stdout,
+            "\(unseeded.stdout)")
     }
 
     /// JSON goes through JSONEncoder (issue 15, item 5): a tab in a user expression, which the
     /// old string builder copied raw into the kernel's name (invalid JSON), is escaped, and the
     /// name reads back exactly.
     @Test func jsonEscapesControlCharacters() throws {
-        let r = try CommandLineRunner.run(["spectrum", "--expression", "exp(x\t- 1)", "--kmax", "3", "--format", "json"])
+        let r = try CommandLineRunner.run([
+            "spectrum", "--expression", "exp(x\t- 1)", "--kmax", "3", "--format", "json",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         #expect(object?["kernel"] as? String == "exp(x\t- 1)", "\(r.stdout.prefix(200))")
@@ -71,8 +82,10 @@ import NeuralKernels
     /// on S^2 is the sphere average of kappa, 2 (checked against the library's own kernel:
     /// mean of kappa over t uniform in [-1, 1] for d = 3 by Gauss-Legendre).
     @Test func spectrumCSVColumns() throws {
-        let r = try CommandLineRunner.run(["spectrum", "--activation", "relu", "--depth", "2", "--kernel", "ntk",
-                                           "--dim", "3", "--kmax", "4", "--format", "csv"])
+        let r = try CommandLineRunner.run([
+            "spectrum", "--activation", "relu", "--depth", "2", "--kernel", "ntk",
+            "--dim", "3", "--kmax", "4", "--format", "csv",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.first == "k,mu,multiplicity,error,resolved")
@@ -98,8 +111,11 @@ import NeuralKernels
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-sample-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let a = dir.appendingPathComponent("a.npy").path, b = dir.appendingPathComponent("b.npy").path
-        let args = ["sample", "--activation", "relu", "--depth", "3", "--points", "4096", "--paths", "8", "--seed", "5"]
+        let a = dir.appendingPathComponent("a.npy").path
+        let b = dir.appendingPathComponent("b.npy").path
+        let args = [
+            "sample", "--activation", "relu", "--depth", "3", "--points", "4096", "--paths", "8", "--seed", "5",
+        ]
         let r1 = try CommandLineRunner.run(args + ["--out", a])
         let r2 = try CommandLineRunner.run(args + ["--out", b])
         #expect(r1.status == 0 && r2.status == 0, "\(r1.stderr)")
@@ -120,7 +136,10 @@ import NeuralKernels
         (["kernel", "--parametrization", "standard", "--width", "64"], "needs --dim"),
         (["kernel", "--bogus"], "Unknown option '--bogus'"),
         // Issue 16: q_2 = 1e200 * E[elu^2] overflows; reported, never printed as inf/nan.
-        (["kernel", "--activation", "elu", "--depth", "3", "--sigma-w", "1e100", "--t", "1"], "exceeds the double range"),
+        (
+            ["kernel", "--activation", "elu", "--depth", "3", "--sigma-w", "1e100", "--t", "1"],
+            "exceeds the double range"
+        ),
         (["gram", "--data", "/nonexistent.csv", "--out", "/tmp/k.npy"], "cannot read '/nonexistent.csv'"),
         (["gram", "--data", "/dev/null", "--out", "/tmp/k.txt"], "allowed: a path ending in .npy or .csv"),
         (["spectrum", "--dim", "1"], "invalid --dim '1'"),
@@ -128,7 +147,10 @@ import NeuralKernels
         (["sample", "--out", "/tmp/x.txt"], "allowed: a path ending in .csv or .npy"),
         (["spectrum", "--standard", "laplace(1)", "--expression", "x"], "at most one of"),
         (["fixedpoints", "--no-bias", "--sigma-b", "1"], "--no-bias conflicts with --sigma-b 1.0"),
-        (["compare", "--activations", "relu", "--depths", "2,3", "--kmax", "5"], "invalid --kmax '5'; allowed: an integer 16...100000"),
+        (
+            ["compare", "--activations", "relu", "--depths", "2,3", "--kmax", "5"],
+            "invalid --kmax '5'; allowed: an integer 16...100000"
+        ),
     ])
     func badInputIsOneLineWithStatus64(_ arguments: [String], _ message: String) throws {
         let r = try CommandLineRunner.run(arguments)
@@ -145,8 +167,10 @@ import NeuralKernels
         let data = dir.appendingPathComponent("x.csv")
         try "x1,x2\n1,0\n0.6,0.8\n0,2\n".write(to: data, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("K.npy")
-        let r = try CommandLineRunner.run(["gram", "--data", data.path, "--activation", "gelu", "--depth", "3",
-                                           "--kernel", "nngp", "--out", out.path])
+        let r = try CommandLineRunner.run([
+            "gram", "--data", data.path, "--activation", "gelu", "--depth", "3",
+            "--kernel", "nngp", "--out", out.path,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let decoded = try NPYFile.decode(try Data(contentsOf: out))
         #expect(decoded.rows == 3 && decoded.columns == 3)
@@ -156,7 +180,9 @@ import NeuralKernels
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["K.npy", "x.csv"])
 
         try "1,0\n0.6\n".write(to: data, atomically: true, encoding: .utf8)
-        let bad = try CommandLineRunner.run(["gram", "--data", data.path, "--out", dir.appendingPathComponent("K2.npy").path])
+        let bad = try CommandLineRunner.run([
+            "gram", "--data", data.path, "--out", dir.appendingPathComponent("K2.npy").path,
+        ])
         #expect(bad.status == 64 && bad.stderr.contains("line 2 has 1 fields; expected 2"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("K2.npy").path))
     }
@@ -176,7 +202,8 @@ import NeuralKernels
     static let good: String = {
         var text = "x1,x2,target\n"
         for i in 0..<30 {
-            let a = Double(i) / 7, b = sin(Double(i))
+            let a = Double(i) / 7
+            let b = sin(Double(i))
             text += "\(a),\(b),\(sin(a) + 0.5 * b + 0.01 * cos(Double(7 * i)))\n"
         }
         return text
@@ -184,15 +211,23 @@ import NeuralKernels
 
     static let cases: [(String, String, [String], String)] = [
         ("missing-target.csv", good, ["--target", "price"], "no target column 'price'; available: x1, x2, target"),
-        ("non-numeric.csv", "a,b,y\n1,2,3\n4,x5,6\n7,8,9\n", ["--target", "y"], "line 3, column 2: 'x5' is not a number"),
-        ("constant-input.csv", "a,b,y\n1,2,3\n1,5,6\n1,8,9\n1,3,4\n", ["--target", "y"], "'a' (column 1) is constant (1.0); remove it"),
+        (
+            "non-numeric.csv", "a,b,y\n1,2,3\n4,x5,6\n7,8,9\n", ["--target", "y"],
+            "line 3, column 2: 'x5' is not a number"
+        ),
+        (
+            "constant-input.csv", "a,b,y\n1,2,3\n1,5,6\n1,8,9\n1,3,4\n", ["--target", "y"],
+            "'a' (column 1) is constant (1.0); remove it"
+        ),
         ("constant-target.csv", "a,y\n1,2\n3,2\n5,2\n", ["--target", "y"], "target 'y' (column 2) is constant (2.0)"),
         ("two-rows.csv", "a,y\n1,2\n3,4\n", ["--target", "y"], "2 rows; need at least 3"),
         ("fraction.csv", good, ["--target", "target", "--test-fraction", "1.5"], "invalid --test-fraction '1.5'"),
         ("kernel.csv", good, ["--target", "target", "--kernel", "rbf"], "rbf"),
     ]
 
-    @Test(arguments: cases) func badDataIsOneLineWithStatus64(_ file: String, _ text: String, _ options: [String], _ message: String) throws {
+    @Test(arguments: cases) func badDataIsOneLineWithStatus64(
+        _ file: String, _ text: String, _ options: [String], _ message: String
+    ) throws {
         let path = try Self.write(file, text)
         let r = try CommandLineRunner.run(["regress", "--data", path] + options)
         #expect(r.status == 64, "\(r.stderr)")
@@ -213,8 +248,10 @@ import NeuralKernels
     /// progress lines on stderr (one per split).
     @Test func goodCSVGivesSummaryJSON() throws {
         let path = try Self.write("good.csv", Self.good)
-        let r = try CommandLineRunner.run(["regress", "--data", path, "--target", "target", "--activation", "gelu",
-                                           "--depth", "3", "--kernel", "ntk", "--splits", "3", "--seed", "4", "--format", "json"])
+        let r = try CommandLineRunner.run([
+            "regress", "--data", path, "--target", "target", "--activation", "gelu",
+            "--depth", "3", "--kernel", "ntk", "--splits", "3", "--seed", "4", "--format", "json",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         for key in ["rmse_mean", "rmse_stderr", "nll_mean", "nll_stderr"] {
@@ -231,12 +268,18 @@ import NeuralKernels
         let csv = try CommandLineRunner.run(common + ["--format", "csv"])
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(separator: "\n")
-        #expect(lines.first == "split,rmse,nll,sigma_w2,sigma_b2,noise,fit_points,evaluations,converged,log_marginal_likelihood,seconds")
+        #expect(
+            lines.first
+                == "split,rmse,nll,sigma_w2,sigma_b2,noise,fit_points,evaluations,converged,log_marginal_likelihood,seconds"
+        )
         #expect(lines.count == 3)
         let json = try CommandLineRunner.run(common + ["--format", "json"])
-        let splits = (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["per_split"] as? [[String: Any]]
+        let splits =
+            (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["per_split"]
+            as? [[String: Any]]
         // Foundation's JSON parser may round the 17-digit value differently in the last place.
-        let fromCSV = Double(lines[1].split(separator: ",")[1])!, fromJSON = splits?.first?["rmse"] as? Double ?? .nan
+        let fromCSV = Double(lines[1].split(separator: ",")[1])!
+        let fromJSON = splits?.first?["rmse"] as? Double ?? .nan
         #expect(Swift.abs(fromCSV - fromJSON) <= 4e-16 * fromCSV, "\(fromCSV) vs \(fromJSON)")
         let evidenceCSV = Double(lines[1].split(separator: ",")[9])!
         let evidenceJSON = try #require(splits?.first?["log_marginal_likelihood"] as? Double)
@@ -249,10 +292,12 @@ import NeuralKernels
             let bounds = try #require(split["at_bound"] as? [[String: Any]])
             #expect(json.stderr.contains("split \(k + 1): the optimiser stopped") == !converged)
             for bound in bounds {
-                let parameter = try #require(bound["parameter"] as? String), side = try #require(bound["bound"] as? String)
+                let parameter = try #require(bound["parameter"] as? String)
+                let side = try #require(bound["bound"] as? String)
                 let value = try #require(bound["value"] as? Double)
                 let names = ["sigma_w2", "sigma_b2", "noise"]
-                let i = try #require(names.firstIndex(of: parameter)), upper = side == "upper"
+                let i = try #require(names.firstIndex(of: parameter))
+                let upper = side == "upper"
                 #expect(upper || side == "lower")
                 // The box of rkhs regress: sigma_w^2, sigma_b^2 in [1e-4, 100], noise in [1e-6, 10].
                 let nominal = upper ? [100, 100, 10][i] : [1e-4, 1e-4, 1e-6][i]
@@ -269,9 +314,14 @@ import NeuralKernels
 @Suite struct ReproduceTsuchidaCommandLineTests {
     @Test func writesEveryFileWithThePapersFixedPoints() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-reproduce-\(getpid())").path
-        let r = try CommandLineRunner.run(["reproduce", "tsuchida", "--out", dir, "--sigma-w-range", "1:1.5:2", "--sigma-b-range", "0:0.1:2"])
+        let r = try CommandLineRunner.run([
+            "reproduce", "tsuchida", "--out", dir, "--sigma-w-range", "1:1.5:2", "--sigma-b-range", "0:0.1:2",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
-        for stem in ["correlation-maps", "trajectories", "variance-trajectories", "fixed-points", "phase-relu", "phase-elu", "phase-gelu", "phase-erf"] {
+        for stem in [
+            "correlation-maps", "trajectories", "variance-trajectories", "fixed-points", "phase-relu", "phase-elu",
+            "phase-gelu", "phase-erf",
+        ] {
             #expect(FileManager.default.fileExists(atPath: "\(dir)/\(stem).csv"), "\(stem).csv")
             #expect(FileManager.default.fileExists(atPath: "\(dir)/\(stem).json"), "\(stem).json")
         }
@@ -279,7 +329,8 @@ import NeuralKernels
             let svg = try String(contentsOfFile: "\(dir)/\(stem).svg", encoding: .utf8)
             #expect(svg.hasPrefix("<svg") && svg.contains("</svg>"), "\(stem).svg")
         }
-        let rows = try String(contentsOfFile: "\(dir)/fixed-points.csv", encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        let rows = try String(contentsOfFile: "\(dir)/fixed-points.csv", encoding: .utf8).split(separator: "\n")
+            .dropFirst().map { $0.split(separator: ",") }
         let stable = rows.filter { $0[7] == "true" }.map { (String($0[0]), Double($0[5])!) }
         #expect(stable.filter { $0.0 == "relu" }.map(\.1) == [1])
         // rho* from scripts/fixtures/tsuchida_fixed_points.py (mpmath, 30 digits, 1-D conditional

@@ -6,8 +6,10 @@ import _TestSupport
 /// beside the fitted slope, a simulation, an atomic SVG, and one-line usage errors (status 64).
 @Suite struct LearningCurveCommandTests {
     @Test func jsonHasTheCurveTheDecompositionAndTheRate() throws {
-        let r = try CommandLineRunner.run(["learning-curve", "--activation", "relu", "--depth", "2", "--kernel", "ntk", "--dim", "3",
-                                           "--target", "legendre:3:1,1:0.5", "--n", "10,100,1e3,1e4,1e5", "--format", "json"])
+        let r = try CommandLineRunner.run([
+            "learning-curve", "--activation", "relu", "--depth", "2", "--kernel", "ntk", "--dim", "3",
+            "--target", "legendre:3:1,1:0.5", "--n", "10,100,1e3,1e4,1e5", "--format", "json",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(o["n"] as? [Int] == [10, 100, 1000, 10000, 100000])
@@ -32,8 +34,10 @@ import _TestSupport
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let plot = dir.appendingPathComponent("curve.svg").path
-        let r = try CommandLineRunner.run(["learning-curve", "--standard", "laplace(1)", "--dim", "3", "--target", "sobolev:1",
-                                           "--n", "30,100,300", "--ridge", "1", "--simulate", "4", "--test-points", "300", "--plot", plot])
+        let r = try CommandLineRunner.run([
+            "learning-curve", "--standard", "laplace(1)", "--dim", "3", "--target", "sobolev:1",
+            "--n", "30,100,300", "--ridge", "1", "--simulate", "4", "--test-points", "300", "--plot", plot,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("predicted rate: E_g ~ n^-"))
         #expect(r.stdout.contains("fitted slope of the predicted curve"))
@@ -47,19 +51,30 @@ import _TestSupport
     /// `rkhs reproduce learning-curves` at a tiny size (the full run belongs to the reproduce
     /// command): every file, one README row per kernel, ridge and target, parseable metadata.
     @Test func reproduceWritesEveryFile() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-lc-reproduce-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rkhs-lc-reproduce-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try CommandLineRunner.run(["reproduce", "learning-curves", "--out", dir, "--max-n", "30", "--draw-scale", "0.05", "--kmax", "2000",
-                                           "--network-width", "64"])
+        let r = try CommandLineRunner.run([
+            "reproduce", "learning-curves", "--out", dir, "--max-n", "30", "--draw-scale", "0.05", "--kmax", "2000",
+            "--network-width", "64",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
-        for f in ["README.md", "predictions.csv", "simulations.csv", "metadata.json", "legendre-ridge0.1.svg", "abs-ridge1e-6.svg",
-                  "trained-networks.csv", "trained-networks.json", "trained-networks.svg"] {
+        for f in [
+            "README.md", "predictions.csv", "simulations.csv", "metadata.json", "legendre-ridge0.1.svg",
+            "abs-ridge1e-6.svg",
+            "trained-networks.csv", "trained-networks.json", "trained-networks.svg",
+        ] {
             #expect(files.contains(f), "missing \(f)")
         }
         let readme = try String(contentsOfFile: dir + "/README.md", encoding: .utf8)
-        #expect(readme.split(separator: "\n").filter { $0.hasPrefix("| relu NTK") || $0.hasPrefix("| gaussian(1)") }.count == 16)
-        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/metadata.json"))) as? [String: Any]
+        #expect(
+            readme.split(separator: "\n").filter { $0.hasPrefix("| relu NTK") || $0.hasPrefix("| gaussian(1)") }.count
+                == 16)
+        let meta =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/metadata.json")))
+            as? [String: Any]
         #expect((meta?["curves"] as? [Any])?.count == 40)
         let sims = try String(contentsOfFile: dir + "/simulations.csv", encoding: .utf8).split(separator: "\n")
         #expect(sims.first == "kernel,ridge,target,noise,n,draws,mean,standard_error,predicted,relative_error")
@@ -71,11 +86,16 @@ import _TestSupport
     }
 
     @Test func csvHasOneRowPerN() throws {
-        let r = try CommandLineRunner.run(["learning-curve", "--activation", "elu(1)", "--dim", "3", "--target", "exp(t)",
-                                           "--n", "10,1000", "--degrees", "2", "--format", "csv", "--kmax", "2000"])
+        let r = try CommandLineRunner.run([
+            "learning-curve", "--activation", "elu(1)", "--dim", "3", "--target", "exp(t)",
+            "--n", "10,1000", "--degrees", "2", "--format", "csv", "--kmax", "2000",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
-        #expect(lines.first == "n,test_error,uncertainty,kappa,gamma,noise_error,resolved,learnability_0,error_0,learnability_1,error_1,learnability_2,error_2")
+        #expect(
+            lines.first
+                == "n,test_error,uncertainty,kappa,gamma,noise_error,resolved,learnability_0,error_0,learnability_1,error_1,learnability_2,error_2"
+        )
         #expect(lines.count == 3)
     }
 

@@ -30,20 +30,28 @@ import _TestSupport
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         #expect(!names.isEmpty, "\(committed) is empty or missing")
         let freshNames = Set(try FileManager.default.contentsOfDirectory(atPath: fresh.path))
-        #expect(freshNames == Set(names), "\(committed): files \(names.sorted()) committed, \(freshNames.sorted()) written")
+        #expect(
+            freshNames == Set(names), "\(committed): files \(names.sorted()) committed, \(freshNames.sorted()) written")
         let rerun = "rerun `rkhs \(command.joined(separator: " "))` and commit \(committed)"
         for name in names where freshNames.contains(name) {
-            let old = directory.appendingPathComponent(name), new = fresh.appendingPathComponent(name)
+            let old = directory.appendingPathComponent(name)
+            let new = fresh.appendingPathComponent(name)
             if name.hasSuffix(".svg") { continue }
             if name.hasSuffix(".json") {
                 let a = try JSONSerialization.jsonObject(with: Data(contentsOf: old), options: [.fragmentsAllowed])
                 let b = try JSONSerialization.jsonObject(with: Data(contentsOf: new), options: [.fragmentsAllowed])
-                if let difference = JSONComparison.difference(a, b, path: name) { Issue.record("\(difference): \(rerun)") }
+                if let difference = JSONComparison.difference(a, b, path: name) {
+                    Issue.record("\(difference): \(rerun)")
+                }
             } else if name.hasSuffix(".csv") {
-                let a = try String(contentsOf: old, encoding: .utf8), b = try String(contentsOf: new, encoding: .utf8)
-                if let difference = CSVComparison.difference(a, b, name: name) { Issue.record("\(difference): \(rerun)") }
+                let a = try String(contentsOf: old, encoding: .utf8)
+                let b = try String(contentsOf: new, encoding: .utf8)
+                if let difference = CSVComparison.difference(a, b, name: name) {
+                    Issue.record("\(difference): \(rerun)")
+                }
             } else {
-                let a = try String(contentsOf: old, encoding: .utf8), b = try String(contentsOf: new, encoding: .utf8)
+                let a = try String(contentsOf: old, encoding: .utf8)
+                let b = try String(contentsOf: new, encoding: .utf8)
                 #expect(a == b, "\(committed)/\(name) differs from what the command writes: \(rerun)")
             }
         }
@@ -61,11 +69,15 @@ enum NumericComparison {
 
 enum CSVComparison {
     static func difference(_ a: String, _ b: String, name: String) -> String? {
-        let la = a.split(separator: "\n", omittingEmptySubsequences: false), lb = b.split(separator: "\n", omittingEmptySubsequences: false)
+        let la = a.split(separator: "\n", omittingEmptySubsequences: false)
+        let lb = b.split(separator: "\n", omittingEmptySubsequences: false)
         guard la.count == lb.count else { return "\(name): \(la.count) lines committed, \(lb.count) written" }
         for (i, (x, y)) in zip(la, lb).enumerated() where x != y {
-            let fx = x.split(separator: ",", omittingEmptySubsequences: false), fy = y.split(separator: ",", omittingEmptySubsequences: false)
-            guard fx.count == fy.count else { return "\(name) line \(i + 1): \(fx.count) fields committed, \(fy.count) written" }
+            let fx = x.split(separator: ",", omittingEmptySubsequences: false)
+            let fy = y.split(separator: ",", omittingEmptySubsequences: false)
+            guard fx.count == fy.count else {
+                return "\(name) line \(i + 1): \(fx.count) fields committed, \(fy.count) written"
+            }
             for (j, (u, v)) in zip(fx, fy).enumerated() where u != v {
                 if let p = Double(u), let q = Double(v), NumericComparison.close(p, q) { continue }
                 return "\(name) line \(i + 1) field \(j + 1): committed '\(u)', written '\(v)'"
@@ -79,7 +91,9 @@ enum JSONComparison {
     static func difference(_ a: Any, _ b: Any, path: String) -> String? {
         switch (a, b) {
         case let (x as [String: Any], y as [String: Any]):
-            guard Set(x.keys) == Set(y.keys) else { return "\(path): keys \(x.keys.sorted()) committed, \(y.keys.sorted()) written" }
+            guard Set(x.keys) == Set(y.keys) else {
+                return "\(path): keys \(x.keys.sorted()) committed, \(y.keys.sorted()) written"
+            }
             // "command" records how the file was made (binary path, --out): provenance, not data.
             for key in x.keys.sorted() where key != "command" {
                 if let d = difference(x[key]!, y[key]!, path: path + "." + key) { return d }

@@ -7,8 +7,10 @@ import _TestSupport
 @Suite struct RegressARDCommandTests {
     @Test func ardWritesOneWeightVariancePerInput() throws {
         let path = try RegressCommandLineTests.write("ard.csv", RegressCommandLineTests.good)
-        let common = ["regress", "--data", path, "--target", "target", "--splits", "2", "--seed", "1", "--restarts", "1",
-                      "--format", "json"]
+        let common = [
+            "regress", "--data", path, "--target", "target", "--splits", "2", "--seed", "1", "--restarts", "1",
+            "--format", "json",
+        ]
         let r = try CommandLineRunner.run(common + ["--ard"])
         #expect(r.status == 0, "\(r.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -22,14 +24,16 @@ import _TestSupport
         }
         #expect(r.stderr.split(separator: "\n").filter { $0.contains("sigma_w^2 per input") }.count == 2)
         let plain = try CommandLineRunner.run(common)
-        let plainObject = try #require(try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])
+        let plainObject = try #require(
+            try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])
         #expect(plainObject["ard"] as? Bool == false)
         #expect(((plainObject["per_split"] as? [[String: Any]]) ?? []).allSatisfy { $0["sigma_w2_ard"] == nil })
 
         // An ARD result cannot be rescored (its kernel is not the common-sigma_w one), nor --ard given with --rescore.
         let file = try RegressCommandLineTests.write("ard-result.json", r.stdout)
         for options in [["--rescore", file], ["--rescore", file, "--ard"]] {
-            let s = try CommandLineRunner.run(["regress", "--data", path, "--target", "target", "--seed", "1"] + options)
+            let s = try CommandLineRunner.run(
+                ["regress", "--data", path, "--target", "target", "--seed", "1"] + options)
             #expect(s.status == 64, "\(s.stderr)")
             #expect(s.stderr.contains("--ard") && s.stderr.split(separator: "\n").count == 1, "\(s.stderr)")
         }

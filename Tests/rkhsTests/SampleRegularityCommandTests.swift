@@ -20,15 +20,20 @@ import NeuralKernels
     /// The JSON has the fields; ReLU NNGP paths come out near 1.5; a smooth activation
     /// has predicted null with a note that the estimators saturate.
     @Test func regularityJSONFields() throws {
-        let relu = try Self.json(["regularity", "--activation", "relu", "--depth", "3", "--points", "8192", "--paths", "6", "--seed", "3"])
+        let relu = try Self.json([
+            "regularity", "--activation", "relu", "--depth", "3", "--points", "8192", "--paths", "6", "--seed", "3",
+        ])
         #expect(relu["paths"] as? Int == 6)
         #expect((relu["per_path"] as? [Double])?.count == 6)
         #expect(relu["predicted"] as? Double == 1.5)
-        let mean = try #require(relu["mean"] as? Double), se = try #require(relu["stderr"] as? Double)
+        let mean = try #require(relu["mean"] as? Double)
+        let se = try #require(relu["stderr"] as? Double)
         #expect(Swift.abs(mean - 1.5) <= 0.03 && se > 0 && se < 0.02)
         #expect((relu["sup_norm"] as? [String: Any])?["gaussian_bias"] is Double)
         #expect(((relu["scale_profile"] as? [[String: Any]])?.count ?? 0) >= 4)
-        let gelu = try Self.json(["regularity", "--activation", "gelu", "--depth", "3", "--points", "4096", "--paths", "2"])
+        let gelu = try Self.json([
+            "regularity", "--activation", "gelu", "--depth", "3", "--points", "4096", "--paths", "2",
+        ])
         #expect(gelu["predicted"] is NSNull)
         #expect((gelu["predicted_note"] as? String)?.contains("saturate") == true)
     }
@@ -38,9 +43,14 @@ import NeuralKernels
     @Test func sampleFilesRoundTripThroughRegularity() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let csv = dir.appendingPathComponent("p.csv").path, npy = dir.appendingPathComponent("p.npy").path
-        let svg = dir.appendingPathComponent("p.svg").path, svg2 = dir.appendingPathComponent("r.svg").path
-        let base = ["sample", "--activation", "relu", "--depth", "2", "--width", "32", "--points", "2048", "--paths", "3", "--seed", "4"]
+        let csv = dir.appendingPathComponent("p.csv").path
+        let npy = dir.appendingPathComponent("p.npy").path
+        let svg = dir.appendingPathComponent("p.svg").path
+        let svg2 = dir.appendingPathComponent("r.svg").path
+        let base = [
+            "sample", "--activation", "relu", "--depth", "2", "--width", "32", "--points", "2048", "--paths", "3",
+            "--seed", "4",
+        ]
         let a = try CommandLineRunner.run(base + ["--out", csv, "--plot", svg])
         let b = try CommandLineRunner.run(base + ["--out", npy])
         #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
@@ -48,10 +58,14 @@ import NeuralKernels
         let fromCSV = try Self.json(["regularity", "--input", csv, "--scales", "1:4", "--plot", svg2])
         let fromNPY = try Self.json(["regularity", "--input", npy, "--scales", "1:4"])
         #expect(fromCSV["paths"] as? Int == 3)
-        let m1 = try #require(fromCSV["mean"] as? Double), m2 = try #require(fromNPY["mean"] as? Double)
+        let m1 = try #require(fromCSV["mean"] as? Double)
+        let m2 = try #require(fromNPY["mean"] as? Double)
         #expect(Swift.abs(m1 - m2) <= 1e-12)
         #expect(fromCSV["predicted"] is NSNull)
-        let bottleneck = try Self.json(["regularity", "--activation", "relu", "--depth", "3", "--bottleneck", "4", "--points", "1024", "--paths", "2"])
+        let bottleneck = try Self.json([
+            "regularity", "--activation", "relu", "--depth", "3", "--bottleneck", "4", "--points", "1024", "--paths",
+            "2",
+        ])
         #expect((bottleneck["source"] as? String)?.contains("bottleneck of width 4") == true)
         for file in [svg, svg2] {
             let text = try String(contentsOfFile: file, encoding: .utf8)
@@ -67,9 +81,12 @@ import NeuralKernels
     @Test func fileInputIsFittedAboveTheNoiseFloor() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let npy = dir.appendingPathComponent("elu.npy").path, noise = dir.appendingPathComponent("noise.npy").path
-        let s = try CommandLineRunner.run(["sample", "--activation", "elu(1)", "--depth", "3", "--points", "65536", "--paths", "6",
-                                           "--seed", "2", "--out", npy])
+        let npy = dir.appendingPathComponent("elu.npy").path
+        let noise = dir.appendingPathComponent("noise.npy").path
+        let s = try CommandLineRunner.run([
+            "sample", "--activation", "elu(1)", "--depth", "3", "--points", "65536", "--paths", "6",
+            "--seed", "2", "--out", npy,
+        ])
         #expect(s.status == 0, "\(s.stderr)")
         let fromFile = try Self.json(["regularity", "--input", npy])
         let mean = try #require(fromFile["mean"] as? Double)
@@ -98,8 +115,12 @@ import NeuralKernels
     /// and the corrected estimate: ReLU^2 NNGP at depth 3 (bias about +0.042 at 2^7..2^10),
     /// corrected within 0.05 of 2.5; paths read from a file have no bias (no covariance).
     @Test func biasIsReportedBesideTheEstimate() throws {
-        let o = try Self.json(["regularity", "--activation", "relu_pow(2)", "--depth", "3", "--points", "65536", "--paths", "8", "--seed", "5"])
-        let bias = try #require(o["bias"] as? Double), corrected = try #require(o["corrected"] as? Double)
+        let o = try Self.json([
+            "regularity", "--activation", "relu_pow(2)", "--depth", "3", "--points", "65536", "--paths", "8", "--seed",
+            "5",
+        ])
+        let bias = try #require(o["bias"] as? Double)
+        let corrected = try #require(o["corrected"] as? Double)
         let mean = try #require(o["mean"] as? Double)
         #expect(bias > 0.03 && bias < 0.06, "bias \(bias)")
         #expect(Swift.abs(corrected - (mean - bias)) <= 1e-12)
@@ -110,7 +131,10 @@ import NeuralKernels
     /// `regularity --widths` compares random networks of several widths with the NNGP: one set
     /// per width plus the NNGP, in json and in csv (first column `set`).
     @Test func widthSweep() throws {
-        let args = ["regularity", "--activation", "relu", "--depth", "2", "--widths", "16,32", "--points", "1024", "--paths", "2"]
+        let args = [
+            "regularity", "--activation", "relu", "--depth", "2", "--widths", "16,32", "--points", "1024", "--paths",
+            "2",
+        ]
         let sweep = try Self.json(args)
         let sets = try #require(sweep["sets"] as? [[String: Any]])
         #expect(sets.count == 3 && sets.last?["source"] as? String == "NNGP")
@@ -124,9 +148,12 @@ import NeuralKernels
     @Test func sphereSampleWritesMapAndValues() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let svg = dir.appendingPathComponent("s.svg").path, npy = dir.appendingPathComponent("s.npy").path
-        let r = try CommandLineRunner.run(["sample", "--sphere", "--latitudes", "12", "--activation", "relu", "--depth", "3",
-                                           "--paths", "2", "--plot", svg, "--out", npy])
+        let svg = dir.appendingPathComponent("s.svg").path
+        let npy = dir.appendingPathComponent("s.npy").path
+        let r = try CommandLineRunner.run([
+            "sample", "--sphere", "--latitudes", "12", "--activation", "relu", "--depth", "3",
+            "--paths", "2", "--plot", svg, "--out", npy,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("12 x 24 grid"))
         let decoded = try NPYFile.decode(try Data(contentsOf: URL(fileURLWithPath: npy)))
@@ -147,7 +174,12 @@ import NeuralKernels
         (["sample", "--width", "16", "--kernel", "ntk"], "invalid --kernel 'ntk' with --width"),
         (["regularity", "--points", "100"], "invalid --points '100'"),
         // The sweep's shared scales 2^2..2^7 lie in the ELU NNGP's round-off floor at n = 2^16.
-        (["regularity", "--activation", "elu(1)", "--depth", "3", "--widths", "16", "--points", "65536", "--paths", "2"], "regularity of 'NNGP' refused"),
+        (
+            [
+                "regularity", "--activation", "elu(1)", "--depth", "3", "--widths", "16", "--points", "65536",
+                "--paths", "2",
+            ], "regularity of 'NNGP' refused"
+        ),
     ])
     func badInputIsOneLineWithStatus64(_ arguments: [String], _ message: String) throws {
         let r = try CommandLineRunner.run(arguments)

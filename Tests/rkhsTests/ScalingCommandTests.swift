@@ -13,14 +13,19 @@ import _TestSupport
         return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     }
 
-    @Test(arguments: [("standard", nil, false), ("sym-default", "sym-default", true), ("ntk", "NTK", true),
-                      ("mf", "MF", true), ("ic-mf", "IC-MF", true), ("mup", "MF", true)] as [(String, String?, Bool)])
+    @Test(
+        arguments: [
+            ("standard", nil, false), ("sym-default", "sym-default", true), ("ntk", "NTK", true),
+            ("mf", "MF", true), ("ic-mf", "IC-MF", true), ("mup", "MF", true),
+        ] as [(String, String?, Bool)])
     func namedPointsInJSON(name: String, model: String?, stable: Bool) throws {
         let o = try Self.json(["--named", name])
         #expect(o["limit_model"] as? String == model)
         #expect(o["stable"] as? Bool == stable)
         for key in ["logits_bounded_at_init", "kernel_bounded_at_init"] { #expect(o[key] is Bool, "\(key)") }
-        for key in ["kernel_stationary", "feature_learning"] { #expect(stable ? o[key] is Bool : o[key] is NSNull, "\(key)") }
+        for key in ["kernel_stationary", "feature_learning"] {
+            #expect(stable ? o[key] is Bool : o[key] is NSNull, "\(key)")
+        }
         if name == "ntk" { #expect(o["kernel_stationary"] as? Bool == true && o["feature_learning"] as? Bool == false) }
         if name == "mf" { #expect(o["kernel_stationary"] as? Bool == false && o["feature_learning"] as? Bool == true) }
     }
@@ -38,9 +43,11 @@ import _TestSupport
         #expect(table.status == 0 && table.stdout.contains("pre-NTK"))
     }
 
-    @Test(arguments: [["--exponents", "1,2,3,4"], ["--exponents", "a,b"], ["--named", "ntk", "--exponents", "0,0"], [],
-                      ["--exponents", "-0.66,0.5", "--init-corrected"], ["--named", "nope"], ["--named", "mf", "--widths", "0,5"],
-                      ["--named", "mf", "--widths", "64", "--uci", "/nonexistent"], ["--named", "mf", "--seeds", "0"]])
+    @Test(arguments: [
+        ["--exponents", "1,2,3,4"], ["--exponents", "a,b"], ["--named", "ntk", "--exponents", "0,0"], [],
+        ["--exponents", "-0.66,0.5", "--init-corrected"], ["--named", "nope"], ["--named", "mf", "--widths", "0,5"],
+        ["--named", "mf", "--widths", "64", "--uci", "/nonexistent"], ["--named", "mf", "--seeds", "0"],
+    ])
     func badInputIsOneLineWithStatus64(arguments: [String]) throws {
         let r = try CommandLineRunner.run(["scaling"] + arguments)
         #expect(r.status == 64, "\(arguments): \(r.stderr)")
@@ -49,7 +56,8 @@ import _TestSupport
 
     /// A UCI-style folder (data.txt, indices, one split) with a smooth target.
     static func uciFolder() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-scaling-\(getpid())-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rkhs-scaling-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var random = GaussianRandomSource(seed: 8)
         var rows = ""
@@ -57,17 +65,23 @@ import _TestSupport
             let x = (0..<3).map { _ in random.normal() }
             rows += (x + [sin(x[0]) + x[1] * x[2]]).map { "\($0)" }.joined(separator: " ") + "\n"
         }
-        let files = ["data.txt": rows, "index_features.txt": "0\n1\n2\n", "index_target.txt": "3\n", "n_splits.txt": "1\n",
-                     "index_train_0.txt": (0..<300).map(String.init).joined(separator: "\n"),
-                     "index_test_0.txt": (300..<400).map(String.init).joined(separator: "\n")]
-        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        let files = [
+            "data.txt": rows, "index_features.txt": "0\n1\n2\n", "index_target.txt": "3\n", "n_splits.txt": "1\n",
+            "index_train_0.txt": (0..<300).map(String.init).joined(separator: "\n"),
+            "index_test_0.txt": (300..<400).map(String.init).joined(separator: "\n"),
+        ]
+        for (name, text) in files {
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
         return dir
     }
 
     @Test func smallSimulation() throws {
         let dir = try Self.uciFolder()
-        let o = try Self.json(["--named", "ntk", "--widths", "64,128,256", "--seeds", "2", "--steps", "30", "--uci", dir.path,
-                               "--train-size", "80", "--test-size", "40", "--probes", "8"])
+        let o = try Self.json([
+            "--named", "ntk", "--widths", "64,128,256", "--seeds", "2", "--steps", "30", "--uci", dir.path,
+            "--train-size", "80", "--test-size", "40", "--probes", "8",
+        ])
         let sim = try #require(o["simulation"] as? [String: Any])
         #expect((sim["widths"] as? [[String: Any]])?.count == 3)
         let fits = try #require(sim["fits"] as? [[String: Any]])
@@ -81,14 +95,19 @@ import _TestSupport
         let out = dir.appendingPathComponent("out")
         let r = try CommandLineRunner.run(["reproduce", "golikov", "--quick", "--uci", dir.path, "--out", out.path])
         #expect(r.status == 0, "\(r.stderr)")
-        for file in ["README.md", "limit-models.csv", "limit-models.md", "named-points.csv", "phase-diagram.svg", "phase-diagram.csv",
-                     "width-study.csv", "width-fits.csv", "loss-curves.csv", "limit-convergence.csv"] {
+        for file in [
+            "README.md", "limit-models.csv", "limit-models.md", "named-points.csv", "phase-diagram.svg",
+            "phase-diagram.csv",
+            "width-study.csv", "width-fits.csv", "loss-curves.csv", "limit-convergence.csv",
+        ] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
         }
         let table = try String(contentsOf: out.appendingPathComponent("limit-models.csv"), encoding: .utf8)
-        #expect(table.split(separator: "\n").count == 15)   // header + 13 regions + IC-MF
+        #expect(table.split(separator: "\n").count == 15)  // header + 13 regions + IC-MF
         let svg = try String(contentsOf: out.appendingPathComponent("phase-diagram.svg"), encoding: .utf8)
-        for label in ["barycentre", "post-MF-NTK", "pre-NTK-sym-default", "diverging", "stagnating", "MF-NTK", "NTK", "MF"] {
+        for label in [
+            "barycentre", "post-MF-NTK", "pre-NTK-sym-default", "diverging", "stagnating", "MF-NTK", "NTK", "MF",
+        ] {
             #expect(svg.contains(">\(label)<"), "\(label)")
         }
     }

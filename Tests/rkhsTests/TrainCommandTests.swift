@@ -7,13 +7,15 @@ import _TestSupport
 @Suite struct TrainCommandTests {
     /// A temporary folder with train.csv and test.csv (a header row, target column "y").
     static func folder() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-train-\(getpid())-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rkhs-train-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var random = GaussianRandomSource(seed: 4)
         func rows(_ count: Int) -> String {
             var text = "a,b,y\n"
             for _ in 0..<count {
-                let a = random.normal(), b = random.normal()
+                let a = random.normal()
+                let b = random.normal()
                 text += "\(a),\(b),\(sin(a) + 0.5 * b + 0.05 * random.normal())\n"
             }
             return text
@@ -24,8 +26,10 @@ import _TestSupport
     }
 
     static func base(_ dir: URL) -> [String] {
-        ["train", "--data", dir.appendingPathComponent("train.csv").path, "--target", "y",
-         "--test", dir.appendingPathComponent("test.csv").path, "--activation", "erf", "--depth", "3"]
+        [
+            "train", "--data", dir.appendingPathComponent("train.csv").path, "--target", "y",
+            "--test", dir.appendingPathComponent("test.csv").path, "--activation", "erf", "--depth", "3",
+        ]
     }
 
     @Test func jsonHasTheIssuesFieldsAndNoNonFiniteNumbers() throws {
@@ -33,8 +37,10 @@ import _TestSupport
         let r = try CommandLineRunner.run(Self.base(dir) + ["--times", "0,1,10,100,inf", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-        for key in ["times", "train_loss", "test_loss", "test_rmse", "test_nll", "learning_rate", "converged_time",
-                    "stability_limit", "expected_test_loss"] {
+        for key in [
+            "times", "train_loss", "test_loss", "test_rmse", "test_nll", "learning_rate", "converged_time",
+            "stability_limit", "expected_test_loss",
+        ] {
             #expect(object.keys.contains(key), "missing \(key)")
         }
         let train = try #require(object["train_loss"] as? [Double])
@@ -52,16 +58,22 @@ import _TestSupport
     @Test func predictionsFileAndTheInfiniteTimeLimit() throws {
         let dir = try Self.folder()
         let p = dir.appendingPathComponent("P.npy").path
-        let r = try CommandLineRunner.run(Self.base(dir) + ["--times", "5,inf", "--ensemble", "nngp", "--no-standardise",
-                                                             "--predictions", p, "--covariance", "--format", "csv"])
+        let r = try CommandLineRunner.run(
+            Self.base(dir) + [
+                "--times", "5,inf", "--ensemble", "nngp", "--no-standardise",
+                "--predictions", p, "--covariance", "--format", "csv",
+            ])
         #expect(r.status == 0, "\(r.stderr)")
         let mean = try NPYFile.decode(Data(contentsOf: URL(fileURLWithPath: p)))
-        let variance = try NPYFile.decode(Data(contentsOf: URL(fileURLWithPath: dir.appendingPathComponent("P.var.npy").path)))
+        let variance = try NPYFile.decode(
+            Data(contentsOf: URL(fileURLWithPath: dir.appendingPathComponent("P.var.npy").path)))
         #expect(mean.rows == 2 && mean.columns == 7 && variance.rows == 2 && variance.columns == 7)
         #expect(variance.values.allSatisfy { $0 > 0 })
         let train = try NumericTable(contentsOf: dir.appendingPathComponent("train.csv").path).rows
         let test = try NumericTable(contentsOf: dir.appendingPathComponent("test.csv").path).rows
-        let x = train.map { Array($0.prefix(2)) }, y = train.map { $0[2] }, xs = test.map { Array($0.prefix(2)) }
+        let x = train.map { Array($0.prefix(2)) }
+        let y = train.map { $0[2] }
+        let xs = test.map { Array($0.prefix(2)) }
         let network = try NetworkKernel(activation: .erf, depth: 3)
         let n = x.count
         let gram = try GramMatrix(points: x + xs, network: network, kind: .nngp)
@@ -87,8 +99,11 @@ import _TestSupport
 
     @Test func finiteWidthsAreReportedBesideTheInfiniteNetwork() throws {
         let dir = try Self.folder()
-        let r = try CommandLineRunner.run(Self.base(dir) + ["--depth", "2", "--times", "0,20,100", "--width", "64,256",
-                                                             "--seeds", "3", "--learning-rate-fraction", "0.5", "--format", "json"])
+        let r = try CommandLineRunner.run(
+            Self.base(dir) + [
+                "--depth", "2", "--times", "0,20,100", "--width", "64,256",
+                "--seeds", "3", "--learning-rate-fraction", "0.5", "--format", "json",
+            ])
         #expect(r.status == 0, "\(r.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(object["schedule"] as? String == "steps")
@@ -100,11 +115,13 @@ import _TestSupport
     @Test func errorsAreOneLineWithStatus64() throws {
         let dir = try Self.folder()
         // Discrete steps beyond the stability limit: refused with the limit named.
-        let over = try CommandLineRunner.run(Self.base(dir) + ["--steps", "--times", "0,10", "--learning-rate", "1000"])
+        let over = try CommandLineRunner.run(
+            Self.base(dir) + ["--steps", "--times", "0,10", "--learning-rate", "1000"])
         #expect(over.status == 64 && over.stderr.contains("stability limit"), "\(over.stderr)")
         // One error line (after the progress line of the kernel computation that found the limit).
         #expect(over.stderr.split(separator: "\n").filter { $0.hasPrefix("rkhs: error:") }.count == 1)
-        #expect(over.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("rkhs: error:") || $0.hasPrefix("train: ") })
+        #expect(
+            over.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("rkhs: error:") || $0.hasPrefix("train: ") })
         let times = try CommandLineRunner.run(Self.base(dir) + ["--times", "log:10:1:5"])
         #expect(times.status == 64 && times.stderr.contains("--times"), "\(times.stderr)")
         let steps = try CommandLineRunner.run(Self.base(dir) + ["--steps", "--times", "0.5"])
@@ -113,43 +130,62 @@ import _TestSupport
         #expect(uci.status == 64 && uci.stderr.contains("--split"), "\(uci.stderr)")
         // An unwritable output is refused before any computing.
         let out = try CommandLineRunner.run(Self.base(dir) + ["--predictions", "/nonexistent/dir/P.npy"])
-        #expect(out.status == 64 && out.stderr.contains("does not exist") && !out.stderr.contains("kernels on"), "\(out.stderr)")
+        #expect(
+            out.status == 64 && out.stderr.contains("does not exist") && !out.stderr.contains("kernels on"),
+            "\(out.stderr)")
     }
 
     /// A synthetic UCI folder (40 rows, 3 inputs, one standard split).
     static func uciFolder() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-uci-\(getpid())-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rkhs-uci-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var random = GaussianRandomSource(seed: 9)
         var data = ""
         for _ in 0..<40 {
-            let a = random.normal(), b = random.normal(), c = random.normal()
+            let a = random.normal()
+            let b = random.normal()
+            let c = random.normal()
             data += "\(a) \(b) \(c) \(a * b + sin(c))\n"
         }
-        let files = ["data.txt": data, "index_features.txt": "0\n1\n2\n", "index_target.txt": "3\n", "n_splits.txt": "1\n",
-                     "index_train_0.txt": (0..<32).map(String.init).joined(separator: "\n") + "\n",
-                     "index_test_0.txt": (32..<40).map(String.init).joined(separator: "\n") + "\n"]
-        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        let files = [
+            "data.txt": data, "index_features.txt": "0\n1\n2\n", "index_target.txt": "3\n", "n_splits.txt": "1\n",
+            "index_train_0.txt": (0..<32).map(String.init).joined(separator: "\n") + "\n",
+            "index_test_0.txt": (32..<40).map(String.init).joined(separator: "\n") + "\n",
+        ]
+        for (name, text) in files {
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
         return dir
     }
 
     /// The reproduce pipeline end to end in its quick form: every file, headers, sidecars.
     @Test func reproduceTrainingWritesItsFiles() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("rkhs-repro-\(getpid())-\(UUID().uuidString)")
-        let r = try CommandLineRunner.run(["reproduce", "training", "--quick", "--out", out.path, "--uci", try Self.uciFolder().path])
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rkhs-repro-\(getpid())-\(UUID().uuidString)")
+        let r = try CommandLineRunner.run([
+            "reproduce", "training", "--quick", "--out", out.path, "--uci", try Self.uciFolder().path,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         for stem in ["spectral-bias", "lazy-training"] {
             for ext in ["csv", "json", "svg"] {
-                #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("\(stem).\(ext)").path), "\(stem).\(ext)")
+                #expect(
+                    FileManager.default.fileExists(atPath: out.appendingPathComponent("\(stem).\(ext)").path),
+                    "\(stem).\(ext)")
             }
         }
         let bias = try String(contentsOf: out.appendingPathComponent("spectral-bias.csv"), encoding: .utf8)
-        #expect(bias.hasPrefix("k,mu,multiplicity,predicted_rate,infinite_rate,fitted_steps,width_256_rate,width_256_stderr,width_256_linearised_rate,width_256_linearised_stderr\n"))
+        #expect(
+            bias.hasPrefix(
+                "k,mu,multiplicity,predicted_rate,infinite_rate,fitted_steps,width_256_rate,width_256_stderr,width_256_linearised_rate,width_256_linearised_stderr\n"
+            ))
         #expect(bias.split(separator: "\n").count == 4)
         let curves = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix("uci-") }
         #expect(curves.count == 3, "\(curves)")
         // A missing UCI folder is a usage error naming it.
-        let missing = try CommandLineRunner.run(["reproduce", "training", "--quick", "--out", out.path, "--uci", "/nonexistent/yacht"])
+        let missing = try CommandLineRunner.run([
+            "reproduce", "training", "--quick", "--out", out.path, "--uci", "/nonexistent/yacht",
+        ])
         #expect(missing.status == 64 && missing.stderr.contains("/nonexistent/yacht"), "\(missing.stderr)")
     }
 }

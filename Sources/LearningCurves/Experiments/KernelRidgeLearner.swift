@@ -40,7 +40,8 @@ public struct KernelRidgeLearner: SupervisedLearner {
 
     public var name: String {
         switch kernel {
-        case .network(let net, let kind): return "kernel ridge regression, \(net.depth)-layer \(net.activation.name) \(kind.rawValue)"
+        case .network(let net, let kind):
+            return "kernel ridge regression, \(net.depth)-layer \(net.activation.name) \(kind.rawValue)"
         case .dotProduct(let k): return "kernel ridge regression, \(k.name)"
         }
     }
@@ -59,7 +60,8 @@ public struct KernelRidgeLearner: SupervisedLearner {
 
     /// k(a_i, b_j) for all pairs, row-major |a| x |b|, rows spread over the cores.
     func cross(_ a: [[Double]], _ b: [[Double]], symmetric: Bool = false) -> [Double] {
-        let rows = a.count, columns = b.count
+        let rows = a.count
+        let columns = b.count
         var out = [[Double](repeating: 0, count: rows * columns)]
         let f = pointKernel
         ParallelFill.withShared(&out, rowLength: columns) { shared in
@@ -72,7 +74,9 @@ public struct KernelRidgeLearner: SupervisedLearner {
     }
 
     public func predict(training: [[Double]], labels: [[Double]], test: [[Double]]) throws -> [[Double]] {
-        let n = training.count, m = labels.count, nt = test.count
+        let n = training.count
+        let m = labels.count
+        let nt = test.count
         precondition(n > 0 && labels.allSatisfy { $0.count == n })
         var a = try gram(training)
         for i in 0..<n { a[i * n + i] += ridge }

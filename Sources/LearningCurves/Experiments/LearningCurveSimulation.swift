@@ -30,23 +30,30 @@ public struct LearningCurveSimulation: Sendable {
     public let noise: Double
     public let seed: UInt64
 
-    public init(dimension: Int, sampleSizes: [Int], draws: [Int], testPoints: Int = 2000, noise: Double = 0, seed: UInt64 = 1) throws {
+    public init(
+        dimension: Int, sampleSizes: [Int], draws: [Int], testPoints: Int = 2000, noise: Double = 0, seed: UInt64 = 1
+    ) throws {
         guard dimension >= 2, dimension <= 64 else {
-            throw LearningCurveError.invalidParameter(name: "dimension d", value: "\(dimension)", allowed: "an integer 2...64")
+            throw LearningCurveError.invalidParameter(
+                name: "dimension d", value: "\(dimension)", allowed: "an integer 2...64")
         }
         guard !sampleSizes.isEmpty, sampleSizes.allSatisfy({ $0 >= 1 && $0 <= 20_000 }) else {
-            throw LearningCurveError.invalidParameter(name: "simulated sample sizes", value: sampleSizes.map(String.init).joined(separator: ","),
-                                                      allowed: "integers 1...20000")
+            throw LearningCurveError.invalidParameter(
+                name: "simulated sample sizes", value: sampleSizes.map(String.init).joined(separator: ","),
+                allowed: "integers 1...20000")
         }
         guard draws.count == 1 || draws.count == sampleSizes.count, draws.allSatisfy({ $0 >= 2 && $0 <= 10_000 }) else {
-            throw LearningCurveError.invalidParameter(name: "draws", value: draws.map(String.init).joined(separator: ","),
-                                                      allowed: "integers 2...10000, one for all n or one per n")
+            throw LearningCurveError.invalidParameter(
+                name: "draws", value: draws.map(String.init).joined(separator: ","),
+                allowed: "integers 2...10000, one for all n or one per n")
         }
         guard testPoints >= 10, testPoints <= 100_000 else {
-            throw LearningCurveError.invalidParameter(name: "test points", value: "\(testPoints)", allowed: "an integer 10...100000")
+            throw LearningCurveError.invalidParameter(
+                name: "test points", value: "\(testPoints)", allowed: "an integer 10...100000")
         }
         guard noise.isFinite, noise >= 0 else {
-            throw LearningCurveError.invalidParameter(name: "noise variance", value: "\(noise)", allowed: "a finite number >= 0")
+            throw LearningCurveError.invalidParameter(
+                name: "noise variance", value: "\(noise)", allowed: "a finite number >= 0")
         }
         self.dimension = dimension
         self.sampleSizes = sampleSizes
@@ -59,11 +66,14 @@ public struct LearningCurveSimulation: Sendable {
     /// The estimates per target (outer index) and sample size (inner index); `noises` gives
     /// each target its own noise variance (default: `noise` for all); `progress` receives
     /// (n, draw) after each fit.
-    public func run(learner: some SupervisedLearner, targets: [SimulationTarget], noises: [Double]? = nil,
-                    progress: ((Int, Int) -> Void)? = nil) throws -> [[Estimate]] {
+    public func run(
+        learner: some SupervisedLearner, targets: [SimulationTarget], noises: [Double]? = nil,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> [[Estimate]] {
         precondition(!targets.isEmpty && (noises == nil || noises!.count == targets.count))
         guard (noises ?? []).allSatisfy({ $0.isFinite && $0 >= 0 }) else {
-            throw LearningCurveError.invalidParameter(name: "noise variance", value: "\(noises!)", allowed: "finite numbers >= 0")
+            throw LearningCurveError.invalidParameter(
+                name: "noise variance", value: "\(noises!)", allowed: "finite numbers >= 0")
         }
         var out = [[Estimate]](repeating: [], count: targets.count)
         let sigmas = (noises ?? [Double](repeating: noise, count: targets.count)).map { $0.squareRoot() }
@@ -71,10 +81,12 @@ public struct LearningCurveSimulation: Sendable {
             var errors = [[Double]](repeating: [], count: targets.count)
             for draw in 0..<draws[index] {
                 // SplitMix64 inside GaussianRandomSource decorrelates neighbouring seeds.
-                var random = GaussianRandomSource(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(n) &* 1_000_003 &+ UInt64(draw))
+                var random = GaussianRandomSource(
+                    seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(n) &* 1_000_003 &+ UInt64(draw))
                 let training = UniformSpherePoints.draw(count: n, dimension: dimension, random: &random)
                 let test = UniformSpherePoints.draw(count: testPoints, dimension: dimension, random: &random)
-                var labels: [[Double]] = [], truths: [[Double]] = []
+                var labels: [[Double]] = []
+                var truths: [[Double]] = []
                 for (target, sigma) in zip(targets, sigmas) {
                     let f = target.draw(dimension: dimension, random: &random)
                     labels.append(f(training).map { $0 + sigma * random.normal() })
@@ -83,16 +95,21 @@ public struct LearningCurveSimulation: Sendable {
                 let predictions = try learner.predict(training: training, labels: labels, test: test)
                 for j in targets.indices {
                     var s = 0.0
-                    for i in 0..<testPoints { let r = predictions[j][i] - truths[j][i]; s += r * r }
+                    for i in 0..<testPoints {
+                        let r = predictions[j][i] - truths[j][i]
+                        s += r * r
+                    }
                     errors[j].append(s / Double(testPoints))
                 }
                 progress?(n, draw)
             }
             for j in targets.indices {
-                let v = errors[j], m = Double(v.count)
+                let v = errors[j]
+                let m = Double(v.count)
                 let mean = v.reduce(0, +) / m
                 let variance = v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (m - 1)
-                out[j].append(Estimate(n: n, draws: v.count, mean: mean, standardError: (variance / m).squareRoot(), values: v))
+                out[j].append(
+                    Estimate(n: n, draws: v.count, mean: mean, standardError: (variance / m).squareRoot(), values: v))
             }
         }
         return out

@@ -34,7 +34,12 @@ public enum SimulationTarget: Sendable {
             var weights = [[Double]](repeating: [Double](repeating: 0, count: top + 1), count: m)
             // P_k(<z_i, z_j>) for all pairs, all k at once.
             var gram = [[Double]](repeating: [], count: m * m)
-            for i in 0..<m { for j in 0..<m { gram[i * m + j] = NormalisedGegenbauer.values(dimension: d, through: top, at: UniformSpherePoints.dot(z[i], z[j])) } }
+            for i in 0..<m {
+                for j in 0..<m {
+                    gram[i * m + j] = NormalisedGegenbauer.values(
+                        dimension: d, through: top, at: UniformSpherePoints.dot(z[i], z[j]))
+                }
+            }
             for k in 0...top where power[k] > 0 {
                 let c = (0..<m).map { _ in random.normal() }
                 var q = 0.0

@@ -9,11 +9,15 @@ public enum LearningCurvePlot {
         /// Index of the predicted curve it belongs to (shares its colour).
         public let curve: Int
         public init(label: String, estimates: [LearningCurveSimulation.Estimate], curve: Int) {
-            self.label = label; self.estimates = estimates; self.curve = curve
+            self.label = label
+            self.estimates = estimates
+            self.curve = curve
         }
     }
 
-    public static func svg(title: String, curves: [(label: String, curve: LearningCurve)], simulated: [Simulated] = []) -> String {
+    public static func svg(title: String, curves: [(label: String, curve: LearningCurve)], simulated: [Simulated] = [])
+        -> String
+    {
         var series: [SVGChart.Series] = []
         for (i, c) in curves.enumerated() {
             let points = c.curve.points.compactMap { p -> (x: Double, y: Double)? in
@@ -25,10 +29,14 @@ public enum LearningCurvePlot {
         }
         for s in simulated {
             let usable = s.estimates.filter { $0.mean > 0 }
-            series.append(.init(label: s.label, points: usable.map { (Double($0.n), $0.mean) }, style: .markers,
-                                colour: s.curve, yErrors: usable.map(\.standardError)))
+            series.append(
+                .init(
+                    label: s.label, points: usable.map { (Double($0.n), $0.mean) }, style: .markers,
+                    colour: s.curve, yErrors: usable.map(\.standardError)))
         }
-        return SVGChart(title: title, xLabel: "n (training samples)", yLabel: "expected test error E_g(n)", series: series,
-                        xScale: .log, yScale: .log).svg
+        return SVGChart(
+            title: title, xLabel: "n (training samples)", yLabel: "expected test error E_g(n)", series: series,
+            xScale: .log, yScale: .log
+        ).svg
     }
 }

@@ -61,19 +61,27 @@ public struct KernelModes: Sendable {
     /// From a computed spectrum (``GegenbauerSpectrum``); see the type's description. Give
     /// the kernel as well when it has a Maclaurin series (its tail bound needs it).
     public init(_ spectrum: GegenbauerSpectrum, kernel: (any DotProductKernel)? = nil) throws {
-        let d = spectrum.dimension, kmax = spectrum.kmax
+        let d = spectrum.dimension
+        let kmax = spectrum.kmax
         dimension = d
         kernelName = spectrum.kernelName
         multiplicity = spectrum.multiplicity
         var mu = [Double](repeating: 0, count: kmax + 1)
         var upperMu = [Double](repeating: 0, count: kmax + 1)
         var unresolved = [Bool](repeating: false, count: kmax + 1)
-        var resolvedTrace = 0.0, compensation = 0.0, resolvedErrors = 0.0, unresolvedBound = 0.0, rank = 0.0, lowerTrace = 0.0
+        var resolvedTrace = 0.0
+        var compensation = 0.0
+        var resolvedErrors = 0.0
+        var unresolvedBound = 0.0
+        var rank = 0.0
+        var lowerTrace = 0.0
         for k in 0...kmax {
-            let m = spectrum.mu[k], e = spectrum.error[k]
+            let m = spectrum.mu[k]
+            let e = spectrum.error[k]
             if spectrum.resolved[k] {
                 if m < 0 { throw LearningCurveError.notPositiveDefinite(degree: k, eigenvalue: m) }
-                mu[k] = m; upperMu[k] = m
+                mu[k] = m
+                upperMu[k] = m
                 if m > 0 { rank += multiplicity[k] }
                 // Compensated sum: the slack is a difference of O(kappa(1)) numbers.
                 let x = multiplicity[k] * m - compensation
@@ -83,8 +91,10 @@ public struct KernelModes: Sendable {
                 resolvedErrors += multiplicity[k] * e
             } else {
                 unresolved[k] = true
-                let lo = max(0, m - e), hi = max(0, m + e)
-                mu[k] = lo; upperMu[k] = hi
+                let lo = max(0, m - e)
+                let hi = max(0, m + e)
+                mu[k] = lo
+                upperMu[k] = hi
                 if lo > 0 { rank += multiplicity[k] }
                 lowerTrace += multiplicity[k] * lo
                 unresolvedBound += multiplicity[k] * (hi - lo)
@@ -99,14 +109,18 @@ public struct KernelModes: Sendable {
             func trusted(_ k: Int) -> Bool {
                 guard spectrum.resolved[k], spectrum.mu[k] > 0 else { return false }
                 let (m, e) = model.values(from: k, through: k)
-                return e[0] <= 1e-6 * Swift.abs(m[0]) && Swift.abs(m[0] - spectrum.mu[k]) <= 1e-6 * spectrum.mu[k] + e[0] + spectrum.error[k]
+                return e[0] <= 1e-6 * Swift.abs(m[0])
+                    && Swift.abs(m[0] - spectrum.mu[k]) <= 1e-6 * spectrum.mu[k] + e[0] + spectrum.error[k]
             }
-            let lastEven = kmax % 2 == 0 ? kmax : kmax - 1, lastOdd = kmax % 2 == 1 ? kmax : kmax - 1
+            let lastEven = kmax % 2 == 0 ? kmax : kmax - 1
+            let lastOdd = kmax % 2 == 1 ? kmax : kmax - 1
             tail = TailMoments(tail: model, dimension: d, after: kmax, modelled: (trusted(lastEven), trusted(lastOdd)))
         }
         let kappa1 = spectrum.sumRule.kernelAtOne
         let tailTrace = tail?.s1 ?? 0
-        let slack = Swift.abs(kappa1 - resolvedTrace - lowerTrace - tailTrace) + resolvedErrors + 8 * Double.ulpOfOne * Swift.abs(kappa1)
+        let slack =
+            Swift.abs(kappa1 - resolvedTrace - lowerTrace - tailTrace) + resolvedErrors + 8 * Double.ulpOfOne
+            * Swift.abs(kappa1)
             + (tail?.modelError ?? 0)
         var tailBound = tail?.unmodelledTrace ?? .infinity
         if tail == nil, let series = kernel?.maclaurinSeries { tailBound = Self.maclaurinTail(series, after: kmax) }
@@ -132,7 +146,9 @@ public struct KernelModes: Sendable {
         guard d >= 2, d <= 64 else {
             throw LearningCurveError.invalidParameter(name: "dimension d", value: "\(d)", allowed: "an integer 2...64")
         }
-        guard !mu.isEmpty else { throw LearningCurveError.invalidParameter(name: "spectrum", value: "[]", allowed: "at least one eigenvalue") }
+        guard !mu.isEmpty else {
+            throw LearningCurveError.invalidParameter(name: "spectrum", value: "[]", allowed: "at least one eigenvalue")
+        }
         for (k, m) in mu.enumerated() where !(m >= 0) || !m.isFinite {
             if m < 0 { throw LearningCurveError.notPositiveDefinite(degree: k, eigenvalue: m) }
             throw LearningCurveError.invalidParameter(name: "mu_\(k)", value: "\(m)", allowed: "a finite number >= 0")
@@ -148,8 +164,12 @@ public struct KernelModes: Sendable {
         unresolvedTrace = (tail?.unmodelledTrace ?? 0)
         upperMu = mu
         tailTraceBound = tail?.unmodelledTrace ?? 0
-        var total = 0.0, rank = 0.0
-        for k in mu.indices { total += multiplicity[k] * mu[k]; if mu[k] > 0 { rank += multiplicity[k] } }
+        var total = 0.0
+        var rank = 0.0
+        for k in mu.indices {
+            total += multiplicity[k] * mu[k]
+            if mu[k] > 0 { rank += multiplicity[k] }
+        }
         trace = total + (tail?.s1 ?? 0)
         self.rank = (tail?.s1 ?? 0) > 0 ? .infinity : rank
         parityDecay = nil
@@ -159,7 +179,8 @@ public struct KernelModes: Sendable {
     /// sum_{n > K} a_n of a non-negative Maclaurin series (terms summed until they fall below
     /// 1e-20 of the sum and keep decreasing; infinite when that does not happen within 10^6 terms).
     static func maclaurinTail(_ series: MaclaurinSeries, after k: Int) -> Double {
-        var total = 0.0, previous = Double.infinity
+        var total = 0.0
+        var previous = Double.infinity
         for n in (k + 1)...(k + 1_000_000) {
             let term = exp(series.logCoefficient(n))
             guard term.isFinite else { return .infinity }

@@ -41,15 +41,22 @@ public struct TailMoments: Sendable {
 
     /// A tail that is exactly zero (finite-rank kernels past their degree).
     public static func zero(after k: Int) -> TailMoments {
-        TailMoments(start: k, s1: 0, s2: 0, s3: 0, largestEigenvalue: 0, modelledEven: true, modelledOdd: true,
-                    unmodelledTrace: 0, modelError: 0)
+        TailMoments(
+            start: k, s1: 0, s2: 0, s3: 0, largestEigenvalue: 0, modelledEven: true, modelledOdd: true,
+            unmodelledTrace: 0, modelError: 0)
     }
 
-    init(start: Int, s1: Double, s2: Double, s3: Double, largestEigenvalue: Double,
-         modelledEven: Bool, modelledOdd: Bool, unmodelledTrace: Double, modelError: Double) {
-        self.start = start; self.s1 = s1; self.s2 = s2; self.s3 = s3
+    init(
+        start: Int, s1: Double, s2: Double, s3: Double, largestEigenvalue: Double,
+        modelledEven: Bool, modelledOdd: Bool, unmodelledTrace: Double, modelError: Double
+    ) {
+        self.start = start
+        self.s1 = s1
+        self.s2 = s2
+        self.s3 = s3
         self.largestEigenvalue = largestEigenvalue
-        self.modelledEven = modelledEven; self.modelledOdd = modelledOdd
+        self.modelledEven = modelledEven
+        self.modelledOdd = modelledOdd
         self.unmodelledTrace = unmodelledTrace
         self.modelError = modelError
     }
@@ -57,8 +64,10 @@ public struct TailMoments: Sendable {
     /// The sums from a model given in blocks: `block(k0, k1)` returns mu_k and an error
     /// estimate for k = k0...k1. `modelled` says which parities the caller trusts the model
     /// for (even, odd); the others contribute their sum of |mu| + error to `unmodelledTrace`.
-    public init(dimension d: Int, after k: Int, modelled: (even: Bool, odd: Bool),
-                block: (Int, Int) -> (mu: [Double], error: [Double])) {
+    public init(
+        dimension d: Int, after k: Int, modelled: (even: Bool, odd: Bool),
+        block: (Int, Int) -> (mu: [Double], error: [Double])
+    ) {
         precondition(d >= 2 && k >= 0)
         start = k
         let last = max(4 * k, k + 4096)
@@ -76,12 +85,16 @@ public struct TailMoments: Sendable {
             let (mu, error) = block(k0, k1)
             var n = Multiplicity.value(dimension: d, degree: k0)
             for i in 0...(k1 - k0) {
-                let kk = k0 + i, r = kk % 2
-                let m = mu[i], e = error[i]
+                let kk = k0 + i
+                let r = kk % 2
+                let m = mu[i]
+                let e = error[i]
                 if !(m > 0) || !m.isFinite || !e.isFinite { parity[r].positive = false }
                 if m.isFinite && e.isFinite {
                     let x = n * m
-                    parity[r].s[0] += x; parity[r].s[1] += x * m; parity[r].s[2] += x * m * m
+                    parity[r].s[0] += x
+                    parity[r].s[1] += x * m
+                    parity[r].s[2] += x * m * m
                     parity[r].errors += n * e
                     parity[r].bound += n * (Swift.abs(m) + e)
                     parity[r].largest = max(parity[r].largest, m)
@@ -91,8 +104,11 @@ public struct TailMoments: Sendable {
                 parity[r].previous = parity[r].latest
                 parity[r].latest = (kk, m, e)
                 // N(d, k + 1) / N(d, k) = (2k + d)(k + d - 2) / ((2k + d - 2)(k + 1)), k >= 1.
-                if kk == 0 { n = Multiplicity.value(dimension: d, degree: 1) } else {
-                    let kd = Double(kk), dd = Double(d)
+                if kk == 0 {
+                    n = Multiplicity.value(dimension: d, degree: 1)
+                } else {
+                    let kd = Double(kk)
+                    let dd = Double(d)
                     n *= d == 2 ? 1 : (2 * kd + dd) * (kd + dd - 2) / ((2 * kd + dd - 2) * (kd + 1))
                 }
             }
@@ -105,12 +121,16 @@ public struct TailMoments: Sendable {
             guard q.isFinite, q > 1.05 else { return .infinity }
             return b.g * (Double(b.k) / (2 * (q - 1)) - 0.5 + q / (6 * Double(b.k)))
         }
-        var s = [0.0, 0.0, 0.0], unmodelled = 0.0, modelError = 0.0, largest = 0.0
+        var s = [0.0, 0.0, 0.0]
+        var unmodelled = 0.0
+        var modelError = 0.0
+        var largest = 0.0
         var kept = [modelled.even, modelled.odd]
         for r in 0..<2 {
             var p = parity[r]
             guard let a = p.previous, let b = p.latest else { continue }
-            let na = Multiplicity.value(dimension: d, degree: a.k), nb = Multiplicity.value(dimension: d, degree: b.k)
+            let na = Multiplicity.value(dimension: d, degree: a.k)
+            let nb = Multiplicity.value(dimension: d, degree: b.k)
             if kept[r] && p.positive {
                 var ok = true
                 for j in 0..<3 {
@@ -131,9 +151,12 @@ public struct TailMoments: Sendable {
             let rest = remainder((a.k, na * (Swift.abs(a.mu) + a.error)), (b.k, nb * (Swift.abs(b.mu) + b.error)))
             unmodelled += p.bound + rest
         }
-        s1 = s[0]; s2 = s[1]; s3 = s[2]
+        s1 = s[0]
+        s2 = s[1]
+        s3 = s[2]
         largestEigenvalue = largest
-        modelledEven = kept[0]; modelledOdd = kept[1]
+        modelledEven = kept[0]
+        modelledOdd = kept[1]
         unmodelledTrace = unmodelled.isNaN ? .infinity : unmodelled
         self.modelError = modelError.isNaN ? .infinity : modelError
     }

@@ -28,7 +28,8 @@ public struct TargetSpecification: Sendable {
     public let text: String
     public let kind: Kind
 
-    static let allowed = "legendre:K:C[,K:C...], power:beta (beta > 1), sobolev:s (s > 0), or an expression in t such as 'exp(t)' or 'abs(t)'"
+    static let allowed =
+        "legendre:K:C[,K:C...], power:beta (beta > 1), sobolev:s (s > 0), or an expression in t such as 'exp(t)' or 'abs(t)'"
 
     public init(_ text: String) throws {
         self.text = text
@@ -45,7 +46,8 @@ public struct TargetSpecification: Sendable {
             let body = s.dropFirst("legendre:".count)
             for piece in body.split(separator: ",", omittingEmptySubsequences: false) {
                 let parts = piece.split(separator: ":", omittingEmptySubsequences: false)
-                guard parts.count == 2, let k = Int(parts[0].trimmingCharacters(in: .whitespaces)), k >= 0, k <= 100_000 else {
+                guard parts.count == 2, let k = Int(parts[0].trimmingCharacters(in: .whitespaces)), k >= 0, k <= 100_000
+                else {
                     throw bad("term '\(piece)' must be DEGREE:COEFFICIENT with an integer degree 0...100000")
                 }
                 terms[k, default: 0] += try number(parts[1], "coefficient")
@@ -53,7 +55,9 @@ public struct TargetSpecification: Sendable {
             kind = .legendre(terms.keys.sorted().map { (degree: $0, coefficient: terms[$0]!) })
         } else if s.lowercased().hasPrefix("power:") {
             let beta = try number(s.dropFirst("power:".count), "beta")
-            guard beta > 1, beta <= 200 else { throw bad("beta \(beta) must be in (1, 200] (the power sum_k k^-beta must converge)") }
+            guard beta > 1, beta <= 200 else {
+                throw bad("beta \(beta) must be in (1, 200] (the power sum_k k^-beta must converge)")
+            }
             kind = .power(beta: beta)
         } else if s.lowercased().hasPrefix("sobolev:") {
             let order = try number(s.dropFirst("sobolev:".count), "s")
@@ -81,7 +85,9 @@ public struct TargetSpecification: Sendable {
 
     /// The power spectrum on S^{d-1} through degree kmax (and past it).
     public func spectrum(dimension d: Int, kmax: Int) throws -> TargetSpectrum {
-        guard d >= 2, d <= 64 else { throw LearningCurveError.invalidParameter(name: "dimension d", value: "\(d)", allowed: "an integer 2...64") }
+        guard d >= 2, d <= 64 else {
+            throw LearningCurveError.invalidParameter(name: "dimension d", value: "\(d)", allowed: "an integer 2...64")
+        }
         switch kind {
         case .legendre(let terms):
             var power = [Double](repeating: 0, count: kmax + 1)
@@ -93,8 +99,9 @@ public struct TargetSpecification: Sendable {
             }
             let even = terms.contains { $0.degree % 2 == 0 && $0.coefficient != 0 }
             let odd = terms.contains { $0.degree % 2 == 1 && $0.coefficient != 0 }
-            return TargetSpectrum(dimension: d, name: text, power: power,
-                                  evenSmoothness: even ? .saturating : .none, oddSmoothness: odd ? .saturating : .none)
+            return TargetSpectrum(
+                dimension: d, name: text, power: power,
+                evenSmoothness: even ? .saturating : .none, oddSmoothness: odd ? .saturating : .none)
         case .power, .sobolev:
             return try powerLaw(beta: beta!, dimension: d, kmax: kmax)
         case .expression(let body, let expression):
@@ -110,15 +117,17 @@ public struct TargetSpecification: Sendable {
             let zeta = try GSL.hurwitzZeta(beta, 1).value
             var power = [Double](repeating: 0, count: kmax + 1)
             for k in stride(from: 1, through: kmax, by: 1) { power[k] = pow(Double(k), -beta) / zeta }
-            let j0 = kmax / 2 + 1, j1 = (kmax + 1) / 2
+            let j0 = kmax / 2 + 1
+            let j1 = (kmax + 1) / 2
             let scale = pow(2, -beta) / zeta
             let even = scale * (try GSL.hurwitzZeta(beta, Double(j0)).value)
             let odd = scale * (try GSL.hurwitzZeta(beta, Double(j1) + 0.5).value)
             let next = kmax + 1
             let harmonic = pow(Double(next), -beta) / zeta / Multiplicity.value(dimension: d, degree: next)
             let smooth = TargetSpectrum.Smoothness.powerLaw(beta: beta, fitted: false)
-            return TargetSpectrum(dimension: d, name: text, power: power, powerBeyondEven: even, powerBeyondOdd: odd,
-                                  harmonicPowerBeyond: harmonic, evenSmoothness: smooth, oddSmoothness: smooth)
+            return TargetSpectrum(
+                dimension: d, name: text, power: power, powerBeyondEven: even, powerBeyondOdd: odd,
+                harmonicPowerBeyond: harmonic, evenSmoothness: smooth, oddSmoothness: smooth)
         } catch let error as GSL.Failure {
             throw LearningCurveError.invalidTarget(text, reason: error.description)
         }
@@ -128,7 +137,9 @@ public struct TargetSpecification: Sendable {
     /// function, p_k = N g_k^2 for the resolved g_k; the power of the rest (unresolved g_k and
     /// k > kmax) is bounded by the Parseval slack
     /// |int g^2 - sum_resolved p_k| + sum_resolved N (2|g_k| error_k + error_k^2) + the error of int g^2.
-    func projected(_ body: String, _ expression: NeuralKernels.Expression, dimension d: Int, kmax: Int) throws -> TargetSpectrum {
+    func projected(_ body: String, _ expression: NeuralKernels.Expression, dimension d: Int, kmax: Int) throws
+        -> TargetSpectrum
+    {
         let kernel: ExpressionKernel
         let spectrum: GegenbauerSpectrum
         let square: (FunkHeckeQuadrature, FunkHeckeQuadrature)
@@ -136,9 +147,14 @@ public struct TargetSpecification: Sendable {
             kernel = try ExpressionKernel(body)
             spectrum = try GegenbauerSpectrum(kernel: kernel, dimension: d, kmax: kmax)
             let compiled = CompiledExpression(kernel.expression)
-            let g2 = ClosureKernel(name: "g^2") { t in let v = compiled.evaluate(t); return v * v }
-            square = (try FunkHeckeQuadrature(kernel: g2, dimension: d, kmax: 0, nodesPerHalf: 3000),
-                      try FunkHeckeQuadrature(kernel: g2, dimension: d, kmax: 0, nodesPerHalf: 2000))
+            let g2 = ClosureKernel(name: "g^2") { t in
+                let v = compiled.evaluate(t)
+                return v * v
+            }
+            square = (
+                try FunkHeckeQuadrature(kernel: g2, dimension: d, kmax: 0, nodesPerHalf: 3000),
+                try FunkHeckeQuadrature(kernel: g2, dimension: d, kmax: 0, nodesPerHalf: 2000)
+            )
         } catch let error as SpectralError {
             throw LearningCurveError.invalidTarget(text, reason: error.description)
         } catch let error as KernelError {
@@ -150,9 +166,12 @@ public struct TargetSpecification: Sendable {
         }
         let normError = Swift.abs(square.0.mu[0] - square.1.mu[0]) + 64 * Double.ulpOfOne * square.0.magnitude[0]
         var power = [Double](repeating: 0, count: kmax + 1)
-        var resolvedPower = 0.0, resolvedError = 0.0
+        var resolvedPower = 0.0
+        var resolvedError = 0.0
         for k in 0...kmax {
-            let n = spectrum.multiplicity[k], g = spectrum.mu[k], e = spectrum.error[k]
+            let n = spectrum.multiplicity[k]
+            let g = spectrum.mu[k]
+            let e = spectrum.error[k]
             if spectrum.resolved[k] {
                 power[k] = n * g * g
                 resolvedPower += power[k]
@@ -164,8 +183,9 @@ public struct TargetSpecification: Sendable {
         let unresolved = slack
         guard norm > 0 else { throw LearningCurveError.invalidTarget(text, reason: "g(t) is zero on [-1, 1]") }
         let fits = (Self.fittedSmoothness(spectrum, even: true), Self.fittedSmoothness(spectrum, even: false))
-        return TargetSpectrum(dimension: d, name: text, power: power, unresolvedPower: unresolved,
-                              evenSmoothness: fits.0, oddSmoothness: fits.1)
+        return TargetSpectrum(
+            dimension: d, name: text, power: power, unresolvedPower: unresolved,
+            evenSmoothness: fits.0, oddSmoothness: fits.1)
     }
 
     /// beta of p_k = N g_k^2 ~ k^-beta for one parity, fitted (least squares of log p_k against
@@ -179,17 +199,25 @@ public struct TargetSpecification: Sendable {
         guard let top = ks.last else { return .none }
         if top < 24 { return .saturating }
         let window = ks.filter { $0 >= max(2, top / 4) }
-        guard window.count >= 8 else { return .unknown("too few significant coefficients of this parity to fit their decay") }
+        guard window.count >= 8 else {
+            return .unknown("too few significant coefficients of this parity to fit their decay")
+        }
         func slope(_ w: ArraySlice<Int>) -> Double {
             let x = w.map { log(Double($0)) }
             let y = w.map { log(s.multiplicity[$0] * s.mu[$0] * s.mu[$0]) }
-            let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
-            var sxy = 0.0, sxx = 0.0
-            for i in x.indices { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx) }
+            let mx = x.reduce(0, +) / Double(x.count)
+            let my = y.reduce(0, +) / Double(y.count)
+            var sxy = 0.0
+            var sxx = 0.0
+            for i in x.indices {
+                sxy += (x[i] - mx) * (y[i] - my)
+                sxx += (x[i] - mx) * (x[i] - mx)
+            }
             return -sxy / sxx
         }
         let half = window.count / 2
-        let lower = slope(window[..<half]), upper = slope(window[half...])
+        let lower = slope(window[..<half])
+        let upper = slope(window[half...])
         if upper > 1.25 * lower + 1 { return .saturating }
         return .powerLaw(beta: slope(window[...]), fitted: true)
     }
@@ -198,7 +226,9 @@ public struct TargetSpecification: Sendable {
     /// must use: zonal targets exactly as defined (g(<x, e>) with e uniform, independent of the
     /// computed coefficients), power-law targets as random functions with power p_k in each
     /// degree k <= `truncation` (and the prediction for that truncated spectrum).
-    public func simulationTarget(dimension d: Int, spectrum: TargetSpectrum, truncation: Int = 400, centres: Int = 8) -> (target: SimulationTarget, spectrum: TargetSpectrum) {
+    public func simulationTarget(dimension d: Int, spectrum: TargetSpectrum, truncation: Int = 400, centres: Int = 8)
+        -> (target: SimulationTarget, spectrum: TargetSpectrum)
+    {
         switch kind {
         case .legendre(let terms):
             let top = terms.map(\.degree).max() ?? 0

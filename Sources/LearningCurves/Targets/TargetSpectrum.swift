@@ -38,13 +38,20 @@ public struct TargetSpectrum: Sendable {
     public let evenSmoothness: Smoothness
     public let oddSmoothness: Smoothness
 
-    public init(dimension: Int, name: String, power: [Double], powerBeyondEven: Double = 0, powerBeyondOdd: Double = 0,
-                harmonicPowerBeyond: Double = 0, unresolvedPower: Double = 0,
-                evenSmoothness: Smoothness, oddSmoothness: Smoothness) {
-        self.dimension = dimension; self.name = name; self.power = power
-        self.powerBeyondEven = powerBeyondEven; self.powerBeyondOdd = powerBeyondOdd
-        self.harmonicPowerBeyond = harmonicPowerBeyond; self.unresolvedPower = unresolvedPower
-        self.evenSmoothness = evenSmoothness; self.oddSmoothness = oddSmoothness
+    public init(
+        dimension: Int, name: String, power: [Double], powerBeyondEven: Double = 0, powerBeyondOdd: Double = 0,
+        harmonicPowerBeyond: Double = 0, unresolvedPower: Double = 0,
+        evenSmoothness: Smoothness, oddSmoothness: Smoothness
+    ) {
+        self.dimension = dimension
+        self.name = name
+        self.power = power
+        self.powerBeyondEven = powerBeyondEven
+        self.powerBeyondOdd = powerBeyondOdd
+        self.harmonicPowerBeyond = harmonicPowerBeyond
+        self.unresolvedPower = unresolvedPower
+        self.evenSmoothness = evenSmoothness
+        self.oddSmoothness = oddSmoothness
     }
 
     /// ||f||^2 (the known part: explicit degrees and the power past them).
@@ -57,8 +64,10 @@ public struct TargetSpectrum: Sendable {
         func cut(_ s: Smoothness) -> Smoothness { s == .none ? .none : .saturating }
         let evenPower = stride(from: 0, through: k, by: 2).contains { $0 < p.count && p[$0] > 0 }
         let oddPower = stride(from: 1, through: k, by: 2).contains { $0 < p.count && p[$0] > 0 }
-        return TargetSpectrum(dimension: dimension, name: "\(name) (degrees <= \(k))", power: p,
-                              evenSmoothness: evenPower ? cut(evenSmoothness) : .none, oddSmoothness: oddPower ? cut(oddSmoothness) : .none)
+        return TargetSpectrum(
+            dimension: dimension, name: "\(name) (degrees <= \(k))", power: p,
+            evenSmoothness: evenPower ? cut(evenSmoothness) : .none,
+            oddSmoothness: oddPower ? cut(oddSmoothness) : .none)
     }
 
     /// The same target with its explicit range padded with zeros (or power moved past) so
@@ -69,16 +78,20 @@ public struct TargetSpectrum: Sendable {
             guard powerBeyondEven == 0 && powerBeyondOdd == 0 else {
                 preconditionFailure("a target with power past its explicit degrees must be built to the kernel's kmax")
             }
-            return TargetSpectrum(dimension: dimension, name: name, power: power + [Double](repeating: 0, count: kmax + 1 - power.count),
-                                  unresolvedPower: unresolvedPower, evenSmoothness: evenSmoothness, oddSmoothness: oddSmoothness)
+            return TargetSpectrum(
+                dimension: dimension, name: name, power: power + [Double](repeating: 0, count: kmax + 1 - power.count),
+                unresolvedPower: unresolvedPower, evenSmoothness: evenSmoothness, oddSmoothness: oddSmoothness)
         }
-        var even = powerBeyondEven, odd = powerBeyondOdd, harmonic = harmonicPowerBeyond
+        var even = powerBeyondEven
+        var odd = powerBeyondOdd
+        var harmonic = harmonicPowerBeyond
         for k in (kmax + 1)..<power.count where power[k] > 0 {
             if k % 2 == 0 { even += power[k] } else { odd += power[k] }
             harmonic = max(harmonic, power[k] / Multiplicity.value(dimension: dimension, degree: k))
         }
-        return TargetSpectrum(dimension: dimension, name: name, power: Array(power.prefix(kmax + 1)), powerBeyondEven: even,
-                              powerBeyondOdd: odd, harmonicPowerBeyond: harmonic, unresolvedPower: unresolvedPower,
-                              evenSmoothness: evenSmoothness, oddSmoothness: oddSmoothness)
+        return TargetSpectrum(
+            dimension: dimension, name: name, power: Array(power.prefix(kmax + 1)), powerBeyondEven: even,
+            powerBeyondOdd: odd, harmonicPowerBeyond: harmonic, unresolvedPower: unresolvedPower,
+            evenSmoothness: evenSmoothness, oddSmoothness: oddSmoothness)
     }
 }

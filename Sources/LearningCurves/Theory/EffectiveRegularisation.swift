@@ -34,7 +34,8 @@ public struct EffectiveRegularisation: Sendable {
 
         /// (F + n - rho/kappa, its kappa-derivative, the sum of the magnitudes) at kappa.
         func learned(_ kappa: Double) -> (value: Double, derivative: Double) {
-            var s = 0.0, ds = 0.0
+            var s = 0.0
+            var ds = 0.0
             mu.withUnsafeBufferPointer { m in
                 multiplicity.withUnsafeBufferPointer { n in
                     for i in 0..<m.count {
@@ -65,7 +66,11 @@ public struct EffectiveRegularisation: Sendable {
         var hi = log((modes.trace + rho) / n)
         var fhi = f(hi).value
         var guardSteps = 0
-        while fhi > 0 && guardSteps < 200 { hi += 2; fhi = f(hi).value; guardSteps += 1 }
+        while fhi > 0 && guardSteps < 200 {
+            hi += 2
+            fhi = f(hi).value
+            guardSteps += 1
+        }
         var lo: Double
         if rho > 0 {
             lo = log(rho / n)
@@ -76,12 +81,16 @@ public struct EffectiveRegularisation: Sendable {
         var flo = f(lo).value
         var iterations = 0
         while flo <= 0 && lo > log(Double.leastNormalMagnitude) + 10 {
-            hi = lo; fhi = flo
-            lo -= 5; flo = f(lo).value; iterations += 1
+            hi = lo
+            fhi = flo
+            lo -= 5
+            flo = f(lo).value
+            iterations += 1
         }
         guard flo > 0 else {
             // Below the smallest normal kappa the equation is not representable.
-            return EffectiveRegularisation(kappa: exp(lo), iterations: iterations, residual: Swift.abs(flo) / n, converged: false)
+            return EffectiveRegularisation(
+                kappa: exp(lo), iterations: iterations, residual: Swift.abs(flo) / n, converged: false)
         }
         var u = 0.5 * (lo + hi)
         var value = f(u)
@@ -91,13 +100,15 @@ public struct EffectiveRegularisation: Sendable {
             if value.value > 0 { lo = u } else { hi = u }
             let scale = n + Swift.abs(value.value) + rho / exp(u)
             if Swift.abs(value.value) <= 4e-15 * scale || hi - lo <= 4 * Double.ulpOfOne * max(1, Swift.abs(u)) {
-                converged = true; break
+                converged = true
+                break
             }
             var next = u - value.value / value.slope
             if !(next > lo && next < hi) || !next.isFinite { next = 0.5 * (lo + hi) }
             u = next
             value = f(u)
         }
-        return EffectiveRegularisation(kappa: exp(u), iterations: iterations, residual: Swift.abs(value.value) / n, converged: converged)
+        return EffectiveRegularisation(
+            kappa: exp(u), iterations: iterations, residual: Swift.abs(value.value) / n, converged: converged)
     }
 }

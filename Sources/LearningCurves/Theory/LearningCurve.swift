@@ -21,18 +21,22 @@ public struct LearningCurve: Sendable, Encodable {
     /// Predicts at each n of `sampleSizes` (integers >= 1), ridge lambda >= 0 (in
     /// (K + lambda I)^{-1}), noise variance sigma^2 >= 0. `kernelDecay` overrides the
     /// per-parity decay used for the rate (needed for explicit spectra, which carry none).
-    public init(modes: KernelModes, target: TargetSpectrum, sampleSizes: [Int], ridge: Double = 0, noise: Double = 0,
-                listedDegrees: Int = 10, tolerance: Double = 1e-3,
-                kernelDecay: (even: RatePrediction.KernelDecay, odd: RatePrediction.KernelDecay)? = nil) throws {
+    public init(
+        modes: KernelModes, target: TargetSpectrum, sampleSizes: [Int], ridge: Double = 0, noise: Double = 0,
+        listedDegrees: Int = 10, tolerance: Double = 1e-3,
+        kernelDecay: (even: RatePrediction.KernelDecay, odd: RatePrediction.KernelDecay)? = nil
+    ) throws {
         guard !sampleSizes.isEmpty, sampleSizes.allSatisfy({ $0 >= 1 && $0 <= 1_000_000_000 }) else {
-            throw LearningCurveError.invalidParameter(name: "sample sizes", value: sampleSizes.map(String.init).joined(separator: ","),
-                                                      allowed: "integers 1...1000000000")
+            throw LearningCurveError.invalidParameter(
+                name: "sample sizes", value: sampleSizes.map(String.init).joined(separator: ","),
+                allowed: "integers 1...1000000000")
         }
         guard ridge.isFinite, ridge >= 0 else {
             throw LearningCurveError.invalidParameter(name: "ridge", value: "\(ridge)", allowed: "a finite number >= 0")
         }
         guard noise.isFinite, noise >= 0 else {
-            throw LearningCurveError.invalidParameter(name: "noise variance", value: "\(noise)", allowed: "a finite number >= 0")
+            throw LearningCurveError.invalidParameter(
+                name: "noise variance", value: "\(noise)", allowed: "a finite number >= 0")
         }
         let predictor = try LearningCurvePredictor(modes: modes, target: target, tolerance: tolerance)
         kernelName = modes.kernelName
@@ -43,18 +47,23 @@ public struct LearningCurve: Sendable, Encodable {
         self.noise = noise
         points = sampleSizes.map { predictor.point(n: $0, ridge: ridge, noise: noise, listedDegrees: listedDegrees) }
         let d = modes.dimension
-        let decay = kernelDecay ?? {
-            guard let parity = modes.parityDecay else { return (.unknown, .unknown) }
-            let fits = modes.parityFits
-            return (RatePrediction.decay(predicted: parity.even, fit: fits?.even, dimension: d),
-                    RatePrediction.decay(predicted: parity.odd, fit: fits?.odd, dimension: d))
-        }()
+        let decay =
+            kernelDecay
+            ?? {
+                guard let parity = modes.parityDecay else { return (.unknown, .unknown) }
+                let fits = modes.parityFits
+                return (
+                    RatePrediction.decay(predicted: parity.even, fit: fits?.even, dimension: d),
+                    RatePrediction.decay(predicted: parity.odd, fit: fits?.odd, dimension: d)
+                )
+            }()
         let last = points.max { $0.n < $1.n }!
         let dominated = ridge > 0 && ridge / Double(last.n) >= 0.5 * last.kappa
         func prediction(_ ridgeDominated: Bool) -> RatePrediction {
-            RatePrediction(kernelEven: decay.even, kernelOdd: decay.odd, targetEven: predictor.target.evenSmoothness,
-                           targetOdd: predictor.target.oddSmoothness, dimension: d, ridgeDominated: ridgeDominated, noise: noise,
-                           unlearnablePower: predictor.unlearnablePower, unresolvedZeroPower: predictor.unresolvedZeroPower)
+            RatePrediction(
+                kernelEven: decay.even, kernelOdd: decay.odd, targetEven: predictor.target.evenSmoothness,
+                targetOdd: predictor.target.oddSmoothness, dimension: d, ridgeDominated: ridgeDominated, noise: noise,
+                unlearnablePower: predictor.unlearnablePower, unresolvedZeroPower: predictor.unresolvedZeroPower)
         }
         rate = prediction(dominated)
         eventualRate = ridge > 0 && !dominated ? prediction(true) : nil

@@ -56,9 +56,11 @@ public struct LearningCurvePoint: Sendable, Encodable {
     public let solverConverged: Bool
 
     enum CodingKeys: String, CodingKey {
-        case n, testError = "test_error", uncertainty, lower, upper, resolved, note, kappa, kappaUpper = "kappa_upper", gamma
+        case n, testError = "test_error", uncertainty, lower, upper, resolved, note, kappa, kappaUpper = "kappa_upper",
+            gamma
         case noiseError = "noise_error", errorBeyondListed = "error_beyond_listed_degrees", degrees
-        case solverIterations = "solver_iterations", solverResidual = "solver_residual", solverConverged = "solver_converged"
+        case solverIterations = "solver_iterations", solverResidual = "solver_residual", solverConverged =
+            "solver_converged"
     }
 
     public func encode(to encoder: any Encoder) throws {

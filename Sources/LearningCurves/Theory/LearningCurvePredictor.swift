@@ -50,21 +50,31 @@ public struct LearningCurvePredictor: Sendable {
 
     public init(modes: KernelModes, target: TargetSpectrum, tolerance: Double = 1e-3) throws {
         guard target.dimension == modes.dimension else {
-            throw LearningCurveError.invalidParameter(name: "target dimension", value: "\(target.dimension)",
-                                                      allowed: "the kernel's dimension \(modes.dimension)")
+            throw LearningCurveError.invalidParameter(
+                name: "target dimension", value: "\(target.dimension)",
+                allowed: "the kernel's dimension \(modes.dimension)")
         }
         self.modes = modes
         self.tolerance = tolerance
         let t = target.covering(kmax: modes.kmax)
         self.target = t
-        var mu: [Double] = [], mult: [Double] = [], bMu: [Double] = [], bPower: [Double] = []
-        var zero = 0.0, unresolvedZero = [0.0, 0.0], harmonic = 0.0
+        var mu: [Double] = []
+        var mult: [Double] = []
+        var bMu: [Double] = []
+        var bPower: [Double] = []
+        var zero = 0.0
+        var unresolvedZero = [0.0, 0.0]
+        var harmonic = 0.0
         for k in 0...modes.kmax {
             let p = t.power[k]
             if modes.unresolved[k] && p > 0 { harmonic = max(harmonic, p / modes.multiplicity[k]) }
             if modes.mu[k] > 0 {
-                mu.append(modes.mu[k]); mult.append(modes.multiplicity[k])
-                if p > 0 { bMu.append(modes.mu[k]); bPower.append(p) }
+                mu.append(modes.mu[k])
+                mult.append(modes.multiplicity[k])
+                if p > 0 {
+                    bMu.append(modes.mu[k])
+                    bPower.append(p)
+                }
             } else if modes.unresolved[k] {
                 unresolvedZero[k % 2] += p
             } else {
@@ -74,23 +84,38 @@ public struct LearningCurvePredictor: Sendable {
         // Past kmax: a modelled parity's power is counted as unlearned (its L_k <= mu_max/kappa,
         // bounded below); an unmodelled parity's belongs to U; a zero tail never learns.
         var beyond = 0.0
-        let finiteRankTail = modes.tail.map { $0.s1 == 0 && $0.unmodelledTrace == 0 && $0.modelledEven && $0.modelledOdd } ?? false
-        for (r, power, inU) in [(0, t.powerBeyondEven, modes.unresolvedBeyondEven), (1, t.powerBeyondOdd, modes.unresolvedBeyondOdd)] where power > 0 {
-            if finiteRankTail { zero += power } else if inU {
-                unresolvedZero[r] += power; harmonic = max(harmonic, t.harmonicPowerBeyond)
-            } else { beyond += power }
-        }
-        positive = EffectiveRegularisation.Modes(mu: mu, multiplicity: mult, tail: modes.tail, rank: modes.rank,
-                                                 trace: modes.usedTrace)
-        if modes.tailTraceBound.isFinite && modes.unresolvedTrace > 0 {
-            var hiMu: [Double] = [], hiMult: [Double] = [], rank = 0.0, trace = 0.0
-            for k in 0...modes.kmax where modes.upperMu[k] > 0 {
-                hiMu.append(modes.upperMu[k]); hiMult.append(modes.multiplicity[k])
-                rank += modes.multiplicity[k]; trace += modes.multiplicity[k] * modes.upperMu[k]
+        let finiteRankTail =
+            modes.tail.map { $0.s1 == 0 && $0.unmodelledTrace == 0 && $0.modelledEven && $0.modelledOdd } ?? false
+        for (r, power, inU) in [
+            (0, t.powerBeyondEven, modes.unresolvedBeyondEven), (1, t.powerBeyondOdd, modes.unresolvedBeyondOdd),
+        ] where power > 0 {
+            if finiteRankTail {
+                zero += power
+            } else if inU {
+                unresolvedZero[r] += power
+                harmonic = max(harmonic, t.harmonicPowerBeyond)
+            } else {
+                beyond += power
             }
-            raisedModes = EffectiveRegularisation.Modes(mu: hiMu, multiplicity: hiMult, tail: modes.tail,
-                                                        rank: modes.tail.map { $0.s1 > 0 } ?? false ? .infinity : rank,
-                                                        trace: trace + (modes.tail?.s1 ?? 0))
+        }
+        positive = EffectiveRegularisation.Modes(
+            mu: mu, multiplicity: mult, tail: modes.tail, rank: modes.rank,
+            trace: modes.usedTrace)
+        if modes.tailTraceBound.isFinite && modes.unresolvedTrace > 0 {
+            var hiMu: [Double] = []
+            var hiMult: [Double] = []
+            var rank = 0.0
+            var trace = 0.0
+            for k in 0...modes.kmax where modes.upperMu[k] > 0 {
+                hiMu.append(modes.upperMu[k])
+                hiMult.append(modes.multiplicity[k])
+                rank += modes.multiplicity[k]
+                trace += modes.multiplicity[k] * modes.upperMu[k]
+            }
+            raisedModes = EffectiveRegularisation.Modes(
+                mu: hiMu, multiplicity: hiMult, tail: modes.tail,
+                rank: modes.tail.map { $0.s1 > 0 } ?? false ? .infinity : rank,
+                trace: trace + (modes.tail?.s1 ?? 0))
         } else {
             raisedModes = nil
         }
@@ -107,7 +132,10 @@ public struct LearningCurvePredictor: Sendable {
         var s = 0.0
         positive.mu.withUnsafeBufferPointer { m in
             positive.multiplicity.withUnsafeBufferPointer { n in
-                for i in 0..<m.count { let l = m[i] / (m[i] + kappa); s += n[i] * l * l }
+                for i in 0..<m.count {
+                    let l = m[i] / (m[i] + kappa)
+                    s += n[i] * l * l
+                }
             }
         }
         return s + (positive.tail?.squaredLearnabilities(kappa) ?? 0)
@@ -117,7 +145,10 @@ public struct LearningCurvePredictor: Sendable {
     private func learnableBias(_ kappa: Double) -> Double {
         if kappa == 0 { return 0 }
         var s = 0.0
-        for i in biasTerms.mu.indices { let r = kappa / (biasTerms.mu[i] + kappa); s += r * r * biasTerms.power[i] }
+        for i in biasTerms.mu.indices {
+            let r = kappa / (biasTerms.mu[i] + kappa)
+            s += r * r * biasTerms.power[i]
+        }
         return s
     }
 
@@ -130,7 +161,8 @@ public struct LearningCurvePredictor: Sendable {
 
     /// The prediction at n samples, ridge lambda >= 0, noise variance sigma^2 >= 0, listing
     /// degrees 0...listedDegrees.
-    public func point(n: Int, ridge lambda: Double, noise sigma2: Double, listedDegrees: Int = 10) -> LearningCurvePoint {
+    public func point(n: Int, ridge lambda: Double, noise sigma2: Double, listedDegrees: Int = 10) -> LearningCurvePoint
+    {
         let nn = Double(n)
         let solution = EffectiveRegularisation.solve(positive, n: nn, rho: lambda)
         let tu = modes.unresolvedTrace
@@ -145,7 +177,8 @@ public struct LearningCurvePredictor: Sendable {
                 raised = min(raised, d)
             }
         }
-        let k0 = solution.kappa, k1 = max(upperSolution.kappa, k0)
+        let k0 = solution.kappa
+        let k1 = max(upperSolution.kappa, k0)
         let largestBeyond = modes.tail?.largestEigenvalue ?? 0
         let unresolvedZero = unresolvedZeroPower.even + unresolvedZeroPower.odd
         let fixedBias = unlearnablePower + unresolvedZero + modelledBeyondPower
@@ -153,24 +186,34 @@ public struct LearningCurvePredictor: Sendable {
         let central = Self.error(bias: learnableBias(k0) + fixedBias, gamma: gamma0, noise: sigma2)
         // The bounds (see the type's description); `raised` is D.
         let gammaUpper = gamma0 + 2 * raised / nn
-        let upper = Self.error(bias: learnableBias(k1) + fixedBias + target.unresolvedPower, gamma: gammaUpper, noise: sigma2)
+        let upper = Self.error(
+            bias: learnableBias(k1) + fixedBias + target.unresolvedPower, gamma: gammaUpper, noise: sigma2)
         let beyondLow = k0 > 0 ? modelledBeyondPower * max(0, 1 - 2 * largestBeyond / k0) : modelledBeyondPower
-        let biasLow = max(0, learnableBias(k0) + unlearnablePower + unresolvedZero + beyondLow - 2 * unresolvedHarmonicPower * raised)
+        let biasLow = max(
+            0, learnableBias(k0) + unlearnablePower + unresolvedZero + beyondLow - 2 * unresolvedHarmonicPower * raised)
         let lower = Self.error(bias: biasLow, gamma: squaredLearnabilities(k1) / nn, noise: sigma2)
         let uncertainty = max(upper - central, central - lower, 0)
         var notes: [String] = []
         if !solution.converged || !upperSolution.converged {
-            notes.append("the self-consistent equation did not converge (residual \(max(solution.residual, upperSolution.residual)))")
+            notes.append(
+                "the self-consistent equation did not converge (residual \(max(solution.residual, upperSolution.residual)))"
+            )
         }
         if k0 > 0 && largestBeyond > 1e-3 * k0 {
-            notes.append("kmax = \(modes.kmax) is too small for this n: eigenvalues past it (\(largestBeyond)) are not far below kappa = \(k0)")
+            notes.append(
+                "kmax = \(modes.kmax) is too small for this n: eigenvalues past it (\(largestBeyond)) are not far below kappa = \(k0)"
+            )
         }
         if !central.isFinite {
-            notes.append("the prediction diverges: gamma = 1 (ridgeless interpolation with n equal to the kernel's rank \(modes.rank))")
+            notes.append(
+                "the prediction diverges: gamma = 1 (ridgeless interpolation with n equal to the kernel's rank \(modes.rank))"
+            )
         } else if !(uncertainty <= tolerance * central) && !(central == 0 && uncertainty == 0) {
             let relative = central > 0 ? uncertainty / central : .infinity
-            notes.append("not resolved: the bounds from unresolved eigenvalues (sum_U N (mu - lo) <= \(String(format: "%.2g", tu))), unresolved target coefficients (power <= \(String(format: "%.2g", target.unresolvedPower))) and the tail past kmax leave a relative uncertainty \(relative.isFinite ? String(format: "%.2g", relative) : "inf") > \(tolerance)"
-                         + (lambda < tu / tolerance ? String(format: "; a ridge well above T_U/tolerance = %.1g narrows it", tu / tolerance) : ""))
+            notes.append(
+                "not resolved: the bounds from unresolved eigenvalues (sum_U N (mu - lo) <= \(String(format: "%.2g", tu))), unresolved target coefficients (power <= \(String(format: "%.2g", target.unresolvedPower))) and the tail past kmax leave a relative uncertainty \(relative.isFinite ? String(format: "%.2g", relative) : "inf") > \(tolerance)"
+                    + (lambda < tu / tolerance
+                        ? String(format: "; a ridge well above T_U/tolerance = %.1g narrows it", tu / tolerance) : ""))
         }
         // Per-degree decomposition at the central value.
         let factor = gamma0 < 1 ? 1 / (1 - gamma0) : .infinity
@@ -183,8 +226,10 @@ public struct LearningCurvePredictor: Sendable {
             let share = (1 - l) * (1 - l) * p
             let e = share == 0 ? 0 : share * factor
             listedError += e
-            listed.append(.init(k: k, multiplicity: modes.multiplicity[k], eigenvalue: modes.unresolved[k] ? nil : m,
-                                learnability: l, targetPower: p, error: e))
+            listed.append(
+                .init(
+                    k: k, multiplicity: modes.multiplicity[k], eigenvalue: modes.unresolved[k] ? nil : m,
+                    learnability: l, targetPower: p, error: e))
         }
         let noiseError = gamma0 < 1 ? sigma2 * gamma0 / (1 - gamma0) : .infinity
         let finite = central.isFinite

@@ -40,14 +40,19 @@ public struct RatePrediction: Sendable, Encodable {
     public let kernelEven: KernelDecay
     public let kernelOdd: KernelDecay
 
-    enum CodingKeys: String, CodingKey { case exponent, regime, summary, kernelEven = "kernel_exponent_even", kernelOdd = "kernel_exponent_odd" }
+    enum CodingKeys: String, CodingKey {
+        case exponent, regime, summary, kernelEven = "kernel_exponent_even", kernelOdd = "kernel_exponent_odd"
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(exponent.flatMap { $0.isFinite ? $0 : nil }, forKey: .exponent)
         try c.encode(regime, forKey: .regime)
         try c.encode(summary, forKey: .summary)
-        func value(_ k: KernelDecay) -> Double? { if case .power(let p, _) = k { return p }; return nil }
+        func value(_ k: KernelDecay) -> Double? {
+            if case .power(let p, _) = k { return p }
+            return nil
+        }
         try c.encode(value(kernelEven), forKey: .kernelEven)
         try c.encode(value(kernelOdd), forKey: .kernelOdd)
     }
@@ -69,34 +74,61 @@ public struct RatePrediction: Sendable, Encodable {
         }
     }
 
-    public init(kernelEven: KernelDecay, kernelOdd: KernelDecay, targetEven: TargetSpectrum.Smoothness,
-                targetOdd: TargetSpectrum.Smoothness, dimension d: Int, ridgeDominated: Bool, noise: Double, unlearnablePower: Double,
-                unresolvedZeroPower: (even: Double, odd: Double) = (0, 0)) {
+    public init(
+        kernelEven: KernelDecay, kernelOdd: KernelDecay, targetEven: TargetSpectrum.Smoothness,
+        targetOdd: TargetSpectrum.Smoothness, dimension d: Int, ridgeDominated: Bool, noise: Double,
+        unlearnablePower: Double,
+        unresolvedZeroPower: (even: Double, odd: Double) = (0, 0)
+    ) {
         self.kernelEven = kernelEven
         self.kernelOdd = kernelOdd
         let dd = Double(d - 1)
         // The regime: kappa -> lambda/n (the ridge dominates the implicit regularisation) or ridgeless.
         let ridge = ridgeDominated ? 1.0 : 0.0
-        func finish(_ r: Double?, _ regime: String, _ summary: String) -> (Double?, String, String) { (r, regime, summary) }
+        func finish(_ r: Double?, _ regime: String, _ summary: String) -> (Double?, String, String) {
+            (r, regime, summary)
+        }
         // Target power at degrees whose eigenvalue is not resolved and consistent with 0, in a
         // parity the kernel's structure says has finitely many non-zero eigenvalues, is never
         // learned either (the no-bias ReLU kernels' odd k >= 3).
-        let hidden = (kernelEven == .finite ? unresolvedZeroPower.even : 0) + (kernelOdd == .finite ? unresolvedZeroPower.odd : 0)
+        let hidden =
+            (kernelEven == .finite ? unresolvedZeroPower.even : 0)
+            + (kernelOdd == .finite ? unresolvedZeroPower.odd : 0)
         let plateau = unlearnablePower + hidden
         let result: (Double?, String, String) = {
             if plateau > 0 {
-                return finish(0, "plateau", String(format: "plateau: target power %.6g sits at degrees with mu_k = 0, never learned; E_g >= that", plateau))
+                return finish(
+                    0, "plateau",
+                    String(
+                        format: "plateau: target power %.6g sits at degrees with mu_k = 0, never learned; E_g >= that",
+                        plateau))
             }
-            let kernels = [kernelEven, kernelOdd], targets = [targetEven, targetOdd]
-            if kernels.contains(.unknown) { return finish(nil, "undetermined", "undetermined: the kernel's eigenvalue decay is not known") }
+            let kernels = [kernelEven, kernelOdd]
+            let targets = [targetEven, targetOdd]
+            if kernels.contains(.unknown) {
+                return finish(nil, "undetermined", "undetermined: the kernel's eigenvalue decay is not known")
+            }
             func p(_ k: KernelDecay) -> Double? {
-                switch k { case .power(let e, _): return e; case .superPolynomial: return .infinity; default: return nil }
+                switch k {
+                case .power(let e, _): return e
+                case .superPolynomial: return .infinity
+                default: return nil
+                }
             }
             let infinite = kernels.compactMap(p)
             if infinite.isEmpty {
-                if noise > 0 { return finish(1, "power law", ridge > 0 ? "finite rank R: E_g ~ sigma^2 R/n (variance)" : "finite rank R: E_g = sigma^2 R/(n - R) for n > R") }
-                return ridge > 0 ? finish(2, "power law", "finite rank: E_g ~ (lambda/n)^2 (ridge bias of learned modes)")
-                    : finish(nil, "exact past the rank", "finite rank R: E_g = 0 for n > R (the target lies in the kernel's span)")
+                if noise > 0 {
+                    return finish(
+                        1, "power law",
+                        ridge > 0
+                            ? "finite rank R: E_g ~ sigma^2 R/n (variance)"
+                            : "finite rank R: E_g = sigma^2 R/(n - R) for n > R")
+                }
+                return ridge > 0
+                    ? finish(2, "power law", "finite rank: E_g ~ (lambda/n)^2 (ridge bias of learned modes)")
+                    : finish(
+                        nil, "exact past the rank",
+                        "finite rank R: E_g = 0 for n > R (the target lies in the kernel's span)")
             }
             let pMin = infinite.min()!
             var rate = Double.infinity
@@ -108,7 +140,8 @@ public struct RatePrediction: Sendable, Encodable {
                 case .none: continue
                 case .saturating: beta = .infinity
                 case .powerLaw(let b, _): beta = b
-                case .unknown(let why): return finish(nil, "undetermined", "undetermined: the target's smoothness is not known (\(why))")
+                case .unknown(let why):
+                    return finish(nil, "undetermined", "undetermined: the target's smoothness is not known (\(why))")
                 }
                 let name = r == 0 ? "even" : "odd"
                 let pr = p(kernels[r])
@@ -128,31 +161,51 @@ public struct RatePrediction: Sendable, Encodable {
                     term = (beta - 2) / dd
                     oscillating = true
                 }
-                parts.append(String(format: "%@: kernel p = %@, target beta = %@ -> %@", name,
-                                    pr.map { $0.isFinite ? String(format: "%.4g", $0) : "inf" } ?? "finite",
-                                    beta.isFinite ? String(format: "%.4g", beta) : "inf", term.isFinite ? String(format: "%.4g", term) : "inf"))
+                parts.append(
+                    String(
+                        format: "%@: kernel p = %@, target beta = %@ -> %@", name,
+                        pr.map { $0.isFinite ? String(format: "%.4g", $0) : "inf" } ?? "finite",
+                        beta.isFinite ? String(format: "%.4g", beta) : "inf",
+                        term.isFinite ? String(format: "%.4g", term) : "inf"))
                 rate = min(rate, term)
             }
             if noise > 0 {
                 if ridge == 0 {
                     if pMin.isFinite {
                         let alpha = pMin / dd
-                        return finish(0, "plateau", String(format: "plateau: ridgeless with noise, E_g -> sigma^2 (alpha - 1) = %.6g (alpha = p_min/(d-1) = %.4g)", noise * (alpha - 1), alpha))
+                        return finish(
+                            0, "plateau",
+                            String(
+                                format:
+                                    "plateau: ridgeless with noise, E_g -> sigma^2 (alpha - 1) = %.6g (alpha = p_min/(d-1) = %.4g)",
+                                noise * (alpha - 1), alpha))
                     }
-                    return finish(nil, "noise grows", "ridgeless with noise on a super-polynomial spectrum: E_g does not decay (overfitting grows)")
+                    return finish(
+                        nil, "noise grows",
+                        "ridgeless with noise on a super-polynomial spectrum: E_g does not decay (overfitting grows)")
                 }
                 let variance = pMin.isFinite ? 1 - dd / pMin : 1
                 parts.append(String(format: "noise: 1 - (d-1)/p_min = %.4g", variance))
                 rate = min(rate, variance)
             }
-            let formula = (ridge > 0 ? "ridge-dominated, kappa -> lambda/n; " : "ridgeless regime; ") + parts.joined(separator: "; ")
-            if rate == .infinity { return finish(nil, "super-polynomial", "faster than any power of n (" + formula + ")") }
-            if oscillating {
-                let text = "super-polynomial spectrum, ridgeless: E_g oscillates, peaking where n reaches the dimension of the polynomials of a degree (1 - gamma -> 0 there); "
-                if rate <= 0 { return finish(nil, "does not decay", text + "no decay for beta <= 2 (" + formula + ")") }
-                return finish(rate, "oscillating", text + String(format: "lower envelope ~ n^-%.4f (", rate) + formula + ")")
+            let formula =
+                (ridge > 0 ? "ridge-dominated, kappa -> lambda/n; " : "ridgeless regime; ")
+                + parts.joined(separator: "; ")
+            if rate == .infinity {
+                return finish(nil, "super-polynomial", "faster than any power of n (" + formula + ")")
             }
-            if rate == 0 { return finish(0, "logarithmic", "slower than any power of n (a super-polynomial parity with a power-law target: " + formula + ")") }
+            if oscillating {
+                let text =
+                    "super-polynomial spectrum, ridgeless: E_g oscillates, peaking where n reaches the dimension of the polynomials of a degree (1 - gamma -> 0 there); "
+                if rate <= 0 { return finish(nil, "does not decay", text + "no decay for beta <= 2 (" + formula + ")") }
+                return finish(
+                    rate, "oscillating", text + String(format: "lower envelope ~ n^-%.4f (", rate) + formula + ")")
+            }
+            if rate == 0 {
+                return finish(
+                    0, "logarithmic",
+                    "slower than any power of n (a super-polynomial parity with a power-law target: " + formula + ")")
+            }
             return finish(rate, "power law", String(format: "E_g ~ n^-%.4f (", rate) + formula + ")")
         }()
         exponent = result.0
@@ -177,10 +230,16 @@ public struct FittedSlope: Sendable, Encodable {
         var window = usable.filter { 10 * $0.n >= top }
         if window.count < 2 { window = Array(usable.sorted { $0.n < $1.n }.suffix(2)) }
         guard window.count >= 2 else { return nil }
-        let x = window.map { log(Double($0.n)) }, y = window.map { log($0.testError!) }
-        let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
-        var sxy = 0.0, sxx = 0.0
-        for i in x.indices { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx) }
+        let x = window.map { log(Double($0.n)) }
+        let y = window.map { log($0.testError!) }
+        let mx = x.reduce(0, +) / Double(x.count)
+        let my = y.reduce(0, +) / Double(y.count)
+        var sxy = 0.0
+        var sxx = 0.0
+        for i in x.indices {
+            sxy += (x[i] - mx) * (y[i] - my)
+            sxx += (x[i] - mx) * (x[i] - mx)
+        }
         guard sxx > 0 else { return nil }
         exponent = -sxy / sxx
         nFrom = window.map(\.n).min()!

@@ -28,7 +28,8 @@ extension Activation {
 
     /// SELU: lambda * ELU(alpha) with the self-normalising constants; degree 1, jump lambda (1 - alpha).
     public static let selu: Activation = {
-        let l = seluLambda, a = seluAlpha
+        let l = seluLambda
+        let a = seluAlpha
         return Activation(
             name: "selu",
             negative: Branch(value: { l * a * expm1($0) }, derivative: { l * a * exp($0) }),
@@ -68,10 +69,14 @@ extension Activation {
 
 extension ActivationCatalogue {
     static let exponentialLinearFamily: [Entry] = [
-        Entry("elu", positive: "alpha", "x for x >= 0, alpha (e^x - 1) for x < 0 (alpha 1 if not given)",
-              examples: ["elu(1)", "elu(0.5)"]) { .elu($0) },
+        Entry(
+            "elu", positive: "alpha", "x for x >= 0, alpha (e^x - 1) for x < 0 (alpha 1 if not given)",
+            examples: ["elu(1)", "elu(0.5)"]
+        ) { .elu($0) },
         Entry("selu", "lambda elu(alpha)(x) with the self-normalising constants of Klambauer et al. (2017)", .selu),
-        Entry("celu", positive: "alpha", "x for x >= 0, alpha (e^{x/alpha} - 1) for x < 0 (alpha 1 if not given)",
-              examples: ["celu(2)"]) { .celu($0) },
+        Entry(
+            "celu", positive: "alpha", "x for x >= 0, alpha (e^{x/alpha} - 1) for x < 0 (alpha 1 if not given)",
+            examples: ["celu(2)"]
+        ) { .celu($0) },
     ]
 }

@@ -22,10 +22,11 @@ extension Activation {
     /// derivative dual is its c-derivative by Price's theorem.
     public static let gelu = Activation(
         name: "gelu",
-        smooth: Branch(value: { 0.5 * $0 * Foundation.erfc(-$0 / 2.0.squareRoot()) },
-                       derivative: { x in
-                           0.5 * Foundation.erfc(-x / 2.0.squareRoot()) + x * exp(-0.5 * x * x) / (2 * Double.pi).squareRoot()
-                       }),
+        smooth: Branch(
+            value: { 0.5 * $0 * Foundation.erfc(-$0 / 2.0.squareRoot()) },
+            derivative: { x in
+                0.5 * Foundation.erfc(-x / 2.0.squareRoot()) + x * exp(-0.5 * x * x) / (2 * Double.pi).squareRoot()
+            }),
         parity: .neither,
         closedForm: GaussianFunctionDuals.gelu)
 

@@ -21,7 +21,8 @@ extension Activation {
         // abs(...) inside a branch puts kinks where its argument vanishes: then the branches
         // are not analytic up to 0 and the general breakpoint form is used.
         if !absoluteValueZeros(neg, in: -PiecewiseLimits.scanRange...0).isEmpty
-            || !absoluteValueZeros(pos, in: 0...PiecewiseLimits.scanRange).isEmpty {
+            || !absoluteValueZeros(pos, in: 0...PiecewiseLimits.scanRange).isEmpty
+        {
             return try piecewise(pieces: [(nil, negText), (0, posText)], name: name)
         }
 
@@ -32,22 +33,29 @@ extension Activation {
                 let x = sign * s
                 let v = expression.evaluate(x)
                 guard v.isFinite else {
-                    throw KernelError.invalidExpression(text, reason: "not finite at x = \(formatParameter(x)) (each branch must be finite on its half-line)")
+                    throw KernelError.invalidExpression(
+                        text,
+                        reason: "not finite at x = \(formatParameter(x)) (each branch must be finite on its half-line)")
                 }
             }
         }
 
         // One-sided derivatives at 0.
-        var dNeg = neg, dPos = pos
+        var dNeg = neg
+        var dPos = pos
         var regularity: Regularity? = nil
-        var negPolynomialDegree: Int? = nil, posPolynomialDegree: Int? = nil
+        var negPolynomialDegree: Int? = nil
+        var posPolynomialDegree: Int? = nil
         for k in 0...regularityOrders {
-            let left = dNeg.evaluate(0), right = dPos.evaluate(0)
+            let left = dNeg.evaluate(0)
+            let right = dPos.evaluate(0)
             guard left.isFinite else {
-                throw KernelError.invalidExpression(negText, reason: "derivative \(k) is not finite at 0 (the branch must be smooth up to 0)")
+                throw KernelError.invalidExpression(
+                    negText, reason: "derivative \(k) is not finite at 0 (the branch must be smooth up to 0)")
             }
             guard right.isFinite else {
-                throw KernelError.invalidExpression(posText, reason: "derivative \(k) is not finite at 0 (the branch must be smooth up to 0)")
+                throw KernelError.invalidExpression(
+                    posText, reason: "derivative \(k) is not finite at 0 (the branch must be smooth up to 0)")
             }
             let scale = max(Swift.abs(left), Swift.abs(right))
             if Swift.abs(right - left) > 1e-12 * scale + 1e-14 {
@@ -57,15 +65,18 @@ extension Activation {
             if negPolynomialDegree == nil, case .constant(0) = dNeg { negPolynomialDegree = k - 1 }
             if posPolynomialDegree == nil, case .constant(0) = dPos { posPolynomialDegree = k - 1 }
             if let a = negPolynomialDegree, let b = posPolynomialDegree {
-                regularity = .polynomial(degree: max(a, b, 0)); break
+                regularity = .polynomial(degree: max(a, b, 0))
+                break
             }
             if k == regularityOrders { break }
             dNeg = dNeg.derivative()
             dPos = dPos.derivative()
             if dNeg.size > 50_000 || dPos.size > 50_000 { break }
         }
-        let negDerivative = CompiledExpression(neg.derivative()), posDerivative = CompiledExpression(pos.derivative())
-        let negCompiled = CompiledExpression(neg), posCompiled = CompiledExpression(pos)
+        let negDerivative = CompiledExpression(neg.derivative())
+        let posDerivative = CompiledExpression(pos.derivative())
+        let negCompiled = CompiledExpression(neg)
+        let posCompiled = CompiledExpression(pos)
         let negValue: @Sendable (Double) -> Double = { negCompiled.evaluate($0) }
         let posValue: @Sendable (Double) -> Double = { posCompiled.evaluate($0) }
 
@@ -99,7 +110,9 @@ extension Activation {
     /// whose one-sided values (at c -+ 1e-8 (1 + |c|)) differ by more than 1e-5 of their size;
     /// ``Activation/regularity`` is the lowest degree found (with its jump), which is what
     /// decides eigenvalue decay. Duals come from ``BreakpointQuadrature``.
-    public static func piecewise(pieces: [(start: Double?, text: String)], name given: String? = nil) throws -> Activation {
+    public static func piecewise(pieces: [(start: Double?, text: String)], name given: String? = nil) throws
+        -> Activation
+    {
         precondition(!pieces.isEmpty && pieces[0].start == nil)
         var starts: [Double] = []
         var expressions: [Expression] = []
@@ -109,17 +122,25 @@ extension Activation {
             let expression = try ExpressionParser.parse(text)
             if index > 0 {
                 guard let c = piece.start, c.isFinite else {
-                    throw KernelError.invalidActivationParameters(name: "piecewise", given: text, expected: "a finite breakpoint before each piece after the first, as in piecewise(-1; -1: x; 1: 1)")
+                    throw KernelError.invalidActivationParameters(
+                        name: "piecewise", given: text,
+                        expected:
+                            "a finite breakpoint before each piece after the first, as in piecewise(-1; -1: x; 1: 1)")
                 }
                 if let last = starts.last, !(c > last) {
-                    throw KernelError.invalidActivationParameters(name: "piecewise", given: formatParameter(c), expected: "breakpoints in increasing order (after \(formatParameter(last)))")
+                    throw KernelError.invalidActivationParameters(
+                        name: "piecewise", given: formatParameter(c),
+                        expected: "breakpoints in increasing order (after \(formatParameter(last)))")
                 }
                 starts.append(c)
             }
             expressions.append(expression)
             texts.append(text)
         }
-        let name = given ?? "piecewise(" + texts.enumerated().map { i, t in i == 0 ? t : "\(formatParameter(starts[i - 1])): \(t)" }.joined(separator: "; ") + ")"
+        let name =
+            given ?? "piecewise("
+            + texts.enumerated().map { i, t in i == 0 ? t : "\(formatParameter(starts[i - 1])): \(t)" }.joined(
+                separator: "; ") + ")"
 
         // Breakpoints: the starts and the abs zeros inside each piece's interval.
         var points = Set(starts)
@@ -127,12 +148,16 @@ extension Activation {
             let lo = i == 0 ? -PiecewiseLimits.scanRange : starts[i - 1]
             let hi = i == expressions.count - 1 ? PiecewiseLimits.scanRange : starts[i]
             if lo < hi {
-                for z in absoluteValueZeros(e, in: lo...hi) where z > lo && z < hi || (i == 0 && z == lo) { points.insert(z) }
+                for z in absoluteValueZeros(e, in: lo...hi) where z > lo && z < hi || (i == 0 && z == lo) {
+                    points.insert(z)
+                }
             }
         }
         let breakpoints = points.sorted()
         guard breakpoints.count <= PiecewiseLimits.maxBreakpoints else {
-            throw KernelError.invalidActivationParameters(name: "piecewise", given: "\(breakpoints.count) breakpoints", expected: "at most \(PiecewiseLimits.maxBreakpoints) kinks or jumps")
+            throw KernelError.invalidActivationParameters(
+                name: "piecewise", given: "\(breakpoints.count) breakpoints",
+                expected: "at most \(PiecewiseLimits.maxBreakpoints) kinks or jumps")
         }
 
         let compiled = expressions.map { CompiledExpression($0) }
@@ -151,7 +176,11 @@ extension Activation {
         for s in samples {
             for x in [s, -s] + breakpoints {
                 guard value(x).isFinite, derivative(x).isFinite || breakpoints.contains(x) else {
-                    throw KernelError.invalidExpression(texts[pieceIndex(x)], reason: "not finite at x = \(formatParameter(x)) (each piece must be finite and smooth on its interval)")
+                    throw KernelError.invalidExpression(
+                        texts[pieceIndex(x)],
+                        reason:
+                            "not finite at x = \(formatParameter(x)) (each piece must be finite and smooth on its interval)"
+                    )
                 }
             }
         }
@@ -160,24 +189,30 @@ extension Activation {
         var lowest: (degree: Int, jump: Double)? = nil
         for c in breakpoints {
             let h = 1e-8 * (1 + Swift.abs(c))
-            let left = expressions[pieceIndex(c - h)], right = expressions[pieceIndex(c + h)]
-            var dl = left, dr = right
+            let left = expressions[pieceIndex(c - h)]
+            let right = expressions[pieceIndex(c + h)]
+            var dl = left
+            var dr = right
             for k in 0...3 {
-                let l = dl.evaluate(c - h), r = dr.evaluate(c + h)
+                let l = dl.evaluate(c - h)
+                let r = dr.evaluate(c + h)
                 if Swift.abs(r - l) > 1e-5 * max(Swift.abs(l), Swift.abs(r), 1) {
                     if lowest == nil || k < lowest!.degree { lowest = (k, r - l) }
                     break
                 }
-                dl = dl.derivative(); dr = dr.derivative()
+                dl = dl.derivative()
+                dr = dr.derivative()
             }
         }
 
-        let parity = sampledParity(positive: value, negative: value,
-                                   probes: [0.3, 0.7, 1.3, 2.9, 5.1] + breakpoints.map({ Swift.abs($0) + 0.37 }))
+        let parity = sampledParity(
+            positive: value, negative: value,
+            probes: [0.3, 0.7, 1.3, 2.9, 5.1] + breakpoints.map({ Swift.abs($0) + 0.37 }))
         let branch = Branch(value: value, derivative: derivative)
-        return Activation(name: name, negative: branch, positive: branch,
-                          regularity: lowest.map { .kink(degree: $0.degree, jump: $0.jump) } ?? .analytic,
-                          parity: parity, breakpoints: breakpoints.isEmpty ? [0] : breakpoints)
+        return Activation(
+            name: name, negative: branch, positive: branch,
+            regularity: lowest.map { .kink(degree: $0.degree, jump: $0.jump) } ?? .analytic,
+            parity: parity, breakpoints: breakpoints.isEmpty ? [0] : breakpoints)
     }
 
     /// The zeros in `interval` of the arguments of every abs(...) in `e`: exact for affine
@@ -189,8 +224,9 @@ extension Activation {
             case .constant, .variable: return
             case .negate(let a): visit(a)
             case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b),
-                 .divide(let a, let b), .power(let a, let b):
-                visit(a); visit(b)
+                .divide(let a, let b), .power(let a, let b):
+                visit(a)
+                visit(b)
             case .function(let f, let a):
                 visit(a)
                 guard f == .abs, !a.isConstant else { return }
@@ -204,23 +240,39 @@ extension Activation {
                     return
                 }
                 let n = Int((interval.upperBound - interval.lowerBound) * 256)
-                var x0 = interval.lowerBound, f0 = a.evaluate(x0)
+                var x0 = interval.lowerBound
+                var f0 = a.evaluate(x0)
                 if f0 == 0 { zeros.append(x0) }
                 for i in 1...max(n, 1) {
-                    let x1 = interval.lowerBound + (interval.upperBound - interval.lowerBound) * Double(i) / Double(max(n, 1))
+                    let x1 =
+                        interval.lowerBound + (interval.upperBound - interval.lowerBound) * Double(i)
+                        / Double(max(n, 1))
                     let f1 = a.evaluate(x1)
-                    if f1 == 0 { zeros.append(x1) }
-                    else if f0 != 0, f0.sign != f1.sign, f0.isFinite, f1.isFinite {
-                        var lo = x0, hi = x1, flo = f0
+                    if f1 == 0 {
+                        zeros.append(x1)
+                    } else if f0 != 0, f0.sign != f1.sign, f0.isFinite, f1.isFinite {
+                        var lo = x0
+                        var hi = x1
+                        var flo = f0
                         for _ in 0..<80 {
                             let mid = 0.5 * (lo + hi)
                             let fm = a.evaluate(mid)
-                            if fm == 0 { lo = mid; hi = mid; break }
-                            if fm.sign == flo.sign { lo = mid; flo = fm } else { hi = mid }
+                            if fm == 0 {
+                                lo = mid
+                                hi = mid
+                                break
+                            }
+                            if fm.sign == flo.sign {
+                                lo = mid
+                                flo = fm
+                            } else {
+                                hi = mid
+                            }
                         }
                         zeros.append(0.5 * (lo + hi))
                     }
-                    x0 = x1; f0 = f1
+                    x0 = x1
+                    f0 = f1
                 }
             }
         }
@@ -234,9 +286,11 @@ extension Activation {
     /// phi(0) = 0), to 1e-12 relative at each probe x > 0; `positive` gives phi on x >= 0 and
     /// `negative` on x < 0 (the same closure for a single expression).
     static func sampledParity(positive: (Double) -> Double, negative: (Double) -> Double, probes: [Double]) -> Parity {
-        var even = true, odd = true
+        var even = true
+        var odd = true
         for x in probes {
-            let a = positive(x), b = negative(-x)
+            let a = positive(x)
+            let b = negative(-x)
             let scale = max(Swift.abs(a), Swift.abs(b), 1e-300)
             if Swift.abs(a - b) > 1e-12 * scale { even = false }
             if Swift.abs(a + b) > 1e-12 * scale { odd = false }

@@ -23,7 +23,8 @@ extension Activation {
         let frozen = c
         // phi' constant up to degree 1. (Higher degrees have the Hermite closed form of phi'';
         // declaring it would change the gradients' last digits, so it is not done here.)
-        let secondDerivative: (@Sendable (GaussianPair) -> Double)? = degree <= 1 ? ClosedFormDuals.affineSecondDerivative : nil
+        let secondDerivative: (@Sendable (GaussianPair) -> Double)? =
+            degree <= 1 ? ClosedFormDuals.affineSecondDerivative : nil
         let branch = Branch(value: { horner(frozen, $0) }, derivative: { horner(derivativeCoefficients, $0) })
         return Activation(
             name: "poly(" + c.map(formatParameter).joined(separator: ",") + ")",
@@ -33,7 +34,9 @@ extension Activation {
             closedForm: ClosedFormDuals(
                 reference: "Hermite expansion; Proofs/polynomial-duals.md",
                 smoothNNGP: { q1, q2, cov in HermiteDual.expectation(frozen, frozen, q1, q2, cov) },
-                derivative: { q1, q2, cov in HermiteDual.expectation(derivativeCoefficients, derivativeCoefficients, q1, q2, cov) },
+                derivative: { q1, q2, cov in
+                    HermiteDual.expectation(derivativeCoefficients, derivativeCoefficients, q1, q2, cov)
+                },
                 secondDerivative: secondDerivative))
     }
 }
@@ -46,10 +49,12 @@ extension Activation {
 
 extension ActivationCatalogue {
     static let polynomialFamily: [Entry] = [
-        Entry("poly", parameters: ["c0", "c1", "...", "cp"], "c0 + c1 x + ... + cp x^p (at most 64 coefficients)",
-              examples: ["poly(0,1,1)"]) { p in
+        Entry(
+            "poly", parameters: ["c0", "c1", "...", "cp"], "c0 + c1 x + ... + cp x^p (at most 64 coefficients)",
+            examples: ["poly(0,1,1)"]
+        ) { p in
             try count("poly", p, 1...64, "coefficients c0,c1,...,cp, e.g. poly(0,1,0.5)")
             return .polynomial(p)
-        },
+        }
     ]
 }

@@ -41,8 +41,9 @@ extension Activation {
     public static let identity = Activation(
         name: "identity", smooth: .monomial(1, 1), regularity: .polynomial(degree: 1),
         parity: .odd,
-        closedForm: ClosedFormDuals(reference: "E[uv] = c", smoothNNGP: { _, _, c in c },
-                                    derivative: { _, _, _ in 1 }, secondDerivative: ClosedFormDuals.affineSecondDerivative),
+        closedForm: ClosedFormDuals(
+            reference: "E[uv] = c", smoothNNGP: { _, _, c in c },
+            derivative: { _, _, _ in 1 }, secondDerivative: ClosedFormDuals.affineSecondDerivative),
         homogeneity: 1)
 
     static func rectifiedMonomial(power p: Int, name: String) -> Activation {
@@ -73,7 +74,8 @@ extension Activation {
     static func piecewiseLinear(negativeSlope a: Double, name: String) -> Activation {
         let parity: Parity = a == -1 ? .even : (a == 1 ? .odd : .neither)
         let regularity: Regularity = a == 1 ? .polynomial(degree: 1) : .kink(degree: 1, jump: 1 - a)
-        let secondDerivative: @Sendable (GaussianPair) -> Double = a == 1 ? ClosedFormDuals.affineSecondDerivative : ClosedFormDuals.kinkSecondDerivative(jump: 1 - a)
+        let secondDerivative: @Sendable (GaussianPair) -> Double =
+            a == 1 ? ClosedFormDuals.affineSecondDerivative : ClosedFormDuals.kinkSecondDerivative(jump: 1 - a)
         return Activation(
             name: name,
             negative: .monomial(a, 1),
@@ -100,8 +102,10 @@ func formatParameter(_ x: Double) -> String {
 extension ActivationCatalogue {
     static let rectifiedFamily: [Entry] = [
         Entry("relu", "max(x, 0)", .relu),
-        Entry("leaky_relu", parameters: ["slope"], "x for x >= 0, slope x for x < 0 (slope 0.01 if not given)",
-              examples: ["leaky_relu(0.2)"]) { p in
+        Entry(
+            "leaky_relu", parameters: ["slope"], "x for x >= 0, slope x for x < 0 (slope 0.01 if not given)",
+            examples: ["leaky_relu(0.2)"]
+        ) { p in
             try count("leaky_relu", p, 0...1, "one slope, e.g. leaky_relu(0.2)")
             return .leakyReLU(p.first ?? 0.01)
         },
@@ -109,11 +113,14 @@ extension ActivationCatalogue {
         Entry("hardtanh", "clip(x, -1, 1)", .hardtanh),
         Entry("relu6", "min(max(x, 0), 6)", .relu6),
         Entry("step", "1 for x >= 0, 0 for x < 0", .step),
-        Entry("relu_pow", parameters: ["p"], "max(x, 0)^p, integer 0 <= p <= 20",
-              examples: ["relu_pow(2)", "relu_pow(3)"]) { p in
+        Entry(
+            "relu_pow", parameters: ["p"], "max(x, 0)^p, integer 0 <= p <= 20",
+            examples: ["relu_pow(2)", "relu_pow(3)"]
+        ) { p in
             try count("relu_pow", p, 1...1, "one integer power p >= 0, e.g. relu_pow(2)")
             guard p[0] >= 0, p[0] == p[0].rounded(), p[0] <= 20 else {
-                throw KernelError.invalidActivationParameters(name: "relu_pow", given: "\(p[0])", expected: "an integer power 0 <= p <= 20")
+                throw KernelError.invalidActivationParameters(
+                    name: "relu_pow", given: "\(p[0])", expected: "an integer power 0 <= p <= 20")
             }
             return .reluPower(Int(p[0]))
         },

@@ -35,9 +35,11 @@ public struct Activation: Sendable, CustomStringConvertible {
     /// duals without a closed form come from ``BreakpointQuadrature`` split at these points.
     public let breakpoints: [Double]
 
-    public init(name: String, negative: Branch, positive: Branch, regularity: Regularity,
-                parity: Parity, closedForm: ClosedFormDuals? = nil, homogeneity: Int? = nil,
-                breakpoints: [Double] = []) {
+    public init(
+        name: String, negative: Branch, positive: Branch, regularity: Regularity,
+        parity: Parity, closedForm: ClosedFormDuals? = nil, homogeneity: Int? = nil,
+        breakpoints: [Double] = []
+    ) {
         self.breakpoints = breakpoints
         self.name = name
         self.negative = negative
@@ -49,10 +51,13 @@ public struct Activation: Sendable, CustomStringConvertible {
     }
 
     /// An activation that is analytic on the whole line (both branches equal).
-    public init(name: String, smooth branch: Branch, regularity: Regularity = .analytic,
-                parity: Parity, closedForm: ClosedFormDuals? = nil, homogeneity: Int? = nil) {
-        self.init(name: name, negative: branch, positive: branch, regularity: regularity,
-                  parity: parity, closedForm: closedForm, homogeneity: homogeneity)
+    public init(
+        name: String, smooth branch: Branch, regularity: Regularity = .analytic,
+        parity: Parity, closedForm: ClosedFormDuals? = nil, homogeneity: Int? = nil
+    ) {
+        self.init(
+            name: name, negative: branch, positive: branch, regularity: regularity,
+            parity: parity, closedForm: closedForm, homogeneity: homogeneity)
     }
 
     /// phi(x).
@@ -84,8 +89,10 @@ public struct Activation: Sendable, CustomStringConvertible {
 public struct Branch: Sendable {
     public let value: @Sendable (Double) -> Double
     public let derivative: @Sendable (Double) -> Double
-    public init(value: @escaping @Sendable (Double) -> Double,
-                derivative: @escaping @Sendable (Double) -> Double) {
+    public init(
+        value: @escaping @Sendable (Double) -> Double,
+        derivative: @escaping @Sendable (Double) -> Double
+    ) {
         self.value = value
         self.derivative = derivative
     }
@@ -95,8 +102,9 @@ public struct Branch: Sendable {
         case 0: return Branch(value: { _ in a }, derivative: { _ in 0 })
         case 1: return Branch(value: { a * $0 }, derivative: { _ in a })
         default:
-            return Branch(value: { a * pow($0, Double(p)) },
-                          derivative: { a * Double(p) * pow($0, Double(p - 1)) })
+            return Branch(
+                value: { a * pow($0, Double(p)) },
+                derivative: { a * Double(p) * pow($0, Double(p - 1)) })
         }
     }
 }
@@ -170,13 +178,15 @@ public struct ClosedFormDuals: Sendable {
     /// for phi' constant it is 0. Without it, gradients difference the derivative dual in c.
     public let secondDerivative: (@Sendable (GaussianPair) -> Double)?
 
-    public init(reference: String, isCheap: Bool = true,
-                nngp: @escaping @Sendable (GaussianPair) -> Double,
-                derivative: @escaping @Sendable (GaussianPair) -> Double,
-                nngpOddPart: (@Sendable (GaussianPair) -> Double)? = nil,
-                derivativeOddPart: (@Sendable (GaussianPair) -> Double)? = nil,
-                jet: (@Sendable (GaussianPair) -> DualJet?)? = nil,
-                secondDerivative: (@Sendable (GaussianPair) -> Double)? = nil) {
+    public init(
+        reference: String, isCheap: Bool = true,
+        nngp: @escaping @Sendable (GaussianPair) -> Double,
+        derivative: @escaping @Sendable (GaussianPair) -> Double,
+        nngpOddPart: (@Sendable (GaussianPair) -> Double)? = nil,
+        derivativeOddPart: (@Sendable (GaussianPair) -> Double)? = nil,
+        jet: (@Sendable (GaussianPair) -> DualJet?)? = nil,
+        secondDerivative: (@Sendable (GaussianPair) -> Double)? = nil
+    ) {
         self.reference = reference
         self.isCheap = isCheap
         self.nngp = nngp
@@ -189,12 +199,15 @@ public struct ClosedFormDuals: Sendable {
 
     /// Closed forms that are smooth in (q1, q2, c) up to rho = +-1 (erf, GELU, sin, ...),
     /// written in terms of the second moments only.
-    public init(reference: String,
-                smoothNNGP nngp: @escaping @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double,
-                derivative: @escaping @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double,
-                secondDerivative: (@Sendable (GaussianPair) -> Double)? = nil) {
-        self.init(reference: reference, nngp: { nngp($0.q1, $0.q2, $0.c) },
-                  derivative: { derivative($0.q1, $0.q2, $0.c) }, secondDerivative: secondDerivative)
+    public init(
+        reference: String,
+        smoothNNGP nngp: @escaping @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double,
+        derivative: @escaping @Sendable (_ q1: Double, _ q2: Double, _ c: Double) -> Double,
+        secondDerivative: (@Sendable (GaussianPair) -> Double)? = nil
+    ) {
+        self.init(
+            reference: reference, nngp: { nngp($0.q1, $0.q2, $0.c) },
+            derivative: { derivative($0.q1, $0.q2, $0.c) }, secondDerivative: secondDerivative)
     }
 
     /// E[phi''(u) phi''(v)] = 0 for phi' constant (phi affine).

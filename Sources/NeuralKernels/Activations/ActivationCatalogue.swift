@@ -21,8 +21,10 @@ public enum ActivationCatalogue {
         let make: @Sendable ([Double]) throws -> Activation
 
         /// A family with parameters; `make` validates them and names what is allowed.
-        init(_ name: String, parameters: [String], _ summary: String, examples: [String],
-             make: @escaping @Sendable ([Double]) throws -> Activation) {
+        init(
+            _ name: String, parameters: [String], _ summary: String, examples: [String],
+            make: @escaping @Sendable ([Double]) throws -> Activation
+        ) {
             self.name = name
             self.parameters = parameters
             self.summary = summary
@@ -38,8 +40,10 @@ public enum ActivationCatalogue {
         }
 
         /// A family with one optional parameter > 0, 1 if not given (elu(alpha), softplus(beta)).
-        init(_ name: String, positive parameter: String, _ summary: String, examples: [String],
-             make: @escaping @Sendable (Double) -> Activation) {
+        init(
+            _ name: String, positive parameter: String, _ summary: String, examples: [String],
+            make: @escaping @Sendable (Double) -> Activation
+        ) {
             self.init(name, parameters: [parameter], summary, examples: examples) { p in
                 try ActivationCatalogue.count(name, p, 0...1, "one \(parameter) > 0, e.g. \(name)(1)")
                 try ActivationCatalogue.positive(name, p)
@@ -80,9 +84,11 @@ public enum ActivationCatalogue {
         var rows = ["| activation | phi(x) | duals |", "|---|---|---|"]
         for entry in entries {
             let example = try? activation(named: entry.examples[0])
-            let duals = example?.closedForm != nil ? "closed form"
+            let duals =
+                example?.closedForm != nil
+                ? "closed form"
                 : example?.breakpoints.isEmpty == false ? "breakpoint quadrature" : "wedge quadrature"
-            let summary = entry.summary.replacingOccurrences(of: "|", with: "\\|")   // a pipe would end the cell
+            let summary = entry.summary.replacingOccurrences(of: "|", with: "\\|")  // a pipe would end the cell
             rows.append("| `\(entry.usage)` | \(summary) | \(duals) |")
         }
         return rows.joined(separator: "\n") + "\n"
@@ -98,10 +104,13 @@ public enum ActivationCatalogue {
                 let head = String(trimmed[..<open]).trimmingCharacters(in: .whitespaces)
                 if head == "piecewise" || entries.contains(where: { $0.name == head }) {
                     throw KernelError.invalidActivationParameters(
-                        name: head, given: String(trimmed[trimmed.index(after: open)...]).prefix(60) + (trimmed.count > 80 ? "..." : ""),
+                        name: head,
+                        given: String(trimmed[trimmed.index(after: open)...]).prefix(60)
+                            + (trimmed.count > 80 ? "..." : ""),
                         expected: "a closing ')' at the end of the activation")
                 }
-                throw KernelError.unknownActivation(String(trimmed.prefix(60)) + (trimmed.count > 60 ? "..." : ""), valid: usages)
+                throw KernelError.unknownActivation(
+                    String(trimmed.prefix(60)) + (trimmed.count > 60 ? "..." : ""), valid: usages)
             }
             name = String(trimmed[..<open]).trimmingCharacters(in: .whitespaces)
             arguments = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
@@ -110,7 +119,8 @@ public enum ActivationCatalogue {
         }
         if name == "piecewise" {
             guard let arguments else {
-                throw KernelError.invalidActivationParameters(name: "piecewise", given: "", expected: "piecewise(EXPR_NEG; EXPR_POS)")
+                throw KernelError.invalidActivationParameters(
+                    name: "piecewise", given: "", expected: "piecewise(EXPR_NEG; EXPR_POS)")
             }
             let parts = arguments.split(separator: ";", omittingEmptySubsequences: false)
             if parts.count >= 2, parts.contains(where: { $0.contains(":") }) {
@@ -119,7 +129,9 @@ public enum ActivationCatalogue {
             guard parts.count == 2 else {
                 throw KernelError.invalidActivationParameters(
                     name: "piecewise", given: arguments,
-                    expected: "two expressions in x separated by ';' (the branch for x < 0, then for x >= 0), or piecewise(E0; C1: E1; ...) with breakpoints C1 < C2 < ...")
+                    expected:
+                        "two expressions in x separated by ';' (the branch for x < 0, then for x >= 0), or piecewise(E0; C1: E1; ...) with breakpoints C1 < C2 < ..."
+                )
             }
             return try Activation.piecewise(negative: String(parts[0]), positive: String(parts[1]))
         }
@@ -131,7 +143,8 @@ public enum ActivationCatalogue {
             for piece in arguments.split(separator: ",", omittingEmptySubsequences: false) {
                 let s = piece.trimmingCharacters(in: .whitespaces)
                 guard let v = Double(s), v.isFinite else {
-                    throw KernelError.invalidActivationParameters(name: name, given: arguments, expected: "finite numbers, as in \(entry.usage)")
+                    throw KernelError.invalidActivationParameters(
+                        name: name, given: arguments, expected: "finite numbers, as in \(entry.usage)")
                 }
                 parameters.append(v)
             }
@@ -146,16 +159,25 @@ public enum ActivationCatalogue {
             let colon = part.firstIndex(of: ":")
             if i == 0 {
                 guard colon == nil else {
-                    throw KernelError.invalidActivationParameters(name: "piecewise", given: String(part.prefix(60)), expected: "a first piece without breakpoint (it holds for x below the first breakpoint), as in piecewise(-1; -1: x; 1: 1)")
+                    throw KernelError.invalidActivationParameters(
+                        name: "piecewise", given: String(part.prefix(60)),
+                        expected:
+                            "a first piece without breakpoint (it holds for x below the first breakpoint), as in piecewise(-1; -1: x; 1: 1)"
+                    )
                 }
-                pieces.append((nil, part)); continue
+                pieces.append((nil, part))
+                continue
             }
             guard let colon else {
-                throw KernelError.invalidActivationParameters(name: "piecewise", given: String(part.prefix(60)), expected: "'C: EXPR' (the piece from breakpoint C on) for every piece after the first")
+                throw KernelError.invalidActivationParameters(
+                    name: "piecewise", given: String(part.prefix(60)),
+                    expected: "'C: EXPR' (the piece from breakpoint C on) for every piece after the first")
             }
             let number = part[..<colon].trimmingCharacters(in: .whitespaces)
             guard let c = Double(number), c.isFinite else {
-                throw KernelError.invalidActivationParameters(name: "piecewise", given: String(number.prefix(60)), expected: "a finite number as breakpoint before ':'")
+                throw KernelError.invalidActivationParameters(
+                    name: "piecewise", given: String(number.prefix(60)),
+                    expected: "a finite number as breakpoint before ':'")
             }
             pieces.append((c, String(part[part.index(after: colon)...])))
         }
@@ -164,20 +186,23 @@ public enum ActivationCatalogue {
 
     static func none(_ name: String, _ p: [Double], _ a: Activation) throws -> Activation {
         guard p.isEmpty else {
-            throw KernelError.invalidActivationParameters(name: name, given: p.map(formatParameter).joined(separator: ","), expected: "no parameters")
+            throw KernelError.invalidActivationParameters(
+                name: name, given: p.map(formatParameter).joined(separator: ","), expected: "no parameters")
         }
         return a
     }
 
     static func count(_ name: String, _ p: [Double], _ range: ClosedRange<Int>, _ expected: String) throws {
         guard range.contains(p.count) else {
-            throw KernelError.invalidActivationParameters(name: name, given: p.map(formatParameter).joined(separator: ","), expected: expected)
+            throw KernelError.invalidActivationParameters(
+                name: name, given: p.map(formatParameter).joined(separator: ","), expected: expected)
         }
     }
 
     static func positive(_ name: String, _ p: [Double]) throws {
         if let v = p.first, !(v > 0) {
-            throw KernelError.invalidActivationParameters(name: name, given: formatParameter(v), expected: "a parameter > 0")
+            throw KernelError.invalidActivationParameters(
+                name: name, given: formatParameter(v), expected: "a parameter > 0")
         }
     }
 }

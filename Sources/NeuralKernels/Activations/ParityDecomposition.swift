@@ -50,13 +50,17 @@ public struct ParityDecomposition: Sendable, Equatable, CustomStringConvertible 
     public let even: Part
     public let odd: Part
 
-    public init(even: Part, odd: Part) { self.even = even; self.odd = odd }
+    public init(even: Part, odd: Part) {
+        self.even = even
+        self.odd = odd
+    }
 
     public var description: String { "even part \(even), odd part \(odd)" }
 
     /// Decomposes `activation` (see the type's documentation for the method and accuracy).
     public init(_ activation: Activation) {
-        var evenKink: Int? = nil, oddKink: Int? = nil
+        var evenKink: Int? = nil
+        var oddKink: Int? = nil
         if case .kink(let m, _) = activation.regularity {
             let order = max(m, min(m + 6, 12))
             let jumps = ParityDecomposition.taylorCoefficientsOfBranchDifference(activation, through: order)
@@ -72,7 +76,9 @@ public struct ParityDecomposition: Sendable, Equatable, CustomStringConvertible 
     /// Taylor coefficients J_j / j! of D = P - N at 0, j = 0...order, from its Chebyshev
     /// interpolant on [-1, 1] (absolute error below 1e-8 max |D| for j <= 12); `scale` is
     /// max |D| on the points.
-    static func taylorCoefficientsOfBranchDifference(_ a: Activation, through order: Int) -> (values: [Double], scale: Double) {
+    static func taylorCoefficientsOfBranchDifference(_ a: Activation, through order: Int) -> (
+        values: [Double], scale: Double
+    ) {
         let n = 21
         let nodes = (0..<n).map { cos(Double.pi * (Double($0) + 0.5) / Double(n)) }
         let d = nodes.map { a.positive.value($0) - a.negative.value($0) }
@@ -116,15 +122,18 @@ public struct ParityDecomposition: Sendable, Equatable, CustomStringConvertible 
     /// Taylor coefficients at 0 of sum c_k T_k(x), through x^order (T_{k+1} = 2x T_k - T_{k-1}).
     static func taylorCoefficients(ofChebyshev c: [Double], through order: Int) -> [Double] {
         var out = [Double](repeating: 0, count: order + 1)
-        var previous = [Double](repeating: 0, count: c.count + 1)    // T_{k-1}
-        var current = previous                                       // T_k
+        var previous = [Double](repeating: 0, count: c.count + 1)  // T_{k-1}
+        var current = previous  // T_k
         current[0] = 1
         for k in 0..<c.count {
             for j in 0...min(order, k) { out[j] += c[k] * current[j] }
             var next = [Double](repeating: 0, count: c.count + 1)
             for j in 0...k { next[j + 1] += 2 * current[j] }
             for j in 0...k { next[j] -= previous[j] }
-            if k == 0 { next = [Double](repeating: 0, count: c.count + 1); next[1] = 1 }
+            if k == 0 {
+                next = [Double](repeating: 0, count: c.count + 1)
+                next[1] = 1
+            }
             previous = current
             current = next
         }

@@ -65,18 +65,22 @@ public enum AtomicFile {
     /// as a fault in the mapping): a result computed in place is never copied, and exists once
     /// in memory. Where the space cannot be reserved in advance (file systems without
     /// fallocate, other systems), `body` gets anonymous memory that is then written out.
-    public static func write(to path: String, size: Int, mapped body: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+    public static func write(to path: String, size: Int, mapped body: (UnsafeMutableRawBufferPointer) throws -> Void)
+        throws
+    {
         precondition(size > 0)
         try replace(path, flags: O_RDWR) { fd in
             #if os(Linux)
-            let reserved = posix_fallocate(fd, 0, off_t(size))
-            if reserved == ENOSPC || reserved == EDQUOT || reserved == EFBIG { throw failure(path, reserved) }
-            let fileMapping = reserved == 0 ? mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED
+                let reserved = posix_fallocate(fd, 0, off_t(size))
+                if reserved == ENOSPC || reserved == EDQUOT || reserved == EFBIG { throw failure(path, reserved) }
+                let fileMapping =
+                    reserved == 0 ? mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED
             #else
-            let fileMapping = MAP_FAILED
+                let fileMapping = MAP_FAILED
             #endif
             let inFile = fileMapping != MAP_FAILED
-            let memory = inFile ? fileMapping : mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            let memory =
+                inFile ? fileMapping : mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
             guard let base = memory, memory != MAP_FAILED else { throw failure(path, errno) }
             // Unmapped before `replace` syncs: the mapping's dirty pages belong to the file's
             // page cache, and fsync writes them.
@@ -99,7 +103,9 @@ public enum AtomicFile {
         try checkWritable(path)
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))").path
+            .appendingPathComponent(
+                ".\(url.lastPathComponent).tmp-\(getpid())-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+            ).path
         TemporaryFileRegistry.installHandlers()
         let fd = open(temporary, flags | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw failure(path, errno) }
@@ -138,7 +144,9 @@ public enum AtomicFile {
         switch code {
         case ENOSPC: return .invalidData("cannot write '\(path)': no space left on the device (disk full)")
         case EDQUOT: return .invalidData("cannot write '\(path)': disk quota exceeded")
-        case EACCES, EPERM, EROFS: return .invalidData("cannot write '\(path)': directory is not writable (\(String(cString: strerror(code))))")
+        case EACCES, EPERM, EROFS:
+            return .invalidData(
+                "cannot write '\(path)': directory is not writable (\(String(cString: strerror(code))))")
         default: return .invalidData("cannot write '\(path)': \(String(cString: strerror(code)))")
         }
     }

@@ -11,7 +11,8 @@ public enum NPYFile {
         let unpadded = 10 + dictionary.utf8.count + 1
         dictionary += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
         let length = UInt16(dictionary.utf8.count)
-        return [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(dictionary.utf8)
+        return [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(length & 0xFF), UInt8(length >> 8)]
+            + Array(dictionary.utf8)
     }
 
     /// The bytes of a rows x columns float64 array (row-major `values`).
@@ -20,8 +21,10 @@ public enum NPYFile {
         var data = Data(header(rows: rows, columns: columns))
         values.withUnsafeBufferPointer { buffer in
             if 1.littleEndian == 1 {
-                data.append(UnsafeBufferPointer(start: UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: UInt8.self),
-                                                count: buffer.count * 8))
+                data.append(
+                    UnsafeBufferPointer(
+                        start: UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: UInt8.self),
+                        count: buffer.count * 8))
             } else {
                 for v in buffer { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
             }
@@ -53,8 +56,10 @@ public enum NPYFile {
     /// it gets the file's data (row-major, uninitialised), mapped where the system allows
     /// (``AtomicFile/write(to:size:mapped:)``), so the array exists once in memory and is never
     /// copied. If `fill` throws, nothing is written.
-    public static func write(rows: Int, columns: Int, to path: String,
-                             fill: (UnsafeMutablePointer<Double>) throws -> Void) throws {
+    public static func write(
+        rows: Int, columns: Int, to path: String,
+        fill: (UnsafeMutablePointer<Double>) throws -> Void
+    ) throws {
         let header = header(rows: rows, columns: columns)
         let count = rows * columns
         try AtomicFile.write(to: path, size: header.count + 8 * count) { bytes in
@@ -69,26 +74,36 @@ public enum NPYFile {
     }
 
     /// Decodes a 1-D or 2-D little-endian float64 C-order array: (values, rows, columns).
-    public static func decode(_ data: Data, source: String = "input") throws -> (values: [Double], rows: Int, columns: Int) {
+    public static func decode(_ data: Data, source: String = "input") throws -> (
+        values: [Double], rows: Int, columns: Int
+    ) {
         let bytes = [UInt8](data)
         guard bytes.count >= 10, bytes[0] == 0x93, bytes[1...5].elementsEqual(Array("NUMPY".utf8)) else {
             throw KernelError.invalidData("\(source): not a .npy file")
         }
         let major = bytes[6]
-        let headerLength: Int, offset: Int
+        let headerLength: Int
+        let offset: Int
         if major == 1 {
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8; offset = 10
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+            offset = 10
         } else {
             guard bytes.count >= 12 else { throw KernelError.invalidData("\(source): truncated .npy header") }
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24; offset = 12
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+            offset = 12
         }
         guard bytes.count >= offset + headerLength,
-              let header = String(bytes: bytes[offset..<(offset + headerLength)], encoding: .ascii) else {
+            let header = String(bytes: bytes[offset..<(offset + headerLength)], encoding: .ascii)
+        else {
             throw KernelError.invalidData("\(source): truncated .npy header")
         }
-        guard header.contains("'<f8'") else { throw KernelError.invalidData("\(source): only float64 ('<f8') arrays are supported") }
-        guard header.contains("'fortran_order': False") else { throw KernelError.invalidData("\(source): only C-order arrays are supported") }
-        guard let open = header.firstIndex(of: "("), let close = header.firstIndex(of: ")") , open < close else {
+        guard header.contains("'<f8'") else {
+            throw KernelError.invalidData("\(source): only float64 ('<f8') arrays are supported")
+        }
+        guard header.contains("'fortran_order': False") else {
+            throw KernelError.invalidData("\(source): only C-order arrays are supported")
+        }
+        guard let open = header.firstIndex(of: "("), let close = header.firstIndex(of: ")"), open < close else {
             throw KernelError.invalidData("\(source): .npy header has no shape")
         }
         let dims = header[header.index(after: open)..<close].split(separator: ",")
@@ -96,7 +111,8 @@ public enum NPYFile {
         guard dims.count == 1 || dims.count == 2, dims.allSatisfy({ $0 >= 0 }) else {
             throw KernelError.invalidData("\(source): only 1-D or 2-D arrays are supported")
         }
-        let rows = dims[0], columns = dims.count == 2 ? dims[1] : 1
+        let rows = dims[0]
+        let columns = dims.count == 2 ? dims[1] : 1
         let start = offset + headerLength
         let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
         guard !overflow, bytes.count - start == count * 8 else {

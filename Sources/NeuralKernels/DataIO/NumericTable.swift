@@ -42,7 +42,10 @@ public struct NumericTable: Sendable, Equatable {
         var chunk = [UInt8](repeating: 0, count: max(65536, min(Int(info.st_size) + 1, 1 << 26)))
         while true {
             let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
             if n == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<n])
         }
@@ -89,7 +92,8 @@ public struct NumericTable: Sendable, Equatable {
                 var i = s
                 while true {
                     if i == line.upperBound || base[i] == 0x2C {
-                        var a = s, b = i
+                        var a = s
+                        var b = i
                         while a < b && isBlank(base[a]) { a += 1 }
                         while b > a && isBlank(base[b - 1]) { b -= 1 }
                         result.append(a..<b)
@@ -133,7 +137,8 @@ public struct NumericTable: Sendable, Equatable {
             var names: [String] = []
             for cell in cells {
                 guard let name = String(validating: UnsafeBufferPointer(rebasing: text[cell]), as: UTF8.self) else {
-                    throw KernelError.invalidData("\(source): line 1, column \(names.count + 1): the header is not UTF-8 text")
+                    throw KernelError.invalidData(
+                        "\(source): line 1, column \(names.count + 1): the header is not UTF-8 text")
                 }
                 names.append(name)
             }
@@ -150,17 +155,22 @@ public struct NumericTable: Sendable, Equatable {
             }
             fields(line, into: &cells)
             if let width, cells.count != width {
-                throw KernelError.invalidData("\(source): line \(index + 1) has \(cells.count) fields; expected \(width) like line \(first + 1)")
+                throw KernelError.invalidData(
+                    "\(source): line \(index + 1) has \(cells.count) fields; expected \(width) like line \(first + 1)")
             }
             width = cells.count
             var row: [Double] = []
             row.reserveCapacity(cells.count)
             for (column, cell) in cells.enumerated() {
                 guard let v = number(cell) else {
-                    throw KernelError.invalidData("\(source): line \(index + 1), column \(column + 1): '\(fieldText(cell).prefix(40))' is not a number")
+                    throw KernelError.invalidData(
+                        "\(source): line \(index + 1), column \(column + 1): '\(fieldText(cell).prefix(40))' is not a number"
+                    )
                 }
                 guard v.isFinite else {
-                    throw KernelError.invalidData("\(source): line \(index + 1), column \(column + 1): '\(fieldText(cell).prefix(40))' is not finite; allowed: finite numbers")
+                    throw KernelError.invalidData(
+                        "\(source): line \(index + 1), column \(column + 1): '\(fieldText(cell).prefix(40))' is not finite; allowed: finite numbers"
+                    )
                 }
                 row.append(v)
             }

@@ -20,7 +20,8 @@ public enum ArcCosine {
 
     /// E[relu(u)^p relu(v)^p] for a Gaussian pair, using its accurate correlation angle.
     public static func expectation(order p: Int, _ pair: GaussianPair) -> Double {
-        let q1 = pair.q1, q2 = pair.q2
+        let q1 = pair.q1
+        let q2 = pair.q2
         if q1 <= 0 || q2 <= 0 {
             // A zero-variance argument is identically 0, where relu^p = 0 (p >= 1) or 1 (p = 0).
             if p > 0 { return 0 }
@@ -29,8 +30,12 @@ public enum ArcCosine {
         }
         let product = q1 * q2
         // q1 q2 overflows beyond 1e154: then the factors separately.
-        let scale = p == 0 ? 1.0 : (product.isFinite ? pow(product, 0.5 * Double(p))
-                                                     : pow(q1, 0.5 * Double(p)) * pow(q2, 0.5 * Double(p)))
+        let scale =
+            p == 0
+            ? 1.0
+            : (product.isFinite
+                ? pow(product, 0.5 * Double(p))
+                : pow(q1, 0.5 * Double(p)) * pow(q2, 0.5 * Double(p)))
         return scale * unitVariance(order: p, angle: pair.angle)
     }
 
@@ -43,7 +48,9 @@ public enum ArcCosine {
         let scale = p == 0 ? 1.0 : pow(pair.q1, Double(p))
         let (a, b) = polynomials(order: p)
         let rho = pair.rho
-        return scale * (NeuralKernels.horner(a, rho) * pair.angle.sine - NeuralKernels.horner(b, rho) * pair.angle.theta) / (2 * Double.pi)
+        return scale
+            * (NeuralKernels.horner(a, rho) * pair.angle.sine - NeuralKernels.horner(b, rho) * pair.angle.theta)
+            / (2 * Double.pi)
     }
 
     /// E[relu(z1)^p relu(z2)^p] for standard normals with correlation rho.
@@ -57,7 +64,8 @@ public enum ArcCosine {
         if p == 0 { return angle.complement / (2 * Double.pi) }
         if rho < -0.5 { return positiveWedge(order: p, delta: angle.complement) }
         let (a, b) = polynomials(order: p)
-        return (NeuralKernels.horner(a, rho) * angle.sine + NeuralKernels.horner(b, rho) * angle.complement) / (2 * Double.pi)
+        return (NeuralKernels.horner(a, rho) * angle.sine + NeuralKernels.horner(b, rho) * angle.complement)
+            / (2 * Double.pi)
     }
 
     /// 2^p p!/(2 pi) * integral over the wedge {cos phi > 0, cos(phi - theta) > 0} of
@@ -68,7 +76,8 @@ public enum ArcCosine {
         let rule = GaussLegendre.rule(count: 24)
         var sum = 0.0
         for (x, w) in zip(rule.nodes, rule.weights) {
-            let a = sin(0.5 * delta * (1 + x)), b = sin(0.5 * delta * (1 - x))
+            let a = sin(0.5 * delta * (1 + x))
+            let b = sin(0.5 * delta * (1 - x))
             sum += w * pow(a * b, Double(p))
         }
         var factor = 1.0
@@ -105,7 +114,10 @@ public enum ArcCosine {
         var bint = [0.0]
         for (k, coeff) in b.enumerated() { bint.append(coeff / Double(k + 1)) }
         var cpoly = [Double](repeating: 0, count: max(a.count + 2, bint.count))
-        for (k, coeff) in a.enumerated() { cpoly[k] += coeff; cpoly[k + 2] -= coeff }
+        for (k, coeff) in a.enumerated() {
+            cpoly[k] += coeff
+            cpoly[k + 2] -= coeff
+        }
         for (k, coeff) in bint.enumerated() { cpoly[k] -= coeff }
         // I_k = integral s^k / sqrt(1-s^2) = P_k sqrt(1-s^2) + gamma_k psi + const,
         // P_0 = 0, gamma_0 = 1; P_1 = -1, gamma_1 = 0; I_k = -s^{k-1} sqrt/k + (k-1)/k I_{k-2}.

@@ -39,12 +39,20 @@ extension BivariateNormal {
     static func dreznerGraded(_ h: Double, _ k: Double, angle: CorrelationAngle, logScale: Double = 0)
         -> (value: Double, product: Double)
     {
-        if angle.theta == 0 { let v = exp(logScale + StandardNormal.logCDF(min(h, k))); return (v, v) }
+        if angle.theta == 0 {
+            let v = exp(logScale + StandardNormal.logCDF(min(h, k)))
+            return (v, v)
+        }
         if angle.complement == 0 {
             // Phi(h) + Phi(k) - 1 = Phi(h) - Phi(-k): not a tail unless it vanishes.
-            return (exp(logScale) * max(0, StandardNormal.cdf(h) - StandardNormal.cdf(-k)), exp(logScale + StandardNormal.logCDF(h) + StandardNormal.logCDF(k)))
+            return (
+                exp(logScale) * max(0, StandardNormal.cdf(h) - StandardNormal.cdf(-k)),
+                exp(logScale + StandardNormal.logCDF(h) + StandardNormal.logCDF(k))
+            )
         }
-        let hk = h * k, difference = (h - k) * (h - k), sum = (h + k) * (h + k)
+        let hk = h * k
+        let difference = (h - k) * (h - k)
+        let sum = (h + k) * (h + k)
         let right = 0.5 * Double.pi
         func exponent(_ p: Double) -> Double {
             let c = sin(p)
@@ -56,10 +64,12 @@ extension BivariateNormal {
             return (sum - 4 * hk * half * half) / (2 * c * c)
         }
         func slope(_ p: Double) -> Double {
-            let c = sin(p), s = cos(p)
+            let c = sin(p)
+            let s = cos(p)
             return (-hk * c * c + 2 * exponent(p) * c * c * s) / (c * c * c)
         }
-        let lo = min(angle.theta, right), hi = max(angle.theta, right)
+        let lo = min(angle.theta, right)
+        let hi = max(angle.theta, right)
         // The peak of exp(-E) (in p) and the width of its layer.
         var peak = right
         if hk != 0 {
@@ -106,10 +116,13 @@ extension BivariateNormal {
         let rule = GaussLegendre.rule(count: dreznerPointsPerPanel)
         var integral = 0.0
         for i in 0..<(sorted.count - 1) {
-            let mid = 0.5 * (sorted[i] + sorted[i + 1]), half = 0.5 * (sorted[i + 1] - sorted[i])
+            let mid = 0.5 * (sorted[i] + sorted[i + 1])
+            let half = 0.5 * (sorted[i + 1] - sorted[i])
             var panel = 0.0
             for j in 0..<rule.nodes.count {
-                let u = mid + half * rule.nodes[j], u2 = u * u, onePlus = 1 + u2
+                let u = mid + half * rule.nodes[j]
+                let u2 = u * u
+                let onePlus = 1 + u2
                 let e = (a2 * onePlus + b2 * u2) * onePlus / (8 * u2)
                 // Relative to the peak, so the panel sums cannot underflow; e^{-e0} comes last.
                 panel += rule.weights[j] * exp(e0 - e) * 2 / onePlus
@@ -118,7 +131,9 @@ extension BivariateNormal {
         }
         // In double range the unscaled value is formed first and scaled once (the arithmetic, and
         // so the rounding, of the plain Phi2); otherwise each term from logs.
-        let direct = StandardNormal.cdf(h) * StandardNormal.cdf(k), decay = exp(-e0), factor = exp(logScale)
+        let direct = StandardNormal.cdf(h) * StandardNormal.cdf(k)
+        let decay = exp(-e0)
+        let factor = exp(logScale)
         if direct > directFactorAbove && decay > directFactorAbove && factor.isFinite {
             let tail = decay * integral / (2 * Double.pi)
             return (factor * max(0, angle.rho >= 0 ? direct + tail : direct - tail), factor * direct)

@@ -29,19 +29,26 @@ extension BivariateNormal {
     /// 1 - rho^2 = sin^2 theta is taken from the angle, so rho -> +-1 keeps full accuracy.
     /// Absolute accuracy about 1e-16 (checked against the adaptive route in BivariateNormalTests).
     /// `ruleIndex` forces one of `genzRules` instead of Genz's choice by |rho|.
-    public static func genz(_ lowerH: Double, _ lowerK: Double, angle: CorrelationAngle, ruleIndex: Int? = nil) -> Double {
+    public static func genz(_ lowerH: Double, _ lowerK: Double, angle: CorrelationAngle, ruleIndex: Int? = nil)
+        -> Double
+    {
         // BVND computes P(X > h, Y > k); P(X < h, Y < k) = P(X > -h, Y > -k).
         let r = angle.rho
         if angle.theta == 0 { return StandardNormal.cdf(min(lowerH, lowerK)) }
         if angle.complement == 0 { return max(0, StandardNormal.cdf(lowerH) + StandardNormal.cdf(lowerK) - 1) }
-        var h = -lowerH, k = -lowerK
+        var h = -lowerH
+        var k = -lowerK
         let absR = Swift.abs(r)
-        let rule = ruleIndex.map { genzRules[$0] } ?? (absR < genzSixPointsBelow ? genzRules[0]
-            : (absR < genzTwelvePointsBelow ? genzRules[1] : genzRules[2]))
+        let rule =
+            ruleIndex.map { genzRules[$0] }
+            ?? (absR < genzSixPointsBelow
+                ? genzRules[0]
+                : (absR < genzTwelvePointsBelow ? genzRules[1] : genzRules[2]))
         var hk = h * k
         var bvn = 0.0
         if absR < genzAsinBelow {
-            let hs = (h * h + k * k) / 2, asr = asin(r)
+            let hs = (h * h + k * k) / 2
+            let asr = asin(r)
             for (x, w) in zip(rule.nodes, rule.weights) {
                 var sn = sin(asr * (1 + x) / 2)
                 bvn += w * exp((sn * hk - hs) / (1 - sn * sn))
@@ -50,12 +57,16 @@ extension BivariateNormal {
             }
             return min(1, max(0, bvn * asr / (4 * Double.pi) + StandardNormal.cdf(-h) * StandardNormal.cdf(-k)))
         }
-        if r < 0 { k = -k; hk = -hk }
+        if r < 0 {
+            k = -k
+            hk = -hk
+        }
         let sine = angle.sine
-        let asq = sine * sine                   // (1 - r)(1 + r)
+        let asq = sine * sine  // (1 - r)(1 + r)
         var a = sine
         let bs = (h - k) * (h - k)
-        let c = (4 - hk) / 8, d = (12 - hk) / 16
+        let c = (4 - hk) / 8
+        let d = (12 - hk) / 16
         var asr = -(bs / asq + hk) / 2
         if asr > genzNegligibleExponent {
             bvn = a * exp(asr) * (1 - c * (bs - asq) * (1 - d * bs / 5) / 3 + c * d * asq * asq / 5)
@@ -84,7 +95,8 @@ extension BivariateNormal {
         } else if h >= k {
             bvn = -bvn
         } else {
-            let l = h < 0 ? StandardNormal.cdf(k) - StandardNormal.cdf(h) : StandardNormal.cdf(-h) - StandardNormal.cdf(-k)
+            let l =
+                h < 0 ? StandardNormal.cdf(k) - StandardNormal.cdf(h) : StandardNormal.cdf(-h) - StandardNormal.cdf(-k)
             bvn = l - bvn
         }
         return min(1, max(0, bvn))

@@ -58,15 +58,21 @@ public enum BivariateNormal {
     /// order one. Where weight times the cancellation error stays below 1e-14, the costly
     /// relative route is skipped. The default asks for relative accuracy.
     public static func cdf(_ h: Double, _ k: Double, angle: CorrelationAngle, weight: Double = .infinity) -> Double {
-        min(1, scaledCDF(h, k, angle: angle, logScale: 0, absoluteTolerance: weight.isFinite ? weightedAbsoluteAccuracy / weight : 0))
+        min(
+            1,
+            scaledCDF(
+                h, k, angle: angle, logScale: 0,
+                absoluteTolerance: weight.isFinite ? weightedAbsoluteAccuracy / weight : 0))
     }
 
     /// e^{logScale} Phi2(h, k; rho), formed without overflow or underflow of either factor (the
     /// ELU duals multiply values as small as e^{-2q} by e^{2q}, beyond double range for q above
     /// about 350), to relative accuracy about 1e-14, or to `absoluteTolerance` where a
     /// relatively accurate value would need the slow route (rho < 0 with cancellation).
-    public static func scaledCDF(_ h: Double, _ k: Double, angle: CorrelationAngle, logScale: Double,
-                                 absoluteTolerance: Double) -> Double {
+    public static func scaledCDF(
+        _ h: Double, _ k: Double, angle: CorrelationAngle, logScale: Double,
+        absoluteTolerance: Double
+    ) -> Double {
         let fast = genz(h, k, angle: angle)
         if fast >= genzRelativeAbove && logScale < directLogScaleBelow { return exp(logScale) * fast }
         let graded = dreznerGraded(h, k, angle: angle, logScale: logScale)

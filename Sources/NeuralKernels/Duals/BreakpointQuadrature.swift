@@ -33,14 +33,18 @@ public struct BreakpointQuadrature: Sendable {
     public init() {}
 
     /// E[g(u) h(v)], g non-smooth only at `gBreakpoints`, h only at `hBreakpoints`.
-    public func expectation(_ pair: GaussianPair,
-                            g: (Double) -> Double, gBreakpoints: [Double],
-                            h: (Double) -> Double, hBreakpoints: [Double]) -> Double {
-        let a = max(pair.q1, 0).squareRoot(), b = max(pair.q2, 0).squareRoot()
+    public func expectation(
+        _ pair: GaussianPair,
+        g: (Double) -> Double, gBreakpoints: [Double],
+        h: (Double) -> Double, hBreakpoints: [Double]
+    ) -> Double {
+        let a = max(pair.q1, 0).squareRoot()
+        let b = max(pair.q2, 0).squareRoot()
         if a == 0 && b == 0 { return g(0) * h(0) }
         if a == 0 { return g(0) * gaussianMean(scale: b, h, hBreakpoints) }
         if b == 0 { return h(0) * gaussianMean(scale: a, g, gBreakpoints) }
-        let rho = pair.angle.rho, s = pair.angle.sine
+        let rho = pair.angle.rho
+        let s = pair.angle.sine
         var outerCuts = gBreakpoints.map { $0 / a }
         if rho != 0 {
             // H changes over a width s/|rho| around each z0 = c/(b rho): cuts graded
@@ -51,7 +55,8 @@ public struct BreakpointQuadrature: Sendable {
                 outerCuts.append(z0)
                 var t = width
                 while t < Self.panel && width > 0 {
-                    outerCuts.append(z0 - t); outerCuts.append(z0 + t)
+                    outerCuts.append(z0 - t)
+                    outerCuts.append(z0 + t)
                     t *= 4
                 }
             }
@@ -72,8 +77,10 @@ public struct BreakpointQuadrature: Sendable {
     }
 
     /// E[f(shift + scale Z)] for a standard normal Z, split at every breakpoint.
-    func gaussianMean(shift: Double, scale: Double, _ f: (Double) -> Double, _ breakpoints: [Double],
-                      tolerance: AdaptiveGaussLegendre) -> Double {
+    func gaussianMean(
+        shift: Double, scale: Double, _ f: (Double) -> Double, _ breakpoints: [Double],
+        tolerance: AdaptiveGaussLegendre
+    ) -> Double {
         integrateGaussian(cuts: breakpoints.map { ($0 - shift) / scale }, rule: tolerance) { z in f(shift + scale * z) }
     }
 
@@ -89,7 +96,9 @@ public struct BreakpointQuadrature: Sendable {
             let last = edges[edges.count - 1]
             if p <= last { continue }
             let pieces = Int(((p - last) / Self.panel).rounded(.up))
-            for i in 1...max(pieces, 1) { edges.append(i == pieces ? p : last + (p - last) * Double(i) / Double(pieces)) }
+            for i in 1...max(pieces, 1) {
+                edges.append(i == pieces ? p : last + (p - last) * Double(i) / Double(pieces))
+            }
         }
         let normalisation = 1 / (2 * Double.pi).squareRoot()
         var total = 0.0
@@ -97,9 +106,10 @@ public struct BreakpointQuadrature: Sendable {
         let centres: [Double] = (0..<(edges.count - 1)).map { i in Swift.abs(edges[i] + edges[i + 1]) }
         let order = centres.indices.sorted { centres[$0] < centres[$1] }
         for i in order {
-            total += rule.integrate(edges[i], edges[i + 1], scale: Swift.abs(total)) { z in
-                exp(-0.5 * z * z) * F(z)
-            }.value
+            total +=
+                rule.integrate(edges[i], edges[i + 1], scale: Swift.abs(total)) { z in
+                    exp(-0.5 * z * z) * F(z)
+                }.value
         }
         return total * normalisation
     }

@@ -18,19 +18,20 @@ public struct CorrelationAngle: Sendable, Equatable {
         // q1 q2 leaves double range beyond 1e154 (and below 1e-154): all three moments are scaled
         // by one power of two, which is exact and keeps the correlation.
         let largest = max(Swift.abs(unscaledQ1), Swift.abs(unscaledQ2))
-        let shift = largest.isFinite && largest > 0 && (largest > 0x1p500 || largest < 0x1p-500)
+        let shift =
+            largest.isFinite && largest > 0 && (largest > 0x1p500 || largest < 0x1p-500)
             ? -largest.exponent : 0
         let q1 = Double(sign: .plus, exponent: shift, significand: 1) * unscaledQ1
         let q2 = Double(sign: .plus, exponent: shift, significand: 1) * unscaledQ2
         let c = Double(sign: .plus, exponent: shift, significand: 1) * unscaledC
         let p = q1 * q2
-        let pLow = fma(q1, q2, -p)                  // q1 q2 = p + pLow exactly
+        let pLow = fma(q1, q2, -p)  // q1 q2 = p + pLow exactly
         let s = p.squareRoot()
         let sLow = (fma(-s, s, p) + pLow) / (2 * s)  // sqrt(q1 q2) = s + sLow to ~1e-32
         let oneMinus = max(0, ((s - c) + sLow) / s)
         let onePlus = max(0, ((s + c) + sLow) / s)
         if !(s > 0) || !oneMinus.isFinite {
-            self.init(rho: 0, oneMinus: 1, onePlus: 1)   // theta = pi/2
+            self.init(rho: 0, oneMinus: 1, onePlus: 1)  // theta = pi/2
             return
         }
         self.init(rho: min(1, max(-1, c / s)), oneMinus: oneMinus, onePlus: onePlus)
@@ -39,9 +40,13 @@ public struct CorrelationAngle: Sendable, Equatable {
     /// The angle of two equal-variance arguments given q, the deficit q - c and the surplus
     /// q + c, each known exactly (for example from 1 - t on the sphere).
     public init(q: Double, deficit: Double, surplus: Double) {
-        guard q > 0 else { self.init(rho: 0, oneMinus: 1, onePlus: 1); return }
-        self.init(rho: min(1, max(-1, (surplus - deficit) / (2 * q))),
-                  oneMinus: max(0, deficit / q), onePlus: max(0, surplus / q))
+        guard q > 0 else {
+            self.init(rho: 0, oneMinus: 1, onePlus: 1)
+            return
+        }
+        self.init(
+            rho: min(1, max(-1, (surplus - deficit) / (2 * q))),
+            oneMinus: max(0, deficit / q), onePlus: max(0, surplus / q))
     }
 
     /// From rho and exact 1 - rho, 1 + rho. asin is ill-conditioned near 1, so only the
@@ -61,7 +66,9 @@ public struct CorrelationAngle: Sendable, Equatable {
     public var negated: CorrelationAngle { CorrelationAngle(rho: -rho, theta: complement, complement: theta) }
 
     private init(rho: Double, theta: Double, complement: Double) {
-        self.rho = rho; self.theta = theta; self.complement = complement
+        self.rho = rho
+        self.theta = theta
+        self.complement = complement
     }
 
     /// sqrt(1 - rho^2) = sin theta, accurate near both ends.

@@ -75,8 +75,10 @@ public struct DualActivation: Sendable {
     /// analytic in its angle, which is analytic in s), so 20-point Gauss-Legendre on [0, 1]
     /// keeps full relative accuracy however small D is. Used for theta < 0.2, where
     /// subtraction would lose digits (Proofs/layer-recursion.md).
-    public static func priceDeficit(q: Double, angle: CorrelationAngle,
-                                    derivative: (GaussianPair) -> Double) -> Double {
+    public static func priceDeficit(
+        q: Double, angle: CorrelationAngle,
+        derivative: (GaussianPair) -> Double
+    ) -> Double {
         let half = sin(0.5 * angle.theta)
         let d = 2 * q * half * half
         let rule = GaussLegendre.rule(count: 20)
@@ -84,7 +86,8 @@ public struct DualActivation: Sendable {
         for i in 0..<rule.nodes.count {
             let s = 0.5 * (1 + rule.nodes[i])
             let deficit = d * s * s
-            sum += rule.weights[i] * 2 * d * s * derivative(GaussianPair(q: q, deficit: deficit, surplus: 2 * q - deficit))
+            sum +=
+                rule.weights[i] * 2 * d * s * derivative(GaussianPair(q: q, deficit: deficit, surplus: 2 * q - deficit))
         }
         return 0.5 * sum
     }
@@ -101,7 +104,8 @@ public struct DualActivation: Sendable {
 
     public func nngpByQuadrature(_ pair: GaussianPair) -> Double {
         if !activation.breakpoints.isEmpty {
-            let phi = activation.positive.value, cuts = activation.breakpoints
+            let phi = activation.positive.value
+            let cuts = activation.breakpoints
             return splitQuadrature.expectation(pair, g: phi, gBreakpoints: cuts, h: phi, hBreakpoints: cuts)
         }
         let branches = (negative: activation.negative.value, positive: activation.positive.value)
@@ -110,7 +114,8 @@ public struct DualActivation: Sendable {
 
     public func derivativeByQuadrature(_ pair: GaussianPair) -> Double {
         if !activation.breakpoints.isEmpty {
-            let dphi = activation.positive.derivative, cuts = activation.breakpoints
+            let dphi = activation.positive.derivative
+            let cuts = activation.breakpoints
             return splitQuadrature.expectation(pair, g: dphi, gBreakpoints: cuts, h: dphi, hBreakpoints: cuts)
         }
         let branches = (negative: activation.negative.derivative, positive: activation.positive.derivative)

@@ -18,10 +18,14 @@ public struct DualJet: Sendable, Equatable {
     public var derivativeScaling: (first: Double, second: Double)
     public var derivativeSlope: Double
 
-    public init(nngp: Double, derivative: Double, nngpScaling: (first: Double, second: Double),
-                derivativeScaling: (first: Double, second: Double), derivativeSlope: Double) {
-        self.nngp = nngp; self.derivative = derivative
-        self.nngpScaling = nngpScaling; self.derivativeScaling = derivativeScaling
+    public init(
+        nngp: Double, derivative: Double, nngpScaling: (first: Double, second: Double),
+        derivativeScaling: (first: Double, second: Double), derivativeSlope: Double
+    ) {
+        self.nngp = nngp
+        self.derivative = derivative
+        self.nngpScaling = nngpScaling
+        self.derivativeScaling = derivativeScaling
         self.derivativeSlope = derivativeSlope
     }
 
@@ -33,17 +37,19 @@ public struct DualJet: Sendable, Equatable {
 
     /// The jet of lambda phi with k = lambda^2: every entry times k (SELU is lambda ELU(alpha)).
     public func scaled(by k: Double) -> DualJet {
-        DualJet(nngp: k * nngp, derivative: k * derivative,
-                nngpScaling: (k * nngpScaling.first, k * nngpScaling.second),
-                derivativeScaling: (k * derivativeScaling.first, k * derivativeScaling.second),
-                derivativeSlope: k * derivativeSlope)
+        DualJet(
+            nngp: k * nngp, derivative: k * derivative,
+            nngpScaling: (k * nngpScaling.first, k * nngpScaling.second),
+            derivativeScaling: (k * derivativeScaling.first, k * derivativeScaling.second),
+            derivativeSlope: k * derivativeSlope)
     }
 
     /// For psi(x) = a phi(x/a) with s = a^2, given this jet of phi at (q1, q2, c)/s: psi's
     /// duals are s F and D there, so S scales by s, T is unchanged and dD/dc by 1/s (CELU).
     public func argumentsScaled(by s: Double) -> DualJet {
-        DualJet(nngp: s * nngp, derivative: derivative,
-                nngpScaling: (s * nngpScaling.first, s * nngpScaling.second),
-                derivativeScaling: derivativeScaling, derivativeSlope: derivativeSlope / s)
+        DualJet(
+            nngp: s * nngp, derivative: derivative,
+            nngpScaling: (s * nngpScaling.first, s * nngpScaling.second),
+            derivativeScaling: derivativeScaling, derivativeSlope: derivativeSlope / s)
     }
 }

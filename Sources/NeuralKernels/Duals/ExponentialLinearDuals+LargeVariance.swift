@@ -31,11 +31,13 @@ extension ExponentialLinearDuals {
     static func erfcx(_ x: Double) -> Double {
         precondition(x >= 0 || x.isNaN, "erfcx is used for x >= 0")
         if x < erfcxSeriesFrom {
-            let hi = x * x, lo = fma(x, x, -hi)
+            let hi = x * x
+            let lo = fma(x, x, -hi)
             return exp(hi) * exp(lo) * erfc(x)
         }
         let r = 1 / (2 * x * x)
-        var term = 1.0, sum = 1.0
+        var term = 1.0
+        var sum = 1.0
         for k in 1...8 {
             term *= -Double(2 * k - 1) * r
             sum += term
@@ -74,8 +76,10 @@ extension ExponentialLinearDuals {
 
     /// (1/(sigma_2 sqrt(2 pi))) integral_0^inf e^{-w - w^2/(2 q2)} inner(w) dw with panels cut at
     /// `features` (points in w with their widths).
-    static func tiltedIntegral(q2: Double, features: [(at: Double, width: Double)],
-                               _ inner: (Double) -> Double) -> Double {
+    static func tiltedIntegral(
+        q2: Double, features: [(at: Double, width: Double)],
+        _ inner: (Double) -> Double
+    ) -> Double {
         let sigma2 = q2.squareRoot()
         var cuts = tiltedCuts
         let end = tiltedIntegralEnd
@@ -103,13 +107,15 @@ extension ExponentialLinearDuals {
     static func largeVarianceTerms(_ p: GaussianPair, full: Bool, withBoth: Bool = true)
         -> (upper: Double, lower: Double, both: Double, uExp: Double)
     {
-        let sigma1 = p.q1.squareRoot(), sigma2 = p.q2.squareRoot()
-        let rho = p.rho, s = p.angle.sine
+        let sigma1 = p.q1.squareRoot()
+        let sigma2 = p.q2.squareRoot()
+        let rho = p.rho
+        let s = p.angle.sine
         let ratio = sigma1 / sigma2
         // u | v = -w: mean m(w) = -rho (sigma1/sigma2) w, spread S = sigma1 s.
         let spread = sigma1 * s
         let stepWidth = rho == 0 ? 0 : sigma2 * s / Swift.abs(rho)
-        func upperProbability(_ w: Double) -> Double {       // P(u > 0 | v = -w) = Phi(m/S)
+        func upperProbability(_ w: Double) -> Double {  // P(u > 0 | v = -w) = Phi(m/S)
             if s == 0 { return rho < 0 ? 1 : (rho > 0 ? 0 : 0.5) }
             return StandardNormal.cdf(-rho * w / (sigma2 * s))
         }
@@ -125,9 +131,12 @@ extension ExponentialLinearDuals {
         var bothFeatures = atZero
         if rho > 0 { bothFeatures.append((at: sigma2 * sigma1 * s * s / rho, width: stepWidth)) }
         bothFeatures.append((at: 0, width: 1 / max(ratio * Swift.abs(rho), PanelScale.smallestRate)))
-        let both = !withBoth ? .nan : tiltedIntegral(q2: p.q2, features: bothFeatures) { w in
-            exponentialBelowZero(mean: -rho * ratio * w, sd: spread)
-        }
+        let both =
+            !withBoth
+            ? .nan
+            : tiltedIntegral(q2: p.q2, features: bothFeatures) { w in
+                exponentialBelowZero(mean: -rho * ratio * w, sd: spread)
+            }
         guard full else { return (upper, lower, both, .nan) }
         let uExp = tiltedIntegral(q2: p.q2, features: atZero) { w in
             positivePartMean(mean: -rho * ratio * w, sd: spread)

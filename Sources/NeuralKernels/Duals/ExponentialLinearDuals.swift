@@ -21,12 +21,16 @@ public enum ExponentialLinearDuals {
     /// with `uBelow`) are passed in closed form by the callers (for the thresholds used they
     /// are -q2 sin^2 theta, 0, ...): formed by subtraction they would cancel near rho = +-1,
     /// where they are divided by the vanishing conditional spread.
-    static func truncatedMean(_ p: GaussianPair, a: Double, b: Double,
-                              vOffset: Double, uOffset: Double, logScale: Double = 0, uBelow: Bool = false,
-                              exponents: (Double, Double)? = nil) -> Double {
-        let s1 = p.q1.squareRoot(), s2 = p.q2.squareRoot()
+    static func truncatedMean(
+        _ p: GaussianPair, a: Double, b: Double,
+        vOffset: Double, uOffset: Double, logScale: Double = 0, uBelow: Bool = false,
+        exponents: (Double, Double)? = nil
+    ) -> Double {
+        let s1 = p.q1.squareRoot()
+        let s2 = p.q2.squareRoot()
         let sine = p.angle.sine
-        let condV = s2 * sine, condU = s1 * sine        // conditional standard deviations
+        let condV = s2 * sine
+        let condU = s1 * sine  // conditional standard deviations
         let root2pi = (2 * Double.pi).squareRoot()
         // logScale - a^2/(2 q1) and logScale - b^2/(2 q2); callers with a large logScale pass them
         // in closed form (formed by subtraction they lose q 1e-16 absolute, and a^2 overflows
@@ -43,7 +47,8 @@ public enum ExponentialLinearDuals {
         let factor = exp(x)
         let probability = s > 0 ? StandardNormal.cdf(y / s) : (y > 0 ? 1 : (y < 0 ? 0 : 0.5))
         if factor.isFinite && factor > BivariateNormal.directFactorAbove
-            && (probability > BivariateNormal.directFactorAbove || probability == 0 && s == 0) {
+            && (probability > BivariateNormal.directFactorAbove || probability == 0 && s == 0)
+        {
             return factor * probability
         }
         return exp(x + logCDFLimit(y, s))
@@ -58,16 +63,23 @@ public enum ExponentialLinearDuals {
     /// e^{logScale} P(u < a, v < b) for the pair, through the standardised bivariate normal,
     /// which the caller multiplies by e^{logWeight}: accurate to 1e-14 of the dual's scale
     /// max(1, sqrt(q1 q2)) after both factors, at least.
-    static func lower(_ p: GaussianPair, _ a: Double, _ b: Double, logScale: Double = 0, logWeight: Double = 0) -> Double {
-        BivariateNormal.scaledCDF(a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle, logScale: logScale,
-                                  absoluteTolerance: 1e-14 * max(1, p.q1.squareRoot() * p.q2.squareRoot()) * exp(-logWeight))
+    static func lower(_ p: GaussianPair, _ a: Double, _ b: Double, logScale: Double = 0, logWeight: Double = 0)
+        -> Double
+    {
+        BivariateNormal.scaledCDF(
+            a / p.q1.squareRoot(), b / p.q2.squareRoot(), angle: p.angle, logScale: logScale,
+            absoluteTolerance: 1e-14 * max(1, p.q1.squareRoot() * p.q2.squareRoot()) * exp(-logWeight))
     }
 
     /// e^{logScale} P(u > a, v < b) = e^{logScale} P(-u < -a, v < b): the pair (-u, v) has the
     /// negated correlation, so no subtraction (which would cancel in the tails). Accuracy as
     /// for ``lower(_:_:_:logScale:logWeight:)``.
-    static func upperLower(_ p: GaussianPair, _ a: Double, _ b: Double, logScale: Double = 0, logWeight: Double = 0) -> Double {
-        lower(GaussianPair(q1: p.q1, q2: p.q2, c: -p.c, angle: p.angle.negated), -a, b, logScale: logScale, logWeight: logWeight)
+    static func upperLower(_ p: GaussianPair, _ a: Double, _ b: Double, logScale: Double = 0, logWeight: Double = 0)
+        -> Double
+    {
+        lower(
+            GaussianPair(q1: p.q1, q2: p.q2, c: -p.c, angle: p.angle.negated), -a, b, logScale: logScale,
+            logWeight: logWeight)
     }
 
     /// Whether the closed form applies: both variances positive and finite. (Its tilting factors
@@ -111,9 +123,13 @@ public enum ExponentialLinearDuals {
     public static func jet(_ p: GaussianPair, alpha: Double) -> DualJet? {
         guard closedFormApplies(p) else { return nil }
         let t = TiltedTerms(p, alpha: alpha, full: true)
-        let q1 = p.q1, q2 = p.q2, c = p.c, sine = p.angle.sine
+        let q1 = p.q1
+        let q2 = p.q2
+        let c = p.c
+        let sine = p.angle.sine
         let swapped = GaussianPair(q1: q2, q2: q1, c: c, angle: p.angle)
-        let f = t.nngp, d = t.derivative
+        let f = t.nngp
+        let d = t.derivative
         let root2pi = (2 * Double.pi).squareRoot()
         // E[e^u phi(v); u < 0]: the tilt by e^u gives e^{q1/2} E[phi(v + c); u < -q1].
         let g1 = t.vExpU + alpha * (t.both - t.expU)
@@ -134,12 +150,17 @@ public enum ExponentialLinearDuals {
         // By (u, v) -> (-u, -v), E[u; u < -q1, v > -c] = -E[u; u > q1, v < c], whose
         // conditional offsets are 0 and -q1 sin^2 theta. Every term carries its tilting factor.
         func derivativeScaling(_ p: GaussianPair, _ tilt: Double) -> Double {
-            let q = p.q1, r = p.q2
-            let linear = -truncatedMean(p, a: q, b: c, vOffset: 0, uOffset: -q * sine * sine, logScale: 0.5 * q,
-                                        exponents: (0, 0.5 * q * sine * sine)) + q * tilt
-            let corner = truncatedMean(p, a: -(q + c), b: -(r + c), vOffset: -r * sine * sine,
-                                       uOffset: -q * sine * sine, logScale: 0.5 * (q + r) + c, uBelow: true,
-                                       exponents: (0.5 * r * sine * sine, 0.5 * q * sine * sine))
+            let q = p.q1
+            let r = p.q2
+            let linear =
+                -truncatedMean(
+                    p, a: q, b: c, vOffset: 0, uOffset: -q * sine * sine, logScale: 0.5 * q,
+                    exponents: (0, 0.5 * q * sine * sine)) + q * tilt
+            let corner =
+                truncatedMean(
+                    p, a: -(q + c), b: -(r + c), vOffset: -r * sine * sine,
+                    uOffset: -q * sine * sine, logScale: 0.5 * (q + r) + c, uBelow: true,
+                    exponents: (0.5 * r * sine * sine, 0.5 * q * sine * sine))
                 + (q + c) * t.both
             return alpha * (linear + alpha * corner)
         }
@@ -156,8 +177,9 @@ public enum ExponentialLinearDuals {
             let density = 1 / (2 * Double.pi * q1.squareRoot() * q2.squareRoot() * sine)
             slope += alpha * (1 - alpha) * (tilted(q1, q2) + tilted(q2, q1)) + (1 - alpha) * (1 - alpha) * density
         }
-        return DualJet(nngp: f, derivative: d, nngpScaling: (s1, s2), derivativeScaling: (t1, t2),
-                       derivativeSlope: slope)
+        return DualJet(
+            nngp: f, derivative: d, nngpScaling: (s1, s2), derivativeScaling: (t1, t2),
+            derivativeSlope: slope)
     }
 
     /// The tilted expectations the ELU duals are assembled from, for one pair: five bivariate
@@ -165,18 +187,20 @@ public enum ExponentialLinearDuals {
     /// already multiplied by its tilting factor (formed from logs, never on its own).
     struct TiltedTerms {
         let alpha: Double
-        let tiltV: Double                               // e^{q2/2} P(u > -c, v < -q2) = E[e^v; u > 0, v < 0]
-        let tiltU: Double                               // e^{q1/2} P(v > -c, u < -q1) = E[e^u; v > 0, u < 0]
-        let both: Double                                // e^{(q1+q2)/2 + c} P(u < -q1-c, v < -q2-c) = E[e^{u+v}; u, v < 0]
-        let expU: Double, expV: Double                  // E[e^u; u < 0, v < 0], E[e^v; u < 0, v < 0]
-        let uExpV: Double, vExpU: Double                // E[u e^v; u > 0, v < 0], E[v e^u; v > 0, u < 0]
-        let uNeg: Double, vNeg: Double                  // E[u; u > 0, v < 0], E[v; v > 0, u < 0]
-        let positive: Double                            // E[uv; u > 0, v > 0]
-        let quadrant: Double                            // P(u < 0, v < 0) = P(u > 0, v > 0)
+        let tiltV: Double  // e^{q2/2} P(u > -c, v < -q2) = E[e^v; u > 0, v < 0]
+        let tiltU: Double  // e^{q1/2} P(v > -c, u < -q1) = E[e^u; v > 0, u < 0]
+        let both: Double  // e^{(q1+q2)/2 + c} P(u < -q1-c, v < -q2-c) = E[e^{u+v}; u, v < 0]
+        let expU: Double, expV: Double  // E[e^u; u < 0, v < 0], E[e^v; u < 0, v < 0]
+        let uExpV: Double, vExpU: Double  // E[u e^v; u > 0, v < 0], E[v e^u; v > 0, u < 0]
+        let uNeg: Double, vNeg: Double  // E[u; u > 0, v < 0], E[v; v > 0, u < 0]
+        let positive: Double  // E[uv; u > 0, v > 0]
+        let quadrant: Double  // P(u < 0, v < 0) = P(u > 0, v > 0)
 
         init(_ p: GaussianPair, alpha: Double, full: Bool) {
             self.alpha = alpha
-            let q1 = p.q1, q2 = p.q2, c = p.c
+            let q1 = p.q1
+            let q2 = p.q2
+            let c = p.c
             let swapped = GaussianPair(q1: q2, q2: q1, c: c, angle: p.angle)
             quadrant = p.angle.complement / (2 * Double.pi)
             // In double range the factors e^{q/2} times the plain probabilities, rounding as the
@@ -187,12 +211,15 @@ public enum ExponentialLinearDuals {
             // about q 1e-16 absolute, so by q = 355 the derivative dual is off by 2e-12 relative
             // (CELU(2) at q = 1421.29, rho = -0.8 in duals-large-variance-celu2.csv).
             let inRange = oddPartsApply(p) && max(q1, q2) <= largestPlainTiltVariance
-            let eU = exp(0.5 * q1), eV = exp(0.5 * q2)
-            var pUpperV = Double.nan, pUpperU = Double.nan
+            let eU = exp(0.5 * q1)
+            let eV = exp(0.5 * q2)
+            var pUpperV = Double.nan
+            var pUpperU = Double.nan
             if inRange {
                 pUpperV = upperLower(p, -c, -q2, logWeight: 0.5 * q2)
                 pUpperU = upperLower(swapped, -c, -q1, logWeight: 0.5 * q1)
-                tiltV = eV * pUpperV; tiltU = eU * pUpperU
+                tiltV = eV * pUpperV
+                tiltU = eU * pUpperU
                 both = exp(0.5 * (q1 + q2) + c) * lower(p, -(q1 + c), -(q2 + c), logWeight: 0.5 * (q1 + q2) + c)
             } else {
                 // Beyond double range of the tilting factors: 1-D conditional integrals whose
@@ -201,19 +228,36 @@ public enum ExponentialLinearDuals {
                 // relative, and overflow once q1 q2 does.
                 let v = largeVarianceTerms(p, full: full)
                 let u = largeVarianceTerms(swapped, full: full, withBoth: false)
-                tiltV = v.upper; tiltU = u.upper; both = v.both
+                tiltV = v.upper
+                tiltU = u.upper
+                both = v.both
                 if full {
-                    expV = v.lower; expU = u.lower; uExpV = v.uExp; vExpU = u.uExp
+                    expV = v.lower
+                    expU = u.lower
+                    uExpV = v.uExp
+                    vExpU = u.uExp
                     uNeg = truncatedMean(p, a: 0, b: 0, vOffset: 0, uOffset: 0)
                     vNeg = truncatedMean(swapped, a: 0, b: 0, vOffset: 0, uOffset: 0)
                     positive = ArcCosine.expectation(order: 1, p)
                 } else {
-                    expU = .nan; expV = .nan; uExpV = .nan; vExpU = .nan; uNeg = .nan; vNeg = .nan; positive = .nan
+                    expU = .nan
+                    expV = .nan
+                    uExpV = .nan
+                    vExpU = .nan
+                    uNeg = .nan
+                    vNeg = .nan
+                    positive = .nan
                 }
                 return
             }
             guard full else {
-                expU = .nan; expV = .nan; uExpV = .nan; vExpU = .nan; uNeg = .nan; vNeg = .nan; positive = .nan
+                expU = .nan
+                expV = .nan
+                uExpV = .nan
+                vExpU = .nan
+                uNeg = .nan
+                vNeg = .nan
+                positive = .nan
                 return
             }
             expU = eU * lower(p, -q1, -c, logWeight: 0.5 * q1)
@@ -251,7 +295,11 @@ public enum ExponentialLinearDuals {
     /// beyond the range of its factor e^{q + q rho} (``oddPartsApply(_:)``).
     public static func nngpOddPart(_ p: GaussianPair, alpha: Double) -> Double {
         guard p.q1 == p.q2, p.rho > 0, oddPartsApply(p) else { return .nan }
-        let q = p.q1, sigma = q.squareRoot(), rho = p.rho, s = p.angle.sine, theta = p.angle.theta
+        let q = p.q1
+        let sigma = q.squareRoot()
+        let rho = p.rho
+        let s = p.angle.sine
+        let theta = p.angle.theta
         let t1 = OwensT.value(sigma * rho, s / rho)
         let t2 = OwensT.value(sigma * (1 + rho), s / (1 + rho))
         let pa = exp(-0.5 * q * rho * rho) / (sigma * (2 * Double.pi).squareRoot())
@@ -266,7 +314,11 @@ public enum ExponentialLinearDuals {
     ///     O' = -theta/(2 pi) + 2 alpha e^{q/2} T1 - 2 alpha^2 e^{q + q rho} T2.
     public static func derivativeOddPart(_ p: GaussianPair, alpha: Double) -> Double {
         guard p.q1 == p.q2, p.rho > 0, oddPartsApply(p) else { return .nan }
-        let q = p.q1, sigma = q.squareRoot(), rho = p.rho, s = p.angle.sine, theta = p.angle.theta
+        let q = p.q1
+        let sigma = q.squareRoot()
+        let rho = p.rho
+        let s = p.angle.sine
+        let theta = p.angle.theta
         let t1 = OwensT.value(sigma * rho, s / rho)
         let t2 = OwensT.value(sigma * (1 + rho), s / (1 + rho))
         return -theta / (2 * Double.pi) + 2 * alpha * exp(0.5 * q) * t1 - 2 * alpha * alpha * exp(q + q * rho) * t2

@@ -40,7 +40,8 @@ public enum GaussianFunctionDuals {
     /// (Tsuchida, Pearce, van der Heide, Roosta, Gallagher 2021; derived again by Stein's lemma
     /// in the Proofs page).
     public static func geluNNGP(q1: Double, q2: Double, c: Double) -> Double {
-        let s2 = (1 + q1) * (1 + q2), s = s2.squareRoot()
+        let s2 = (1 + q1) * (1 + q2)
+        let s = s2.squareRoot()
         let d = (s - c) * (s + c)
         let kappa = (1 - q1 * q2) / s2
         return c / 4 + c * asin(min(1, max(-1, c / s))) / (2 * Double.pi)
@@ -51,7 +52,8 @@ public enum GaussianFunctionDuals {
     ///
     ///     1/4 + asin(c/s)/(2 pi) + (c + 2 c kappa + n c / D) / (2 pi sqrt D),  n = q1 q2 + c^2 kappa.
     public static func geluDerivative(q1: Double, q2: Double, c: Double) -> Double {
-        let s2 = (1 + q1) * (1 + q2), s = s2.squareRoot()
+        let s2 = (1 + q1) * (1 + q2)
+        let s = s2.squareRoot()
         let d = (s - c) * (s + c)
         let kappa = (1 - q1 * q2) / s2
         let n = q1 * q2 + c * c * kappa

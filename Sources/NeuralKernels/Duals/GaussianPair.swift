@@ -13,18 +13,24 @@ public struct GaussianPair: Sendable, Equatable {
 
     /// The pair with the given second moments; the angle is computed from them in double-double.
     @inlinable public init(q1: Double, q2: Double, c: Double) {
-        self.q1 = q1; self.q2 = q2; self.c = c
+        self.q1 = q1
+        self.q2 = q2
+        self.c = c
         self.angle = CorrelationAngle(q1: q1, q2: q2, c: c)
     }
 
     /// A pair with a known angle (scaling all second moments by one factor keeps the angle).
     public init(q1: Double, q2: Double, c: Double, angle: CorrelationAngle) {
-        self.q1 = q1; self.q2 = q2; self.c = c; self.angle = angle
+        self.q1 = q1
+        self.q2 = q2
+        self.c = c
+        self.angle = angle
     }
 
     /// Equal variances q with the deficit q - c (and surplus q + c) known exactly.
     public init(q: Double, deficit: Double, surplus: Double) {
-        self.q1 = q; self.q2 = q
+        self.q1 = q
+        self.q2 = q
         self.c = 0.5 * (surplus - deficit)
         self.angle = CorrelationAngle(q: q, deficit: deficit, surplus: surplus)
     }

@@ -69,10 +69,11 @@ public struct HermiteCoefficients: Sendable {
         let fine = HermiteCoefficients.nodes(panels, rule: GaussLegendre.rule(count: 24), activation, root: root)
         let coarse = HermiteCoefficients.nodes(panels, rule: GaussLegendre.rule(count: 16), activation, root: root)
         guard let f = fine, let c = coarse, f.valueEnergy > 0, f.valueEnergy.isFinite else { return nil }
-        let m = f.valueEnergy, dm = f.derivativeEnergy
+        let m = f.valueEnergy
+        let dm = f.derivativeEnergy
         // phi' is measured against m / q, its natural scale (phi(sqrt(q) z) / sqrt(q) per unit z).
         guard Swift.abs(m - c.valueEnergy) <= HermiteCoefficients.energyTolerance * m,
-              Swift.abs(dm - c.derivativeEnergy) <= HermiteCoefficients.energyTolerance * Swift.max(dm, m / q)
+            Swift.abs(dm - c.derivativeEnergy) <= HermiteCoefficients.energyTolerance * Swift.max(dm, m / q)
         else { return nil }
         let (a, b) = HermiteCoefficients.project(f, order: order)
         let (ac, bc) = HermiteCoefficients.project(c, order: order)
@@ -83,7 +84,8 @@ public struct HermiteCoefficients: Sendable {
             return s.squareRoot()
         }
         func logTails(_ x: [Double], energy: Double) -> [Double] {
-            var used = 0.0, compensation = 0.0
+            var used = 0.0
+            var compensation = 0.0
             for v in x {
                 // Kahan: the residual energy - sum is a small difference of large numbers.
                 let y = v * v - compensation
@@ -115,9 +117,12 @@ public struct HermiteCoefficients: Sendable {
     /// The dual E[phi(u) phi(v)] (or E[phi'(u) phi'(v)] with `derivative`) of the two variances
     /// at correlation rho, with its error estimate; nil where the series cannot reach
     /// `tolerance` sqrt(E_1 E_2) within the stored order.
-    public static func series(_ x: HermiteCoefficients, _ y: HermiteCoefficients, rho: Double,
-                              derivative: Bool, tolerance: Double = 1e-14) -> (value: Double, error: Double)? {
-        let (a, b, ta, tb) = derivative
+    public static func series(
+        _ x: HermiteCoefficients, _ y: HermiteCoefficients, rho: Double,
+        derivative: Bool, tolerance: Double = 1e-14
+    ) -> (value: Double, error: Double)? {
+        let (a, b, ta, tb) =
+            derivative
             ? (x.derivative, y.derivative, x.logDerivativeTail, y.logDerivativeTail)
             : (x.value, y.value, x.logValueTail, y.logValueTail)
         let energies = derivative ? (x.derivativeEnergy, y.derivativeEnergy) : (x.valueEnergy, y.valueEnergy)
@@ -126,7 +131,8 @@ public struct HermiteCoefficients: Sendable {
             b.withUnsafeBufferPointer { b in
                 ta.withUnsafeBufferPointer { ta in
                     tb.withUnsafeBufferPointer { tb in
-                        sum(a.baseAddress!, b.baseAddress!, ta.baseAddress!, tb.baseAddress!,
+                        sum(
+                            a.baseAddress!, b.baseAddress!, ta.baseAddress!, tb.baseAddress!,
                             count: Swift.min(a.count, b.count), energies: energies, errors: errors,
                             rho: rho, tolerance: tolerance)
                     }
@@ -140,12 +146,15 @@ public struct HermiteCoefficients: Sendable {
     /// bound |rho|^{K+1} sqrt(T_a(K) T_b(K)) is below half of `tolerance` sqrt(E_a E_b); nil
     /// where no stored order reaches it, or the coefficients' own errors exceed the tolerance.
     @inline(__always)
-    static func sum(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ ta: UnsafePointer<Double>,
-                    _ tb: UnsafePointer<Double>, count: Int, energies: (Double, Double), errors: (Double, Double),
-                    rho: Double, tolerance: Double) -> (value: Double, error: Double)? {
+    static func sum(
+        _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ ta: UnsafePointer<Double>,
+        _ tb: UnsafePointer<Double>, count: Int, energies: (Double, Double), errors: (Double, Double),
+        rho: Double, tolerance: Double
+    ) -> (value: Double, error: Double)? {
         let scale = (energies.0 * energies.1).squareRoot()
         // Coefficient errors through Cauchy-Schwarz (|rho| <= 1): |da| |b| + |a| |db| + |da| |db|.
-        let coefficientError = errors.0 * energies.1.squareRoot() + energies.0.squareRoot() * errors.1
+        let coefficientError =
+            errors.0 * energies.1.squareRoot() + energies.0.squareRoot() * errors.1
             + errors.0 * errors.1
         let allowed = tolerance * scale
         guard coefficientError <= 0.5 * allowed, scale > 0 else { return nil }
@@ -189,7 +198,8 @@ public struct HermiteCoefficients: Sendable {
     /// Panel edges in z: a uniform grid of width 1/2, split at 0 and at each breakpoint, graded
     /// geometrically towards those points down to min(1/2, 1/sqrt(q)) / 2.
     static func panels(_ activation: Activation, root: Double) -> [Double] {
-        let L = halfWidth, h = panelWidth
+        let L = halfWidth
+        let h = panelWidth
         var edges = stride(from: -L, through: L, by: h).map { $0 }
         var centres = [0.0]
         for b in activation.breakpoints where Swift.abs(b / root) < L { centres.append(b / root) }
@@ -228,8 +238,10 @@ public struct HermiteCoefficients: Sendable {
         let normal = 1 / (2 * Double.pi).squareRoot()
         let pieces = activation.breakpoints.isEmpty
         for p in 0..<(edges.count - 1) {
-            let lo = edges[p], hi = edges[p + 1]
-            let mid = 0.5 * (lo + hi), half = 0.5 * (hi - lo)
+            let lo = edges[p]
+            let hi = edges[p + 1]
+            let mid = 0.5 * (lo + hi)
+            let half = 0.5 * (hi - lo)
             // One branch per panel (panels never straddle 0 or a breakpoint): the branch of the
             // panel's side of 0, evaluated across the panel as the quadratures elsewhere do.
             let branch = mid < 0 ? activation.negative : activation.positive
@@ -265,7 +277,8 @@ public struct HermiteCoefficients: Sendable {
                     previous.withUnsafeMutableBufferPointer { hp in
                         current.withUnsafeMutableBufferPointer { hc in
                             for k in 0...order {
-                                var fa = SIMD4<Double>(), ga = SIMD4<Double>()
+                                var fa = SIMD4<Double>()
+                                var ga = SIMD4<Double>()
                                 var m = 0
                                 while m + 4 <= n {
                                     let h = SIMD4(hc[m], hc[m + 1], hc[m + 2], hc[m + 3])
@@ -273,7 +286,8 @@ public struct HermiteCoefficients: Sendable {
                                     ga += SIMD4(g[m], g[m + 1], g[m + 2], g[m + 3]) * h
                                     m += 4
                                 }
-                                var fs = fa.sum(), gs = ga.sum()
+                                var fs = fa.sum()
+                                var gs = ga.sum()
                                 while m < n {
                                     fs += f[m] * hc[m]
                                     gs += g[m] * hc[m]
@@ -282,7 +296,8 @@ public struct HermiteCoefficients: Sendable {
                                 a[k] = fs
                                 b[k] = gs
                                 if k == order { break }
-                                let s = Double(k).squareRoot(), inverse = 1 / Double(k + 1).squareRoot()
+                                let s = Double(k).squareRoot()
+                                let inverse = 1 / Double(k + 1).squareRoot()
                                 for m in 0..<n {
                                     let next = (z[m] * hc[m] - s * hp[m]) * inverse
                                     hp[m] = hc[m]

@@ -31,10 +31,16 @@ public enum HermiteDual {
             }
             return a
         }
-        let a = hermiteCoefficients(p, q1), b = hermiteCoefficients(q, q2)
-        var total = 0.0, power = 1.0, factorial = 1.0
+        let a = hermiteCoefficients(p, q1)
+        let b = hermiteCoefficients(q, q2)
+        var total = 0.0
+        var power = 1.0
+        var factorial = 1.0
         for k in 0..<min(a.count, b.count) {
-            if k > 0 { power *= c; factorial *= Double(k) }
+            if k > 0 {
+                power *= c
+                factorial *= Double(k)
+            }
             total += factorial * a[k] * b[k] * power
         }
         return total

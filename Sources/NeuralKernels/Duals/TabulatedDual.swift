@@ -111,10 +111,12 @@ public struct TabulatedDual: Sendable {
     /// theta_j = pi (1 - x_j)/2), by Clenshaw's recurrence.
     @inlinable static func clenshaw(_ c: [Double], _ theta: Double) -> Double {
         let x = 1 - 2 * theta / Double.pi
-        var b1 = 0.0, b2 = 0.0
+        var b1 = 0.0
+        var b2 = 0.0
         for k in stride(from: c.count - 1, through: 1, by: -1) {
             let b0 = 2 * x * b1 - b2 + c[k]
-            b2 = b1; b1 = b0
+            b2 = b1
+            b1 = b0
         }
         return x * b1 - b2 + c[0]
     }

@@ -36,9 +36,11 @@ public struct WedgeQuadrature: Sendable {
 
     /// E[g(u) h(v)] with Var u = q1, Var v = q2, Cov(u, v) = c, for piecewise analytic g, h
     /// given by their negative and positive branches.
-    public func expectation(q1: Double, q2: Double, c: Double,
-                            g: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double),
-                            h: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double))
+    public func expectation(
+        q1: Double, q2: Double, c: Double,
+        g: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double),
+        h: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double)
+    )
         -> Double
     {
         expectation(GaussianPair(q1: q1, q2: q2, c: c), g: g, h: h)
@@ -47,14 +49,18 @@ public struct WedgeQuadrature: Sendable {
     /// The same for a pair whose correlation angle is known accurately. `sameFunction` says
     /// that g and h are the same function: with q1 = q2 the pair is exchangeable, and the wedge
     /// where u > 0 > v mirrors the one where v > 0 > u, so it is integrated once.
-    public func expectation(_ pair: GaussianPair,
-                            g: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double),
-                            h: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double),
-                            sameFunction: Bool = false)
+    public func expectation(
+        _ pair: GaussianPair,
+        g: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double),
+        h: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double),
+        sameFunction: Bool = false
+    )
         -> Double
     {
-        let q1 = pair.q1, q2 = pair.q2
-        let a = max(q1, 0).squareRoot(), b = max(q2, 0).squareRoot()
+        let q1 = pair.q1
+        let q2 = pair.q2
+        let a = max(q1, 0).squareRoot()
+        let b = max(q2, 0).squareRoot()
         if a == 0 || b == 0 {
             // A degenerate argument is identically 0; phi(0) is the positive branch at 0.
             if a == 0 && b == 0 { return g.positive(0) * h.positive(0) }
@@ -62,15 +68,16 @@ public struct WedgeQuadrature: Sendable {
             return h.positive(0) * gaussianMean(a, g)
         }
         let angle = pair.angle
-        let theta = angle.theta, complement = angle.complement
+        let theta = angle.theta
+        let complement = angle.complement
         // Wedges in s = distance from the wedge's first edge, with cos of u's and v's angle
         // written as +-sin(distance to the nearer edge), which has no cancellation:
         // (length, u positive?, u from start?, v positive?, v from start?)
         let wedges: [(Double, Bool, Bool, Bool, Bool)] = [
-            (theta, true, true, false, false),          // phi in [-pi/2, theta - pi/2]
-            (complement, true, false, true, true),      // phi in [theta - pi/2, pi/2]
-            (theta, false, true, true, false),          // phi in [pi/2, theta + pi/2]
-            (complement, false, false, false, true),    // phi in [theta + pi/2, 3 pi/2]
+            (theta, true, true, false, false),  // phi in [-pi/2, theta - pi/2]
+            (complement, true, false, true, true),  // phi in [theta - pi/2, pi/2]
+            (theta, false, true, true, false),  // phi in [pi/2, theta + pi/2]
+            (complement, false, false, false, true),  // phi in [theta + pi/2, 3 pi/2]
         ]
         let mirrored = sameFunction && q1 == q2
         var total = 0.0
@@ -78,7 +85,8 @@ public struct WedgeQuadrature: Sendable {
             if mirrored && index == 2 { continue }
             let gb = uPositive ? g.positive : g.negative
             let hb = vPositive ? h.positive : h.negative
-            let su = uPositive ? 1.0 : -1.0, sv = vPositive ? 1.0 : -1.0
+            let su = uPositive ? 1.0 : -1.0
+            let sv = vPositive ? 1.0 : -1.0
             let value = angular.integrate(0, length) { s in
                 let cu = su * sin(uFromStart ? s : length - s)
                 let cv = sv * sin(vFromStart ? s : length - s)
@@ -102,7 +110,9 @@ public struct WedgeQuadrature: Sendable {
             lo = hi
             if lo >= Self.radialTailCheckFrom {
                 let tail = exp(-0.5 * lo * lo) * Swift.abs(F(lo)) * lo
-                if tail <= Self.tailTolerance * Swift.abs(total) || (total == 0 && tail == 0) || !tail.isFinite { break }
+                if tail <= Self.tailTolerance * Swift.abs(total) || (total == 0 && tail == 0) || !tail.isFinite {
+                    break
+                }
             }
             if lo >= Self.radialEnd { break }
         }
@@ -110,8 +120,10 @@ public struct WedgeQuadrature: Sendable {
     }
 
     /// E[f(s)] for s ~ N(0, sd^2), f piecewise: 1-D Gaussian integral split at 0.
-    private func gaussianMean(_ sd: Double,
-                              _ f: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double)) -> Double {
+    private func gaussianMean(
+        _ sd: Double,
+        _ f: (negative: @Sendable (Double) -> Double, positive: @Sendable (Double) -> Double)
+    ) -> Double {
         // E f(s) = 1/sqrt(2 pi) int_0^inf e^{-r^2/2} (f+(sd r) + f-(-sd r)) dr
         var total = 0.0
         var lo = 0.0

@@ -17,21 +17,54 @@ public struct CompiledExpression: Sendable {
 
     public init(_ expression: Expression) {
         var code: [Instruction] = []
-        var depth = 0, maxDepth = 0
-        func push() { depth += 1; maxDepth = max(maxDepth, depth) }
+        var depth = 0
+        var maxDepth = 0
+        func push() {
+            depth += 1
+            maxDepth = max(maxDepth, depth)
+        }
         func emit(_ e: Expression) {
             switch e {
-            case .constant(let c): code.append(.constant(c)); push()
-            case .variable: code.append(.variable); push()
-            case .negate(let a): emit(a); code.append(.negate)
-            case .function(let f, let a): emit(a); code.append(.function(f))
+            case .constant(let c):
+                code.append(.constant(c))
+                push()
+            case .variable:
+                code.append(.variable)
+                push()
+            case .negate(let a):
+                emit(a)
+                code.append(.negate)
+            case .function(let f, let a):
+                emit(a)
+                code.append(.function(f))
             case .power(let a, .constant(let n)) where n == n.rounded() && Swift.abs(n) <= 64:
-                emit(a); code.append(.integerPower(Int(n)))
-            case .add(let a, let b): emit(a); emit(b); code.append(.add); depth -= 1
-            case .subtract(let a, let b): emit(a); emit(b); code.append(.subtract); depth -= 1
-            case .multiply(let a, let b): emit(a); emit(b); code.append(.multiply); depth -= 1
-            case .divide(let a, let b): emit(a); emit(b); code.append(.divide); depth -= 1
-            case .power(let a, let b): emit(a); emit(b); code.append(.power); depth -= 1
+                emit(a)
+                code.append(.integerPower(Int(n)))
+            case .add(let a, let b):
+                emit(a)
+                emit(b)
+                code.append(.add)
+                depth -= 1
+            case .subtract(let a, let b):
+                emit(a)
+                emit(b)
+                code.append(.subtract)
+                depth -= 1
+            case .multiply(let a, let b):
+                emit(a)
+                emit(b)
+                code.append(.multiply)
+                depth -= 1
+            case .divide(let a, let b):
+                emit(a)
+                emit(b)
+                code.append(.divide)
+                depth -= 1
+            case .power(let a, let b):
+                emit(a)
+                emit(b)
+                code.append(.power)
+                depth -= 1
             }
         }
         emit(expression)
@@ -45,14 +78,28 @@ public struct CompiledExpression: Sendable {
             var top = -1
             for instruction in code {
                 switch instruction {
-                case .constant(let c): top += 1; stack[top] = c
-                case .variable: top += 1; stack[top] = x
+                case .constant(let c):
+                    top += 1
+                    stack[top] = c
+                case .variable:
+                    top += 1
+                    stack[top] = x
                 case .negate: stack[top] = -stack[top]
-                case .add: stack[top - 1] += stack[top]; top -= 1
-                case .subtract: stack[top - 1] -= stack[top]; top -= 1
-                case .multiply: stack[top - 1] *= stack[top]; top -= 1
-                case .divide: stack[top - 1] /= stack[top]; top -= 1
-                case .power: stack[top - 1] = pow(stack[top - 1], stack[top]); top -= 1
+                case .add:
+                    stack[top - 1] += stack[top]
+                    top -= 1
+                case .subtract:
+                    stack[top - 1] -= stack[top]
+                    top -= 1
+                case .multiply:
+                    stack[top - 1] *= stack[top]
+                    top -= 1
+                case .divide:
+                    stack[top - 1] /= stack[top]
+                    top -= 1
+                case .power:
+                    stack[top - 1] = pow(stack[top - 1], stack[top])
+                    top -= 1
                 case .integerPower(let n): stack[top] = integerPower(stack[top], n)
                 case .function(let f): stack[top] = f.apply(stack[top])
                 }

@@ -51,7 +51,7 @@ public indirect enum Expression: Sendable, Equatable, CustomStringConvertible {
         case .variable: return false
         case .negate(let a), .function(_, let a): return a.isConstant
         case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b),
-             .divide(let a, let b), .power(let a, let b):
+            .divide(let a, let b), .power(let a, let b):
             return a.isConstant && b.isConstant
         }
     }
@@ -62,7 +62,7 @@ public indirect enum Expression: Sendable, Equatable, CustomStringConvertible {
         case .constant, .variable: return 1
         case .negate(let a), .function(_, let a): return 1 + a.size
         case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b),
-             .divide(let a, let b), .power(let a, let b):
+            .divide(let a, let b), .power(let a, let b):
             return 1 + a.size + b.size
         }
     }
@@ -119,7 +119,9 @@ public enum ElementaryFunction: String, Sendable, CaseIterable {
 
 @inline(__always) func integerPower(_ base: Double, _ n: Int) -> Double {
     if n < 0 { return 1 / integerPower(base, -n) }
-    var result = 1.0, b = base, k = n
+    var result = 1.0
+    var b = base
+    var k = n
     while k > 0 {
         if k & 1 == 1 { result *= b }
         b *= b

@@ -55,7 +55,8 @@ public struct ExpressionParser {
         if position < chars.count {
             let c = chars[position]
             let hint = c == ")" ? " (no '(' is open)" : ""
-            throw fail("unexpected \(quoted(c)) at column \(position + 1)\(hint); expected an operator (+ - * / ^) or the end")
+            throw fail(
+                "unexpected \(quoted(c)) at column \(position + 1)\(hint); expected an operator (+ - * / ^) or the end")
         }
         return e
     }
@@ -66,7 +67,9 @@ public struct ExpressionParser {
 
     /// A character for an error message, control characters escaped so the message stays on one line.
     private func quoted(_ c: Character) -> String {
-        if c.unicodeScalars.allSatisfy({ $0.properties.generalCategory != .control && $0.properties.generalCategory != .format }) && !c.isNewline {
+        if c.unicodeScalars.allSatisfy({
+            $0.properties.generalCategory != .control && $0.properties.generalCategory != .format
+        }) && !c.isNewline {
             return "'\(c)'"
         }
         return "'" + c.unicodeScalars.map { "\\u{\(String($0.value, radix: 16))}" }.joined() + "'"
@@ -88,7 +91,9 @@ public struct ExpressionParser {
     }
 
     private func tooDeep() -> KernelError {
-        fail("nested deeper than \(Self.maxHeight) levels (each parenthesis, sign, power, function and factor of a chain of * or / counts one)")
+        fail(
+            "nested deeper than \(Self.maxHeight) levels (each parenthesis, sign, power, function and factor of a chain of * or / counts one)"
+        )
     }
 
     /// A node over children of the given heights, refused when the tree gets too high.
@@ -99,7 +104,8 @@ public struct ExpressionParser {
     }
 
     private mutating func expression() throws -> (Expression, Int) {
-        try enter(); defer { depth -= 1 }
+        try enter()
+        defer { depth -= 1 }
         // A flat sum is built as a balanced tree (height log2 of the number of terms), so that
         // long sums are not mistaken for nesting; a - b is kept as subtraction.
         var terms: [(subtract: Bool, term: (Expression, Int))] = [(false, try term())]
@@ -111,15 +117,18 @@ public struct ExpressionParser {
     }
 
     /// The sum of `terms` (each added or subtracted) as a balanced tree.
-    private func balancedSum(_ terms: ArraySlice<(subtract: Bool, term: (Expression, Int))>) throws -> (Expression, Int) {
+    private func balancedSum(_ terms: ArraySlice<(subtract: Bool, term: (Expression, Int))>) throws -> (Expression, Int)
+    {
         if terms.count == 1 {
             let only = terms[terms.startIndex]
             return only.subtract ? try node(.negate(only.term.0), only.term.1) : only.term
         }
         if terms.count == 2 {
-            let a = terms[terms.startIndex], b = terms[terms.startIndex + 1]
+            let a = terms[terms.startIndex]
+            let b = terms[terms.startIndex + 1]
             if !a.subtract {
-                return try node(b.subtract ? .subtract(a.term.0, b.term.0) : .add(a.term.0, b.term.0), a.term.1, b.term.1)
+                return try node(
+                    b.subtract ? .subtract(a.term.0, b.term.0) : .add(a.term.0, b.term.0), a.term.1, b.term.1)
             }
         }
         let mid = terms.startIndex + terms.count / 2
@@ -152,7 +161,8 @@ public struct ExpressionParser {
         if let c = peek(), c == "-" || c == "+" {
             position += 1
             // A sign is one level; a parenthesis is counted once, in expression().
-            try enter(); defer { depth -= 1 }
+            try enter()
+            defer { depth -= 1 }
             let (operand, h) = try unary()
             return c == "-" ? try node(.negate(operand), h) : (operand, h)
         }
@@ -163,7 +173,8 @@ public struct ExpressionParser {
         let (base, hb) = try primary()
         if peek() == "^" {
             position += 1
-            try enter(); defer { depth -= 1 }
+            try enter()
+            defer { depth -= 1 }
             let (exponent, he) = try unary()
             return try node(.power(base, exponent), hb, he)
         }
@@ -187,7 +198,8 @@ public struct ExpressionParser {
         if c.isASCII && (c.isNumber || c == ".") { return try number() }
         if c.isLetter || c == "_" {
             let start = position
-            while position < chars.count, chars[position].isLetter || chars[position].isNumber || chars[position] == "_" {
+            while position < chars.count, chars[position].isLetter || chars[position].isNumber || chars[position] == "_"
+            {
                 position += 1
             }
             let name = String(chars[start..<position])
@@ -197,8 +209,9 @@ public struct ExpressionParser {
             case "e": return (.constant(2.718281828459045), 1)
             default:
                 guard let f = ElementaryFunction(rawValue: name), f != .sign else {
-                    throw fail("unknown name '\(name.prefix(40))' at column \(start + 1); allowed: x, pi, e, "
-                               + ElementaryFunction.userNames.joined(separator: ", "))
+                    throw fail(
+                        "unknown name '\(name.prefix(40))' at column \(start + 1); allowed: x, pi, e, "
+                            + ElementaryFunction.userNames.joined(separator: ", "))
                 }
                 guard peek() == "(" else {
                     throw fail("'\(name)' at column \(start + 1) needs its argument in parentheses, as in \(name)(x)")
@@ -207,7 +220,9 @@ public struct ExpressionParser {
                 position += 1
                 let (argument, h) = try expression()
                 guard peek() == ")" else {
-                    throw fail("missing ')' at column \(position + 1) to close the argument of '\(name)' opened at column \(open + 1)")
+                    throw fail(
+                        "missing ')' at column \(position + 1) to close the argument of '\(name)' opened at column \(open + 1)"
+                    )
                 }
                 position += 1
                 return try node(.function(f, argument), h)
@@ -218,9 +233,14 @@ public struct ExpressionParser {
 
     private mutating func number() throws -> (Expression, Int) {
         let start = position
-        func digits() { while position < chars.count, chars[position].isASCII, chars[position].isNumber { position += 1 } }
+        func digits() {
+            while position < chars.count, chars[position].isASCII, chars[position].isNumber { position += 1 }
+        }
         digits()
-        if position < chars.count, chars[position] == "." { position += 1; digits() }
+        if position < chars.count, chars[position] == "." {
+            position += 1
+            digits()
+        }
         if position < chars.count, chars[position] == "e" || chars[position] == "E" {
             // An exponent only if digits follow (so that '2e' is not swallowed).
             var look = position + 1
@@ -232,7 +252,9 @@ public struct ExpressionParser {
         }
         // '1.2.3' or '1e5.2': swallow the rest so the whole literal is named.
         if position < chars.count, chars[position] == "." {
-            while position < chars.count, chars[position] == "." || (chars[position].isASCII && chars[position].isNumber) { position += 1 }
+            while position < chars.count,
+                chars[position] == "." || (chars[position].isASCII && chars[position].isNumber)
+            { position += 1 }
         }
         let literal = String(chars[start..<position])
         guard let value = Double(literal) else {

@@ -16,14 +16,20 @@ public struct GaussianRandomSource: Sendable {
             z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
             return z ^ (z >> 31)
         }
-        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+        s0 = splitMix()
+        s1 = splitMix()
+        s2 = splitMix()
+        s3 = splitMix()
     }
 
     /// The next 64 random bits.
     public mutating func nextBits() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
         s2 ^= t
         s3 = (s3 << 45) | (s3 >> 19)
         return result
@@ -36,9 +42,13 @@ public struct GaussianRandomSource: Sendable {
 
     /// Standard normal.
     public mutating func normal() -> Double {
-        if let s = spare { spare = nil; return s }
+        if let s = spare {
+            spare = nil
+            return s
+        }
         while true {
-            let u = 2 * uniform() - 1, v = 2 * uniform() - 1
+            let u = 2 * uniform() - 1
+            let v = 2 * uniform() - 1
             let s = u * u + v * v
             if s > 0 && s < 1 {
                 let f = (-2 * log(s) / s).squareRoot()

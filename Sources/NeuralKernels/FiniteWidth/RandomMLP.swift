@@ -10,7 +10,7 @@ import Foundation
 /// parameter gradients, computed by backpropagation (Proofs/layer-recursion.md).
 public struct RandomMLP: Sendable {
     public let network: NetworkKernel
-    public let widths: [Int]              // n_0 = d, n_1 ... n_{L-1}, n_L = 1
+    public let widths: [Int]  // n_0 = d, n_1 ... n_{L-1}, n_L = 1
     /// Row-major weights (n_{l+1} x n_l) and biases per layer, as stored parameters.
     private var weights: [[Double]]
     private var biases: [[Double]]
@@ -19,16 +19,19 @@ public struct RandomMLP: Sendable {
     public init(_ network: NetworkKernel, inputDimension: Int, width: Int, random: inout GaussianRandomSource) {
         self.network = network
         widths = [inputDimension] + Array(repeating: width, count: network.depth - 1) + [1]
-        weights = []; biases = []
+        weights = []
+        biases = []
         for l in 0..<network.depth {
-            let nIn = widths[l], nOut = widths[l + 1]
+            let nIn = widths[l]
+            let nOut = widths[l + 1]
             var w = [Double](repeating: 0, count: nIn * nOut)
             let wScale = network.parametrization == .standard ? network.sigmaW / Double(nIn).squareRoot() : 1
             for k in 0..<w.count { w[k] = wScale * random.normal() }
             var b = [Double](repeating: 0, count: nOut)
             let bScale = network.parametrization == .standard ? network.sigmaB * network.sigmaI : network.sigmaI
             if network.sigmaB > 0 { for k in 0..<nOut { b[k] = bScale * random.normal() } }
-            weights.append(w); biases.append(b)
+            weights.append(w)
+            biases.append(b)
         }
     }
 
@@ -38,7 +41,8 @@ public struct RandomMLP: Sendable {
         var a = x
         var pre: [[Double]] = []
         for l in 0..<network.depth {
-            let nIn = widths[l], nOut = widths[l + 1]
+            let nIn = widths[l]
+            let nOut = widths[l + 1]
             let (wFactor, bFactor) = factors(nIn)
             var h = [Double](repeating: 0, count: nOut)
             weights[l].withUnsafeBufferPointer { w in
@@ -64,23 +68,31 @@ public struct RandomMLP: Sendable {
     /// variance (the conditional covariance of the output given the hidden layers; it tends
     /// to Sigma_L as the width grows), and the empirical NTK <grad f(x), grad f(y)>.
     public func empiricalKernels(_ x: [Double], _ y: [Double]) -> (nngp: Double, ntk: Double) {
-        let hx = forward(x), hy = forward(y)
+        let hx = forward(x)
+        let hy = forward(y)
         let L = network.depth
         let w2 = network.sigmaW * network.sigmaW
         let b2 = network.sigmaB * network.sigmaB
-        var ax: [[Double]] = [x], ay: [[Double]] = [y]
-        for l in 1..<L { ax.append(hx[l - 1].map { network.activation($0) }); ay.append(hy[l - 1].map { network.activation($0) }) }
+        var ax: [[Double]] = [x]
+        var ay: [[Double]] = [y]
+        for l in 1..<L {
+            ax.append(hx[l - 1].map { network.activation($0) })
+            ay.append(hy[l - 1].map { network.activation($0) })
+        }
         let nLast = Double(widths[L - 1])
         var dotLast = 0.0
         for j in 0..<widths[L - 1] { dotLast += ax[L - 1][j] * ay[L - 1][j] }
         let nngp = w2 / nLast * dotLast + b2 * network.sigmaI * network.sigmaI
         // Backpropagation: delta_l = d f / d h_l.
-        var dx: [Double] = [1], dy: [Double] = [1]
+        var dx: [Double] = [1]
+        var dy: [Double] = [1]
         var ntk = 0.0
         for l in stride(from: L - 1, through: 0, by: -1) {
-            let nIn = widths[l], nOut = widths[l + 1]
+            let nIn = widths[l]
+            let nOut = widths[l + 1]
             let wFactor = factors(nIn).0
-            var dd = 0.0, aa = 0.0
+            var dd = 0.0
+            var aa = 0.0
             for i in 0..<nOut { dd += dx[i] * dy[i] }
             for j in 0..<nIn { aa += ax[l][j] * ay[l][j] }
             // d f/d W_ij = wFactor a_j delta_i; d f / d b_i = bFactor delta_i (parameters as stored).
@@ -88,19 +100,25 @@ public struct RandomMLP: Sendable {
             if network.sigmaB > 0 { ntk += (network.parametrization == .standard ? 1 : b2) * dd }
             if l == 0 { break }
             // delta_{l} = phi'(h_l) * (wFactor W^T delta_{l+1})
-            var nx = [Double](repeating: 0, count: nIn), ny = nx
+            var nx = [Double](repeating: 0, count: nIn)
+            var ny = nx
             weights[l].withUnsafeBufferPointer { w in
                 for i in 0..<nOut {
                     let row = w.baseAddress! + i * nIn
-                    let gx = wFactor * dx[i], gy = wFactor * dy[i]
-                    for j in 0..<nIn { nx[j] += row[j] * gx; ny[j] += row[j] * gy }
+                    let gx = wFactor * dx[i]
+                    let gy = wFactor * dy[i]
+                    for j in 0..<nIn {
+                        nx[j] += row[j] * gx
+                        ny[j] += row[j] * gy
+                    }
                 }
             }
             for j in 0..<nIn {
                 nx[j] *= network.activation.derivative(hx[l - 1][j])
                 ny[j] *= network.activation.derivative(hy[l - 1][j])
             }
-            dx = nx; dy = ny
+            dx = nx
+            dy = ny
         }
         return (nngp, ntk)
     }

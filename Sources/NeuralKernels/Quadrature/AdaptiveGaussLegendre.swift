@@ -30,14 +30,19 @@ public struct AdaptiveGaussLegendre: Sendable {
     }
 
     /// The integral of f over [a, b], with an estimate of its absolute error.
-    public func integrate(_ a: Double, _ b: Double, scale: Double = 0,
-                          _ f: (Double) -> Double) -> (value: Double, error: Double) {
+    public func integrate(
+        _ a: Double, _ b: Double, scale: Double = 0,
+        _ f: (Double) -> Double
+    ) -> (value: Double, error: Double) {
         if a == b { return (0, 0) }
-        let coarse = GaussLegendre.rule(count: 8), fine = GaussLegendre.rule(count: 16)
+        let coarse = GaussLegendre.rule(count: 8)
+        let fine = GaussLegendre.rule(count: 16)
         func panel(_ a: Double, _ b: Double, _ depth: Int) -> (Double, Double) {
             let i8 = coarse.integrate(a, b, f)
-            var i16 = 0.0, magnitude = 0.0
-            let mid = 0.5 * (a + b), half = 0.5 * (b - a)
+            var i16 = 0.0
+            var magnitude = 0.0
+            let mid = 0.5 * (a + b)
+            let half = 0.5 * (b - a)
             for i in 0..<fine.nodes.count {
                 let term = fine.weights[i] * f(mid + half * fine.nodes[i])
                 i16 += term
@@ -51,7 +56,8 @@ public struct AdaptiveGaussLegendre: Sendable {
             // the 16-point error is about difference^2 / reference (``errorMargin``).
             let err = difference * min(1, Self.errorMargin * difference / max(reference, .leastNormalMagnitude))
             // Below the rounding noise of the sum itself, bisection cannot help.
-            let tol = max(relativeTolerance * max(Swift.abs(i16), scale), Self.roundingUlps * Double.ulpOfOne * magnitude)
+            let tol = max(
+                relativeTolerance * max(Swift.abs(i16), scale), Self.roundingUlps * Double.ulpOfOne * magnitude)
             if err <= tol || depth >= maxDepth || !err.isFinite { return (i16, err) }
             let m = 0.5 * (a + b)
             let (l, le) = panel(a, m, depth + 1)

@@ -35,11 +35,16 @@ public struct GaussLegendre: Sendable {
             var z = cos(Double.pi * (Double(i) + 0.75) / (Double(n) + 0.5))
             var derivative = 0.0
             for _ in 0..<Self.newtonSteps {
-                var p0 = 1.0, p1 = z
-                if n == 1 { p1 = z; p0 = 1 }
+                var p0 = 1.0
+                var p1 = z
+                if n == 1 {
+                    p1 = z
+                    p0 = 1
+                }
                 for k in 1..<max(n, 1) {
                     let p2 = ((2 * Double(k) + 1) * z * p1 - Double(k) * p0) / Double(k + 1)
-                    p0 = p1; p1 = p2
+                    p0 = p1
+                    p1 = p2
                 }
                 // p1 = P_n(z), p0 = P_{n-1}(z)
                 derivative = Double(n) * (z * p1 - p0) / (z * z - 1)
@@ -48,15 +53,19 @@ public struct GaussLegendre: Sendable {
                 if Swift.abs(step) < Self.newtonStepTolerance { break }
             }
             // Recompute the derivative at the converged node for the weight.
-            var p0 = 1.0, p1 = z
+            var p0 = 1.0
+            var p1 = z
             for k in 1..<max(n, 1) {
                 let p2 = ((2 * Double(k) + 1) * z * p1 - Double(k) * p0) / Double(k + 1)
-                p0 = p1; p1 = p2
+                p0 = p1
+                p1 = p2
             }
             derivative = Double(n) * (z * p1 - p0) / (z * z - 1)
-            x[i] = -z; x[n - 1 - i] = z
+            x[i] = -z
+            x[n - 1 - i] = z
             let weight = 2 / ((1 - z * z) * derivative * derivative)
-            w[i] = weight; w[n - 1 - i] = weight
+            w[i] = weight
+            w[n - 1 - i] = weight
         }
         if n % 2 == 1 { x[n / 2] = 0 }
         nodes = x
@@ -65,7 +74,8 @@ public struct GaussLegendre: Sendable {
 
     /// The integral of f over [a, b] by this rule.
     @inlinable public func integrate(_ a: Double, _ b: Double, _ f: (Double) -> Double) -> Double {
-        let mid = 0.5 * (a + b), half = 0.5 * (b - a)
+        let mid = 0.5 * (a + b)
+        let half = 0.5 * (b - a)
         var sum = 0.0
         for i in 0..<nodes.count { sum += weights[i] * f(mid + half * nodes[i]) }
         return half * sum

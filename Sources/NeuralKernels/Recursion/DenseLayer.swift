@@ -18,10 +18,15 @@ public struct DenseLayer: Sendable, Equatable {
     /// Fan-in, used by the standard parametrisation only.
     public var inputWidth: Double
 
-    public init(sigmaW: Double, sigmaB: Double, sigmaI: Double = 1,
-                parametrization: Parametrization = .ntk, inputWidth: Double = 1) {
-        self.sigmaW = sigmaW; self.sigmaB = sigmaB; self.sigmaI = sigmaI
-        self.parametrization = parametrization; self.inputWidth = inputWidth
+    public init(
+        sigmaW: Double, sigmaB: Double, sigmaI: Double = 1,
+        parametrization: Parametrization = .ntk, inputWidth: Double = 1
+    ) {
+        self.sigmaW = sigmaW
+        self.sigmaB = sigmaB
+        self.sigmaI = sigmaI
+        self.parametrization = parametrization
+        self.inputWidth = inputWidth
     }
 
     /// sigma_w^2.
@@ -34,7 +39,8 @@ public struct DenseLayer: Sendable, Equatable {
     @inlinable public func nngp(_ sigma: Double) -> Double { weightVariance * sigma + nngpBias }
 
     @inlinable public func callAsFunction(_ s: KernelState) -> KernelState {
-        let w2 = weightVariance, b2 = sigmaB * sigmaB
+        let w2 = weightVariance
+        let b2 = sigmaB * sigmaB
         let nngpBias = self.nngpBias
         let nngp = self.nngp(s.nngp)
         let ntk: Double

@@ -36,33 +36,42 @@ public struct GramMatrix: Sendable {
 
     /// Computes the Gram matrix of `points` (rows, all of the same dimension).
     /// `progress` receives the fraction of work done, from any thread.
-    public init(points: [[Double]], network: NetworkKernel, kind: KernelKind,
-                progress: (@Sendable (Double) -> Void)? = nil) throws {
+    public init(
+        points: [[Double]], network: NetworkKernel, kind: KernelKind,
+        progress: (@Sendable (Double) -> Void)? = nil
+    ) throws {
         let n = try GramMatrix.validate(points).n
         // Uninitialised storage: every entry is written exactly once, and the pages are
         // first touched by the parallel workers instead of a single-threaded memset.
         var result = [Double](unsafeUninitializedCapacity: n * n) { _, count in count = n * n }
         try result.withUnsafeMutableBufferPointer { buffer in
-            try GramMatrix.compute(points: points, network: network, kind: kind, into: buffer.baseAddress!, progress: progress)
+            try GramMatrix.compute(
+                points: points, network: network, kind: kind, into: buffer.baseAddress!, progress: progress)
         }
         count = n
         values = result
     }
 
-    private init(count: Int, values: [Double]) { self.count = count; self.values = values }
+    private init(count: Int, values: [Double]) {
+        self.count = count
+        self.values = values
+    }
 
     /// The NNGP and the NTK Gram matrices in one pass: the NTK recursion carries the NNGP, so
     /// each entry's layers are walked once. Bit-identical to the two matrices computed apart
     /// (for closed forms with a ``DualJet``, whose NNGP may differ in the last bit from the plain
     /// closed form, the two are computed apart).
-    public static func both(points: [[Double]], network: NetworkKernel,
-                            progress: (@Sendable (Double) -> Void)? = nil) throws -> (nngp: GramMatrix, ntk: GramMatrix) {
+    public static func both(
+        points: [[Double]], network: NetworkKernel,
+        progress: (@Sendable (Double) -> Void)? = nil
+    ) throws -> (nngp: GramMatrix, ntk: GramMatrix) {
         let n = try validate(points).n
         var nngp = [Double](unsafeUninitializedCapacity: n * n) { _, count in count = n * n }
         var ntk = [Double](unsafeUninitializedCapacity: n * n) { _, count in count = n * n }
         try nngp.withUnsafeMutableBufferPointer { a in
             try ntk.withUnsafeMutableBufferPointer { b in
-                try compute(points: points, network: network, nngp: a.baseAddress!, ntk: b.baseAddress!, progress: progress)
+                try compute(
+                    points: points, network: network, nngp: a.baseAddress!, ntk: b.baseAddress!, progress: progress)
             }
         }
         return (GramMatrix(count: n, values: nngp), GramMatrix(count: n, values: ntk))
@@ -70,11 +79,14 @@ public struct GramMatrix: Sendable {
 
     /// Computes the Gram matrix into caller-owned storage of n * n doubles (row-major, possibly
     /// uninitialised), for example a mapped output file, so that the matrix exists once.
-    public static func compute(points: [[Double]], network: NetworkKernel, kind: KernelKind,
-                               into storage: UnsafeMutablePointer<Double>,
-                               progress: (@Sendable (Double) -> Void)? = nil) throws {
-        try compute(points: points, network: network, nngp: kind == .nngp ? storage : nil,
-                    ntk: kind == .ntk ? storage : nil, progress: progress)
+    public static func compute(
+        points: [[Double]], network: NetworkKernel, kind: KernelKind,
+        into storage: UnsafeMutablePointer<Double>,
+        progress: (@Sendable (Double) -> Void)? = nil
+    ) throws {
+        try compute(
+            points: points, network: network, nngp: kind == .nngp ? storage : nil,
+            ntk: kind == .ntk ? storage : nil, progress: progress)
     }
 
     /// Number of points and their dimension, after checking the rows.
@@ -108,9 +120,11 @@ public struct GramMatrix: Sendable {
 
     /// The routes, writing whichever of `nngp` and `ntk` is given (at least one).
     /// `seriesRoutes` false forces the per-entry route on unequal norms (for cross-checks).
-    static func compute(points: [[Double]], network: NetworkKernel, nngp: UnsafeMutablePointer<Double>?,
-                        ntk: UnsafeMutablePointer<Double>?, progress: (@Sendable (Double) -> Void)?,
-                        seriesRoutes: Bool = true) throws {
+    static func compute(
+        points: [[Double]], network: NetworkKernel, nngp: UnsafeMutablePointer<Double>?,
+        ntk: UnsafeMutablePointer<Double>?, progress: (@Sendable (Double) -> Void)?,
+        seriesRoutes: Bool = true
+    ) throws {
         let (n, d) = try validate(points)
         precondition(nngp != nil || ntk != nil)
         let selection = Selection(nngp: nngp != nil, ntk: ntk != nil)
@@ -132,8 +146,9 @@ public struct GramMatrix: Sendable {
             let table = SphereKernelTable(sphere)
             let inverse = 1 / (v0 * dd)
             if max(table.error.nngp, table.error.ntk) <= 1e-13 {
-                fillFromTable(storage, n: n, d: d, flat: flat, table: table, selection: selection,
-                              diagonal: sphere(1), inverse: inverse, progress: progress)
+                fillFromTable(
+                    storage, n: n, d: d, flat: flat, table: table, selection: selection,
+                    diagonal: sphere(1), inverse: inverse, progress: progress)
             } else {
                 // Not analytic in sqrt(1 - t) (a discontinuous activation at depth >= 3):
                 // evaluate the exact sphere kernel per entry.
@@ -149,14 +164,19 @@ public struct GramMatrix: Sendable {
             let share = 1 / (1 + 5e-5 * Double(n))
             let build = progress.map { p in { @Sendable (f: Double) in p(share * f) } }
             let rest = progress.map { p in { @Sendable (f: Double) in p(share + (1 - share) * f) } }
-            if let route = HermiteSeriesGramRoute(network: network, inputDimension: d, variances: variances,
-                                                  progress: build) {
+            if let route = HermiteSeriesGramRoute(
+                network: network, inputDimension: d, variances: variances,
+                progress: build)
+            {
                 route.fill(storage, flat: flat, selection: selection, progress: rest)
                 return
             }
         }
         let (pre, post) = layerVariances(variances, network: network)
-        if seriesRoutes, let route = HomogeneousGramRoute(network: network, inputDimension: d, variances: variances, pre: pre, post: post) {
+        if seriesRoutes,
+            let route = HomogeneousGramRoute(
+                network: network, inputDimension: d, variances: variances, pre: pre, post: post)
+        {
             route.fill(storage, flat: flat, selection: selection, progress: progress)
             return
         }
@@ -164,8 +184,12 @@ public struct GramMatrix: Sendable {
         if selection.nngp && selection.ntk && network.activation.closedForm?.jet != nil {
             // The jet's NNGP may differ from the plain closed form's in the last bit: two passes,
             // each as it would run alone.
-            try compute(points: points, network: network, nngp: nngp, ntk: nil, progress: progress.map { p in { @Sendable f in p(0.5 * f) } })
-            try compute(points: points, network: network, nngp: nil, ntk: ntk, progress: progress.map { p in { @Sendable f in p(0.5 + 0.5 * f) } })
+            try compute(
+                points: points, network: network, nngp: nngp, ntk: nil,
+                progress: progress.map { p in { @Sendable f in p(0.5 * f) } })
+            try compute(
+                points: points, network: network, nngp: nil, ntk: ntk,
+                progress: progress.map { p in { @Sendable f in p(0.5 + 0.5 * f) } })
             return
         }
         let net = network
@@ -184,13 +208,15 @@ public struct GramMatrix: Sendable {
 
     /// The hot loop for tabulated kernels: four columns at a time, so the four dot products
     /// and the four table evaluations are independent chains the CPU overlaps.
-    static func fillFromTable(_ storage: [UnsafeMutablePointer<Double>], n: Int, d: Int, flat: [Double],
-                              table: SphereKernelTable, selection: Selection,
-                              diagonal: (nngp: Double, ntk: Double), inverse: Double,
-                              progress: (@Sendable (Double) -> Void)?) {
+    static func fillFromTable(
+        _ storage: [UnsafeMutablePointer<Double>], n: Int, d: Int, flat: [Double],
+        table: SphereKernelTable, selection: Selection,
+        diagonal: (nngp: Double, ntk: Double), inverse: Double,
+        progress: (@Sendable (Double) -> Void)?
+    ) {
         if selection.nngp && selection.ntk {
             fill(storage, n: n, d: d, flat: flat, selection: selection, progress: progress) { i, j, dot in
-                i == j ? diagonal : table(min(1, max(-1, dot * inverse)))   // the diagonal exact, not interpolated
+                i == j ? diagonal : table(min(1, max(-1, dot * inverse)))  // the diagonal exact, not interpolated
             }
             return
         }
@@ -203,17 +229,28 @@ public struct GramMatrix: Sendable {
         fillUpper(storage, n: n, d: d, flat: flat, progress: progress) { i, x, outRows in
             let row = x.row(i)
             let outRow = outRows[0]
-            outRow[i] = top      // exact, not interpolated
+            outRow[i] = top  // exact, not interpolated
             var j = i + 1
             while j + 4 <= n {
-                let c0 = x.row(j), c1 = c0 + d, c2 = c1 + d, c3 = c2 + d
-                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                let c0 = x.row(j)
+                let c1 = c0 + d
+                let c2 = c1 + d
+                let c3 = c2 + d
+                var s0 = 0.0
+                var s1 = 0.0
+                var s2 = 0.0
+                var s3 = 0.0
                 for k in 0..<d {
                     let r = row[k]
-                    s0 += r * c0[k]; s1 += r * c1[k]; s2 += r * c2[k]; s3 += r * c3[k]
+                    s0 += r * c0[k]
+                    s1 += r * c1[k]
+                    s2 += r * c2[k]
+                    s3 += r * c3[k]
                 }
-                outRow[j] = kernel(s0); outRow[j + 1] = kernel(s1)
-                outRow[j + 2] = kernel(s2); outRow[j + 3] = kernel(s3)
+                outRow[j] = kernel(s0)
+                outRow[j + 1] = kernel(s1)
+                outRow[j + 2] = kernel(s2)
+                outRow[j + 3] = kernel(s3)
                 j += 4
             }
             while j < n {
@@ -228,9 +265,11 @@ public struct GramMatrix: Sendable {
 
     /// Fills the symmetric matrices from `entry(i, j, <x_i, x_j>)` = (NNGP, NTK).
     @inline(__always)
-    static func fill(_ storage: [UnsafeMutablePointer<Double>], n: Int, d: Int, flat: [Double],
-                     selection: Selection, progress: (@Sendable (Double) -> Void)?,
-                     _ entry: @Sendable (Int, Int, Double) -> (nngp: Double, ntk: Double)) {
+    static func fill(
+        _ storage: [UnsafeMutablePointer<Double>], n: Int, d: Int, flat: [Double],
+        selection: Selection, progress: (@Sendable (Double) -> Void)?,
+        _ entry: @Sendable (Int, Int, Double) -> (nngp: Double, ntk: Double)
+    ) {
         fillUpper(storage, n: n, d: d, flat: flat, progress: progress) { i, x, outRows in
             let row = x.row(i)
             for j in i..<n {
@@ -245,9 +284,11 @@ public struct GramMatrix: Sendable {
     /// The symmetric fill over the points `flat` (n rows of d): `upperRow(i, points, rows i)`
     /// writes entries j >= i of row i of each matrix in `storage`.
     @inline(__always)
-    static func fillUpper(_ storage: [UnsafeMutablePointer<Double>], n: Int, d: Int, flat: [Double],
-                          progress: (@Sendable (Double) -> Void)?,
-                          _ upperRow: @Sendable (Int, SharedRows<Double>, [UnsafeMutablePointer<Double>]) -> Void) {
+    static func fillUpper(
+        _ storage: [UnsafeMutablePointer<Double>], n: Int, d: Int, flat: [Double],
+        progress: (@Sendable (Double) -> Void)?,
+        _ upperRow: @Sendable (Int, SharedRows<Double>, [UnsafeMutablePointer<Double>]) -> Void
+    ) {
         ParallelFill.withShared(reading: [flat], rowLength: d) { points in
             let x = points[0]
             ParallelFill.symmetric(storage: storage, n: n, progress: progress) { i, out in
@@ -261,7 +302,8 @@ public struct GramMatrix: Sendable {
     static func layerVariances(_ input: [Double], network: NetworkKernel) -> (pre: [[Double]], post: [[Double]]) {
         let dual = DualActivation(network.activation)
         let hidden = max(network.depth, 1) - 1
-        var pre = [[Double]](repeating: [], count: hidden), post = pre
+        var pre = [[Double]](repeating: [], count: hidden)
+        var post = pre
         for v in input {
             _ = network.propagate(LayerVariance(v), inputWidth: 1) { l, q in
                 pre[l].append(q.value)

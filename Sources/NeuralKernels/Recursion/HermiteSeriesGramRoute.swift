@@ -60,8 +60,10 @@ struct HermiteSeriesGramRoute: Sendable {
     /// which agrees with the 16-node one to 1e-14 and is itself accurate to about 1e-15); a point
     /// whose expansion is refused at a layer takes the direct dual's second moments there.
     /// `progress` gets the fraction of the expansions done.
-    init?(network: NetworkKernel, inputDimension d: Int, variances: [Double],
-          progress: (@Sendable (Double) -> Void)? = nil) {
+    init?(
+        network: NetworkKernel, inputDimension d: Int, variances: [Double],
+        progress: (@Sendable (Double) -> Void)? = nil
+    ) {
         guard HermiteSeriesGramRoute.applies(to: network.activation) else { return nil }
         let n = variances.count
         let order = HermiteCoefficients.defaultOrder
@@ -73,19 +75,23 @@ struct HermiteSeriesGramRoute: Sendable {
         var layers: [PointLayer] = []
         layers.reserveCapacity(hidden * n)
         var value = [Double](repeating: 0, count: hidden * n * width)
-        var derivative = value, logValueTail = value, logDerivativeTail = value
+        var derivative = value
+        var logValueTail = value
+        var logDerivativeTail = value
         var q = variances.map { dense[0].nngp($0) }
         for l in 0..<hidden {
             // One expansion per point, in parallel: each is a 1-D quadrature of ~1 ms.
             let current = q
-            let total = Double(hidden * n), before = Double(l * n)
+            let total = Double(hidden * n)
+            let before = Double(l * n)
             let step = max(1, n / 100)
             let report: (@Sendable (Int) -> Void)? = progress.map { p in
                 { @Sendable done in if done % step == 0 { p((before + Double(done)) / total) } }
             }
-            let expansions = (try? SlotArray<HermiteCoefficients?>.map(n, progress: report) { i in
-                HermiteCoefficients(activation, variance: current[i], order: order)
-            }) ?? Array(repeating: nil, count: n)
+            let expansions =
+                (try? SlotArray<HermiteCoefficients?>.map(n, progress: report) { i in
+                    HermiteCoefficients(activation, variance: current[i], order: order)
+                }) ?? Array(repeating: nil, count: n)
             for i in 0..<n {
                 let index = l * n + i
                 if let e = expansions[i] {
@@ -95,14 +101,18 @@ struct HermiteSeriesGramRoute: Sendable {
                         logValueTail[index * width + k] = e.logValueTail[k]
                         logDerivativeTail[index * width + k] = e.logDerivativeTail[k]
                     }
-                    layers.append(PointLayer(variance: q[i], root: q[i].squareRoot(), secondMoment: e.valueEnergy,
-                                             derivativeSecondMoment: e.derivativeEnergy, valueError: e.valueError,
-                                             derivativeError: e.derivativeError, hasSeries: true))
+                    layers.append(
+                        PointLayer(
+                            variance: q[i], root: q[i].squareRoot(), secondMoment: e.valueEnergy,
+                            derivativeSecondMoment: e.derivativeEnergy, valueError: e.valueError,
+                            derivativeError: e.derivativeError, hasSeries: true))
                 } else {
                     let pair = GaussianPair(q1: q[i], q2: q[i], c: q[i])
-                    layers.append(PointLayer(variance: q[i], root: q[i].squareRoot(), secondMoment: dual.nngp(pair),
-                                             derivativeSecondMoment: dual.derivative(pair), valueError: 0,
-                                             derivativeError: 0, hasSeries: false))
+                    layers.append(
+                        PointLayer(
+                            variance: q[i], root: q[i].squareRoot(), secondMoment: dual.nngp(pair),
+                            derivativeSecondMoment: dual.derivative(pair), valueError: 0,
+                            derivativeError: 0, hasSeries: false))
                 }
                 q[i] = dense[l + 1].nngp(layers[index].secondMoment)
             }
@@ -134,12 +144,16 @@ struct HermiteSeriesGramRoute: Sendable {
     func entry(_ i: Int, _ j: Int, dot: Double, _ v: Views, wantNTK: Bool) -> (nngp: Double, ntk: Double) {
         let dd = Double(d)
         let width = order + 1
-        var state = dense[0](KernelState(q1: variances[i], q2: variances[j], nngp: i == j ? variances[i] : dot / dd, ntk: 0))
+        var state = dense[0](
+            KernelState(q1: variances[i], q2: variances[j], nngp: i == j ? variances[i] : dot / dd, ntk: 0))
         var l = 0
         while l + 1 < dense.count {
-            let ia = l * n + i, ib = l * n + j
-            let a = v.points[ia], b = v.points[ib]
-            let nngp: Double, derivative: Double
+            let ia = l * n + i
+            let ib = l * n + j
+            let a = v.points[ia]
+            let b = v.points[ib]
+            let nngp: Double
+            let derivative: Double
             let c = state.nngp
             if i == j || (c == a.variance && a.variance == b.variance) {
                 // u = v: the diagonal's values (as the per-entry route finds for identical points).
@@ -151,14 +165,16 @@ struct HermiteSeriesGramRoute: Sendable {
                 let rho = Swift.min(1, Swift.max(-1, c / (a.root * b.root)))
                 // Each dual from its series where that is certified, else directly: the NNGP
                 // never depends on whether the NTK is wanted (fused and separate passes agree).
-                let s = series
+                let s =
+                    series
                     ? HermiteCoefficients.sum(
                         v.value + ia * width, v.value + ib * width, v.logValueTail + ia * width,
                         v.logValueTail + ib * width, count: width, energies: (a.secondMoment, b.secondMoment),
                         errors: (a.valueError, b.valueError), rho: rho, tolerance: tolerance) : nil
                 nngp = s?.value ?? dual.nngp(pair)
                 if wantNTK {
-                    let t = series
+                    let t =
+                        series
                         ? HermiteCoefficients.sum(
                             v.derivative + ia * width, v.derivative + ib * width, v.logDerivativeTail + ia * width,
                             v.logDerivativeTail + ib * width, count: width,
@@ -169,23 +185,29 @@ struct HermiteSeriesGramRoute: Sendable {
                     derivative = 0
                 }
             }
-            state = dense[l + 1](KernelState(q1: a.secondMoment, q2: b.secondMoment, nngp: nngp, ntk: state.ntk * derivative))
+            state = dense[l + 1](
+                KernelState(q1: a.secondMoment, q2: b.secondMoment, nngp: nngp, ntk: state.ntk * derivative))
             l += 1
         }
         return (state.nngp, state.ntk)
     }
 
     /// Fills the selected matrices of the points `flat` (n rows of d).
-    func fill(_ storage: [UnsafeMutablePointer<Double>], flat: [Double], selection: GramMatrix.Selection,
-              progress: (@Sendable (Double) -> Void)?) {
+    func fill(
+        _ storage: [UnsafeMutablePointer<Double>], flat: [Double], selection: GramMatrix.Selection,
+        progress: (@Sendable (Double) -> Void)?
+    ) {
         let wantNTK = selection.ntk
         let width = order + 1
         ParallelFill.withShared(reading: [layers], rowLength: n) { shared in
-            ParallelFill.withShared(reading: [value, derivative, logValueTail, logDerivativeTail], rowLength: width) { c in
+            ParallelFill.withShared(reading: [value, derivative, logValueTail, logDerivativeTail], rowLength: width) {
+                c in
                 let points = shared[0]
-                GramMatrix.fill(storage, n: n, d: d, flat: flat, selection: selection, progress: progress) { i, j, dot in
-                    let views = Views(points: points.base, value: c[0].base, derivative: c[1].base,
-                                      logValueTail: c[2].base, logDerivativeTail: c[3].base)
+                GramMatrix.fill(storage, n: n, d: d, flat: flat, selection: selection, progress: progress) {
+                    i, j, dot in
+                    let views = Views(
+                        points: points.base, value: c[0].base, derivative: c[1].base,
+                        logValueTail: c[2].base, logDerivativeTail: c[3].base)
                     return entry(i, j, dot: dot, views, wantNTK: wantNTK)
                 }
             }

@@ -46,7 +46,8 @@ struct HomogeneousGramRoute: Sendable {
     /// underflow or overflow (those pairs take the per-entry route).
     init?(network: NetworkKernel, inputDimension d: Int, variances: [Double], pre: [[Double]], post: [[Double]]) {
         guard let table = NormalisedDualTable(network.activation),
-              max(table.error.nngp, table.error.derivative) <= 1e-14 else { return nil }
+            max(table.error.nngp, table.error.derivative) <= 1e-14
+        else { return nil }
         let p = Double(table.degree)
         let n = variances.count
         let dual = DualActivation(network.activation)
@@ -59,11 +60,12 @@ struct HomogeneousGramRoute: Sendable {
                 let root = q.squareRoot()
                 let rootLow = fma(-root, root, q) / (2 * root)
                 let derivativeSecondMoment = dual.derivative(GaussianPair(q1: q, q2: q, c: q))
-                layers.append(PointLayer(
-                    variance: q, root: root, rootLow: rootLow, inverseRoot: 1 / root,
-                    nngpScale: table.degree == 1 ? root : pow(q, 0.5 * p),
-                    derivativeScale: table.degree == 1 ? 1 : pow(q, 0.5 * (p - 1)),
-                    secondMoment: post[l][i], derivativeSecondMoment: derivativeSecondMoment))
+                layers.append(
+                    PointLayer(
+                        variance: q, root: root, rootLow: rootLow, inverseRoot: 1 / root,
+                        nngpScale: table.degree == 1 ? root : pow(q, 0.5 * p),
+                        derivativeScale: table.degree == 1 ? 1 : pow(q, 0.5 * (p - 1)),
+                        secondMoment: post[l][i], derivativeSecondMoment: derivativeSecondMoment))
             }
         }
         self.n = n
@@ -80,11 +82,14 @@ struct HomogeneousGramRoute: Sendable {
         -> (nngp: Double, ntk: Double)
     {
         let dd = Double(d)
-        var state = dense[0](KernelState(q1: variances[i], q2: variances[j], nngp: i == j ? variances[i] : dot / dd, ntk: 0))
+        var state = dense[0](
+            KernelState(q1: variances[i], q2: variances[j], nngp: i == j ? variances[i] : dot / dd, ntk: 0))
         var l = 0
         while l + 1 < dense.count {
-            let a = p[l * n + i], b = p[l * n + j]
-            let nngp: Double, derivative: Double
+            let a = p[l * n + i]
+            let b = p[l * n + j]
+            let nngp: Double
+            let derivative: Double
             if i == j {
                 nngp = a.secondMoment
                 derivative = a.derivativeSecondMoment
@@ -117,15 +122,18 @@ struct HomogeneousGramRoute: Sendable {
                     derivative = wantNTK ? a.derivativeScale * b.derivativeScale * k.derivative : 0
                 }
             }
-            state = dense[l + 1](KernelState(q1: a.secondMoment, q2: b.secondMoment, nngp: nngp, ntk: state.ntk * derivative))
+            state = dense[l + 1](
+                KernelState(q1: a.secondMoment, q2: b.secondMoment, nngp: nngp, ntk: state.ntk * derivative))
             l += 1
         }
         return (state.nngp, state.ntk)
     }
 
     /// Fills the selected matrices of the points `flat` (n rows of d).
-    func fill(_ storage: [UnsafeMutablePointer<Double>], flat: [Double], selection: GramMatrix.Selection,
-              progress: (@Sendable (Double) -> Void)?) {
+    func fill(
+        _ storage: [UnsafeMutablePointer<Double>], flat: [Double], selection: GramMatrix.Selection,
+        progress: (@Sendable (Double) -> Void)?
+    ) {
         let wantNTK = selection.ntk
         ParallelFill.withShared(reading: [layers], rowLength: n) { shared in
             let points = shared[0]

@@ -64,13 +64,15 @@ public struct KernelInputDerivatives: Sendable {
     /// first layer's fan-in d (used by the standard parametrisation only).
     public func partials(q1: Double, q2: Double, c: Double, inputWidth: Double = 1) -> (nngp: Partials, ntk: Partials) {
         var state = KernelState(q1: q1, q2: q2, nngp: c, ntk: 0)
-        var tangents = [KernelState(q1: 1, q2: 0, nngp: 0, ntk: 0),
-                        KernelState(q1: 0, q2: 1, nngp: 0, ntk: 0),
-                        KernelState(q1: 0, q2: 0, nngp: 1, ntk: 0)]
+        var tangents = [
+            KernelState(q1: 1, q2: 0, nngp: 0, ntk: 0),
+            KernelState(q1: 0, q2: 1, nngp: 0, ntk: 0),
+            KernelState(q1: 0, q2: 0, nngp: 1, ntk: 0),
+        ]
         func dense(_ l: Int) {
             let layer = network.denseLayer(l, inputWidth: inputWidth)
             var linear = layer
-            linear.sigmaB = 0   // tangents see only the linear part (no constant bias terms)
+            linear.sigmaB = 0  // tangents see only the linear part (no constant bias terms)
             state = layer(state)
             for i in tangents.indices { tangents[i] = linear(tangents[i]) }
         }
@@ -80,13 +82,17 @@ public struct KernelInputDerivatives: Sendable {
             nonlinearity(&state, &tangents, variances: l < network.depth - 1)
             dense(l)
         }
-        return (Partials(value: state.nngp, q1: tangents[0].nngp, q2: tangents[1].nngp, c: tangents[2].nngp),
-                Partials(value: state.ntk, q1: tangents[0].ntk, q2: tangents[1].ntk, c: tangents[2].ntk))
+        return (
+            Partials(value: state.nngp, q1: tangents[0].nngp, q2: tangents[1].nngp, c: tangents[2].nngp),
+            Partials(value: state.ntk, q1: tangents[0].ntk, q2: tangents[1].ntk, c: tangents[2].ntk)
+        )
     }
 
     /// Sigma(x, y), Theta(x, y) and their gradients with respect to x (y held fixed), in the
     /// input convention <x, y>/d.
-    public func gradient(_ x: [Double], _ y: [Double]) -> (nngp: Double, ntk: Double, nngpGradient: [Double], ntkGradient: [Double]) {
+    public func gradient(_ x: [Double], _ y: [Double]) -> (
+        nngp: Double, ntk: Double, nngpGradient: [Double], ntkGradient: [Double]
+    ) {
         precondition(x.count == y.count && !x.isEmpty)
         let s = KernelState.input(x, y)
         let d = Double(x.count)
@@ -104,19 +110,23 @@ public struct KernelInputDerivatives: Sendable {
     func moments(_ pair: GaussianPair, needSlope: Bool) -> Moments {
         if let jet, let j = jet(pair) {
             let slope = needSlope && Swift.abs(pair.rho) < 1 - 1e-12 ? j.derivativeSlope : 0
-            return Moments(f: j.nngp, d: j.derivative, s1: j.nngpScaling.first, s2: j.nngpScaling.second,
-                           t1: j.derivativeScaling.first, t2: j.derivativeScaling.second, slope: slope)
+            return Moments(
+                f: j.nngp, d: j.derivative, s1: j.nngpScaling.first, s2: j.nngpScaling.second,
+                t1: j.derivativeScaling.first, t2: j.derivativeScaling.second, slope: slope)
         }
         let (q1, q2, c) = (pair.q1, pair.q2, pair.c)
-        let f = dual.nngp(pair), d = dual.derivative(pair)
+        let f = dual.nngp(pair)
+        let d = dual.derivative(pair)
         let h = KernelInputDerivatives.step
         @inline(__always) func scaled(_ l1: Double, _ l2: Double) -> GaussianPair {
             GaussianPair(q1: l1 * l1 * q1, q2: l2 * l2 * q2, c: l1 * l2 * c, angle: pair.angle)
         }
         var m = Moments(f: f, d: d, s1: 0, s2: 0, t1: 0, t2: 0, slope: 0)
         if let p = homogeneity {
-            m.s1 = Double(p) * f; m.s2 = m.s1
-            m.t1 = Double(p - 1) * d; m.t2 = m.t1
+            m.s1 = Double(p) * f
+            m.s2 = m.s1
+            m.t1 = Double(p - 1) * d
+            m.t2 = m.t1
         } else {
             m.s1 = (dual.nngp(scaled(1 + h, 1)) - dual.nngp(scaled(1 - h, 1))) / (2 * h)
             m.s2 = (dual.nngp(scaled(1, 1 + h)) - dual.nngp(scaled(1, 1 - h))) / (2 * h)
@@ -147,19 +157,26 @@ public struct KernelInputDerivatives: Sendable {
         let (q1, q2, c) = (state.q1, state.q2, state.nngp)
         let m = moments(GaussianPair(q1: q1, q2: q2, c: c), needSlope: true)
         // Without the variances' tangents only the variances themselves are needed.
-        let diag1 = variances ? moments(GaussianPair(q1: q1, q2: q1, c: q1), needSlope: false)
+        let diag1 =
+            variances
+            ? moments(GaussianPair(q1: q1, q2: q1, c: q1), needSlope: false)
             : Moments(f: dual.secondMoment(q: q1), d: 0, s1: 0, s2: 0, t1: 0, t2: 0, slope: 0)
-        let diag2 = q2 == q1 ? diag1 : variances ? moments(GaussianPair(q1: q2, q2: q2, c: q2), needSlope: false)
-            : Moments(f: dual.secondMoment(q: q2), d: 0, s1: 0, s2: 0, t1: 0, t2: 0, slope: 0)
+        let diag2 =
+            q2 == q1
+            ? diag1
+            : variances
+                ? moments(GaussianPair(q1: q2, q2: q2, c: q2), needSlope: false)
+                : Moments(f: dual.secondMoment(q: q2), d: 0, s1: 0, s2: 0, t1: 0, t2: 0, slope: 0)
         func change(_ a: Double, _ b: Double, _ slope: Double, _ t: KernelState) -> Double {
             let rhoPart = t.nngp - 0.5 * c * (t.q1 / q1 + t.q2 / q2)
             return a * t.q1 / (2 * q1) + b * t.q2 / (2 * q2) + (rhoPart == 0 ? 0 : slope * rhoPart)
         }
         for i in tangents.indices {
             let t = tangents[i]
-            tangents[i] = KernelState(q1: diag1.s1 * t.q1 / q1, q2: diag2.s1 * t.q2 / q2,
-                                      nngp: change(m.s1, m.s2, m.d, t),
-                                      ntk: m.d * t.ntk + state.ntk * change(m.t1, m.t2, m.slope, t))
+            tangents[i] = KernelState(
+                q1: diag1.s1 * t.q1 / q1, q2: diag2.s1 * t.q2 / q2,
+                nngp: change(m.s1, m.s2, m.d, t),
+                ntk: m.d * t.ntk + state.ntk * change(m.t1, m.t2, m.slope, t))
         }
         state = KernelState(q1: diag1.f, q2: diag2.f, nngp: m.f, ntk: state.ntk * m.d)
     }

@@ -13,14 +13,23 @@ public struct KernelState: Sendable, Equatable {
     public var ntk: Double
 
     public init(q1: Double, q2: Double, nngp: Double, ntk: Double) {
-        self.q1 = q1; self.q2 = q2; self.nngp = nngp; self.ntk = ntk
+        self.q1 = q1
+        self.q2 = q2
+        self.nngp = nngp
+        self.ntk = ntk
     }
 
     /// The input kernel of Neural Tangents: <x, x'>/d, with NTK 0 (no parameters yet).
     public static func input(_ x: [Double], _ y: [Double]) -> KernelState {
         precondition(x.count == y.count && !x.isEmpty)
-        var xx = 0.0, yy = 0.0, xy = 0.0
-        for i in 0..<x.count { xx += x[i] * x[i]; yy += y[i] * y[i]; xy += x[i] * y[i] }
+        var xx = 0.0
+        var yy = 0.0
+        var xy = 0.0
+        for i in 0..<x.count {
+            xx += x[i] * x[i]
+            yy += y[i] * y[i]
+            xy += x[i] * y[i]
+        }
         let d = Double(x.count)
         return KernelState(q1: xx / d, q2: yy / d, nngp: xy / d, ntk: 0)
     }

@@ -25,10 +25,11 @@ public enum LayerRecursion {
     @inlinable
     public static func propagate<C: LayerCarrier>(
         _ input: C, depth: Int, weights: (_ layer: Int) -> C.Weights,
-        nonlinearity: (_ hiddenLayer: Int, C) -> C?) -> C?
-    {
-        propagate(afterFirstLayer: input.dense(weights(0)), depth: depth, weights: weights,
-                  nonlinearity: nonlinearity)
+        nonlinearity: (_ hiddenLayer: Int, C) -> C?
+    ) -> C? {
+        propagate(
+            afterFirstLayer: input.dense(weights(0)), depth: depth, weights: weights,
+            nonlinearity: nonlinearity)
     }
 
     /// The hidden layers on x_1, for carriers whose first layer is computed from the input
@@ -36,8 +37,8 @@ public enum LayerRecursion {
     @inlinable
     public static func propagate<C: LayerCarrier>(
         afterFirstLayer first: C, depth: Int, weights: (_ layer: Int) -> C.Weights,
-        nonlinearity: (_ hiddenLayer: Int, C) -> C?) -> C?
-    {
+        nonlinearity: (_ hiddenLayer: Int, C) -> C?
+    ) -> C? {
         var x = first
         var layer = 1
         while layer < depth {
@@ -52,23 +53,27 @@ public enum LayerRecursion {
 extension NetworkKernel {
     /// The network's recursion on `input`, its dense layers from ``denseLayer(_:inputWidth:)``.
     @inlinable
-    public func propagate<C: LayerCarrier>(_ input: C, inputWidth: Double,
-                                           nonlinearity: (_ hiddenLayer: Int, C) -> C?) -> C?
-        where C.Weights == DenseLayer
-    {
-        LayerRecursion.propagate(input, depth: depth, weights: { denseLayer($0, inputWidth: inputWidth) },
-                                 nonlinearity: nonlinearity)
+    public func propagate<C: LayerCarrier>(
+        _ input: C, inputWidth: Double,
+        nonlinearity: (_ hiddenLayer: Int, C) -> C?
+    ) -> C?
+    where C.Weights == DenseLayer {
+        LayerRecursion.propagate(
+            input, depth: depth, weights: { denseLayer($0, inputWidth: inputWidth) },
+            nonlinearity: nonlinearity)
     }
 
     /// The hidden layers on a carrier already through dense layer 0.
     @inlinable
-    public func propagate<C: LayerCarrier>(afterFirstLayer first: C, inputWidth: Double,
-                                           nonlinearity: (_ hiddenLayer: Int, C) -> C?) -> C?
-        where C.Weights == DenseLayer
-    {
-        LayerRecursion.propagate(afterFirstLayer: first, depth: depth,
-                                 weights: { denseLayer($0, inputWidth: inputWidth) },
-                                 nonlinearity: nonlinearity)
+    public func propagate<C: LayerCarrier>(
+        afterFirstLayer first: C, inputWidth: Double,
+        nonlinearity: (_ hiddenLayer: Int, C) -> C?
+    ) -> C?
+    where C.Weights == DenseLayer {
+        LayerRecursion.propagate(
+            afterFirstLayer: first, depth: depth,
+            weights: { denseLayer($0, inputWidth: inputWidth) },
+            nonlinearity: nonlinearity)
     }
 }
 

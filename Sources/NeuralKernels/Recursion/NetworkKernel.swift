@@ -15,10 +15,14 @@ public struct NetworkKernel: Sendable {
     /// Input dimension d used by the standard parametrisation's NTK on the sphere.
     public var inputDimension: Int?
 
-    public init(activation: Activation, depth: Int, sigmaW: Double = 1, sigmaB: Double = 1,
-                sigmaI: Double = 1, parametrization: Parametrization = .ntk,
-                width: Int? = nil, inputDimension: Int? = nil) throws {
-        guard depth >= 1 else { throw KernelError.invalidParameter(name: "depth", value: "\(depth)", allowed: "an integer >= 1") }
+    public init(
+        activation: Activation, depth: Int, sigmaW: Double = 1, sigmaB: Double = 1,
+        sigmaI: Double = 1, parametrization: Parametrization = .ntk,
+        width: Int? = nil, inputDimension: Int? = nil
+    ) throws {
+        guard depth >= 1 else {
+            throw KernelError.invalidParameter(name: "depth", value: "\(depth)", allowed: "an integer >= 1")
+        }
         for (name, v) in [("sigma-w", sigmaW), ("sigma-b", sigmaB), ("sigma-i", sigmaI)] {
             guard v.isFinite, v >= 0 else {
                 throw KernelError.invalidParameter(name: name, value: "\(v)", allowed: "a finite number >= 0")
@@ -26,14 +30,17 @@ public struct NetworkKernel: Sendable {
         }
         if parametrization == .standard {
             guard let w = width, w >= 1 else {
-                throw KernelError.invalidParameter(name: "width", value: width.map(String.init) ?? "none",
-                                                   allowed: "a hidden width >= 1 for the standard parametrization")
+                throw KernelError.invalidParameter(
+                    name: "width", value: width.map(String.init) ?? "none",
+                    allowed: "a hidden width >= 1 for the standard parametrization")
             }
             _ = w
         }
         self.activation = activation
         self.depth = depth
-        self.sigmaW = sigmaW; self.sigmaB = sigmaB; self.sigmaI = sigmaI
+        self.sigmaW = sigmaW
+        self.sigmaB = sigmaB
+        self.sigmaI = sigmaI
         self.parametrization = parametrization
         self.width = width
         self.inputDimension = inputDimension
@@ -44,8 +51,9 @@ public struct NetworkKernel: Sendable {
 
     /// The dense layer number `index` (0-based) with its fan-in.
     public func denseLayer(_ index: Int, inputWidth: Double) -> DenseLayer {
-        DenseLayer(sigmaW: sigmaW, sigmaB: sigmaB, sigmaI: sigmaI, parametrization: parametrization,
-                   inputWidth: index == 0 ? inputWidth : Double(width ?? 1))
+        DenseLayer(
+            sigmaW: sigmaW, sigmaB: sigmaB, sigmaI: sigmaI, parametrization: parametrization,
+            inputWidth: index == 0 ? inputWidth : Double(width ?? 1))
     }
 
     /// Propagates an input state (see ``KernelState/input(_:_:)``) through the network.

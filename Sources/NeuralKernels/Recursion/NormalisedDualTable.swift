@@ -81,19 +81,24 @@ public struct NormalisedDualTable: Sendable {
         let x = 2 * (scaled - Double(cell)) - 1
         return coefficients.withUnsafeBufferPointer { c in
             let q = c.baseAddress! + ((positive ? 0 : cells) + cell) * 16
-            let x2 = x * x, x4 = x2 * x2
+            let x2 = x * x
+            let x4 = x2 * x2
             let n = ((q[0] + q[1] * x) + x2 * (q[2] + q[3] * x)) + x4 * ((q[4] + q[5] * x) + x2 * (q[6] + q[7] * x))
-            let d = ((q[8] + q[9] * x) + x2 * (q[10] + q[11] * x)) + x4 * ((q[12] + q[13] * x) + x2 * (q[14] + q[15] * x))
+            let d =
+                ((q[8] + q[9] * x) + x2 * (q[10] + q[11] * x)) + x4 * ((q[12] + q[13] * x) + x2 * (q[14] + q[15] * x))
             return (positive ? top.nngp - (deficitOrder == 2 ? half : u) * n : n, d)
         }
     }
 
     /// The exact duals at u (half 0: 1 - rho = 2 u^2; half 1: 1 + rho = 2 u^2), the NNGP of
     /// half 0 as its deficit divided by u^order.
-    private static func exact(_ dual: DualActivation, top: (nngp: Double, derivative: Double),
-                              half: Int, u: Double, order: Int) -> (Double, Double) {
+    private static func exact(
+        _ dual: DualActivation, top: (nngp: Double, derivative: Double),
+        half: Int, u: Double, order: Int
+    ) -> (Double, Double) {
         let e = 2 * u * u
-        let pair = half == 0 ? GaussianPair(q: 1, deficit: e, surplus: 2 - e) : GaussianPair(q: 1, deficit: 2 - e, surplus: e)
+        let pair =
+            half == 0 ? GaussianPair(q: 1, deficit: e, surplus: 2 - e) : GaussianPair(q: 1, deficit: 2 - e, surplus: e)
         let derivative = dual.derivative(pair)
         if half == 1 { return (dual.nngp(pair), derivative) }
         // The deficit without cancellation where Price's theorem applies (small angles).
@@ -109,31 +114,42 @@ public struct NormalisedDualTable: Sendable {
         let nodes = (0..<m).map { cos(Double.pi * (Double($0) + 0.5) / Double(m)) }
         let scaleN = Swift.abs(top.nngp) > 0 ? Swift.abs(top.nngp) : 1
         let scaleD = Swift.abs(top.derivative) > 0 ? Swift.abs(top.derivative) : 1
-        var errN = 0.0, errD = 0.0
+        var errN = 0.0
+        var errD = 0.0
         for half in 0..<2 {
             for cell in 0..<cells {
                 let lo = Double(cell) * width
-                let values = nodes.map { exact(dual, top: top, half: half, u: lo + 0.5 * ($0 + 1) * width, order: order) }
+                let values = nodes.map {
+                    exact(dual, top: top, half: half, u: lo + 0.5 * ($0 + 1) * width, order: order)
+                }
                 let base = (half * cells + cell) * 2 * m
-                var chebyshevN = [Double](repeating: 0, count: m), chebyshevD = chebyshevN
+                var chebyshevN = [Double](repeating: 0, count: m)
+                var chebyshevD = chebyshevN
                 for k in 0..<m {
-                    var sn = 0.0, sd = 0.0
+                    var sn = 0.0
+                    var sd = 0.0
                     for i in 0..<m {
                         let w = cos(Double.pi * Double(k) * (Double(i) + 0.5) / Double(m))
-                        sn += values[i].0 * w; sd += values[i].1 * w
+                        sn += values[i].0 * w
+                        sd += values[i].1 * w
                     }
                     let factor = (k == 0 ? 1.0 : 2.0) / Double(m)
-                    chebyshevN[k] = sn * factor; chebyshevD[k] = sd * factor
+                    chebyshevN[k] = sn * factor
+                    chebyshevD[k] = sd * factor
                 }
                 SphereKernelTable.chebyshevToMonomial(&chebyshevN, 0, m)
                 SphereKernelTable.chebyshevToMonomial(&chebyshevD, 0, m)
-                for k in 0..<m { coefficients[base + k] = chebyshevN[k]; coefficients[base + m + k] = chebyshevD[k] }
+                for k in 0..<m {
+                    coefficients[base + k] = chebyshevN[k]
+                    coefficients[base + m + k] = chebyshevD[k]
+                }
                 for x in [-0.93, 0.11, 0.77] {
                     let u = lo + 0.5 * (x + 1) * width
                     let truth = exact(dual, top: top, half: half, u: u, order: order)
                     // The NNGP's error as a value, not as a deficit ratio.
                     let weight = half == 1 ? 1 : (order == 2 ? u * u : u)
-                    var approxN = 0.0, approxD = 0.0
+                    var approxN = 0.0
+                    var approxD = 0.0
                     for k in stride(from: m - 1, through: 0, by: -1) {
                         approxN = approxN * x + chebyshevN[k]
                         approxD = approxD * x + chebyshevD[k]

@@ -41,12 +41,14 @@ public struct SphereKernel: Sendable {
     /// (1 for the sphere convention Sigma_1(t) = sigma_w^2 t + sigma_b^2 sigma_i^2).
     public init(_ network: NetworkKernel, inputVariance: Double = 1) throws {
         guard inputVariance.isFinite, inputVariance > 0 else {
-            throw KernelError.invalidParameter(name: "input variance", value: "\(inputVariance)", allowed: "a finite number > 0")
+            throw KernelError.invalidParameter(
+                name: "input variance", value: "\(inputVariance)", allowed: "a finite number > 0")
         }
         self.inputVariance = inputVariance
         if network.parametrization == .standard && network.inputDimension == nil {
-            throw KernelError.invalidParameter(name: "dim", value: "none",
-                                               allowed: "the input dimension d, needed by the standard parametrization's NTK")
+            throw KernelError.invalidParameter(
+                name: "dim", value: "none",
+                allowed: "the input dimension d, needed by the standard parametrization's NTK")
         }
         self.network = network
         self.priceApplies = network.activation.regularity.nonSmoothnessDegree != 0
@@ -56,25 +58,30 @@ public struct SphereKernel: Sendable {
         var variances: [Double] = []
         var layers: [LayerDuals] = []
         var worst = 0.0
-        _ = network.propagate(KernelState(q1: s, q2: s, nngp: s, ntk: 0),
-                              inputWidth: Double(network.inputDimension ?? 1)) { _, state in
+        _ = network.propagate(
+            KernelState(q1: s, q2: s, nngp: s, ntk: 0),
+            inputWidth: Double(network.inputDimension ?? 1)
+        ) { _, state in
             let q = state.q1
             variances.append(q)
             if let closed = network.activation.closedForm, closed.isCheap {
-                layers.append(LayerDuals(q: q, nngp: closed.nngp, derivative: closed.derivative,
-                                         secondMoment: closed.nngp(GaussianPair(q1: q, q2: q, c: q)),
-                                         nngpOdd: closed.nngpOddPart, derivativeOdd: closed.derivativeOddPart))
+                layers.append(
+                    LayerDuals(
+                        q: q, nngp: closed.nngp, derivative: closed.derivative,
+                        secondMoment: closed.nngp(GaussianPair(q1: q, q2: q, c: q)),
+                        nngpOdd: closed.nngpOddPart, derivativeOdd: closed.derivativeOddPart))
             } else {
                 let f = TabulatedDual(q: q) { rho in dual.nngp(q1: q, q2: q, c: q * rho) }
                 let g = TabulatedDual(q: q) { rho in dual.derivative(q1: q, q2: q, c: q * rho) }
                 worst = max(worst, f.error, g.error)
-                layers.append(LayerDuals(
-                    q: q,
-                    nngp: { pair in f.value(theta: pair.angle.theta) },
-                    derivative: { pair in g.value(theta: pair.angle.theta) },
-                    secondMoment: dual.secondMoment(q: q),
-                    nngpOdd: network.activation.closedForm?.nngpOddPart,
-                    derivativeOdd: network.activation.closedForm?.derivativeOddPart))
+                layers.append(
+                    LayerDuals(
+                        q: q,
+                        nngp: { pair in f.value(theta: pair.angle.theta) },
+                        derivative: { pair in g.value(theta: pair.angle.theta) },
+                        secondMoment: dual.secondMoment(q: q),
+                        nngpOdd: network.activation.closedForm?.nngpOddPart,
+                        derivativeOdd: network.activation.closedForm?.derivativeOddPart))
             }
             return nonlinearity(state)
         }
@@ -148,8 +155,9 @@ public struct SphereKernel: Sendable {
         var surplus: Double
 
         func dense(_ layer: DenseLayer) -> Carrier {
-            Carrier(state: layer(state), deficit: layer.weightVariance * deficit,
-                    surplus: layer.weightVariance * surplus + 2 * layer.nngpBias)
+            Carrier(
+                state: layer(state), deficit: layer.weightVariance * deficit,
+                surplus: layer.weightVariance * surplus + 2 * layer.nngpBias)
         }
     }
 
@@ -168,25 +176,34 @@ public struct SphereKernel: Sendable {
             let layer = layers[index]
             // On a branch, the pair at |theta_l|; the continued branch sits at -|theta_l|.
             let pair = GaussianPair(q: layer.q, deficit: x.deficit, surplus: x.surplus)
-            var oddN = 0.0, oddD = 0.0
+            var oddN = 0.0
+            var oddD = 0.0
             if let branch {
-                guard pair.rho > 0, let nngpOdd = layer.nngpOdd, let derivativeOdd = layer.derivativeOdd else { return nil }
-                if branch == .continued { oddN = nngpOdd(pair); oddD = derivativeOdd(pair) }
+                guard pair.rho > 0, let nngpOdd = layer.nngpOdd, let derivativeOdd = layer.derivativeOdd else {
+                    return nil
+                }
+                if branch == .continued {
+                    oddN = nngpOdd(pair)
+                    oddD = derivativeOdd(pair)
+                }
                 guard oddN.isFinite, oddD.isFinite else { return nil }
             }
             let trueNNGP = layer.nngp(pair)
             let nngp = branch == nil ? trueNNGP : trueNNGP - 2 * oddN
             let derivative = branch == nil ? layer.derivative(pair) : layer.derivative(pair) - 2 * oddD
-            var postDeficit = pair.angle.theta < 0.2 && priceApplies
+            var postDeficit =
+                pair.angle.theta < 0.2 && priceApplies
                 ? DualActivation.priceDeficit(q: layer.q, angle: pair.angle, derivative: layer.derivative)
                 : layer.secondMoment - trueNNGP
             if branch != nil {
                 postDeficit += 2 * oddN
                 guard postDeficit >= 0 else { return nil }
             }
-            return Carrier(state: KernelState(q1: layer.secondMoment, q2: layer.secondMoment, nngp: nngp,
-                                              ntk: x.state.ntk * derivative),
-                           deficit: postDeficit, surplus: layer.secondMoment + nngp)
+            return Carrier(
+                state: KernelState(
+                    q1: layer.secondMoment, q2: layer.secondMoment, nngp: nngp,
+                    ntk: x.state.ntk * derivative),
+                deficit: postDeficit, surplus: layer.secondMoment + nngp)
         }
     }
 }

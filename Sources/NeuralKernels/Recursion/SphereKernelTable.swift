@@ -77,9 +77,12 @@ public struct SphereKernelTable: Sendable {
     func clenshaw(_ c: [Double], _ offset: Int, _ x: Double) -> Double {
         c.withUnsafeBufferPointer { p in
             let q = p.baseAddress! + offset
-            let x2 = x * x, x4 = x2 * x2
-            let a = q[0] + q[1] * x, b = q[2] + q[3] * x
-            let e = q[4] + q[5] * x, f = q[6] + q[7] * x
+            let x2 = x * x
+            let x4 = x2 * x2
+            let a = q[0] + q[1] * x
+            let b = q[2] + q[3] * x
+            let e = q[4] + q[5] * x
+            let f = q[6] + q[7] * x
             return (a + x2 * b) + x4 * (e + x2 * f)
         }
     }
@@ -87,9 +90,10 @@ public struct SphereKernelTable: Sendable {
     /// Rewrites sum_k a_k T_k(x) as sum_k b_k x^k in place (m coefficients from `base`).
     static func chebyshevToMonomial(_ c: inout [Double], _ base: Int, _ m: Int) {
         var result = [Double](repeating: 0, count: m)
-        var tPrev = [Double](repeating: 0, count: m), tCur = [Double](repeating: 0, count: m)
-        tPrev[0] = 1                       // T_0
-        if m > 1 { tCur[1] = 1 }           // T_1
+        var tPrev = [Double](repeating: 0, count: m)
+        var tCur = [Double](repeating: 0, count: m)
+        tPrev[0] = 1  // T_0
+        if m > 1 { tCur[1] = 1 }  // T_1
         for k in 0..<m {
             let poly = k == 0 ? tPrev : tCur
             for j in 0..<m { result[j] += c[base + k] * poly[j] }
@@ -98,7 +102,8 @@ public struct SphereKernelTable: Sendable {
                 var next = [Double](repeating: 0, count: m)
                 for j in 0..<(m - 1) { next[j + 1] = 2 * tCur[j] }
                 for j in 0..<m { next[j] -= tPrev[j] }
-                tPrev = tCur; tCur = next
+                tPrev = tCur
+                tCur = next
             }
         }
         for j in 0..<m { c[base + j] = result[j] }
@@ -116,25 +121,31 @@ public struct SphereKernelTable: Sendable {
         func kernelAt(_ half: Int, _ u: Double) -> (nngp: Double, ntk: Double) {
             // 1 - t = 2 u^2 (t >= 0) or 1 + t = 2 v^2 (t < 0), passed exactly.
             let e = 2 * u * u
-            return half == 0 ? kernel.values(1 - e, oneMinusT: e, onePlusT: 2 - e)
-                             : kernel.values(-1 + e, oneMinusT: 2 - e, onePlusT: e)
+            return half == 0
+                ? kernel.values(1 - e, oneMinusT: e, onePlusT: 2 - e)
+                : kernel.values(-1 + e, oneMinusT: 2 - e, onePlusT: e)
         }
-        var errN = 0.0, errT = 0.0
+        var errN = 0.0
+        var errT = 0.0
         for half in 0..<2 {
             for cell in 0..<cells {
                 let lo = Double(cell) * width
-                var fn = [Double](repeating: 0, count: m), ft = fn
+                var fn = [Double](repeating: 0, count: m)
+                var ft = fn
                 for (i, x) in nodes.enumerated() {
                     let u = lo + 0.5 * (x + 1) * width
                     let v = kernelAt(half, u)
-                    fn[i] = v.nngp; ft[i] = v.ntk
+                    fn[i] = v.nngp
+                    ft[i] = v.ntk
                 }
                 let base = (half * cells + cell) * m
                 for k in 0..<m {
-                    var sn = 0.0, st = 0.0
+                    var sn = 0.0
+                    var st = 0.0
                     for i in 0..<m {
                         let w = cos(Double.pi * Double(k) * (Double(i) + 0.5) / Double(m))
-                        sn += fn[i] * w; st += ft[i] * w
+                        sn += fn[i] * w
+                        st += ft[i] * w
                     }
                     let factor = (k == 0 ? 1.0 : 2.0) / Double(m)
                     nCoeffs[base + k] = sn * factor
@@ -146,7 +157,8 @@ public struct SphereKernelTable: Sendable {
                 for x in [-0.93, 0.11, 0.77] {
                     let u = lo + 0.5 * (x + 1) * width
                     let exact = kernelAt(half, u)
-                    var approxN = 0.0, approxT = 0.0
+                    var approxN = 0.0
+                    var approxT = 0.0
                     for k in stride(from: degree, through: 0, by: -1) {
                         approxN = approxN * x + nCoeffs[base + k]
                         approxT = approxT * x + tCoeffs[base + k]

@@ -39,8 +39,10 @@ extension AsymptoticTail {
 
     /// |m - alternative| at each k, `weight` times, added to `err`: the models' sensitivity to
     /// how their coefficients were obtained.
-    static func addDisagreement(_ err: inout [Double], values m: [Double], alternatives: [SingularExpansion],
-                                weight: Double, from k0: Int, through k1: Int) {
+    static func addDisagreement(
+        _ err: inout [Double], values m: [Double], alternatives: [SingularExpansion],
+        weight: Double, from k0: Int, through k1: Int
+    ) {
         for alt in alternatives {
             let a = alt.coefficients(from: k0, through: k1)
             for i in err.indices { err[i] += weight * Swift.abs(a[i] - m[i]) }
@@ -64,8 +66,10 @@ enum EndpointFits {
     static let singularLowerMargin = 100.0
     static let singularLowerFloor = 1e-10
 
-    static func isSingular(_ lower: [SingularExpansion.Term], _ lower2: [SingularExpansion.Term],
-                           upperLead: Double) -> Bool {
+    static func isSingular(
+        _ lower: [SingularExpansion.Term], _ lower2: [SingularExpansion.Term],
+        upperLead: Double
+    ) -> Bool {
         let disagreement = Swift.abs(lower[0].coefficient - lower2[0].coefficient)
         return Swift.abs(lower[0].coefficient) > singularLowerMargin * disagreement + singularLowerFloor * upperLead
     }

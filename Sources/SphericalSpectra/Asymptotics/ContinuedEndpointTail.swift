@@ -60,9 +60,11 @@ public struct ContinuedEndpointTail: AsymptoticTail {
     /// inequality over j is as tight.
     static let exactPropagationRange = 256
 
-    private init(expansion: SingularExpansion, window: ClosedRange<Int>, validationMisfit: Double,
-                 alternative: SingularExpansion, remainderBound: [(exponent: Double, factor: Double)],
-                 coefficientError: (epsilon: Double, derivatives: [[Double]])) {
+    private init(
+        expansion: SingularExpansion, window: ClosedRange<Int>, validationMisfit: Double,
+        alternative: SingularExpansion, remainderBound: [(exponent: Double, factor: Double)],
+        coefficientError: (epsilon: Double, derivatives: [[Double]])
+    ) {
         self.expansion = expansion
         self.window = window
         self.validationMisfit = validationMisfit
@@ -75,13 +77,16 @@ public struct ContinuedEndpointTail: AsymptoticTail {
     /// at t = +1 (leading exponent a), each validated against the quadrature values `mu`,
     /// `error` (k = 0...mu.count - 1); models whose validation fails are dropped, and the result
     /// is empty when the kernel has no continuation.
-    public static func truncations(kernel: some DotProductKernel, exponent a: Double, dimension d: Int,
-                                   mu: [Double], error: [Double],
-                                   orders: [Int] = defaultOrders) -> [ContinuedEndpointTail] {
+    public static func truncations(
+        kernel: some DotProductKernel, exponent a: Double, dimension d: Int,
+        mu: [Double], error: [Double],
+        orders: [Int] = defaultOrders
+    ) -> [ContinuedEndpointTail] {
         guard let (first, derivatives) = EndpointExpansion.continuedSingularFit(of: kernel, exponent: a),
-              let second = EndpointExpansion.continuedSingularTerms(of: kernel, exponent: a,
-                                                                  range: EndpointFits.secondRange,
-                                                                  degree: EndpointFits.secondContinuedDegree)
+            let second = EndpointExpansion.continuedSingularTerms(
+                of: kernel, exponent: a,
+                range: EndpointFits.secondRange,
+                degree: EndpointFits.secondContinuedDegree)
         else { return [] }
         // Worst-case error of the singular part's values: both branches to the kernel's value
         // accuracy (relative to max |kappa| = kappa(1) for these positive-definite kernels).
@@ -89,9 +94,11 @@ public struct ContinuedEndpointTail: AsymptoticTail {
         var lower: [SingularExpansion.Term] = []
         var lower2: [SingularExpansion.Term] = []
         if let l = EndpointExpansion.singularTerms(of: kernel, at: .lower, exponent: a),
-           let l2 = EndpointExpansion.singularTerms(of: kernel, at: .lower, exponent: a,
-                                                    range: EndpointFits.secondRange,
-                                                    analyticDegree: EndpointFits.secondAnalyticDegree) {
+            let l2 = EndpointExpansion.singularTerms(
+                of: kernel, at: .lower, exponent: a,
+                range: EndpointFits.secondRange,
+                analyticDegree: EndpointFits.secondAnalyticDegree)
+        {
             if EndpointFits.isSingular(l, l2, upperLead: Swift.abs(first[0].coefficient)) {
                 lower = l
                 lower2 = l2
@@ -120,8 +127,9 @@ public struct ContinuedEndpointTail: AsymptoticTail {
             let next = (J + 1)...min(J + remainderOrders, first.count - 1)
             var scale = [Double](repeating: 0, count: top - low + 1)
             for j in next {
-                let g = SingularExpansion.gegenbauerCoefficients(ofPower: a + Double(j), dimension: d,
-                                                                 from: low, through: top)
+                let g = SingularExpansion.gegenbauerCoefficients(
+                    ofPower: a + Double(j), dimension: d,
+                    from: low, through: top)
                 for i in scale.indices { scale[i] += Swift.abs(first[j].coefficient * g[i]) }
             }
             var q = minimumRemainderFactor
@@ -141,10 +149,11 @@ public struct ContinuedEndpointTail: AsymptoticTail {
             let mTop = values[top - low]
             guard valid, q.isFinite, (Swift.abs(mTop - mu[top]) + error[top]) <= topAgreement * Swift.abs(mTop)
             else { continue }
-            out.append(ContinuedEndpointTail(
-                expansion: model, window: low...top, validationMisfit: r, alternative: alternative,
-                remainderBound: next.map { (a + Double($0), q * Swift.abs(first[$0].coefficient)) },
-                coefficientError: coefficientError))
+            out.append(
+                ContinuedEndpointTail(
+                    expansion: model, window: low...top, validationMisfit: r, alternative: alternative,
+                    remainderBound: next.map { (a + Double($0), q * Swift.abs(first[$0].coefficient)) },
+                    coefficientError: coefficientError))
         }
         return out
     }
@@ -155,8 +164,9 @@ public struct ContinuedEndpointTail: AsymptoticTail {
         if let a = expansion.upper.first?.exponent {
             // epsilon sum_i |sum_j G_k(d, a + j) d b_j / d S_i|.
             let g = derivatives.indices.map {
-                SingularExpansion.gegenbauerCoefficients(ofPower: a + Double($0), dimension: expansion.dimension,
-                                                         from: k0, through: k1)
+                SingularExpansion.gegenbauerCoefficients(
+                    ofPower: a + Double($0), dimension: expansion.dimension,
+                    from: k0, through: k1)
             }
             let perTerm = derivatives.map { $0.reduce(0) { $0 + Swift.abs($1) } }
             let rows = derivatives.first?.count ?? 0
@@ -175,12 +185,14 @@ public struct ContinuedEndpointTail: AsymptoticTail {
             }
         }
         for bound in remainderBound where bound.factor > 0 {
-            let g = SingularExpansion.gegenbauerCoefficients(ofPower: bound.exponent, dimension: expansion.dimension,
-                                                             from: k0, through: k1)
+            let g = SingularExpansion.gegenbauerCoefficients(
+                ofPower: bound.exponent, dimension: expansion.dimension,
+                from: k0, through: k1)
             for i in err.indices { err[i] += bound.factor * Swift.abs(g[i]) }
         }
-        Self.addDisagreement(&err, values: m, alternatives: [alternative], weight: Self.disagreementWeight,
-                             from: k0, through: k1)
+        Self.addDisagreement(
+            &err, values: m, alternatives: [alternative], weight: Self.disagreementWeight,
+            from: k0, through: k1)
         return err
     }
 }

@@ -81,7 +81,8 @@ public struct DecayFit: Sendable, Equatable {
         let floor = { (k: Int) in spectrum.noiseFloor(at: k) }
         let last = min(spectrum.kmax, spectrum.quadratureDegree)
         let ks = Array(stride(from: even ? 2 : 3, through: last, by: 2))
-        let mu = spectrum.measuredMu, error = spectrum.measuredError
+        let mu = spectrum.measuredMu
+        let error = spectrum.measuredError
         func significant(_ k: Int) -> Bool {
             let m = Swift.abs(mu[k])
             return m > Self.significantErrors * error[k] && m > floor(k)
@@ -92,7 +93,8 @@ public struct DecayFit: Sendable, Equatable {
         // Vanishing: from some point on nothing but zeros (at least 10), while the other
         // parity is still clearly non-zero past that point (else it is just the noise floor).
         if let firstZero = ks.firstIndex(where: negligible), ks[firstZero...].allSatisfy(negligible),
-           ks.count - firstZero >= Self.fewestZeros {
+            ks.count - firstZero >= Self.fewestZeros
+        {
             // Abrupt: just before the first zero the spectrum (either parity) was far above the
             // floor and its errors; a parity that merely decays into the floor is not zero.
             let k0 = ks[firstZero]
@@ -101,7 +103,8 @@ public struct DecayFit: Sendable, Equatable {
                     && Swift.abs(mu[k]) > Self.abruptDrop * (GegenbauerSpectrum.negligibleErrors * error[k] + floor(k))
             }
             if clear {
-                let lastNonZero = firstZero > 0 ? ks[firstZero - 1] : (even ? (negligible(0) ? -1 : 0) : (negligible(1) ? -1 : 1))
+                let lastNonZero =
+                    firstZero > 0 ? ks[firstZero - 1] : (even ? (negligible(0) ? -1 : 0) : (negligible(1) ? -1 : 1))
                 outcome = .vanishing(beyond: lastNonZero)
                 window = ks[firstZero]...ks.last!
                 return
@@ -142,12 +145,14 @@ public struct DecayFit: Sendable, Equatable {
         func slope(_ idx: Range<Int>, corrected: Bool) -> Double? {
             var columns = [idx.map { ones[$0] }, idx.map { -x[$0] }]
             if corrected { columns.append(idx.map { inverseSquares[$0] }) }
-            guard let c = LeastSquares.solve(columns: columns, rhs: idx.map { y[$0] }, weights: idx.map { ones[$0] }) else { return nil }
+            guard let c = LeastSquares.solve(columns: columns, rhs: idx.map { y[$0] }, weights: idx.map { ones[$0] })
+            else { return nil }
             return c[1]
         }
-        let all = 0..<data.count, half = data.count / 2
+        let all = 0..<data.count
+        let half = data.count / 2
         guard let p3 = slope(all, corrected: true), let p2 = slope(all, corrected: false),
-              let lower = slope(0..<half, corrected: false), let upper = slope(half..<data.count, corrected: false)
+            let lower = slope(0..<half, corrected: false), let upper = slope(half..<data.count, corrected: false)
         else {
             outcome = .undetermined(reason: "the least-squares fit failed")
             return
@@ -157,16 +162,23 @@ public struct DecayFit: Sendable, Equatable {
         // rate inside the window), counted only where the data reject the power law (its
         // residual 10 times the data's own relative errors squared).
         func residual(_ column: [Double], _ idx: Range<Int>) -> Double {
-            let c0 = idx.map { ones[$0] }, c1 = idx.map { column[$0] }, rhs = idx.map { y[$0] }
+            let c0 = idx.map { ones[$0] }
+            let c1 = idx.map { column[$0] }
+            let rhs = idx.map { y[$0] }
             guard let c = LeastSquares.solve(columns: [c0, c1], rhs: rhs, weights: c0) else { return .infinity }
-            return zip(c1, rhs).map { let r = c[0] + c[1] * $0 - $1; return r * r }.reduce(0, +)
+            return zip(c1, rhs).map {
+                let r = c[0] + c[1] * $0 - $1
+                return r * r
+            }.reduce(0, +)
         }
         let linear = data.map { Double($0) }
         let relativeErrors = data.map { error[$0] / Swift.abs(mu[$0]) }
         func geometric(_ idx: Range<Int>) -> Bool {
             guard idx.count >= Self.fewestValues else { return false }
-            let power = residual(x, idx), noise = idx.map { relativeErrors[$0] * relativeErrors[$0] }.reduce(0, +)
-            return power > Self.rejectedPowerLawNoise * noise && residual(linear, idx) < Self.geometricResidualRatio * power
+            let power = residual(x, idx)
+            let noise = idx.map { relativeErrors[$0] * relativeErrors[$0] }.reduce(0, +)
+            return power > Self.rejectedPowerLawNoise * noise
+                && residual(linear, idx) < Self.geometricResidualRatio * power
         }
         let geometricBetter = geometric(all) || geometric(half..<data.count)
         if upper > Self.growthRatio * lower + Self.growthOffset || geometricBetter {

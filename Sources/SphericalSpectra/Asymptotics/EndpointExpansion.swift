@@ -33,17 +33,23 @@ public enum EndpointExpansion {
 
     /// The singular terms b_j (1 -+ t)^{a + j}, j = 0...J, of `kernel` at `endpoint`, or nil when
     /// the least-squares problem is degenerate or a kernel value is not finite.
-    public static func singularTerms(of kernel: some DotProductKernel, at endpoint: Endpoint, exponent a: Double,
-                                     range y0: Double = 0.5, analyticDegree Ja: Int = 6, degree J: Int = 6,
-                                     points m: Int = 200) -> [SingularExpansion.Term]? {
-        var ys: [Double] = [], values: [Double] = []
+    public static func singularTerms(
+        of kernel: some DotProductKernel, at endpoint: Endpoint, exponent a: Double,
+        range y0: Double = 0.5, analyticDegree Ja: Int = 6, degree J: Int = 6,
+        points m: Int = 200
+    ) -> [SingularExpansion.Term]? {
+        var ys: [Double] = []
+        var values: [Double] = []
         for i in 0..<m {
             let x = cos(Double.pi * (Double(i) + 0.5) / Double(m))
             let y = 0.5 * y0 * (x + 1)
-            let v = endpoint == .upper ? kernel.value(1 - y, oneMinusT: y, onePlusT: 2 - y)
-                                       : kernel.value(-1 + y, oneMinusT: 2 - y, onePlusT: y)
+            let v =
+                endpoint == .upper
+                ? kernel.value(1 - y, oneMinusT: y, onePlusT: 2 - y)
+                : kernel.value(-1 + y, oneMinusT: 2 - y, onePlusT: y)
             guard v.isFinite else { return nil }
-            ys.append(y); values.append(v)
+            ys.append(y)
+            values.append(v)
         }
         // Columns: T_j(x) and (y/y0)^a T_j(x), x = 2y/y0 - 1.
         var columns: [[Double]] = []
@@ -59,7 +65,7 @@ public enum EndpointExpansion {
         else { return nil }
         // B(y) (y/y0)^a = sum_j beta_j T_j(2y/y0 - 1) (y/y0)^a: to monomials in z = y/y0, then in y.
         let beta = Array(x[(Ja + 1)...])
-        let inZ = chebyshevToMonomialsShifted(beta)     // sum_i g_i z^i
+        let inZ = chebyshevToMonomialsShifted(beta)  // sum_i g_i z^i
         return inZ.enumerated().map { i, g in
             SingularExpansion.Term(exponent: a + Double(i), coefficient: g / pow(y0, a + Double(i)))
         }
@@ -73,9 +79,11 @@ public enum EndpointExpansion {
     /// 3-layer ELU NNGP b_0 agrees with the mpmath reference to the reference's 8 digits and
     /// between (y0, J) = (1/2, 12) and (3/4, 14) to about 1e-13. Nil when the kernel has no
     /// continuation or a value is not finite.
-    public static func continuedSingularTerms(of kernel: some DotProductKernel, exponent a: Double,
-                                              range y0: Double = 0.5, degree J: Int = 12,
-                                              points m: Int = 200) -> [SingularExpansion.Term]? {
+    public static func continuedSingularTerms(
+        of kernel: some DotProductKernel, exponent a: Double,
+        range y0: Double = 0.5, degree J: Int = 12,
+        points m: Int = 200
+    ) -> [SingularExpansion.Term]? {
         continuedSingularFit(of: kernel, exponent: a, range: y0, degree: J, points: m)?.terms
     }
 
@@ -85,15 +93,19 @@ public enum EndpointExpansion {
     /// epsilon sum_i |sum_{j <= J} G_k(d, a + j) derivatives[j][i]| (worst case, systematic errors
     /// included; the b_j's errors are strongly correlated, so this is far tighter than bounding
     /// each b_j separately).
-    public static func continuedSingularFit(of kernel: some DotProductKernel, exponent a: Double,
-                                            range y0: Double = 0.5, degree J: Int = 12,
-                                            points m: Int = 200) -> (terms: [SingularExpansion.Term], derivatives: [[Double]])? {
-        var ys: [Double] = [], values: [Double] = []
+    public static func continuedSingularFit(
+        of kernel: some DotProductKernel, exponent a: Double,
+        range y0: Double = 0.5, degree J: Int = 12,
+        points m: Int = 200
+    ) -> (terms: [SingularExpansion.Term], derivatives: [[Double]])? {
+        var ys: [Double] = []
+        var values: [Double] = []
         for i in 0..<m {
             let x = cos(Double.pi * (Double(i) + 0.5) / Double(m))
             let y = 0.5 * y0 * (x + 1)
             guard let v = kernel.upperSingularPart(oneMinusT: y), v.isFinite else { return nil }
-            ys.append(y); values.append(v)
+            ys.append(y)
+            values.append(v)
         }
         var columns: [[Double]] = []
         let chebyshev = ys.map { y -> [Double] in
@@ -103,8 +115,10 @@ public enum EndpointExpansion {
             return t
         }
         for j in 0...J { columns.append(zip(ys, chebyshev).map { pow($0 / y0, a) * $1[j] }) }
-        guard let (beta, covariance) = LeastSquares.solveWithCovariance(columns: columns, rhs: values,
-                                                                         weights: [Double](repeating: 1, count: m))
+        guard
+            let (beta, covariance) = LeastSquares.solveWithCovariance(
+                columns: columns, rhs: values,
+                weights: [Double](repeating: 1, count: m))
         else { return nil }
         let inZ = chebyshevToMonomialsShifted(beta)
         let terms = inZ.enumerated().map { i, g in
@@ -113,8 +127,9 @@ public enum EndpointExpansion {
         // d beta / d S = C A^T (C = (A^T A)^{-1}); monomials = L beta, L linear (unit vectors).
         let n = J + 1
         let l = (0..<n).map { j -> [Double] in
-            var e = [Double](repeating: 0, count: n); e[j] = 1
-            return chebyshevToMonomialsShifted(e)            // column j of L
+            var e = [Double](repeating: 0, count: n)
+            e[j] = 1
+            return chebyshevToMonomialsShifted(e)  // column j of L
         }
         var derivatives = [[Double]](repeating: [Double](repeating: 0, count: m), count: n)
         for row in 0..<m {
@@ -135,9 +150,13 @@ public enum EndpointExpansion {
         let n = c.count
         // Shifted Chebyshev polynomials T*_j(z) = T_j(2z - 1) in monomials of z:
         // T*_0 = 1, T*_1 = 2z - 1, T*_{j+1} = 2 (2z - 1) T*_j - T*_{j-1}.
-        var previous = [Double](repeating: 0, count: n), current = previous
+        var previous = [Double](repeating: 0, count: n)
+        var current = previous
         previous[0] = 1
-        if n > 1 { current[0] = -1; current[1] = 2 }
+        if n > 1 {
+            current[0] = -1
+            current[1] = 2
+        }
         var out = [Double](repeating: 0, count: n)
         for j in 0..<n {
             let poly = j == 0 ? previous : current
@@ -148,7 +167,8 @@ public enum EndpointExpansion {
                     next[i] -= 2 * current[i] + previous[i]
                     if i + 1 < n { next[i + 1] += 4 * current[i] }
                 }
-                previous = current; current = next
+                previous = current
+                current = next
             }
         }
         return out

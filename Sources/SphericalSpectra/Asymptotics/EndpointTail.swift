@@ -39,13 +39,15 @@ public struct EndpointTail: AsymptoticTail {
     /// misses the data by more than 1e-3.
     public init?(kernel: some DotProductKernel, exponent a: Double, dimension d: Int, mu: [Double], error: [Double]) {
         guard let upper = EndpointExpansion.singularTerms(of: kernel, at: .upper, exponent: a),
-              let upper2 = EndpointExpansion.singularTerms(of: kernel, at: .upper, exponent: a,
-                                                           range: EndpointFits.secondRange,
-                                                           analyticDegree: EndpointFits.secondAnalyticDegree),
-              let lower = EndpointExpansion.singularTerms(of: kernel, at: .lower, exponent: a),
-              let lower2 = EndpointExpansion.singularTerms(of: kernel, at: .lower, exponent: a,
-                                                           range: EndpointFits.secondRange,
-                                                           analyticDegree: EndpointFits.secondAnalyticDegree)
+            let upper2 = EndpointExpansion.singularTerms(
+                of: kernel, at: .upper, exponent: a,
+                range: EndpointFits.secondRange,
+                analyticDegree: EndpointFits.secondAnalyticDegree),
+            let lower = EndpointExpansion.singularTerms(of: kernel, at: .lower, exponent: a),
+            let lower2 = EndpointExpansion.singularTerms(
+                of: kernel, at: .lower, exponent: a,
+                range: EndpointFits.secondRange,
+                analyticDegree: EndpointFits.secondAnalyticDegree)
         else { return nil }
         let singularBelow = EndpointFits.isSingular(lower, lower2, upperLead: Swift.abs(upper[0].coefficient))
         let model = SingularExpansion(dimension: d, upper: upper, lower: singularBelow ? lower : [])

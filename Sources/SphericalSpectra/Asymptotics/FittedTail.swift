@@ -58,9 +58,11 @@ public struct FittedTail: AsymptoticTail {
     /// using the window of k where the data are accurate to `accuracy` relatively. Nil when the
     /// data do not follow any candidate expansion (smooth kernels, too short a window).
     public init?(fitting mu: [Double], error: [Double], dimension d: Int, accuracy: Double = 1e-9) {
-        guard let last = mu.indices.last(where: {
-            $0 >= Self.firstFittedK && error[$0] <= accuracy * Swift.abs(mu[$0])
-        }) else { return nil }
+        guard
+            let last = mu.indices.last(where: {
+                $0 >= Self.firstFittedK && error[$0] <= accuracy * Swift.abs(mu[$0])
+            })
+        else { return nil }
         let k2 = last
         let k1 = max(Self.firstFittedK, k2 / 2)
         guard k2 - k1 >= Self.minimumSpan else { return nil }
@@ -82,25 +84,30 @@ public struct FittedTail: AsymptoticTail {
         func model(_ a0: Double?, _ b0: Double?, terms: Int, using idx: [Int]) -> SingularExpansion? {
             fitted(a0, b0, terms: terms, using: idx)?.expansion
         }
-        func fitted(_ a0: Double?, _ b0: Double?, terms: Int,
-                    using idx: [Int]) -> (expansion: SingularExpansion, covariance: [[Double]])? {
+        func fitted(
+            _ a0: Double?, _ b0: Double?, terms: Int,
+            using idx: [Int]
+        ) -> (expansion: SingularExpansion, covariance: [[Double]])? {
             var columns: [[Double]] = []
             var kinds: [(upper: Bool, exponent: Double)] = []
-            let kmin = rows[idx.first!], kmax = rows[idx.last!]
+            let kmin = rows[idx.first!]
+            let kmax = rows[idx.last!]
             for (upper, e0) in [(true, a0), (false, b0)] {
                 guard let e0 else { continue }
                 for j in 0..<terms {
-                    let g = SingularExpansion.gegenbauerCoefficients(ofPower: e0 + Double(j), dimension: d,
-                                                                     from: kmin, through: kmax)
-                    columns.append(idx.map { i in
-                        let kk = rows[i]
-                        return (upper || kk % 2 == 0 ? 1 : -1) * g[kk - kmin]
-                    })
+                    let g = SingularExpansion.gegenbauerCoefficients(
+                        ofPower: e0 + Double(j), dimension: d,
+                        from: kmin, through: kmax)
+                    columns.append(
+                        idx.map { i in
+                            let kk = rows[i]
+                            return (upper || kk % 2 == 0 ? 1 : -1) * g[kk - kmin]
+                        })
                     kinds.append((upper, e0 + Double(j)))
                 }
             }
             guard !columns.isEmpty, idx.count >= Self.rowsPerCoefficient * columns.count,
-                  let (x, covariance) = LeastSquares.solveWithCovariance(
+                let (x, covariance) = LeastSquares.solveWithCovariance(
                     columns: columns, rhs: idx.map { data[$0] }, weights: idx.map { 1 / sigma[$0] })
             else { return nil }
             var up: [SingularExpansion.Term] = []
@@ -112,7 +119,8 @@ public struct FittedTail: AsymptoticTail {
             return (SingularExpansion(dimension: d, upper: up, lower: low), covariance)
         }
         func misfit(_ e: SingularExpansion, _ idx: [Int]) -> Double {
-            let kmin = rows[idx.first!], kmax = rows[idx.last!]
+            let kmin = rows[idx.first!]
+            let kmax = rows[idx.last!]
             let values = e.coefficients(from: kmin, through: kmax)
             return idx.map { Swift.abs(values[rows[$0] - kmin] - data[$0]) / sigma[$0] }.max() ?? .infinity
         }
@@ -147,12 +155,14 @@ public struct FittedTail: AsymptoticTail {
         // Basis values g_i(k) of the fitted terms, in the covariance's order.
         var basis: [[Double]] = []
         for term in expansion.upper {
-            basis.append(SingularExpansion.gegenbauerCoefficients(
-                ofPower: term.exponent, dimension: expansion.dimension, from: k0, through: k1))
+            basis.append(
+                SingularExpansion.gegenbauerCoefficients(
+                    ofPower: term.exponent, dimension: expansion.dimension, from: k0, through: k1))
         }
         for term in expansion.lower {
-            let g = SingularExpansion.gegenbauerCoefficients(ofPower: term.exponent, dimension: expansion.dimension,
-                                                             from: k0, through: k1)
+            let g = SingularExpansion.gegenbauerCoefficients(
+                ofPower: term.exponent, dimension: expansion.dimension,
+                from: k0, through: k1)
             basis.append(g.indices.map { (k0 + $0) % 2 == 0 ? g[$0] : -g[$0] })
         }
         // The covariance is that of the final fit, one row per term (LeastSquares).

@@ -15,8 +15,11 @@ enum LeastSquares {
 
     /// The solution and (A^T W^2 A)^{-1}, the covariance of x when the weights are the inverse
     /// standard deviations of the right-hand side (R^{-1} R^{-T} from the QR factor, unscaled).
-    static func solveWithCovariance(columns: [[Double]], rhs: [Double], weights: [Double]) -> (x: [Double], covariance: [[Double]])? {
-        let p = columns.count, m = rhs.count
+    static func solveWithCovariance(columns: [[Double]], rhs: [Double], weights: [Double]) -> (
+        x: [Double], covariance: [[Double]]
+    )? {
+        let p = columns.count
+        let m = rhs.count
         guard p >= 1, m >= p else { return nil }
         var a = columns.map { col in zip(col, weights).map { $0 * $1 } }
         var b = zip(rhs, weights).map { $0 * $1 }

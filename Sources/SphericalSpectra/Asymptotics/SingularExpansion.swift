@@ -18,7 +18,10 @@ public struct SingularExpansion: Sendable, Equatable {
     public struct Term: Sendable, Equatable {
         public let exponent: Double
         public let coefficient: Double
-        public init(exponent: Double, coefficient: Double) { self.exponent = exponent; self.coefficient = coefficient }
+        public init(exponent: Double, coefficient: Double) {
+            self.exponent = exponent
+            self.coefficient = coefficient
+        }
     }
 
     public let dimension: Int
@@ -28,18 +31,22 @@ public struct SingularExpansion: Sendable, Equatable {
     public let lower: [Term]
 
     public init(dimension: Int, upper: [Term], lower: [Term]) {
-        self.dimension = dimension; self.upper = upper; self.lower = lower
+        self.dimension = dimension
+        self.upper = upper
+        self.lower = lower
     }
 
     /// mu_k of the singular terms for k in k0...k1.
     public func coefficients(from k0: Int, through k1: Int) -> [Double] {
         var out = [Double](repeating: 0, count: k1 - k0 + 1)
         for term in upper where term.coefficient != 0 {
-            let g = SingularExpansion.gegenbauerCoefficients(ofPower: term.exponent, dimension: dimension, from: k0, through: k1)
+            let g = SingularExpansion.gegenbauerCoefficients(
+                ofPower: term.exponent, dimension: dimension, from: k0, through: k1)
             for i in out.indices { out[i] += term.coefficient * g[i] }
         }
         for term in lower where term.coefficient != 0 {
-            let g = SingularExpansion.gegenbauerCoefficients(ofPower: term.exponent, dimension: dimension, from: k0, through: k1)
+            let g = SingularExpansion.gegenbauerCoefficients(
+                ofPower: term.exponent, dimension: dimension, from: k0, through: k1)
             for i in out.indices { out[i] += ((k0 + i) % 2 == 0 ? 1 : -1) * term.coefficient * g[i] }
         }
         return out
@@ -52,10 +59,13 @@ public struct SingularExpansion: Sendable, Equatable {
     }
 
     /// G_k(d, a) for k = k0...k1 (a > -1, not an integer).
-    public static func gegenbauerCoefficients(ofPower a: Double, dimension d: Int, from k0: Int, through k1: Int) -> [Double] {
+    public static func gegenbauerCoefficients(ofPower a: Double, dimension d: Int, from k0: Int, through k1: Int)
+        -> [Double]
+    {
         precondition(a > -1 && a != a.rounded() && d >= 2 && k0 >= 0 && k1 >= k0)
         let dd = Double(d)
-        let logG0 = (a + dd - 2) * log(2.0) + lg(a + 0.5 * (dd - 1)).0 + lg(0.5 * dd).0 - 0.5 * log(Double.pi)
+        let logG0 =
+            (a + dd - 2) * log(2.0) + lg(a + 0.5 * (dd - 1)).0 + lg(0.5 * dd).0 - 0.5 * log(Double.pi)
             - lg(-a).0 + lg(Double(k0) - a).0 - lg(Double(k0) + a + dd - 1).0
         let sign = lg(-a).1 * lg(Double(k0) - a).1
         var out = [Double](repeating: 0, count: k1 - k0 + 1)

@@ -24,7 +24,8 @@ public struct ClassificationReport: Sendable {
         switch a.regularity {
         case .analytic: return "smooth (analytic)"
         case .polynomial(let p): return "polynomial of degree \(p)"
-        case .kink(let m, let j): return "non-smooth of degree m = \(m) at 0 (derivative \(m) jumps by \(String(format: "%.6g", j)))"
+        case .kink(let m, let j):
+            return "non-smooth of degree m = \(m) at 0 (derivative \(m) jumps by \(String(format: "%.6g", j)))"
         }
     }
 
@@ -36,8 +37,10 @@ public struct ClassificationReport: Sendable {
         let c = classification
         switch c.kind {
         case .sobolev:
-            return "H^\(order(c.sobolevOrder))(S^\(c.dimension - 1))" + (c.equalsSobolev ? "" : " (proper subspace: some mu_k = 0)")
-        case .paritySplit: return "even k \(part(c.evenOrder, c.predicted.even)), odd k \(part(c.oddOrder, c.predicted.odd))"
+            return "H^\(order(c.sobolevOrder))(S^\(c.dimension - 1))"
+                + (c.equalsSobolev ? "" : " (proper subspace: some mu_k = 0)")
+        case .paritySplit:
+            return "even k \(part(c.evenOrder, c.predicted.even)), odd k \(part(c.oddOrder, c.predicted.odd))"
         case .finiteRank: return "finite rank \(c.rank ?? 0)"
         case .smooth: return "smooth (super-polynomial decay)"
         case .undetermined: return "undetermined"
@@ -51,7 +54,8 @@ public struct ClassificationReport: Sendable {
     }
 
     public var table: String {
-        let c = classification, d = c.dimension
+        let c = classification
+        let d = c.dimension
         var out = "\(c.kernelName) on S^\(d - 1)\n"
         if let r = activationRegularity { out += "activation:  \(r)\n" }
         if let n = network { out += "parts:       \(n.activation.parityDecomposition)\n" }
@@ -64,7 +68,8 @@ public struct ClassificationReport: Sendable {
     }
 
     public var markdown: String {
-        let c = classification, d = c.dimension
+        let c = classification
+        let d = c.dimension
         var out = "### \(c.kernelName) on S^\(d - 1)\n\n| | |\n|---|---|\n"
         if let r = activationRegularity { out += "| activation | \(r) |\n" }
         out += "| class | `\(c.kind.rawValue)`: \(headline) |\n"
@@ -92,7 +97,8 @@ extension ClassificationReport: Encodable {
 
     /// Every field is present; an absent or non-finite number is null (JSON has no NaN).
     public func encode(to encoder: any Encoder) throws {
-        let c = classification, d = c.dimension
+        let c = classification
+        let d = c.dimension
         var o = encoder.container(keyedBy: CodingKeys.self)
         try o.encode(c.kernelName, forKey: .kernel)
         try o.encode(d, forKey: .dimension)
@@ -105,7 +111,8 @@ extension ClassificationReport: Encodable {
         try o.encode(nonsmoothnessDegree, forKey: .nonsmoothnessDegree)
         try o.encode(activationRegularity, forKey: .activationRegularity)
         try o.encode(network.map { $0.activation.parityDecomposition.description }, forKey: .parityParts)
-        let even = c.predicted.even, odd = c.predicted.odd
+        let even = c.predicted.even
+        let odd = c.predicted.odd
         try o.encodeNumber(even == odd ? even.exponent(dimension: d) : nil, forKey: .predictedExponent)
         try o.encodeNumber(even.exponent(dimension: d), forKey: .predictedExponentEven)
         try o.encodeNumber(odd.exponent(dimension: d), forKey: .predictedExponentOdd)

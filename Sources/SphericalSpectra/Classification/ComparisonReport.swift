@@ -12,12 +12,15 @@ public struct ComparisonReport: Sendable {
 
     public var markdown: String {
         let e = comparison.entries
-        var out = "## Kernels\n\n| # | kernel | class | even k (predicted / measured) | odd k (predicted / measured) | agrees |\n"
+        var out =
+            "## Kernels\n\n| # | kernel | class | even k (predicted / measured) | odd k (predicted / measured) | agrees |\n"
             + "|---|---|---|---|---|---|\n"
         for (n, entry) in e.enumerated() {
-            let c = entry.classification, d = c.dimension
+            let c = entry.classification
+            let d = c.dimension
             let r = ClassificationReport(c, network: nil)
-            out += "| \(n + 1) | \(entry.label) | \(c.kind.rawValue): \(r.headline) | "
+            out +=
+                "| \(n + 1) | \(entry.label) | \(c.kind.rawValue): \(r.headline) | "
                 + "\(c.predicted.even.summary(dimension: d)) / \(c.fits.even.summary) | "
                 + "\(c.predicted.odd.summary(dimension: d)) / \(c.fits.odd.summary) | \(c.agrees ? "yes" : "**NO**") |\n"
         }
@@ -25,17 +28,24 @@ public struct ComparisonReport: Sendable {
         for (n, group) in comparison.groups.enumerated() {
             out += "- class \(n + 1): " + group.map { "\(e[$0].label) (#\($0 + 1))" }.joined(separator: ", ") + "\n"
         }
-        out += "\n## Pairs\n\n| A | B | theory | numbers | mu_A/mu_B observed | trend even / odd (k^x) | zero-pattern differences | reason |\n"
+        out +=
+            "\n## Pairs\n\n| A | B | theory | numbers | mu_A/mu_B observed | trend even / odd (k^x) | zero-pattern differences | reason |\n"
             + "|---|---|---|---|---|---|---|---|\n"
         for p in comparison.pairs {
             func yn(_ b: Bool?) -> String { b.map { $0 ? "same" : "different" } ?? "undecided" }
             let bounds = p.ratioBounds.map { "\(g($0.lowerBound)) ... \(g($0.upperBound))" } ?? "-"
-            func t(_ x: (value: Double, uncertainty: Double)?) -> String { x.map { "\(g($0.value)) +- \(g($0.uncertainty))" } ?? "-" }
+            func t(_ x: (value: Double, uncertainty: Double)?) -> String {
+                x.map { "\(g($0.value)) +- \(g($0.uncertainty))" } ?? "-"
+            }
             let differences = p.zeroPatternDifferences
-            let zeros = differences.isEmpty ? "none"
-                : "k = " + differences.prefix(6).map(String.init).joined(separator: ", ") + (differences.count > 6 ? ", ..." : "")
+            let zeros =
+                differences.isEmpty
+                ? "none"
+                : "k = " + differences.prefix(6).map(String.init).joined(separator: ", ")
+                    + (differences.count > 6 ? ", ..." : "")
             let flag = p.disagree ? " **THEORY AND NUMBERS DISAGREE**" : ""
-            out += "| #\(p.first + 1) | #\(p.second + 1) | \(yn(p.sameByTheory)) | \(yn(p.sameByNumbers)) | \(bounds) | "
+            out +=
+                "| #\(p.first + 1) | #\(p.second + 1) | \(yn(p.sameByTheory)) | \(yn(p.sameByNumbers)) | \(bounds) | "
                 + "\(t(p.trendEven)) / \(t(p.trendOdd)) | \(zeros) | \(p.reason)\(flag) |\n"
         }
         return out
@@ -63,7 +73,8 @@ extension ComparisonReport: Encodable {
             case a, b, labelA = "label_a", labelB = "label_b", sameByTheory = "same_by_theory"
             case sameByNumbers = "same_by_numbers", disagree, ratioMin = "ratio_min", ratioMax = "ratio_max"
             case trendEven = "trend_even", trendEvenUncertainty = "trend_even_uncertainty", trendOdd = "trend_odd"
-            case trendOddUncertainty = "trend_odd_uncertainty", zeroPatternDifferences = "zero_pattern_differences", reason
+            case trendOddUncertainty = "trend_odd_uncertainty", zeroPatternDifferences = "zero_pattern_differences",
+                reason
         }
 
         func encode(to encoder: any Encoder) throws {

@@ -18,7 +18,9 @@ import Foundation
 /// than 3 uncertainties + 1% away, zeros where none are predicted, and so on); the notes then
 /// say so, and the class follows the theory.
 public struct RKHSClassification: Sendable {
-    public enum Kind: String, Sendable { case sobolev, paritySplit = "parity_split", finiteRank = "finite_rank", smooth, undetermined }
+    public enum Kind: String, Sendable {
+        case sobolev, paritySplit = "parity_split", finiteRank = "finite_rank", smooth, undetermined
+    }
 
     public let kernelName: String
     public let dimension: Int
@@ -46,7 +48,8 @@ public struct RKHSClassification: Sendable {
         kernelName = spectrum.kernelName
         dimension = d
         predicted = spectrum.parityDecay
-        let even = DecayFit(spectrum, even: true), odd = DecayFit(spectrum, even: false)
+        let even = DecayFit(spectrum, even: true)
+        let odd = DecayFit(spectrum, even: false)
         fits = (even, odd)
         var notes = [predicted.reason]
         // A finite degree p is checked on the values themselves: every measured k > p of that
@@ -67,8 +70,11 @@ public struct RKHSClassification: Sendable {
         let evenAgrees = check(predicted.even, even, even: true)
         let oddAgrees = check(predicted.odd, odd, even: false)
         agrees = evenAgrees && oddAgrees
-        for (name, ok, p, f) in [("even", evenAgrees, predicted.even, even), ("odd", oddAgrees, predicted.odd, odd)] where !ok {
-            notes.append("DISAGREEMENT (\(name) k): theory predicts \(p.summary(dimension: d)), the eigenvalues show \(f.summary)")
+        for (name, ok, p, f) in [("even", evenAgrees, predicted.even, even), ("odd", oddAgrees, predicted.odd, odd)]
+        where !ok {
+            notes.append(
+                "DISAGREEMENT (\(name) k): theory predicts \(p.summary(dimension: d)), the eigenvalues show \(f.summary)"
+            )
         }
         // The decay each parity follows: theory when it has one, else the measurement.
         func effective(_ p: PredictedDecay, _ f: DecayFit) -> PredictedDecay {
@@ -80,11 +86,15 @@ public struct RKHSClassification: Sendable {
             case .undetermined: return .unknown
             }
         }
-        let e = effective(predicted.even, even), o = effective(predicted.odd, odd)
+        let e = effective(predicted.even, even)
+        let o = effective(predicted.odd, odd)
         func order(_ p: PredictedDecay) -> Double? { p.sobolevOrder(dimension: d) }
         evenOrder = order(e)
         oddOrder = order(o)
-        let finite: (PredictedDecay) -> Bool = { if case .finiteRank = $0 { return true }; return $0 == .vanishing }
+        let finite: (PredictedDecay) -> Bool = {
+            if case .finiteRank = $0 { return true }
+            return $0 == .vanishing
+        }
         let zero: (Int) -> Bool = { RKHSClassification.isZero(spectrum, k: $0, fits: (even, odd)) }
         var rank: Int? = nil
         var zeroDegrees: [Int] = []
@@ -95,7 +105,7 @@ public struct RKHSClassification: Sendable {
             kind = .finiteRank
             rank = (0...spectrum.kmax).filter { !zero($0) }.reduce(0) { $0 + Int(spectrum.multiplicity[$1].rounded()) }
         case (.superPolynomial, _) where o == .superPolynomial || finite(o),
-             (_, .superPolynomial) where finite(e):
+            (_, .superPolynomial) where finite(e):
             kind = .smooth
         case (.algebraic(let a), .algebraic(let b)) where a == b:
             kind = .sobolev
@@ -116,12 +126,18 @@ public struct RKHSClassification: Sendable {
         equalsSobolev = kind == .sobolev && zeroDegrees.isEmpty
         if kind == .sobolev, !zeroDegrees.isEmpty {
             let shown = zeroDegrees.prefix(8).map(String.init).joined(separator: ", ")
-            notes.append("mu_k = 0 at k = \(shown)\(zeroDegrees.count > 8 ? ", ..." : ""): the RKHS is a proper subspace of H^\(String(format: "%.4g", sobolev!)) (those harmonics are missing)")
+            notes.append(
+                "mu_k = 0 at k = \(shown)\(zeroDegrees.count > 8 ? ", ..." : ""): the RKHS is a proper subspace of H^\(String(format: "%.4g", sobolev!)) (those harmonics are missing)"
+            )
         }
         for (name, f) in [("even", even), ("odd", odd)] {
-            if case .undetermined(let why) = f.outcome { notes.append("\(name) k could not be measured (\(why)): the theory stands unchecked there") }
+            if case .undetermined(let why) = f.outcome {
+                notes.append("\(name) k could not be measured (\(why)): the theory stands unchecked there")
+            }
         }
-        if kind == .smooth { notes.append("super-polynomial decay: the RKHS lies in every Sobolev space H^s(S^\(d - 1)) and equals none") }
+        if kind == .smooth {
+            notes.append("super-polynomial decay: the RKHS lies in every Sobolev space H^s(S^\(d - 1)) and equals none")
+        }
         self.notes = notes
     }
 

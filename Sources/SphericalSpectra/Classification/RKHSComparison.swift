@@ -58,7 +58,11 @@ public struct RKHSComparison: Sendable {
         self.entries = entries
         var pairs: [Pair] = []
         var parent = Array(entries.indices)
-        func find(_ i: Int) -> Int { var i = i; while parent[i] != i { i = parent[i] }; return i }
+        func find(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i { i = parent[i] }
+            return i
+        }
         for i in entries.indices {
             for j in entries.indices where j > i {
                 let p = RKHSComparison.compare(entries[i], entries[j], i, j)
@@ -73,52 +77,71 @@ public struct RKHSComparison: Sendable {
     }
 
     static func compare(_ a: Entry, _ b: Entry, _ i: Int, _ j: Int) -> Pair {
-        let ca = a.classification, cb = b.classification
+        let ca = a.classification
+        let cb = b.classification
         let d = a.spectrum.dimension
         // Theory.
         let theory: Bool?
         let reason: String
-        func comparable(_ c: RKHSClassification) -> Bool { c.kind == .sobolev || c.kind == .paritySplit || c.kind == .finiteRank }
-        let ea = [ca.predicted.even, ca.predicted.odd], eb = [cb.predicted.even, cb.predicted.odd]
+        func comparable(_ c: RKHSClassification) -> Bool {
+            c.kind == .sobolev || c.kind == .paritySplit || c.kind == .finiteRank
+        }
+        let ea = [ca.predicted.even, ca.predicted.odd]
+        let eb = [cb.predicted.even, cb.predicted.odd]
         if a.spectrum.dimension != b.spectrum.dimension {
-            theory = false; reason = "different spheres"
-        } else if ca.kind == .undetermined || cb.kind == .undetermined || ea.contains(.unknown) || eb.contains(.unknown) {
-            theory = nil; reason = "no prediction for at least one kernel"
+            theory = false
+            reason = "different spheres"
+        } else if ca.kind == .undetermined || cb.kind == .undetermined || ea.contains(.unknown) || eb.contains(.unknown)
+        {
+            theory = nil
+            reason = "no prediction for at least one kernel"
         } else if ca.kind == .smooth && cb.kind == .smooth {
-            theory = nil; reason = "both smooth: super-polynomial rates alone do not decide equality"
+            theory = nil
+            reason = "both smooth: super-polynomial rates alone do not decide equality"
         } else if ca.kind == .smooth || cb.kind == .smooth {
-            theory = false; reason = "one is smooth (super-polynomial decay), the other is not"
+            theory = false
+            reason = "one is smooth (super-polynomial decay), the other is not"
         } else if comparable(ca) && comparable(cb) {
             let same = ea == eb
             theory = same
             if same {
-                reason = ca.kind == .finiteRank ? "same finite degrees" :
-                    "same decay for each parity: even \(ca.predicted.even.summary(dimension: d)), odd \(ca.predicted.odd.summary(dimension: d))"
+                reason =
+                    ca.kind == .finiteRank
+                    ? "same finite degrees"
+                    : "same decay for each parity: even \(ca.predicted.even.summary(dimension: d)), odd \(ca.predicted.odd.summary(dimension: d))"
             } else {
-                reason = "different decay: even \(ca.predicted.even.summary(dimension: d)) vs \(cb.predicted.even.summary(dimension: d)), odd \(ca.predicted.odd.summary(dimension: d)) vs \(cb.predicted.odd.summary(dimension: d))"
+                reason =
+                    "different decay: even \(ca.predicted.even.summary(dimension: d)) vs \(cb.predicted.even.summary(dimension: d)), odd \(ca.predicted.odd.summary(dimension: d)) vs \(cb.predicted.odd.summary(dimension: d))"
             }
         } else {
-            theory = nil; reason = "not comparable"
+            theory = nil
+            reason = "not comparable"
         }
         // Numbers.
-        let sa = a.spectrum, sb = b.spectrum
+        let sa = a.spectrum
+        let sb = b.spectrum
         let kTop = min(min(sa.kmax, sa.quadratureDegree), min(sb.kmax, sb.quadratureDegree))
         func zero(_ e: Entry, _ k: Int) -> Bool { e.classification.isZero(e.spectrum, k: k) }
         var differences: [Int] = []
         if kTop >= 0 {
             for k in 0...kTop where zero(a, k) != zero(b, k) { differences.append(k) }
         }
-        var lo = Double.infinity, hi = -Double.infinity
-        for k in 0...min(sa.kmax, sb.kmax) where sa.resolved[k] && sb.resolved[k] && sa.mu[k] != 0 && sb.mu[k] != 0
-            && !zero(a, k) && !zero(b, k) {
+        var lo = Double.infinity
+        var hi = -Double.infinity
+        for k in 0...min(sa.kmax, sb.kmax)
+        where sa.resolved[k] && sb.resolved[k] && sa.mu[k] != 0 && sb.mu[k] != 0
+            && !zero(a, k) && !zero(b, k)
+        {
             let r = sa.mu[k] / sb.mu[k]
-            lo = min(lo, r); hi = max(hi, r)
+            lo = min(lo, r)
+            hi = max(hi, r)
         }
         func trend(_ fa: DecayFit, _ fb: DecayFit) -> (Double, Double)? {
             guard let pa = fa.exponent, let pb = fb.exponent else { return nil }
             return (pb - pa, (fa.uncertainty ?? 0) + (fb.uncertainty ?? 0))
         }
-        let te = trend(ca.fits.even, cb.fits.even), to = trend(ca.fits.odd, cb.fits.odd)
+        let te = trend(ca.fits.even, cb.fits.even)
+        let to = trend(ca.fits.odd, cb.fits.odd)
         func flat(_ t: (Double, Double)?, _ fa: DecayFit, _ fb: DecayFit) -> Bool? {
             if let (v, u) = t { return Swift.abs(v) <= 3 * u + 0.01 * max(fa.exponent!, fb.exponent!) }
             switch (fa.outcome, fb.outcome) {
@@ -128,13 +151,19 @@ public struct RKHSComparison: Sendable {
             default: return nil
             }
         }
-        let fe = flat(te, ca.fits.even, cb.fits.even), fo = flat(to, ca.fits.odd, cb.fits.odd)
+        let fe = flat(te, ca.fits.even, cb.fits.even)
+        let fo = flat(to, ca.fits.odd, cb.fits.odd)
         let numbers: Bool?
-        if !differences.isEmpty || fe == false || fo == false { numbers = false }
-        else if fe == nil || fo == nil { numbers = nil }
-        else { numbers = true }
-        return Pair(first: i, second: j, sameByTheory: theory, sameByNumbers: numbers,
-                    ratioBounds: lo <= hi ? lo...hi : nil, trendEven: te, trendOdd: to,
-                    zeroPatternDifferences: differences, reason: reason)
+        if !differences.isEmpty || fe == false || fo == false {
+            numbers = false
+        } else if fe == nil || fo == nil {
+            numbers = nil
+        } else {
+            numbers = true
+        }
+        return Pair(
+            first: i, second: j, sameByTheory: theory, sameByNumbers: numbers,
+            ratioBounds: lo <= hi ? lo...hi : nil, trendEven: te, trendOdd: to,
+            zeroPatternDifferences: differences, reason: reason)
     }
 }

@@ -7,8 +7,10 @@ public struct ClosureKernel: DotProductKernel {
     private let f: @Sendable (Double, Double, Double) -> Double
 
     /// kappa(t) from t alone.
-    public init(name: String = "kernel", valueAccuracy: Double = 4 * .ulpOfOne,
-                predictedDecay: PredictedDecay = .unknown, _ kappa: @escaping @Sendable (Double) -> Double) {
+    public init(
+        name: String = "kernel", valueAccuracy: Double = 4 * .ulpOfOne,
+        predictedDecay: PredictedDecay = .unknown, _ kappa: @escaping @Sendable (Double) -> Double
+    ) {
         self.name = name
         self.valueAccuracy = valueAccuracy
         self.predictedDecay = predictedDecay
@@ -16,9 +18,11 @@ public struct ClosureKernel: DotProductKernel {
     }
 
     /// kappa from (t, 1 - t, 1 + t), the last two exact.
-    public init(name: String = "kernel", valueAccuracy: Double = 4 * .ulpOfOne,
-                predictedDecay: PredictedDecay = .unknown,
-                exact kappa: @escaping @Sendable (_ t: Double, _ oneMinusT: Double, _ onePlusT: Double) -> Double) {
+    public init(
+        name: String = "kernel", valueAccuracy: Double = 4 * .ulpOfOne,
+        predictedDecay: PredictedDecay = .unknown,
+        exact kappa: @escaping @Sendable (_ t: Double, _ oneMinusT: Double, _ onePlusT: Double) -> Double
+    ) {
         self.name = name
         self.valueAccuracy = valueAccuracy
         self.predictedDecay = predictedDecay

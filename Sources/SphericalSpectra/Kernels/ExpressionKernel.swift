@@ -24,10 +24,19 @@ public struct ExpressionKernel: DotProductKernel {
 
     /// Replaces the identifier `t` (not letters inside names such as `sqrt`) with `x`.
     static func renameVariable(_ text: String) -> String {
-        var out = "", word = ""
-        func flush() { out += word == "t" ? "x" : word; word = "" }
+        var out = ""
+        var word = ""
+        func flush() {
+            out += word == "t" ? "x" : word
+            word = ""
+        }
         for ch in text {
-            if ch.isLetter || (ch.isNumber && !word.isEmpty) || (ch == "_" && !word.isEmpty) { word.append(ch) } else { flush(); out.append(ch) }
+            if ch.isLetter || (ch.isNumber && !word.isEmpty) || (ch == "_" && !word.isEmpty) {
+                word.append(ch)
+            } else {
+                flush()
+                out.append(ch)
+            }
         }
         flush()
         return out

@@ -95,11 +95,16 @@ public struct NetworkSphereKernel: DotProductKernel {
     public var parityDecay: ParityDecay {
         let overall = predictedDecay
         if network.depth == 1 {
-            return ParityDecay(even: network.hasBias ? .finiteRank(degree: 0) : .vanishing, odd: .finiteRank(degree: 1),
-                               reason: "one layer: the kernel is affine in t")
+            return ParityDecay(
+                even: network.hasBias ? .finiteRank(degree: 0) : .vanishing, odd: .finiteRank(degree: 1),
+                reason: "one layer: the kernel is affine in t")
         }
         if network.hasBias {
-            return .same(overall, reason: "with biases the kernel is analytic at t = -1 (the first layer's correlation stays above -1), so both parities follow t = +1")
+            return .same(
+                overall,
+                reason:
+                    "with biases the kernel is analytic at t = -1 (the first layer's correlation stays above -1), so both parities follow t = +1"
+            )
         }
         let parts = network.activation.parityDecomposition
         if network.depth == 2 {
@@ -112,15 +117,26 @@ public struct NetworkSphereKernel: DotProductKernel {
                 case .kink(let m): return .algebraic(a: kind == .nngp ? Double(m) + 0.5 : Double(m) - 0.5)
                 }
             }
-            return ParityDecay(even: decay(parts.even), odd: decay(parts.odd),
-                               reason: "without biases, one hidden layer: even k come from the even part of the activation (\(parts.even)), odd k from the odd part (\(parts.odd))")
+            return ParityDecay(
+                even: decay(parts.even), odd: decay(parts.odd),
+                reason:
+                    "without biases, one hidden layer: even k come from the even part of the activation (\(parts.even)), odd k from the odd part (\(parts.odd))"
+            )
         }
         if parts.even == .zero {
-            return ParityDecay(even: .vanishing, odd: overall, reason: "without biases an odd activation keeps the kernel odd in t at every depth")
+            return ParityDecay(
+                even: .vanishing, odd: overall,
+                reason: "without biases an odd activation keeps the kernel odd in t at every depth")
         }
         if parts.odd == .zero {
-            return ParityDecay(even: overall, odd: .vanishing, reason: "without biases an even activation keeps the kernel even in t at every depth")
+            return ParityDecay(
+                even: overall, odd: .vanishing,
+                reason: "without biases an even activation keeps the kernel even in t at every depth")
         }
-        return .same(overall, reason: "without biases and with \(network.depth - 1) hidden layers, the t = -1 singularity of the first layer (\(parts)) reaches the output with a coefficient unrelated to the one at t = +1, so both parities decay at the overall rate")
+        return .same(
+            overall,
+            reason:
+                "without biases and with \(network.depth - 1) hidden layers, the t = -1 singularity of the first layer (\(parts)) reaches the output with a coefficient unrelated to the one at t = +1, so both parities decay at the overall rate"
+        )
     }
 }

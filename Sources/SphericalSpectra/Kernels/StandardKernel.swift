@@ -61,14 +61,17 @@ public enum StandardKernel {
     /// `polynomial(1,3)` (c, p).
     public static func parse(_ text: String) throws -> any DotProductKernel {
         let s = text.replacingOccurrences(of: " ", with: "").lowercased()
-        let unknown = SpectralError.invalidParameter(name: "standard kernel", value: text, allowed: usages.joined(separator: ", "))
+        let unknown = SpectralError.invalidParameter(
+            name: "standard kernel", value: text, allowed: usages.joined(separator: ", "))
         guard let open = s.firstIndex(of: "("), s.hasSuffix(")") else { throw unknown }
         let head = String(s[..<open])
-        let args = s[s.index(after: open)..<s.index(before: s.endIndex)].split(separator: ",", omittingEmptySubsequences: false)
+        let args = s[s.index(after: open)..<s.index(before: s.endIndex)].split(
+            separator: ",", omittingEmptySubsequences: false)
         let numbers = args.compactMap { Double($0) }
         guard !numbers.isEmpty, numbers.count == args.count,
-              let entry = entries.first(where: { $0.name == head }),
-              let kernel = try entry.make(numbers) else { throw unknown }
+            let entry = entries.first(where: { $0.name == head }),
+            let kernel = try entry.make(numbers)
+        else { throw unknown }
         return kernel
     }
 

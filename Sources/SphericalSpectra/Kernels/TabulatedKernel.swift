@@ -22,7 +22,8 @@ public struct TabulatedKernel: DotProductKernel {
         }
         for (x, y) in zip(t, kappa) {
             guard x.isFinite, y.isFinite, x >= -1, x <= 1 else {
-                throw SpectralError.invalidData("tabulated kernel row (\(x), \(y)): t must be in [-1, 1] and kappa finite")
+                throw SpectralError.invalidData(
+                    "tabulated kernel row (\(x), \(y)): t must be in [-1, 1] and kappa finite")
             }
         }
         func side(_ positive: Bool) -> (x: [Double], y: [Double]) {
@@ -47,8 +48,10 @@ public struct TabulatedKernel: DotProductKernel {
         var worst = 0.0
         for s in [upper, lower] where s.x.count >= 5 {
             for i in 0..<s.x.count {
-                var xs = s.x, ys = s.y
-                let x = xs.remove(at: i), y = ys.remove(at: i)
+                var xs = s.x
+                var ys = s.y
+                let x = xs.remove(at: i)
+                let y = ys.remove(at: i)
                 worst = max(worst, Swift.abs(TabulatedKernel.interpolate(xs, ys, x) - y) / scale)
             }
         }
@@ -62,21 +65,28 @@ public struct TabulatedKernel: DotProductKernel {
             throw SpectralError.invalidData(e.description)
         }
         guard table.columnCount == 2 else {
-            throw SpectralError.invalidData("tabulated kernel file '\(path)' has \(table.columnCount) columns; expected 2 (t, kappa)")
+            throw SpectralError.invalidData(
+                "tabulated kernel file '\(path)' has \(table.columnCount) columns; expected 2 (t, kappa)")
         }
-        try self.init(t: table.rows.map { $0[0] }, kappa: table.rows.map { $0[1] },
-                      name: "tabulated(\((path as NSString).lastPathComponent))")
+        try self.init(
+            t: table.rows.map { $0[0] }, kappa: table.rows.map { $0[1] },
+            name: "tabulated(\((path as NSString).lastPathComponent))")
     }
 
     public func value(_ t: Double, oneMinusT: Double, onePlusT: Double) -> Double {
-        t >= 0 ? TabulatedKernel.interpolate(upper.x, upper.y, (0.5 * oneMinusT).squareRoot())
-               : TabulatedKernel.interpolate(lower.x, lower.y, (0.5 * onePlusT).squareRoot())
+        t >= 0
+            ? TabulatedKernel.interpolate(upper.x, upper.y, (0.5 * oneMinusT).squareRoot())
+            : TabulatedKernel.interpolate(lower.x, lower.y, (0.5 * onePlusT).squareRoot())
     }
 
     /// Cubic Lagrange interpolation through the four samples nearest to x (xs ascending).
     static func interpolate(_ xs: [Double], _ ys: [Double], _ x: Double) -> Double {
-        var lo = 0, hi = xs.count
-        while lo < hi { let mid = (lo + hi) / 2; if xs[mid] < x { lo = mid + 1 } else { hi = mid } }
+        var lo = 0
+        var hi = xs.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if xs[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
         let start = min(max(lo - 2, 0), xs.count - 4)
         var sum = 0.0
         for i in start..<(start + 4) {

@@ -5,8 +5,10 @@ import SVGPlots
 /// non-zero values (even and odd k as separate marker series when `byParity`), with the
 /// fitted power law of each parity drawn over its fit window.
 public enum SpectrumPlot {
-    public static func svg(title: String, spectra: [(label: String, spectrum: GegenbauerSpectrum)],
-                           byParity: Bool = true, fits: Bool = true, references: [(label: String, exponent: Double)] = []) -> String {
+    public static func svg(
+        title: String, spectra: [(label: String, spectrum: GegenbauerSpectrum)],
+        byParity: Bool = true, fits: Bool = true, references: [(label: String, exponent: Double)] = []
+    ) -> String {
         var series: [SVGChart.Series] = []
         var anchor: (x: Double, y: Double)? = nil
         for (label, s) in spectra {
@@ -25,10 +27,14 @@ public enum SpectrumPlot {
             guard fits else { continue }
             for fit in [DecayFit(s, even: true), DecayFit(s, even: false)] {
                 guard let p = fit.exponent, let w = fit.window else { continue }
-                let k0 = Double(w.lowerBound), k1 = Double(w.upperBound)
+                let k0 = Double(w.lowerBound)
+                let k1 = Double(w.upperBound)
                 let y0 = Swift.abs(s.mu[w.lowerBound])
                 let line = [(x: k0 + 1, y: y0), (x: k1 + 1, y: y0 * pow((k1 + 1) / (k0 + 1), -p))]
-                series.append(.init(label: "fit \(fit.even ? "even" : "odd"): k^-\(String(format: "%.2f", p))", points: line, style: .dashed))
+                series.append(
+                    .init(
+                        label: "fit \(fit.even ? "even" : "odd"): k^-\(String(format: "%.2f", p))", points: line,
+                        style: .dashed))
             }
         }
         if let a = anchor {

@@ -36,30 +36,39 @@ public struct FunkHeckeQuadrature: Sendable {
         self.nodesPerHalf = n
         let rule = try GaussLegendreRule.halfInterval(count: n)
         let logPrefactor = try FunkHeckeQuadrature.logPrefactor(dimension: d) + 1.5 * log(2.0)
-        let dm2 = 0.5 * Double(d - 2), dm3 = 0.5 * Double(d - 3)
+        let dm2 = 0.5 * Double(d - 2)
+        let dm3 = 0.5 * Double(d - 3)
         // Kernel values at the nodes, in parallel (two interleaved chunks). The lower half's
         // node -1 + 2u^2 is the mirror of the upper half's 1 - 2u^2, and P_k(-t) = (-1)^k P_k(t).
-        let samples = SlotArray<(s: [Double], sLow: [Double], upper: [Double], lower: [Double], weightError: [Double])>(count: 2)
+        let samples = SlotArray<(s: [Double], sLow: [Double], upper: [Double], lower: [Double], weightError: [Double])>(
+            count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { c in
-            var ss: [Double] = [], sl: [Double] = [], up: [Double] = [], low: [Double] = []
+            var ss: [Double] = []
+            var sl: [Double] = []
+            var up: [Double] = []
+            var low: [Double] = []
             var we: [Double] = []
             for i in stride(from: c, to: n, by: 2) {
                 // s = 1 - t = 2 u^2 of the exact Gauss node, e its double rounding.
-                let e = rule.squareHigh[i], f = 2 - e
+                let e = rule.squareHigh[i]
+                let f = 2 - e
                 // Weight 2 sqrt 2 c_d (1 - t)^{(d-2)/2} (1 + t)^{(d-3)/2} on the upper half; mirrored below.
                 // The powers amplify relative errors of their bases d/2-fold, so the logarithms
                 // are taken at the exact node: log(e + sLow) = log e + sLow/e and, with
                 // r = (2 - f) - e the rounding of f (Fast2Sum), log(2 - e - sLow) = log f + (r - sLow)/f.
                 // (Without this the weights were off by ~d eps/2 relative: 2e-13 at d = 4096.)
-                let sLow = rule.squareLow[i], r = -e - (f - 2)
-                let logE = log(e) + sLow / e, logF = log(f) + (r - sLow) / f
+                let sLow = rule.squareLow[i]
+                let r = -e - (f - 2)
+                let logE = log(e) + sLow / e
+                let logF = log(f) + (r - sLow) / f
                 let jacobian = exp(logPrefactor + dm2 * logE + dm3 * logF) * rule.weights[i]
                 // Rounding of the exponent amplified by exp: 1.5 ulp per unit of |(d-2)/2 log(1 - t)|
                 // and |(d-3)/2 log(1 + t)| (log within 1 ulp, the product within half of one). The first
                 // 8 units are the 8 eps already in the base bound (validated by the fixtures at d <= 10);
                 // only the amplification beyond them is added, which matters at large d.
                 we.append(1.5 * max(0, Swift.abs(dm2 * logE) + Swift.abs(dm3 * logF) - 8) * Double.ulpOfOne)
-                ss.append(e); sl.append(rule.squareLow[i])
+                ss.append(e)
+                sl.append(rule.squareLow[i])
                 up.append(jacobian * kernel.value(1 - e, oneMinusT: e, onePlusT: f))
                 low.append(jacobian * kernel.value(-1 + e, oneMinusT: f, onePlusT: e))
             }
@@ -77,12 +86,16 @@ public struct FunkHeckeQuadrature: Sendable {
         let half = (count / 4 + 1) / 2 * 4
         let parts = SlotArray<([Double], [Double], [Double])>(count: 2)
         DispatchQueue.concurrentPerform(iterations: 2) { c in
-            let lo = c == 0 ? 0 : half, hi = c == 0 ? half : count
-            parts.store(FunkHeckeQuadrature.recurrence(s: Array(s[lo..<hi]), sLow: Array(sLow[lo..<hi]), upper: Array(upper[lo..<hi]),
-                                                       lower: Array(lower[lo..<hi]), weightError: Array(weightError[lo..<hi]),
-                                                       dimension: d, kmax: kmax), at: c)
+            let lo = c == 0 ? 0 : half
+            let hi = c == 0 ? half : count
+            parts.store(
+                FunkHeckeQuadrature.recurrence(
+                    s: Array(s[lo..<hi]), sLow: Array(sLow[lo..<hi]), upper: Array(upper[lo..<hi]),
+                    lower: Array(lower[lo..<hi]), weightError: Array(weightError[lo..<hi]),
+                    dimension: d, kmax: kmax), at: c)
         }
-        let (s0, a0, w0) = parts[0]!, (s1, a1, w1) = parts[1]!
+        let (s0, a0, w0) = parts[0]!
+        let (s1, a1, w1) = parts[1]!
         mu = zip(s0, s1).map { $0 + $1 }
         magnitude = zip(a0, a1).map { $0 + $1 }
         weightRounding = zip(w0, w1).map { $0 + $1 }
@@ -108,12 +121,14 @@ public struct FunkHeckeQuadrature: Sendable {
             if x < 11 {
                 return try GSL.logGamma(0.5 * Double(d)).log.value - GSL.logGamma(x).log.value - 0.5 * log(Double.pi)
             }
-            let steps = (x - 10).rounded(.down), x0 = x - steps
+            let steps = (x - 10).rounded(.down)
+            let x0 = x - steps
             var sum = try GSL.logGamma(x0 + 0.5).log.value - GSL.logGamma(x0).log.value - 0.5 * log(Double.pi)
             var compensation = 0.0
             for j in 0..<Int(steps) {
                 let term = log1p(0.5 / (x0 + Double(j)))
-                let t = sum + term, z = t - sum
+                let t = sum + term
+                let z = t - sum
                 compensation += (sum - (t - z)) + (term - z)
                 sum = t
             }
@@ -131,8 +146,10 @@ public struct FunkHeckeQuadrature: Sendable {
     ///
     /// which never forms t = 1 - s: near t = 1 the plain form would see t rounded by eps/2,
     /// amplified by P_k'(1) ~ k^2 (measured: relative errors 1e-11 at k = 30 for d = 2).
-    static func recurrence(s: [Double], sLow: [Double], upper: [Double], lower: [Double], weightError: [Double],
-                           dimension d: Int, kmax: Int) -> ([Double], [Double], [Double]) {
+    static func recurrence(
+        s: [Double], sLow: [Double], upper: [Double], lower: [Double], weightError: [Double],
+        dimension d: Int, kmax: Int
+    ) -> ([Double], [Double], [Double]) {
         var sums = [Double](repeating: 0, count: kmax + 1)
         var absSums = [Double](repeating: 0, count: kmax + 1)
         var weightSums = [Double](repeating: 0, count: kmax + 1)
@@ -150,84 +167,126 @@ public struct FunkHeckeQuadrature: Sendable {
         // dP_k/ds and dD_k/ds, for the first-order node correction P_k(1 - s - sLow) = P_k - sLow dP_k/ds.
         var pd = [SIMD4<Double>](repeating: .zero, count: chunks)
         var dd = [SIMD4<Double>](repeating: .zero, count: chunks)
-        var su = SIMD4<Double>.zero, sl = SIMD4<Double>.zero, m = SIMD4<Double>.zero, mw = SIMD4<Double>.zero
-        for j in 0..<chunks { su += uv[j]; sl += lv[j]; m += hv[j]; mw += wv[j] }
-        sums[0] = su.sum() + sl.sum(); absSums[0] = m.sum(); weightSums[0] = mw.sum()
-        if kmax == 0 { return (sums, absSums, weightSums) }
-        su = .zero; sl = .zero; m = .zero; mw = .zero
+        var su = SIMD4<Double>.zero
+        var sl = SIMD4<Double>.zero
+        var m = SIMD4<Double>.zero
+        var mw = SIMD4<Double>.zero
         for j in 0..<chunks {
-            diff[j] = -sv[j]; p[j] = 1 - sv[j]; dd[j] = SIMD4(repeating: -1); pd[j] = SIMD4(repeating: -1)
+            su += uv[j]
+            sl += lv[j]
+            m += hv[j]
+            mw += wv[j]
+        }
+        sums[0] = su.sum() + sl.sum()
+        absSums[0] = m.sum()
+        weightSums[0] = mw.sum()
+        if kmax == 0 { return (sums, absSums, weightSums) }
+        su = .zero
+        sl = .zero
+        m = .zero
+        mw = .zero
+        for j in 0..<chunks {
+            diff[j] = -sv[j]
+            p[j] = 1 - sv[j]
+            dd[j] = SIMD4(repeating: -1)
+            pd[j] = SIMD4(repeating: -1)
             let corrected = p[j] - slv[j]
             let magnitude = pointwiseMax(p[j], -p[j])
-            su += uv[j] * corrected; sl += lv[j] * corrected; m += hv[j] * magnitude; mw += wv[j] * magnitude
+            su += uv[j] * corrected
+            sl += lv[j] * corrected
+            m += hv[j] * magnitude
+            mw += wv[j] * magnitude
         }
-        sums[1] = su.sum() - sl.sum(); absSums[1] = m.sum(); weightSums[1] = mw.sum()
+        sums[1] = su.sum() - sl.sum()
+        absSums[1] = m.sum()
+        weightSums[1] = mw.sum()
         sv.withUnsafeMutableBufferPointer { sb in
-         slv.withUnsafeMutableBufferPointer { slb in
-          pd.withUnsafeMutableBufferPointer { pdb in
-           dd.withUnsafeMutableBufferPointer { ddb in
-          uv.withUnsafeMutableBufferPointer { ub in
-            lv.withUnsafeMutableBufferPointer { lb in
-              hv.withUnsafeMutableBufferPointer { hb in
-               wv.withUnsafeMutableBufferPointer { wb in
-                p.withUnsafeMutableBufferPointer { pb in
-                  diff.withUnsafeMutableBufferPointer { db in
-                    let sp = sb.baseAddress!, up = ub.baseAddress!, lp = lb.baseAddress!, hp = hb.baseAddress!
-                    let pp = pb.baseAddress!, dp = db.baseAddress!, wp = wb.baseAddress!
-                    let slp = slb.baseAddress!, pdp = pdb.baseAddress!, ddp = ddb.baseAddress!
-                    for k in stride(from: 1, to: kmax, by: 1) {
-                        let den = 1 / Double(k + d - 2)
-                        let a = SIMD4<Double>(repeating: Double(2 * k + d - 2) * den)
-                        let b = SIMD4<Double>(repeating: Double(k) * den)
-                        var su = SIMD4<Double>.zero, sl = SIMD4<Double>.zero, m = SIMD4<Double>.zero, mw = SIMD4<Double>.zero
-                        var cu = SIMD4<Double>.zero, cl = SIMD4<Double>.zero
-                        for j in 0..<chunks {
-                            let pk = pp[j], sj = sp[j]
-                            let dk = b * dp[j] - a * sj * pk
-                            let next = pk + dk
-                            dp[j] = dk
-                            pp[j] = next
-                            // Derivatives in s of the two lines above.
-                            let dkd = b * ddp[j] - a * (pk + sj * pdp[j])
-                            let nextd = pdp[j] + dkd
-                            ddp[j] = dkd
-                            pdp[j] = nextd
-                            // P_k at the exact node: s + sLow, to first order (sLow ~ 1e-17 s).
-                            let value = next + slp[j] * nextd
-                            // Compensated (TwoSum) accumulation: the partial sums are O(mu_0)
-                            // while mu_k may be 1e-6 mu_0; plain summation would lose ~sqrt(n) ulps of mu_0.
-                            let x = up[j] * value, y = lp[j] * value
-                            let tu = su + x, zu = tu - su
-                            cu += (su - (tu - zu)) + (x - zu); su = tu
-                            let tl = sl + y, zl = tl - sl
-                            cl += (sl - (tl - zl)) + (y - zl); sl = tl
-                            let magnitude = pointwiseMax(next, -next)
-                            m += hp[j] * magnitude
-                            mw += wp[j] * magnitude
+            slv.withUnsafeMutableBufferPointer { slb in
+                pd.withUnsafeMutableBufferPointer { pdb in
+                    dd.withUnsafeMutableBufferPointer { ddb in
+                        uv.withUnsafeMutableBufferPointer { ub in
+                            lv.withUnsafeMutableBufferPointer { lb in
+                                hv.withUnsafeMutableBufferPointer { hb in
+                                    wv.withUnsafeMutableBufferPointer { wb in
+                                        p.withUnsafeMutableBufferPointer { pb in
+                                            diff.withUnsafeMutableBufferPointer { db in
+                                                let sp = sb.baseAddress!
+                                                let up = ub.baseAddress!
+                                                let lp = lb.baseAddress!
+                                                let hp = hb.baseAddress!
+                                                let pp = pb.baseAddress!
+                                                let dp = db.baseAddress!
+                                                let wp = wb.baseAddress!
+                                                let slp = slb.baseAddress!
+                                                let pdp = pdb.baseAddress!
+                                                let ddp = ddb.baseAddress!
+                                                for k in stride(from: 1, to: kmax, by: 1) {
+                                                    let den = 1 / Double(k + d - 2)
+                                                    let a = SIMD4<Double>(repeating: Double(2 * k + d - 2) * den)
+                                                    let b = SIMD4<Double>(repeating: Double(k) * den)
+                                                    var su = SIMD4<Double>.zero
+                                                    var sl = SIMD4<Double>.zero
+                                                    var m = SIMD4<Double>.zero
+                                                    var mw = SIMD4<Double>.zero
+                                                    var cu = SIMD4<Double>.zero
+                                                    var cl = SIMD4<Double>.zero
+                                                    for j in 0..<chunks {
+                                                        let pk = pp[j]
+                                                        let sj = sp[j]
+                                                        let dk = b * dp[j] - a * sj * pk
+                                                        let next = pk + dk
+                                                        dp[j] = dk
+                                                        pp[j] = next
+                                                        // Derivatives in s of the two lines above.
+                                                        let dkd = b * ddp[j] - a * (pk + sj * pdp[j])
+                                                        let nextd = pdp[j] + dkd
+                                                        ddp[j] = dkd
+                                                        pdp[j] = nextd
+                                                        // P_k at the exact node: s + sLow, to first order (sLow ~ 1e-17 s).
+                                                        let value = next + slp[j] * nextd
+                                                        // Compensated (TwoSum) accumulation: the partial sums are O(mu_0)
+                                                        // while mu_k may be 1e-6 mu_0; plain summation would lose ~sqrt(n) ulps of mu_0.
+                                                        let x = up[j] * value
+                                                        let y = lp[j] * value
+                                                        let tu = su + x
+                                                        let zu = tu - su
+                                                        cu += (su - (tu - zu)) + (x - zu)
+                                                        su = tu
+                                                        let tl = sl + y
+                                                        let zl = tl - sl
+                                                        cl += (sl - (tl - zl)) + (y - zl)
+                                                        sl = tl
+                                                        let magnitude = pointwiseMax(next, -next)
+                                                        m += hp[j] * magnitude
+                                                        mw += wp[j] * magnitude
+                                                    }
+                                                    let upperSum = FunkHeckeQuadrature.exactSum(su, cu)
+                                                    let lowerSum = FunkHeckeQuadrature.exactSum(sl, cl)
+                                                    sums[k + 1] =
+                                                        (k + 1) % 2 == 0 ? upperSum + lowerSum : upperSum - lowerSum
+                                                    absSums[k + 1] = m.sum()
+                                                    weightSums[k + 1] = mw.sum()
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                         }
-                        let upperSum = FunkHeckeQuadrature.exactSum(su, cu), lowerSum = FunkHeckeQuadrature.exactSum(sl, cl)
-                        sums[k + 1] = (k + 1) % 2 == 0 ? upperSum + lowerSum : upperSum - lowerSum
-                        absSums[k + 1] = m.sum()
-                        weightSums[k + 1] = mw.sum()
                     }
-                   }
-                  }
                 }
-              }
             }
-          }
-           }
-          }
-         }
         }
         return (sums, absSums, weightSums)
     }
 
     /// The sum of the lanes of s + c, compensated.
     @inline(__always) static func exactSum(_ s: SIMD4<Double>, _ c: SIMD4<Double>) -> Double {
-        var total = 0.0, comp = 0.0
+        var total = 0.0
+        var comp = 0.0
         for x in [s[0], s[1], s[2], s[3], c[0], c[1], c[2], c[3]] {
-            let t = total + x, z = t - total
+            let t = total + x
+            let z = t - total
             comp += (total - (t - z)) + (x - z)
             total = t
         }

@@ -43,13 +43,18 @@ public enum GaussLegendreRule {
     /// The rule on [0, 1/sqrt 2].
     public static func halfInterval(count n: Int) throws -> HalfIntervalRule {
         lock.lock()
-        if let rule = cache[n] { lock.unlock(); return rule }
+        if let rule = cache[n] {
+            lock.unlock()
+            return rule
+        }
         lock.unlock()
         let (x, w, low) = standardWithCorrections(count: n)
         // h = sqrt(2)/4 in double-double: h = hHi + hLo.
         let hHi = 0.5.squareRoot() / 2
         let hLo = fma(-hHi, hHi, 0.125) / (2 * hHi)
-        var nodes = [Double](repeating: 0, count: n), squareHigh = nodes, squareLow = nodes
+        var nodes = [Double](repeating: 0, count: n)
+        var squareHigh = nodes
+        var squareLow = nodes
         for i in 0..<n {
             // y = x + 1 + low exactly as a double-double (|x| <= 1, so Fast2Sum applies).
             let y = 1 + x[i]
@@ -67,7 +72,8 @@ public enum GaussLegendreRule {
             squareHigh[i] = sHi
             squareLow[i] = 2 * (sqLo - (sq + sqLo - sq))
         }
-        let rule = HalfIntervalRule(nodes: nodes, weights: w.map { hHi * $0 }, squareHigh: squareHigh, squareLow: squareLow)
+        let rule = HalfIntervalRule(
+            nodes: nodes, weights: w.map { hHi * $0 }, squareHigh: squareHigh, squareLow: squareLow)
         lock.lock()
         if cache.count > 16 { cache.removeAll() }
         cache[n] = rule
@@ -97,8 +103,13 @@ public enum GaussLegendreRule {
     /// +-1 (3e-13), which put 2e-16 mu_0 of noise on every Funk-Hecke eigenvalue.
     static func standardWithCorrections(count n: Int) -> (nodes: [Double], weights: [Double], low: [Double]) {
         precondition(n >= 1)
-        var nodes = [Double](repeating: 0, count: n), weights = nodes, low = nodes
-        if n == 1 { weights[0] = 2; return (nodes, weights, low) }
+        var nodes = [Double](repeating: 0, count: n)
+        var weights = nodes
+        var low = nodes
+        if n == 1 {
+            weights[0] = 2
+            return (nodes, weights, low)
+        }
         let nn = Double(n)
         let scale = 1 - 1 / (8 * nn * nn) + 1 / (8 * nn * nn * nn)
         let half = (n + 1) / 2
@@ -114,7 +125,8 @@ public enum GaussLegendreRule {
         DispatchQueue.concurrentPerform(iterations: 2) { c in
             var out: [(index: Int, x: Double, weight: Double, low: Double)] = []
             for g in stride(from: c, to: groups, by: 2) {
-                let first = 4 * g + 1, count = min(4, half - 4 * g)
+                let first = 4 * g + 1
+                let count = min(4, half - 4 * g)
                 var x = SIMD4<Double>(repeating: guess(first))
                 for lane in 0..<count { x[lane] = guess(first + lane) }
                 var (p, dp) = legendre4(n, x, coefficients)
@@ -122,13 +134,15 @@ public enum GaussLegendreRule {
                 (p, dp) = legendre4(n, x, coefficients)
                 let dx = p / dp
                 for lane in 0..<count {
-                    var xl = x[lane], step = dx[lane]
+                    var xl = x[lane]
+                    var step = dx[lane]
                     // Rarely needed: a node whose second step is not yet negligible.
                     var iterations = 0
                     while Swift.abs(step) > 1e-16 && iterations < 6 {
                         xl -= step
                         let (pl, d) = legendre(n, xl)
-                        step = pl / d; iterations += 1
+                        step = pl / d
+                        iterations += 1
                     }
                     x[lane] = xl
                 }
@@ -136,7 +150,8 @@ public enum GaussLegendreRule {
                 for lane in 0..<count {
                     let xl = x[lane]
                     // The middle node of an odd rule is 0 exactly (P_n(0) = 0 for odd n).
-                    var correction = 0.0, weight: Double
+                    var correction = 0.0
+                    var weight: Double
                     let pPrev = q[lane] + qErr[lane]
                     if xl == 0 {
                         weight = 2 / (nn * pPrev * nn * pPrev)
@@ -148,8 +163,10 @@ public enum GaussLegendreRule {
                         let prevDerivative = (nn - 1) * (r[lane] - xl * q[lane]) / oneMinus
                         let atNode = pPrev + correction * prevDerivative
                         // 1 - x* = (1 - x) - low and 1 + x* = (1 + x) + low, each from an exact sum.
-                        let a = 1 - xl, aLow = (1 - a) - xl
-                        let b = 1 + xl, bLow = xl - (b - 1)
+                        let a = 1 - xl
+                        let aLow = (1 - a) - xl
+                        let b = 1 + xl
+                        let bLow = xl - (b - 1)
                         let factor = (a + (aLow - correction)) * (b + (bLow + correction))
                         weight = 2 * factor / (nn * atNode * nn * atNode)
                     }
@@ -160,8 +177,12 @@ public enum GaussLegendreRule {
         }
         for c in 0..<2 {
             for (index, x, weight, correction) in slots[c]! {
-                nodes[n - index] = x; weights[n - index] = weight; low[n - index] = correction
-                nodes[index - 1] = -x; weights[index - 1] = weight; low[index - 1] = -correction
+                nodes[n - index] = x
+                weights[n - index] = weight
+                low[n - index] = correction
+                nodes[index - 1] = -x
+                weights[index - 1] = weight
+                low[index - 1] = -correction
             }
         }
         return (nodes, weights, low)
@@ -172,13 +193,23 @@ public enum GaussLegendreRule {
     struct Coefficients {
         let a: [Double], aLow: [Double], b: [Double], bLow: [Double]
         init(_ n: Int) {
-            var a = [Double](repeating: 0, count: n + 1), aLow = a, b = a, bLow = a
+            var a = [Double](repeating: 0, count: n + 1)
+            var aLow = a
+            var b = a
+            var bLow = a
             for j in stride(from: 2, through: n, by: 1) {
-                let jj = Double(j), num = Double(2 * j - 1), den = Double(j - 1)
-                a[j] = num / jj; aLow[j] = fma(-a[j], jj, num) / jj
-                b[j] = den / jj; bLow[j] = fma(-b[j], jj, den) / jj
+                let jj = Double(j)
+                let num = Double(2 * j - 1)
+                let den = Double(j - 1)
+                a[j] = num / jj
+                aLow[j] = fma(-a[j], jj, num) / jj
+                b[j] = den / jj
+                bLow[j] = fma(-b[j], jj, den) / jj
             }
-            self.a = a; self.aLow = aLow; self.b = b; self.bLow = bLow
+            self.a = a
+            self.aLow = aLow
+            self.b = b
+            self.bLow = bLow
         }
     }
 
@@ -190,43 +221,56 @@ public enum GaussLegendreRule {
     static func compensated(_ n: Int, _ x: SIMD4<Double>, _ c: Coefficients)
         -> (SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>, SIMD4<Double>)
     {
-        var p0 = SIMD4<Double>(repeating: 1), p1 = x, pm = SIMD4<Double>(repeating: 0)
-        var e0 = SIMD4<Double>.zero, e1 = SIMD4<Double>.zero
+        var p0 = SIMD4<Double>(repeating: 1)
+        var p1 = x
+        var pm = SIMD4<Double>(repeating: 0)
+        var e0 = SIMD4<Double>.zero
+        var e1 = SIMD4<Double>.zero
         c.a.withUnsafeBufferPointer { ap in
-          c.aLow.withUnsafeBufferPointer { alp in
-            c.b.withUnsafeBufferPointer { bp in
-              c.bLow.withUnsafeBufferPointer { blp in
-                for j in stride(from: 2, through: n, by: 1) {
-                    let aj = SIMD4<Double>(repeating: ap[j]), bj = SIMD4<Double>(repeating: bp[j])
-                    let t = x * p1, te = (-t).addingProduct(x, p1)
-                    let a = aj * t, ae = (-a).addingProduct(aj, t)
-                    let b = bj * p0, be = (-b).addingProduct(bj, p0)
-                    let s = a - b, z = s - a
-                    let se = (a - (s - z)) - (b + z)
-                    let alj = SIMD4<Double>(repeating: alp[j]), blj = SIMD4<Double>(repeating: blp[j])
-                    let carried: SIMD4<Double> = aj * (x * e1 + te) - bj * e0
-                    let local: SIMD4<Double> = (alj * t - blj * p0) + (ae - be + se)
-                    let e2 = carried + local
-                    pm = p0
-                    p0 = p1; e0 = e1
-                    p1 = s; e1 = e2
+            c.aLow.withUnsafeBufferPointer { alp in
+                c.b.withUnsafeBufferPointer { bp in
+                    c.bLow.withUnsafeBufferPointer { blp in
+                        for j in stride(from: 2, through: n, by: 1) {
+                            let aj = SIMD4<Double>(repeating: ap[j])
+                            let bj = SIMD4<Double>(repeating: bp[j])
+                            let t = x * p1
+                            let te = (-t).addingProduct(x, p1)
+                            let a = aj * t
+                            let ae = (-a).addingProduct(aj, t)
+                            let b = bj * p0
+                            let be = (-b).addingProduct(bj, p0)
+                            let s = a - b
+                            let z = s - a
+                            let se = (a - (s - z)) - (b + z)
+                            let alj = SIMD4<Double>(repeating: alp[j])
+                            let blj = SIMD4<Double>(repeating: blp[j])
+                            let carried: SIMD4<Double> = aj * (x * e1 + te) - bj * e0
+                            let local: SIMD4<Double> = (alj * t - blj * p0) + (ae - be + se)
+                            let e2 = carried + local
+                            pm = p0
+                            p0 = p1
+                            e0 = e1
+                            p1 = s
+                            e1 = e2
+                        }
+                    }
                 }
-              }
             }
-          }
         }
         return (p1, e1, p0, e0, pm)
     }
 
     /// P_n and P_n' at four points (the recurrence with the tabulated A_j, B_j).
     static func legendre4(_ n: Int, _ x: SIMD4<Double>, _ c: Coefficients) -> (SIMD4<Double>, SIMD4<Double>) {
-        var p0 = SIMD4<Double>(repeating: 1), p1 = x
+        var p0 = SIMD4<Double>(repeating: 1)
+        var p1 = x
         if n == 0 { return (p0, .zero) }
         c.a.withUnsafeBufferPointer { ap in
             c.b.withUnsafeBufferPointer { bp in
                 for j in stride(from: 2, through: n, by: 1) {
                     let p2 = ap[j] * x * p1 - bp[j] * p0
-                    p0 = p1; p1 = p2
+                    p0 = p1
+                    p1 = p2
                 }
             }
         }
@@ -235,11 +279,13 @@ public enum GaussLegendreRule {
 
     /// P_n(x) and P_n'(x).
     static func legendre(_ n: Int, _ x: Double) -> (Double, Double) {
-        var p0 = 1.0, p1 = x
+        var p0 = 1.0
+        var p1 = x
         if n == 0 { return (1, 0) }
         for j in stride(from: 2, through: n, by: 1) {
             let p2 = (Double(2 * j - 1) * x * p1 - Double(j - 1) * p0) / Double(j)
-            p0 = p1; p1 = p2
+            p0 = p1
+            p1 = p2
         }
         return (p1, Double(n) * (x * p1 - p0) / (x * x - 1))
     }

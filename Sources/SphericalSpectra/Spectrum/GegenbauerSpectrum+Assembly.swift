@@ -25,7 +25,8 @@ extension GegenbauerSpectrum {
             self.multiplicity = multiplicity
             // One pass, no per-k arrays (kmax may be 10^7): the largest log |mu_k| + log N / 2 over
             // the resolved k, log N from N itself where it is finite.
-            var scale = -Double.infinity, largest = 0.0
+            var scale = -Double.infinity
+            var largest = 0.0
             for k in 0...kmax {
                 let mu = estimates[k].value
                 largest = max(largest, Swift.abs(mu))
@@ -51,7 +52,8 @@ extension GegenbauerSpectrum {
         /// a finite rank, and unbounded when the last value is only a bound.
         func sumRule(kernelAtOne kappa1: Double, rank: Int?, tail: AsymptoticTail?) -> SumRule {
             let kmax = estimates.count - 1
-            var partial = 0.0, errorSum = 0.0
+            var partial = 0.0
+            var errorSum = 0.0
             for k in stride(from: kmax, through: 0, by: -1) {
                 partial += weighted(k, estimates[k].value)
                 errorSum += weighted(k, estimates[k].error)

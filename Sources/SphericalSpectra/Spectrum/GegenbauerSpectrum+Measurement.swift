@@ -50,7 +50,8 @@ extension GegenbauerSpectrum {
         /// Nodes per half in u of the finer and the coarser rule for quadrature through kq.
         func nodesPerHalf(through kq: Int) -> (fine: Int, coarse: Int) {
             let bump = Int((Self.bumpNodesPerSqrtDimension * Double(dimension).squareRoot()).rounded(.up))
-            let extra = max(Self.baseMargin + kq / Self.degreesPerMarginNode, bump)
+            let extra =
+                max(Self.baseMargin + kq / Self.degreesPerMarginNode, bump)
                 + min(rank ?? 0, Self.largestRankMargin)
             return (kq + extra, kq + extra / 2 + Self.coarseMarginOffset)
         }
@@ -75,15 +76,19 @@ extension GegenbauerSpectrum {
             let d = plan.dimension
             func quadrature(through kq: Int) throws -> Rules {
                 let n = plan.nodesPerHalf(through: kq)
-                return (try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: n.fine),
-                        try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: n.coarse))
+                return (
+                    try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: n.fine),
+                    try FunkHeckeQuadrature(kernel: kernel, dimension: d, kmax: kq, nodesPerHalf: n.coarse)
+                )
             }
             let eps = Double.ulpOfOne
             func estimate(_ q: Rules, _ k: Int) -> Estimate {
-                let rounding = (plan.valueAccuracy + (Self.roundingUlps + Double(k).squareRoot()) * eps)
+                let rounding =
+                    (plan.valueAccuracy + (Self.roundingUlps + Double(k).squareRoot()) * eps)
                     * q.fine.magnitude[k]
-                return Estimate(value: q.fine.mu[k],
-                                error: Swift.abs(q.fine.mu[k] - q.coarse.mu[k]) + rounding + q.fine.weightRounding[k])
+                return Estimate(
+                    value: q.fine.mu[k],
+                    error: Swift.abs(q.fine.mu[k] - q.coarse.mu[k]) + rounding + q.fine.weightRounding[k])
             }
             func unresolved(_ q: Rules, _ k: Int) -> Bool {
                 let e = estimate(q, k)

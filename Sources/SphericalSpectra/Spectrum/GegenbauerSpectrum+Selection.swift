@@ -26,7 +26,8 @@ extension GegenbauerSpectrum {
 
         init(measurement: Measurement, kmax: Int) {
             quadrature = measurement.values
-            estimates = measurement.values
+            estimates =
+                measurement.values
                 + [Estimate](repeating: Estimate(value: 0, error: 0), count: kmax - measurement.degree)
             method = [Method](repeating: .quadrature, count: kmax + 1)
         }
@@ -57,13 +58,17 @@ extension GegenbauerSpectrum {
         /// and several truncations compete, each with its validated remainder bound
         /// (``ContinuedEndpointTail``); otherwise they are fitted in t-space (``EndpointTail``).
         /// (b) The expansion fitted to the eigenvalues (``FittedTail``).
-        private func models(kernel: some DotProductKernel, predictedDecay: PredictedDecay,
-                            dimension d: Int) -> [AsymptoticTail] {
-            let mu = quadrature.map(\.value), error = quadrature.map(\.error)
+        private func models(
+            kernel: some DotProductKernel, predictedDecay: PredictedDecay,
+            dimension d: Int
+        ) -> [AsymptoticTail] {
+            let mu = quadrature.map(\.value)
+            let error = quadrature.map(\.error)
             var models: [AsymptoticTail] = []
             if case .algebraic(let a) = predictedDecay, a > 0, (2 * a).rounded() == 2 * a, Int(2 * a) % 2 == 1 {
-                let continued = ContinuedEndpointTail.truncations(kernel: kernel, exponent: a, dimension: d,
-                                                                  mu: mu, error: error)
+                let continued = ContinuedEndpointTail.truncations(
+                    kernel: kernel, exponent: a, dimension: d,
+                    mu: mu, error: error)
                 if !continued.isEmpty {
                     models.append(contentsOf: continued)
                 } else if let endpoint = EndpointTail(kernel: kernel, exponent: a, dimension: d, mu: mu, error: error) {
@@ -97,10 +102,13 @@ extension GegenbauerSpectrum {
             let head = models.map { $0.values(from: $0.window.lowerBound, through: through) }
             for a in models.indices {
                 for b in models.indices where b != a {
-                    let sa = models[a].window.lowerBound, sb = models[b].window.lowerBound
+                    let sa = models[a].window.lowerBound
+                    let sb = models[b].window.lowerBound
                     for k in max(sa, sb)...through where k - max(sa, sb) < range {
-                        let ma = head[a].mu[k - sa], ea = head[a].error[k - sa]
-                        let mb = head[b].mu[k - sb], eb = head[b].error[k - sb]
+                        let ma = head[a].mu[k - sa]
+                        let ea = head[a].error[k - sa]
+                        let mb = head[b].mu[k - sb]
+                        let eb = head[b].error[k - sb]
                         let gap = Swift.abs(ma - mb)
                         if gap.isFinite, ea > 0, gap > ea + eb { factor[a] = max(factor[a], (gap + eb) / ea) }
                     }
@@ -137,7 +145,8 @@ extension GegenbauerSpectrum {
                 }
             }
             if kq < kmax {
-                let bound = (max(kq / 2, 0)...kq).map { Swift.abs(estimates[$0].value) + estimates[$0].error }
+                let bound =
+                    (max(kq / 2, 0)...kq).map { Swift.abs(estimates[$0].value) + estimates[$0].error }
                     .max() ?? 0
                 for k in (kq + 1)...kmax where !estimates[k].error.isFinite {
                     estimates[k] = Estimate(value: 0, error: bound)

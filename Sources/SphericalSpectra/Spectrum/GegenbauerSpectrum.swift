@@ -118,12 +118,14 @@ public struct GegenbauerSpectrum: Sendable {
 
     public init(kernel: some DotProductKernel, dimension d: Int, kmax: Int, options: Options = Options()) throws {
         guard d >= 2, d <= Self.maximumDimension else {
-            throw SpectralError.invalidParameter(name: "dimension d", value: "\(d)",
-                                                 allowed: "an integer 2...\(Self.maximumDimension)")
+            throw SpectralError.invalidParameter(
+                name: "dimension d", value: "\(d)",
+                allowed: "an integer 2...\(Self.maximumDimension)")
         }
         guard kmax >= 0, kmax <= Self.maximumDegree else {
-            throw SpectralError.invalidParameter(name: "kmax", value: "\(kmax)",
-                                                 allowed: "an integer 0...\(Self.maximumDegree)")
+            throw SpectralError.invalidParameter(
+                name: "kmax", value: "\(kmax)",
+                allowed: "an integer 0...\(Self.maximumDegree)")
         }
         kernelName = kernel.name
         dimension = d
@@ -144,8 +146,9 @@ public struct GegenbauerSpectrum: Sendable {
         estimates = selection.estimates
         method = selection.method
         measured = selection.measurement()
-        let assembly = Assembly(estimates: estimates, method: method, dimension: d,
-                                tolerance: options.resolvedTolerance)
+        let assembly = Assembly(
+            estimates: estimates, method: method, dimension: d,
+            tolerance: options.resolvedTolerance)
         resolved = assembly.resolved
         multiplicity = assembly.multiplicity
         noiseFloor = assembly.noiseFloor

@@ -57,13 +57,14 @@ public struct MaclaurinSeries: Sendable {
         var error = [Double](repeating: .infinity, count: kmax + 1)
         let eps = Double.ulpOfOne
         for k in 0...kmax {
-            var sum = 0.0, rounding = 0.0
+            var sum = 0.0
+            var rounding = 0.0
             var previous = -Double.infinity
             var settled = false
             for j in 0..<Self.maximumTerms {
                 let n = k + 2 * j
                 let la = logCoefficient(n)
-                if la == -.infinity { continue }      // a zero coefficient
+                if la == -.infinity { continue }  // a zero coefficient
                 let (lm, size) = MaclaurinSeries.logMoment(n: n, k: k, dimension: d)
                 let logTerm = la + lm
                 let term = exp(logTerm)
@@ -79,7 +80,8 @@ public struct MaclaurinSeries: Sendable {
                 // the rest is then at most term * ratio / (1 - ratio).
                 // (Terms below e^-745 underflow: then mu_k < 1e-300 and the sum may be 0.)
                 if ratio <= Self.settledRatio
-                    && ((sum > 0 && term <= Self.settledFraction * sum) || logTerm < Self.underflowLogTerm) {
+                    && ((sum > 0 && term <= Self.settledFraction * sum) || logTerm < Self.underflowLogTerm)
+                {
                     rounding += term * ratio / (1 - ratio)
                     settled = true
                     break

@@ -28,7 +28,8 @@ public enum Multiplicity {
         precondition(d >= 2 && k >= 0)
         if k == 0 { return 0 }
         if d == 2 { return log(2.0) }
-        let dd = Double(d), kk = Double(k)
+        let dd = Double(d)
+        let kk = Double(k)
         return log(2 * kk + dd - 2) - log(kk) + lgamma(kk + dd - 2) - lgamma(kk) - lgamma(dd - 1)
     }
 

@@ -19,12 +19,14 @@ public enum NormalisedGegenbauer {
         out[0] = 1
         guard out.count > 1 else { return }
         out[1] = t
-        var previous = 1.0, current = t
+        var previous = 1.0
+        var current = t
         let dd = Double(d)
         for k in stride(from: 1, to: out.count - 1, by: 1) {
             let kd = Double(k)
             let next = ((2 * kd + dd - 2) * t * current - kd * previous) / (kd + dd - 2)
-            previous = current; current = next
+            previous = current
+            current = next
             out[k + 1] = next
         }
     }

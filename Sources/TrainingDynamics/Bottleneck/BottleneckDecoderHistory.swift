@@ -50,7 +50,8 @@ struct BottleneckDecoderHistory: Sendable {
         for a in 0..<k { norm += features[e * k + a] * features[e * k + a] }
         norms[e] = norm / Double(k)
         coefficients[e] = coefficient
-        let b = e / 4, l = e % 4
+        let b = e / 4
+        let l = e % 4
         for a in 0..<k { lanes[(b * k + a) * 4 + l] = features[e * k + a] }
         laneNorms[b * 4 + l] = norms[e]
         laneCoefficients[b * 4 + l] = coefficient

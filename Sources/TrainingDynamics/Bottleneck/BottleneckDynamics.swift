@@ -43,38 +43,53 @@ public struct BottleneckDynamics: Sendable {
     var reluDecoder: TwoLayerReLUTangentKernel?
 
     /// Features drawn from the encoder's NNGP on [train; test] (Cholesky, seeded).
-    public init(encoder: NetworkKernel, decoder: NetworkKernel, width: Int, trainInputs: [[Double]],
-                targets: [Double], testInputs: [[Double]] = [], learningRate: Double, seed: UInt64) throws {
+    public init(
+        encoder: NetworkKernel, decoder: NetworkKernel, width: Int, trainInputs: [[Double]],
+        targets: [Double], testInputs: [[Double]] = [], learningRate: Double, seed: UInt64
+    ) throws {
         let points = trainInputs + testInputs
         let features = try BottleneckDynamics.sampleFeatures(encoder: encoder, points: points, width: width, seed: seed)
-        try self.init(encoder: encoder, decoder: decoder, width: width, trainInputs: trainInputs, targets: targets,
-                      testInputs: testInputs, learningRate: learningRate, initialFeatures: features)
+        try self.init(
+            encoder: encoder, decoder: decoder, width: width, trainInputs: trainInputs, targets: targets,
+            testInputs: testInputs, learningRate: learningRate, initialFeatures: features)
     }
 
     /// Given initial features ((n + m) x k row-major, train then test).
-    public init(encoder: NetworkKernel, decoder: NetworkKernel, width: Int, trainInputs: [[Double]],
-                targets: [Double], testInputs: [[Double]] = [], learningRate: Double, initialFeatures: [Double]) throws {
-        let n = trainInputs.count, m = testInputs.count
+    public init(
+        encoder: NetworkKernel, decoder: NetworkKernel, width: Int, trainInputs: [[Double]],
+        targets: [Double], testInputs: [[Double]] = [], learningRate: Double, initialFeatures: [Double]
+    ) throws {
+        let n = trainInputs.count
+        let m = testInputs.count
         guard width >= 1 else {
-            throw TrainingError.invalidParameter(name: "bottleneck width", value: "\(width)", allowed: "an integer >= 1")
+            throw TrainingError.invalidParameter(
+                name: "bottleneck width", value: "\(width)", allowed: "an integer >= 1")
         }
         guard n >= 1, targets.count == n else {
-            throw TrainingError.invalidParameter(name: "targets", value: "\(targets.count)", allowed: "one per training point (\(n)), at least one")
+            throw TrainingError.invalidParameter(
+                name: "targets", value: "\(targets.count)", allowed: "one per training point (\(n)), at least one")
         }
         guard learningRate.isFinite, learningRate > 0 else {
-            throw TrainingError.invalidParameter(name: "learning rate", value: "\(learningRate)", allowed: "a finite number > 0")
+            throw TrainingError.invalidParameter(
+                name: "learning rate", value: "\(learningRate)", allowed: "a finite number > 0")
         }
         guard encoder.parametrization == .ntk, decoder.parametrization == .ntk else {
-            throw TrainingError.invalidParameter(name: "parametrization", value: "standard",
-                                                 allowed: "ntk for bottleneck dynamics (the lazy limit of both halves)")
+            throw TrainingError.invalidParameter(
+                name: "parametrization", value: "standard",
+                allowed: "ntk for bottleneck dynamics (the lazy limit of both halves)")
         }
         guard initialFeatures.count == (n + m) * width else {
-            throw TrainingError.invalidParameter(name: "initial features", value: "\(initialFeatures.count) entries",
-                                                 allowed: "(n + m) x k = \((n + m) * width)")
+            throw TrainingError.invalidParameter(
+                name: "initial features", value: "\(initialFeatures.count) entries",
+                allowed: "(n + m) x k = \((n + m) * width)")
         }
-        self.encoder = encoder; self.decoder = decoder; self.width = width
-        self.learningRate = learningRate; self.targets = targets
-        trainCount = n; testCount = m
+        self.encoder = encoder
+        self.decoder = decoder
+        self.width = width
+        self.learningRate = learningRate
+        self.targets = targets
+        trainCount = n
+        testCount = m
         self.initialFeatures = initialFeatures
         let ntk = try GramMatrix(points: trainInputs + testInputs, network: encoder, kind: .ntk).values
         encoderNTK = (0..<(n + m)).flatMap { p in ntk[(p * (n + m))..<(p * (n + m) + n)] }
@@ -84,15 +99,22 @@ public struct BottleneckDynamics: Sendable {
 
     /// k independent draws of g_0 on the points from the NNGP Sigma_g (Cholesky with a
     /// diagonal jitter up to 1e-10 of the largest variance for duplicate points).
-    public static func sampleFeatures(encoder: NetworkKernel, points: [[Double]], width: Int, seed: UInt64) throws -> [Double] {
+    public static func sampleFeatures(encoder: NetworkKernel, points: [[Double]], width: Int, seed: UInt64) throws
+        -> [Double]
+    {
         let count = points.count
         let original = try GramMatrix(points: points, network: encoder, kind: .nngp).values
         let scale = (0..<count).reduce(0) { max($0, original[$1 * count + $1]) }
-        var factor = original, epsilon = 0.0
+        var factor = original
+        var epsilon = 0.0
         while true {
-            do { try LAPACK.cholesky(&factor, n: count); break } catch {
+            do {
+                try LAPACK.cholesky(&factor, n: count)
+                break
+            } catch {
                 guard epsilon < 1e-10 else {
-                    throw TrainingError.singularKernel("the encoder NNGP on the \(count) points is not positive definite even with jitter 1e-10")
+                    throw TrainingError.singularKernel(
+                        "the encoder NNGP on the \(count) points is not positive definite even with jitter 1e-10")
                 }
                 epsilon = epsilon == 0 ? 1e-14 : epsilon * 10
                 factor = original
@@ -138,29 +160,38 @@ public struct BottleneckDynamics: Sendable {
     /// Measured against the exact history by `BottleneckHistoryMergeTests`.
     public func run(steps: Int, every: Int = 1, mergeTolerance: Double? = nil) throws -> Trajectory {
         guard steps >= 0, every >= 1 else {
-            throw TrainingError.invalidParameter(name: "steps", value: "\(steps) every \(every)", allowed: "steps >= 0, every >= 1")
+            throw TrainingError.invalidParameter(
+                name: "steps", value: "\(steps) every \(every)", allowed: "steps >= 0, every >= 1")
         }
         if let mergeTolerance, !(mergeTolerance.isFinite && mergeTolerance >= 0) {
-            throw TrainingError.invalidParameter(name: "merge tolerance", value: "\(mergeTolerance)", allowed: "a finite number >= 0")
+            throw TrainingError.invalidParameter(
+                name: "merge tolerance", value: "\(mergeTolerance)", allowed: "a finite number >= 0")
         }
         // Per training point: its open history entry and that entry's first snapshot.
         var openEntry = [Int](repeating: -1, count: trainCount)
         var anchors = [Double](repeating: 0, count: trainCount * width)
-        let n = trainCount, m = testCount, total = trainCount + testCount, k = width
+        let n = trainCount
+        let m = testCount
+        let total = trainCount + testCount
+        let k = width
         var z = initialFeatures
         let start = Array(initialFeatures[0..<(n * k)])
         let startNorm = start.reduce(0) { $0 + $1 * $1 }.squareRoot()
         // The decoder's history: training features and the coefficients (eta/n) r_j of past steps.
         var history = BottleneckDecoderHistory(width: k, capacity: mergeTolerance == nil ? steps * n : 0)
-        var recorded: [Int] = [], losses: [Double] = [], movement: [Double] = []
-        var trainOut: [[Double]] = [], testOut: [[Double]] = []
+        var recorded: [Int] = []
+        var losses: [Double] = []
+        var movement: [Double] = []
+        var trainOut: [[Double]] = []
+        var testOut: [[Double]] = []
         var evaluations = 0
         var values = [Double](repeating: 0, count: total)
         var gradients = [Double](repeating: 0, count: n * k)
         // The test features only feed the test outputs, so they are brought up to date only at
         // recorded steps: z_test(s) = z_test(0) - Theta_g(test, X) sum_{m<s} W_m, with
         // W_m[j] = (eta/n) r_j^m grad f_m(z_j^m) the rows that move the training features.
-        var step = [Double](repeating: 0, count: n * k), travelled = [Double](repeating: 0, count: n * k)
+        var step = [Double](repeating: 0, count: n * k)
+        var travelled = [Double](repeating: 0, count: n * k)
         let testStart = Array(initialFeatures[(n * k)...])
         for s in 0...steps {
             let record = s % every == 0 || s == steps
@@ -170,11 +201,13 @@ public struct BottleneckDynamics: Sendable {
             let points = record ? total : n
             evaluations += points * history.count
             do {
-                let snapshot = history, current = z
+                let snapshot = history
+                let current = z
                 let blockSize = 16
                 let evaluated = try SlotArray<([Double], [Double])>.map((points + blockSize - 1) / blockSize) { b in
-                    decoderBlock(current, from: b * blockSize, to: Swift.min(points, (b + 1) * blockSize), trainCount: n,
-                                 history: snapshot)
+                    decoderBlock(
+                        current, from: b * blockSize, to: Swift.min(points, (b + 1) * blockSize), trainCount: n,
+                        history: snapshot)
                 }
                 for (b, block) in evaluated.enumerated() {
                     for (i, v) in block.0.enumerated() { values[b * blockSize + i] = v }
@@ -184,14 +217,17 @@ public struct BottleneckDynamics: Sendable {
             let residual = (0..<n).map { values[$0] - targets[$0] }
             let loss = residual.reduce(0) { $0 + $1 * $1 } / (2 * Double(n))
             guard loss.isFinite else {
-                throw TrainingError.nonFinite("bottleneck training diverged at step \(s) (loss \(loss)): lower the learning rate \(learningRate)")
+                throw TrainingError.nonFinite(
+                    "bottleneck training diverged at step \(s) (loss \(loss)): lower the learning rate \(learningRate)")
             }
             if record {
-                recorded.append(s); losses.append(loss)
+                recorded.append(s)
+                losses.append(loss)
                 var moved = 0.0
                 for a in 0..<(n * k) { moved += (z[a] - start[a]) * (z[a] - start[a]) }
                 movement.append(startNorm > 0 ? moved.squareRoot() / startNorm : 0)
-                trainOut.append(Array(values[0..<n])); testOut.append(Array(values[n..<total]))
+                trainOut.append(Array(values[0..<n]))
+                testOut.append(Array(values[n..<total]))
             }
             if s == steps { break }
             // Simultaneous update: the decoder gains this step's term, the features move with
@@ -202,7 +238,8 @@ public struct BottleneckDynamics: Sendable {
                 if let tolerance = mergeTolerance, openEntry[j] >= 0, coefficient != 0 {
                     let e = openEntry[j]
                     let old = history.coefficients[e]
-                    var distance = 0.0, size = 0.0
+                    var distance = 0.0
+                    var size = 0.0
                     for a in 0..<k {
                         distance += (z[j * k + a] - anchors[j * k + a]) * (z[j * k + a] - anchors[j * k + a])
                         size += z[j * k + a] * z[j * k + a]
@@ -210,7 +247,8 @@ public struct BottleneckDynamics: Sendable {
                     if (old > 0) == (coefficient > 0), distance <= tolerance * tolerance * size {
                         let total = old + coefficient
                         for a in 0..<k {
-                            history.setFeature(e, a, (old * history.features[e * k + a] + coefficient * z[j * k + a]) / total)
+                            history.setFeature(
+                                e, a, (old * history.features[e * k + a] + coefficient * z[j * k + a]) / total)
                         }
                         history.update(e, coefficient: total)
                         continue
@@ -225,15 +263,17 @@ public struct BottleneckDynamics: Sendable {
             encoderNTK.withUnsafeBufferPointer { ntk in
                 step.withUnsafeBufferPointer { w in
                     z.withUnsafeMutableBufferPointer { zp in
-                        BLAS.gemm(.none, .none, m: n, n: k, k: n, alpha: -1, ntk.baseAddress!, lda: n, w.baseAddress!, ldb: k,
-                                  beta: 1, zp.baseAddress!, ldc: k)
+                        BLAS.gemm(
+                            .none, .none, m: n, n: k, k: n, alpha: -1, ntk.baseAddress!, lda: n, w.baseAddress!, ldb: k,
+                            beta: 1, zp.baseAddress!, ldc: k)
                     }
                 }
             }
             for a in 0..<(n * k) { travelled[a] += step[a] }
         }
-        var trajectory = Trajectory(steps: recorded, trainLoss: losses, featureMovement: movement,
-                                    trainOutputs: trainOut, testOutputs: testOut, finalFeatures: z)
+        var trajectory = Trajectory(
+            steps: recorded, trainLoss: losses, featureMovement: movement,
+            trainOutputs: trainOut, testOutputs: testOut, finalFeatures: z)
         trajectory.historyEntries = history.count
         trajectory.kernelEvaluations = evaluations
         return trajectory
@@ -241,14 +281,17 @@ public struct BottleneckDynamics: Sendable {
 
     /// z_test = z_test(0) - Theta_g(test, X) travelled, with travelled = the sum of the past steps' W.
     private func updateTestFeatures(_ z: inout [Double], start: [Double], travelled: [Double]) {
-        let n = trainCount, m = testCount, k = width
+        let n = trainCount
+        let m = testCount
+        let k = width
         z.withUnsafeMutableBufferPointer { zp in
             let test = zp.baseAddress! + n * k
             for i in 0..<(m * k) { test[i] = start[i] }
             encoderNTK.withUnsafeBufferPointer { ntk in
                 travelled.withUnsafeBufferPointer { w in
-                    BLAS.gemm(.none, .none, m: m, n: k, k: n, alpha: -1, ntk.baseAddress! + n * n, lda: n, w.baseAddress!,
-                              ldb: k, beta: 1, test, ldc: k)
+                    BLAS.gemm(
+                        .none, .none, m: m, n: k, k: n, alpha: -1, ntk.baseAddress! + n * n, lda: n, w.baseAddress!,
+                        ldb: k, beta: 1, test, ldc: k)
                 }
             }
         }
@@ -256,8 +299,10 @@ public struct BottleneckDynamics: Sendable {
 
     /// f_s at the points lo ..< hi of `point` ((n + m) x k) and grad f_s at those below
     /// `trainCount`: (values, gradients row-major).
-    private func decoderBlock(_ point: [Double], from lo: Int, to hi: Int, trainCount n: Int,
-                              history: BottleneckDecoderHistory) -> ([Double], [Double]) {
+    private func decoderBlock(
+        _ point: [Double], from lo: Int, to hi: Int, trainCount n: Int,
+        history: BottleneckDecoderHistory
+    ) -> ([Double], [Double]) {
         let k = width
         var values = [Double](repeating: 0, count: hi - lo)
         var gradients = [Double](repeating: 0, count: Swift.max(0, Swift.min(hi, n) - lo) * k)
@@ -289,13 +334,19 @@ public struct BottleneckDynamics: Sendable {
 
     /// f_s(z) and (when `gradient`) grad f_s(z) for the feature z = point[base ..< base + k],
     /// from the history, by the decoder's generic recursion (``KernelInputDerivatives``).
-    func decoderAt(_ gradient: Bool, _ point: [Double], _ base: Int, _ history: BottleneckDecoderHistory) -> (Double, [Double]) {
-        let k = width, kk = Double(width)
-        let features = history.features, norms = history.norms, coefficients = history.coefficients
+    func decoderAt(_ gradient: Bool, _ point: [Double], _ base: Int, _ history: BottleneckDecoderHistory) -> (
+        Double, [Double]
+    ) {
+        let k = width
+        let kk = Double(width)
+        let features = history.features
+        let norms = history.norms
+        let coefficients = history.coefficients
         var normP = 0.0
         for a in 0..<k { normP += point[base + a] * point[base + a] }
         normP /= kk
-        var value = 0.0, radial = 0.0
+        var value = 0.0
+        var radial = 0.0
         var along = [Double](repeating: 0, count: gradient ? k : 0)
         for e in 0..<history.count {
             let coefficient = coefficients[e]
@@ -311,7 +362,9 @@ public struct BottleneckDynamics: Sendable {
                 let w = coefficient * ntk.c
                 for a in 0..<k { along[a] -= w * features[hb + a] }
             } else {
-                value -= coefficient * decoder.propagate(KernelState(q1: normP, q2: norms[e], nngp: dot, ntk: 0), inputWidth: kk).ntk
+                value -=
+                    coefficient
+                    * decoder.propagate(KernelState(q1: normP, q2: norms[e], nngp: dot, ntk: 0), inputWidth: kk).ntk
             }
         }
         guard gradient else { return (value, []) }
@@ -324,7 +377,8 @@ public struct BottleneckDynamics: Sendable {
     /// so the encoder's share ||grad f||^2 Theta_g vanishes (with f_0 = 0 there is no O(1)
     /// random input gradient to carry it): the run becomes kernel gradient descent with this
     /// kernel from F_0 = 0 (Proofs/bottleneck-dynamics.md, "The limit k -> infinity").
-    public static func limitNTK(encoder: NetworkKernel, decoder: NetworkKernel, _ x: [Double], _ y: [Double]) -> Double {
+    public static func limitNTK(encoder: NetworkKernel, decoder: NetworkKernel, _ x: [Double], _ y: [Double]) -> Double
+    {
         let s = encoder.propagate(.input(x, y), inputWidth: Double(x.count))
         return decoder.propagate(KernelState(q1: s.q1, q2: s.q2, nngp: s.nngp, ntk: 0), inputWidth: 1).ntk
     }

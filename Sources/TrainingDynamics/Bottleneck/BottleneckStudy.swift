@@ -40,13 +40,17 @@ public enum BottleneckStudy {
 
     /// `times` are whole step counts (at least one), `widths` the finite k.
     /// `mergeTolerance`: the decoder history's compression (``BottleneckDynamics/run(steps:every:mergeTolerance:)``; nil: exact).
-    public static func run(network: NetworkKernel, widths: [Int], data: TrainingExperiment.Data, learningRate: Double,
-                           times: [Double], seed: UInt64, mergeTolerance: Double? = nil) throws -> Report {
+    public static func run(
+        network: NetworkKernel, widths: [Int], data: TrainingExperiment.Data, learningRate: Double,
+        times: [Double], seed: UInt64, mergeTolerance: Double? = nil
+    ) throws -> Report {
         guard !times.isEmpty, times.allSatisfy({ $0.isFinite && $0 >= 0 && $0 == $0.rounded() }) else {
-            throw TrainingError.invalidParameter(name: "times", value: "\(times)", allowed: "whole numbers of steps (no inf) for bottleneck runs")
+            throw TrainingError.invalidParameter(
+                name: "times", value: "\(times)", allowed: "whole numbers of steps (no inf) for bottleneck runs")
         }
         guard network.parametrization == .ntk else {
-            throw TrainingError.invalidParameter(name: "parametrization", value: "standard", allowed: "ntk for bottleneck runs")
+            throw TrainingError.invalidParameter(
+                name: "parametrization", value: "standard", allowed: "ntk for bottleneck runs")
         }
         var decoder = network
         decoder.depth = 2
@@ -55,7 +59,9 @@ public enum BottleneckStudy {
         // Recording every g steps (g the times' gcd) evaluates the test points only then.
         func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
         let every = Swift.max(1, recordAt.reduce(0, gcd))
-        let scale = data.targetScale, n = data.train.count, m = data.test.count
+        let scale = data.targetScale
+        let n = data.train.count
+        let m = data.test.count
         // F_0 = 0, so the loss at step 0 is that of predicting 0 (the standardised targets' mean).
         let initialLoss = scale * scale * data.trainTargets.reduce(0) { $0 + $1 * $1 } / (2 * Double(n))
         func converged(_ loss: [Double]) -> Double? {
@@ -63,27 +69,42 @@ public enum BottleneckStudy {
         }
         func rmse(_ outputs: [Double]) -> Double? {
             guard m > 0 else { return nil }
-            return scale * (zip(outputs, data.testTargets).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(m)).squareRoot()
+            return scale
+                * (zip(outputs, data.testTargets).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(m))
+                .squareRoot()
         }
         var curves: [Curve] = []
         for k in widths {
-            let dynamics = try BottleneckDynamics(encoder: network, decoder: decoder, width: k, trainInputs: data.train,
-                                                  targets: data.trainTargets, testInputs: data.test, learningRate: learningRate, seed: seed)
+            let dynamics = try BottleneckDynamics(
+                encoder: network, decoder: decoder, width: k, trainInputs: data.train,
+                targets: data.trainTargets, testInputs: data.test, learningRate: learningRate, seed: seed)
             let run = try dynamics.run(steps: steps, every: every, mergeTolerance: mergeTolerance)
             let index = recordAt.map { $0 / every }
             let loss = index.map { scale * scale * run.trainLoss[$0] }
-            curves.append(Curve(width: k, trainLoss: loss, testRmse: index.map { rmse(run.testOutputs[$0]) },
-                                featureMovement: index.map { run.featureMovement[$0] }, convergedTime: converged(loss)))
+            curves.append(
+                Curve(
+                    width: k, trainLoss: loss, testRmse: index.map { rmse(run.testOutputs[$0]) },
+                    featureMovement: index.map { run.featureMovement[$0] }, convergedTime: converged(loss)))
         }
         let all = data.train + data.test
-        let kernel = all.map { x in data.train.map { y in BottleneckDynamics.limitNTK(encoder: network, decoder: decoder, x, y) } }
+        let kernel = all.map { x in
+            data.train.map { y in BottleneckDynamics.limitNTK(encoder: network, decoder: decoder, x, y) }
+        }
         let schedule = try TrainingSchedule(kind: .steps, learningRate: learningRate, trainingPoints: n)
-        let limit = try FunctionSpaceDynamics(kernel: kernel[0..<n].flatMap { $0 }, targets: data.trainTargets, schedule: schedule)
-            .trajectory(times: times, trainInitial: [Double](repeating: 0, count: n), testInitial: [Double](repeating: 0, count: m),
-                        cross: kernel[n...].flatMap { $0 })
-        let loss = limit.train.map { out in scale * scale * zip(out, data.trainTargets).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / (2 * Double(n)) }
-        curves.append(Curve(width: nil, trainLoss: loss, testRmse: limit.test.map { rmse($0) },
-                            featureMovement: times.map { _ in 0 }, convergedTime: converged(loss)))
+        let limit = try FunctionSpaceDynamics(
+            kernel: kernel[0..<n].flatMap { $0 }, targets: data.trainTargets, schedule: schedule
+        )
+        .trajectory(
+            times: times, trainInitial: [Double](repeating: 0, count: n), testInitial: [Double](repeating: 0, count: m),
+            cross: kernel[n...].flatMap { $0 })
+        let loss = limit.train.map { out in
+            scale * scale * zip(out, data.trainTargets).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+                / (2 * Double(n))
+        }
+        curves.append(
+            Curve(
+                width: nil, trainLoss: loss, testRmse: limit.test.map { rmse($0) },
+                featureMovement: times.map { _ in 0 }, convergedTime: converged(loss)))
         return Report(encoderDepth: network.depth, decoderDepth: 2, seed: seed, times: times, curves: curves)
     }
 }

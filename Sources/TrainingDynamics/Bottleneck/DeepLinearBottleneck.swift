@@ -33,14 +33,23 @@ public struct DeepLinearBottleneck: Sendable {
     /// |A_0|^2 = |z_i(0)|^2 / x_i^2.
     public let initialSquareNorm: Double
 
-    public init(encoderDepth: Int, decoderDepth: Int, width: Int, inputSquareSum: Double, slope: Double,
-                initialSquareNorm: Double) throws {
+    public init(
+        encoderDepth: Int, decoderDepth: Int, width: Int, inputSquareSum: Double, slope: Double,
+        initialSquareNorm: Double
+    ) throws {
         guard encoderDepth >= 1, decoderDepth >= 1, width >= 1, inputSquareSum > 0, initialSquareNorm > 0 else {
-            throw TrainingError.invalidParameter(name: "deep linear bottleneck", value: "L_g \(encoderDepth), L_f \(decoderDepth), k \(width), c \(inputSquareSum), |A_0|^2 \(initialSquareNorm)",
-                                                 allowed: "depths and width >= 1, c > 0, |A_0|^2 > 0")
+            throw TrainingError.invalidParameter(
+                name: "deep linear bottleneck",
+                value:
+                    "L_g \(encoderDepth), L_f \(decoderDepth), k \(width), c \(inputSquareSum), |A_0|^2 \(initialSquareNorm)",
+                allowed: "depths and width >= 1, c > 0, |A_0|^2 > 0")
         }
-        self.encoderDepth = encoderDepth; self.decoderDepth = decoderDepth; self.width = width
-        self.inputSquareSum = inputSquareSum; self.slope = slope; self.initialSquareNorm = initialSquareNorm
+        self.encoderDepth = encoderDepth
+        self.decoderDepth = decoderDepth
+        self.width = width
+        self.inputSquareSum = inputSquareSum
+        self.slope = slope
+        self.initialSquareNorm = initialSquareNorm
     }
 
     var a: Double { Double(decoderDepth) / Double(width) }
@@ -49,10 +58,13 @@ public struct DeepLinearBottleneck: Sendable {
 
     /// The end-to-end slope u(tau) = F(x)/x.
     public func endToEnd(at tau: Double) -> Double {
-        let c = inputSquareSum, root = (a * b).squareRoot()
-        let p = 2 * c * root * slope, q = c * a * b * conserved
+        let c = inputSquareSum
+        let root = (a * b).squareRoot()
+        let p = 2 * c * root * slope
+        let q = c * a * b * conserved
         let disc = (p * p + q * q).squareRoot()
-        let plus = (p + disc) / q, minus = (p - disc) / q
+        let plus = (p + disc) / q
+        let minus = (p - disc) / q
         let r = (1 - plus) / (1 - minus) * exp(-disc * tau)
         let v = (plus - r * minus) / (1 - r)
         return root * conserved * (v - 1 / v) / 4

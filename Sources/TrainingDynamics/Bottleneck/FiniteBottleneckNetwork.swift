@@ -17,17 +17,21 @@ public struct FiniteBottleneckNetwork: Sendable {
     public var decoders: (TrainableNetwork, TrainableNetwork)
     public let width: Int
 
-    public init(encoder: NetworkKernel, decoder: NetworkKernel, inputDimension: Int, bottleneck k: Int,
-                hiddenWidth: Int, seed: UInt64) throws {
+    public init(
+        encoder: NetworkKernel, decoder: NetworkKernel, inputDimension: Int, bottleneck k: Int,
+        hiddenWidth: Int, seed: UInt64
+    ) throws {
         guard k >= 1, hiddenWidth >= 1, inputDimension >= 1 else {
-            throw TrainingError.invalidParameter(name: "bottleneck network", value: "k \(k), width \(hiddenWidth), d \(inputDimension)",
-                                                 allowed: "k, hidden width and input dimension >= 1")
+            throw TrainingError.invalidParameter(
+                name: "bottleneck network", value: "k \(k), width \(hiddenWidth), d \(inputDimension)",
+                allowed: "k, hidden width and input dimension >= 1")
         }
         guard encoder.parametrization == .ntk, decoder.parametrization == .ntk else {
             throw TrainingError.invalidParameter(name: "parametrization", value: "standard", allowed: "ntk")
         }
-        self.encoder = TrainableNetwork(encoder, inputDimension: inputDimension, width: hiddenWidth, outputs: k,
-                                        seed: seed &* 1_000_003)
+        self.encoder = TrainableNetwork(
+            encoder, inputDimension: inputDimension, width: hiddenWidth, outputs: k,
+            seed: seed &* 1_000_003)
         let f = TrainableNetwork(decoder, inputDimension: k, width: hiddenWidth, seed: seed &* 1_000_003 &+ 999_999)
         decoders = (f, f)
         width = k
@@ -39,7 +43,8 @@ public struct FiniteBottleneckNetwork: Sendable {
     /// F(X) = (f1(g(X)) - f2(g(X))) / sqrt 2.
     public func outputs(_ x: [Double], count n: Int) -> [Double] {
         let z = features(x, count: n)
-        let a = decoders.0.outputs(z, count: n), b = decoders.1.outputs(z, count: n)
+        let a = decoders.0.outputs(z, count: n)
+        let b = decoders.1.outputs(z, count: n)
         return (0..<n).map { (a[$0] - b[$0]) / 2.squareRoot() }
     }
 
@@ -53,12 +58,20 @@ public struct FiniteBottleneckNetwork: Sendable {
     }
 
     /// Full-batch gradient descent with learning rate eta on all parameters at once.
-    public mutating func train(inputs x: [Double], targets y: [Double], learningRate eta: Double, steps: Int, every: Int = 1) throws -> Trajectory {
-        let n = y.count, k = width
+    public mutating func train(
+        inputs x: [Double], targets y: [Double], learningRate eta: Double, steps: Int, every: Int = 1
+    ) throws -> Trajectory {
+        let n = y.count
+        let k = width
         precondition(x.count == n * encoder.widths[0])
         let encoderSpace = TrainableNetwork.Workspace(for: encoder, count: n)
-        let decoderSpaces = (TrainableNetwork.Workspace(for: decoders.0, count: n), TrainableNetwork.Workspace(for: decoders.1, count: n))
-        var recorded: [Int] = [], losses: [Double] = [], outs: [[Double]] = [], feats: [[Double]] = []
+        let decoderSpaces = (
+            TrainableNetwork.Workspace(for: decoders.0, count: n), TrainableNetwork.Workspace(for: decoders.1, count: n)
+        )
+        var recorded: [Int] = []
+        var losses: [Double] = []
+        var outs: [[Double]] = []
+        var feats: [[Double]] = []
         let root2 = 2.squareRoot()
         for s in 0...steps {
             encoder.forward(x, into: encoderSpace)
@@ -68,8 +81,16 @@ public struct FiniteBottleneckNetwork: Sendable {
             let f = (0..<n).map { (decoderSpaces.0.outputs[$0] - decoderSpaces.1.outputs[$0]) / root2 }
             let r = (0..<n).map { f[$0] - y[$0] }
             let loss = r.reduce(0) { $0 + $1 * $1 } / (2 * Double(n))
-            guard loss.isFinite else { throw TrainingError.nonFinite("finite bottleneck network diverged at step \(s): lower the learning rate \(eta)") }
-            if s % every == 0 || s == steps { recorded.append(s); losses.append(loss); outs.append(f); feats.append(z) }
+            guard loss.isFinite else {
+                throw TrainingError.nonFinite(
+                    "finite bottleneck network diverged at step \(s): lower the learning rate \(eta)")
+            }
+            if s % every == 0 || s == steps {
+                recorded.append(s)
+                losses.append(loss)
+                outs.append(f)
+                feats.append(z)
+            }
             if s == steps { break }
             // dL/dz_i = (r_i / n) grad_z F(z_i), from both decoder copies before they move.
             var sensitivity = [Double](repeating: 0, count: n * k)
@@ -78,12 +99,14 @@ public struct FiniteBottleneckNetwork: Sendable {
                 let ws = copy == 0 ? decoderSpaces.0 : decoderSpaces.1
                 net.backward(seed: r.map { sign * $0 / (Double(n) * root2) }, in: ws)
                 net.accumulateGradients(in: ws)
-                let wf = net.factors(0).weight, hidden = net.widths[1]
+                let wf = net.factors(0).weight
+                let hidden = net.widths[1]
                 ws.deltas[0].withUnsafeBufferPointer { d in
                     net.weights[0].withUnsafeBufferPointer { w in
                         sensitivity.withUnsafeMutableBufferPointer { g in
-                            BLAS.gemm(.none, .none, m: n, n: k, k: hidden, alpha: wf, d.baseAddress!, lda: hidden,
-                                      w.baseAddress!, ldb: k, beta: 1, g.baseAddress!, ldc: k)
+                            BLAS.gemm(
+                                .none, .none, m: n, n: k, k: hidden, alpha: wf, d.baseAddress!, lda: hidden,
+                                w.baseAddress!, ldb: k, beta: 1, g.baseAddress!, ldc: k)
                         }
                     }
                 }

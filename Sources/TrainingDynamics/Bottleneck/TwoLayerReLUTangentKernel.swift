@@ -38,7 +38,9 @@ public struct TwoLayerReLUTangentKernel: Sendable {
     @inline(__always)
     public func evaluate(q1: Double, q2: Double, c: Double, partials: Bool) -> (value: Double, q1: Double, c: Double) {
         let w2 = weightVariance
-        let bigQ1 = w2 * q1 + nngpBias, bigQ2 = w2 * q2 + nngpBias, bigC = w2 * c + nngpBias
+        let bigQ1 = w2 * q1 + nngpBias
+        let bigQ2 = w2 * q2 + nngpBias
+        let bigC = w2 * c + nngpBias
         let root = (bigQ1 * bigQ2).squareRoot()
         let cosine = Swift.min(1, Swift.max(-1, bigC / root))
         let theta = acos(cosine)
@@ -64,21 +66,29 @@ public struct TwoLayerReLUTangentKernel: Sendable {
     /// cos theta = 1 and theta = 0 exactly: theta = acos(1 - delta) ~ sqrt(2 delta) would turn a
     /// one-ulp rearrangement into a 1e-8 error there.
     @inline(__always)
-    func accumulate(point z: UnsafePointer<Double>, q1: Double, history: BottleneckDecoderHistory,
-                    gradient: Bool,
-                    into along: UnsafeMutablePointer<SIMD4<Double>>) -> (value: Double, radial: Double) {
+    func accumulate(
+        point z: UnsafePointer<Double>, q1: Double, history: BottleneckDecoderHistory,
+        gradient: Bool,
+        into along: UnsafeMutablePointer<SIMD4<Double>>
+    ) -> (value: Double, radial: Double) {
         typealias V = SIMD4<Double>
         let k = history.width
-        let w2 = weightVariance, nb = nngpBias, eb = ntkBias
-        let kk = Double(k), w22 = w2 * w2
+        let w2 = weightVariance
+        let nb = nngpBias
+        let eb = ntkBias
+        let kk = Double(k)
+        let w22 = w2 * w2
         let bigQ1 = w2 * q1 + nb
         let inverse2Q1 = 1 / (2 * bigQ1)
         let inverse2Pi = 1 / (2 * Double.pi)
         let blocks = history.blocks
-        let one = V(repeating: 1), minusOne = V(repeating: -1), flatAbove = V(repeating: 1 - 1e-12)
+        let one = V(repeating: 1)
+        let minusOne = V(repeating: -1)
+        let flatAbove = V(repeating: 1 - 1e-12)
         let absMask = SIMD4<UInt64>(repeating: 0x7fff_ffff_ffff_ffff)
         for a in 0..<k { along[a] = .zero }
-        var value = V.zero, radial = V.zero
+        var value = V.zero
+        var radial = V.zero
         history.lanes.withUnsafeBufferPointer { lanesBuffer in
             history.laneCoefficients.withUnsafeBufferPointer { coefficientsBuffer in
                 history.laneNorms.withUnsafeBufferPointer { normsBuffer in
@@ -111,14 +121,17 @@ public struct TwoLayerReLUTangentKernel: Sendable {
                             let v: V = w2 * f + (nb + eb) + w2 * shifted * d
                             value += coefficient * v
                             guard gradient else { continue }
-                            let absolute = unsafeBitCast(unsafeBitCast(cosine, to: SIMD4<UInt64>.self) & absMask, to: V.self)
-                            let g: V = VectorArcCosine.select(absolute .>= flatAbove, V.zero, inverse2Pi / (root * sine))
+                            let absolute = unsafeBitCast(
+                                unsafeBitCast(cosine, to: SIMD4<UInt64>.self) & absMask, to: V.self)
+                            let g: V = VectorArcCosine.select(
+                                absolute .>= flatAbove, V.zero, inverse2Pi / (root * sine))
                             let dC: V = w22 * (2 * d + shifted * g)
                             let dQ1: V = w22 * (f - bigC * d - shifted * bigC * g) * inverse2Q1
                             radial += coefficient * dQ1
                             let w: V = coefficient * dC
                             for a in 0..<k {
-                                along[a] += w * lanes.loadUnaligned(fromByteOffset: 4 * (b * k + a) * stride, as: V.self)
+                                along[a] +=
+                                    w * lanes.loadUnaligned(fromByteOffset: 4 * (b * k + a) * stride, as: V.self)
                             }
                         }
                     }

@@ -30,7 +30,8 @@ enum VectorArcCosine {
     @inline(__always)
     static func acos(_ x: SIMD4<Double>) -> SIMD4<Double> {
         typealias V = SIMD4<Double>
-        let zero = V.zero, half = V(repeating: 0.5)
+        let zero = V.zero
+        let half = V(repeating: 0.5)
         let negative = x .< zero
         let ax = unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & 0x7fff_ffff_ffff_ffff, to: V.self)
         let small = ax .< half
@@ -39,15 +40,23 @@ enum VectorArcCosine {
         let z: V = select(small, x * x, zBig)
         // Horner, one operation per line (the type checker gives up on the nested form).
         var p: V = z * pS5
-        p += V(repeating: pS4); p *= z
-        p += V(repeating: pS3); p *= z
-        p += V(repeating: pS2); p *= z
-        p += V(repeating: pS1); p *= z
-        p += V(repeating: pS0); p *= z
+        p += V(repeating: pS4)
+        p *= z
+        p += V(repeating: pS3)
+        p *= z
+        p += V(repeating: pS2)
+        p *= z
+        p += V(repeating: pS1)
+        p *= z
+        p += V(repeating: pS0)
+        p *= z
         var q: V = z * qS4
-        q += V(repeating: qS3); q *= z
-        q += V(repeating: qS2); q *= z
-        q += V(repeating: qS1); q *= z
+        q += V(repeating: qS3)
+        q *= z
+        q += V(repeating: qS2)
+        q *= z
+        q += V(repeating: qS1)
+        q *= z
         q += one
         let r: V = p / q
         let s: V = zBig.squareRoot()

@@ -53,7 +53,8 @@ public struct FiniteWidthStudy: Sendable {
 
     /// Trains one network of the given width and seed on (x, y) (x row-major n x d), recording
     /// outputs on the m test points (row-major m x d).
-    public func run(width: Int, seed: UInt64, x: [Double], y: [Double], test: [Double], testCount m: Int) throws -> Run {
+    public func run(width: Int, seed: UInt64, x: [Double], y: [Double], test: [Double], testCount m: Int) throws -> Run
+    {
         let n = y.count
         let d = x.count / max(n, 1)
         var net = TrainableNetwork(network, inputDimension: d, width: width, seed: seed)
@@ -69,34 +70,49 @@ public struct FiniteWidthStudy: Sendable {
         let crossBlock = (0..<m).flatMap { i in (0..<n).map { j in ntk0[(n + i) * (n + m) + j] } }
         let schedule = try TrainingSchedule(kind: .steps, learningRate: learningRate, trainingPoints: n)
         let linear = try FunctionSpaceDynamics(kernel: trainBlock, targets: y, schedule: schedule)
-            .trajectory(times: steps.map(Double.init), trainInitial: Array(f0[0..<n]), testInitial: Array(f0[n...]),
-                        cross: crossBlock)
-        var change = 0.0, size = 0.0
-        for k in 0..<(n * n) { change += (ntkT[k] - trainBlock[k]) * (ntkT[k] - trainBlock[k]); size += trainBlock[k] * trainBlock[k] }
+            .trajectory(
+                times: steps.map(Double.init), trainInitial: Array(f0[0..<n]), testInitial: Array(f0[n...]),
+                cross: crossBlock)
+        var change = 0.0
+        var size = 0.0
+        for k in 0..<(n * n) {
+            change += (ntkT[k] - trainBlock[k]) * (ntkT[k] - trainBlock[k])
+            size += trainBlock[k] * trainBlock[k]
+        }
         let last = steps.count - 1
         let finalNet = record.train[last] + record.test[last]
         let finalLinear = linear.train[last] + linear.test[last]
-        var gap = 0.0, moved = 0.0
+        var gap = 0.0
+        var moved = 0.0
         for k in 0..<(n + m) {
             gap += (finalNet[k] - finalLinear[k]) * (finalNet[k] - finalLinear[k])
             moved += (finalLinear[k] - f0[k]) * (finalLinear[k] - f0[k])
         }
         let thetaT = net.parameters
-        var dw = 0.0, w0 = 0.0
-        for k in 0..<thetaT.count { dw += (thetaT[k] - theta0[k]) * (thetaT[k] - theta0[k]); w0 += theta0[k] * theta0[k] }
-        return Run(seed: seed, train: record.train, test: record.test, linearisedTrain: linear.train, linearisedTest: linear.test,
-                   ntkChange: (change / size).squareRoot(), linearisationGap: moved > 0 ? (gap / moved).squareRoot() : 0,
-                   weightChange: (dw / w0).squareRoot())
+        var dw = 0.0
+        var w0 = 0.0
+        for k in 0..<thetaT.count {
+            dw += (thetaT[k] - theta0[k]) * (thetaT[k] - theta0[k])
+            w0 += theta0[k] * theta0[k]
+        }
+        return Run(
+            seed: seed, train: record.train, test: record.test, linearisedTrain: linear.train,
+            linearisedTest: linear.test,
+            ntkChange: (change / size).squareRoot(), linearisationGap: moved > 0 ? (gap / moved).squareRoot() : 0,
+            weightChange: (dw / w0).squareRoot())
     }
 
     /// Trains `seeds` networks of every width, the seeds of one width side by side on all
     /// cores (BLAS single-threaded meanwhile); `progress` receives (runs done, runs in all).
-    public func run(widths: [Int], seeds: [UInt64], x: [Double], y: [Double], test: [Double], testCount m: Int,
-                    progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [WidthRuns] {
+    public func run(
+        widths: [Int], seeds: [UInt64], x: [Double], y: [Double], test: [Double], testCount m: Int,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> [WidthRuns] {
         let total = widths.count * seeds.count
         return try BLAS.singleThreaded {
             try widths.enumerated().map { w, width in
-                let runs = try SlotArray<Run>.map(seeds.count, progress: { progress?(w * seeds.count + $0, total) }) { k in
+                let runs = try SlotArray<Run>.map(seeds.count, progress: { progress?(w * seeds.count + $0, total) }) {
+                    k in
                     try run(width: width, seed: seeds[k], x: x, y: y, test: test, testCount: m)
                 }
                 return WidthRuns(width: width, runs: runs)
@@ -111,8 +127,10 @@ extension FiniteWidthStudy.WidthRuns {
     public func testMoments(linearised: Bool = false) -> (mean: [[Double]], variance: [[Double]]) {
         let s = Double(runs.count)
         let series = runs.map { linearised ? $0.linearisedTest : $0.test }
-        let times = series[0].count, m = series[0].first?.count ?? 0
-        var mean = [[Double]](repeating: [Double](repeating: 0, count: m), count: times), variance = mean
+        let times = series[0].count
+        let m = series[0].first?.count ?? 0
+        var mean = [[Double]](repeating: [Double](repeating: 0, count: m), count: times)
+        var variance = mean
         for t in 0..<times {
             for i in 0..<m {
                 let values = series.map { $0[t][i] }

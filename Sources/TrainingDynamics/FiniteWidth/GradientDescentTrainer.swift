@@ -14,7 +14,8 @@ public struct GradientDescentTrainer: Sendable {
 
     public init(learningRate: Double, ridge: Double = 0) throws {
         guard learningRate.isFinite, learningRate > 0 else {
-            throw TrainingError.invalidParameter(name: "learning rate", value: "\(learningRate)", allowed: "a finite number > 0")
+            throw TrainingError.invalidParameter(
+                name: "learning rate", value: "\(learningRate)", allowed: "a finite number > 0")
         }
         guard ridge.isFinite, ridge >= 0 else {
             throw TrainingError.invalidParameter(name: "ridge", value: "\(ridge)", allowed: "a finite number >= 0")
@@ -36,15 +37,18 @@ public struct GradientDescentTrainer: Sendable {
     /// Trains `network` in place on (x, y) (x row-major n x d, y row-major n x K) and records the outputs on the
     /// training and the m test points (row-major m x d) at each of `steps`. Throws
     /// ``TrainingError/nonFinite(_:)`` if the outputs stop being finite (divergence).
-    public func train(_ network: inout TrainableNetwork, x: [Double], y: [Double],
-                      test: [Double], testCount m: Int, recordAt steps: [Int]) throws -> Record {
+    public func train(
+        _ network: inout TrainableNetwork, x: [Double], y: [Double],
+        test: [Double], testCount m: Int, recordAt steps: [Int]
+    ) throws -> Record {
         let n = y.count / network.outputCount
         precondition(y.count == n * network.outputCount, "K targets per training point")
         let recorded = Array(Set(steps)).sorted()
         guard let last = recorded.last, recorded.first! >= 0 else {
             throw TrainingError.invalidParameter(name: "steps", value: "\(steps)", allowed: "step counts >= 0")
         }
-        var trainOut: [[Double]] = [], testOut: [[Double]] = []
+        var trainOut: [[Double]] = []
+        var testOut: [[Double]] = []
         var next = 0
         let workspace = TrainableNetwork.Workspace(for: network, count: n)
         let initial = ridge > 0 ? (weights: network.weights, biases: network.biases) : nil
@@ -54,8 +58,9 @@ public struct GradientDescentTrainer: Sendable {
             let f = workspace.outputs
             if recorded[next] == step {
                 guard f.allSatisfy(\.isFinite) else {
-                    throw TrainingError.nonFinite("the finite network's outputs stopped being finite by step \(step) "
-                        + "(width \(network.widths[1]), learning rate \(learningRate)): gradient descent diverged")
+                    throw TrainingError.nonFinite(
+                        "the finite network's outputs stopped being finite by step \(step) "
+                            + "(width \(network.widths[1]), learning rate \(learningRate)): gradient descent diverged")
                 }
                 trainOut.append(f)
                 testOut.append(m > 0 ? network.outputs(test, count: m) : [])

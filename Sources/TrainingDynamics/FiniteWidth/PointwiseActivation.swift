@@ -24,7 +24,10 @@ struct PointwiseActivation: Sendable {
     func apply(_ h: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
         switch form {
         case .piecewiseLinear(let a, let b):
-            for k in 0..<h.count { let x = h[k]; out[k] = x < 0 ? a * x : b * x }
+            for k in 0..<h.count {
+                let x = h[k]
+                out[k] = x < 0 ? a * x : b * x
+            }
         case .general(let phi):
             for k in 0..<h.count { out[k] = phi(h[k]) }
         }

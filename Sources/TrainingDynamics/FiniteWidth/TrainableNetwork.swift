@@ -36,7 +36,8 @@ public struct TrainableNetwork: Sendable {
         weights = []
         biases = []
         for l in 0..<network.depth {
-            let nIn = widths[l], nOut = widths[l + 1]
+            let nIn = widths[l]
+            let nOut = widths[l + 1]
             let wScale = network.parametrization == .standard ? network.sigmaW / Double(nIn).squareRoot() : 1
             var w = [Double](repeating: 0, count: nIn * nOut)
             for k in 0..<w.count { w[k] = wScale * random.normal() }
@@ -88,11 +89,17 @@ public struct TrainableNetwork: Sendable {
         public var outputs: [Double] { pre.last! }
 
         /// gradient += c (theta - theta_0): the gradient of the penalty c/2 ||theta - theta_0||^2.
-        func addDecay(_ c: Double, from network: TrainableNetwork, towards initial: (weights: [[Double]], biases: [[Double]])) {
+        func addDecay(
+            _ c: Double, from network: TrainableNetwork, towards initial: (weights: [[Double]], biases: [[Double]])
+        ) {
             for l in 0..<network.weights.count {
-                for k in 0..<network.weights[l].count { weightGradients[l][k] += c * (network.weights[l][k] - initial.weights[l][k]) }
+                for k in 0..<network.weights[l].count {
+                    weightGradients[l][k] += c * (network.weights[l][k] - initial.weights[l][k])
+                }
                 guard network.hasBias else { continue }
-                for k in 0..<network.biases[l].count { biasGradients[l][k] += c * (network.biases[l][k] - initial.biases[l][k]) }
+                for k in 0..<network.biases[l].count {
+                    biasGradients[l][k] += c * (network.biases[l][k] - initial.biases[l][k])
+                }
             }
         }
     }
@@ -100,11 +107,13 @@ public struct TrainableNetwork: Sendable {
     /// The forward pass of `x` (row-major N x d, N = workspace.count) into the workspace.
     public func forward(_ x: [Double], into ws: Workspace) {
         precondition(x.count == ws.count * widths[0])
-        let depth = network.depth, count = ws.count
+        let depth = network.depth
+        let count = ws.count
         let activation = PointwiseActivation(network.activation)
         ws.inputs[0] = x
         for l in 0..<depth {
-            let nIn = widths[l], nOut = widths[l + 1]
+            let nIn = widths[l]
+            let nOut = widths[l + 1]
             let (wf, bf) = factors(l)
             ws.pre[l].withUnsafeMutableBufferPointer { h in
                 if hasBias {
@@ -114,8 +123,9 @@ public struct TrainableNetwork: Sendable {
                 }
                 ws.inputs[l].withUnsafeBufferPointer { a in
                     weights[l].withUnsafeBufferPointer { w in
-                        BLAS.gemm(.none, .transpose, m: count, n: nOut, k: nIn, alpha: wf, a.baseAddress!, lda: nIn,
-                                  w.baseAddress!, ldb: nIn, beta: hasBias ? 1 : 0, h.baseAddress!, ldc: nOut)
+                        BLAS.gemm(
+                            .none, .transpose, m: count, n: nOut, k: nIn, alpha: wf, a.baseAddress!, lda: nIn,
+                            w.baseAddress!, ldb: nIn, beta: hasBias ? 1 : 0, h.baseAddress!, ldc: nOut)
                     }
                 }
             }
@@ -130,12 +140,14 @@ public struct TrainableNetwork: Sendable {
     /// Backpropagates `seed` (row-major N x K, one value per output) into ws.deltas: row i of
     /// deltas[l] is sum_a seed_ia d f_a(x_i) / d h_{l+1}.
     public func backward(seed: [Double], in ws: Workspace) {
-        let depth = network.depth, count = ws.count
+        let depth = network.depth
+        let count = ws.count
         precondition(seed.count == count * outputCount, "one seed per batch row and output")
         let activation = PointwiseActivation(network.activation)
         ws.deltas[depth - 1] = seed
         for l in stride(from: depth - 1, to: 0, by: -1) {
-            let nIn = widths[l], nOut = widths[l + 1]
+            let nIn = widths[l]
+            let nOut = widths[l + 1]
             let wf = factors(l).weight
             // Moved out while written: reading deltas[l] and writing deltas[l - 1] in place would
             // be overlapping accesses to the one array of arrays.
@@ -144,8 +156,9 @@ public struct TrainableNetwork: Sendable {
             back.withUnsafeMutableBufferPointer { back in
                 ws.deltas[l].withUnsafeBufferPointer { d in
                     weights[l].withUnsafeBufferPointer { w in
-                        BLAS.gemm(.none, .none, m: count, n: nIn, k: nOut, alpha: wf, d.baseAddress!, lda: nOut,
-                                  w.baseAddress!, ldb: nIn, beta: 0, back.baseAddress!, ldc: nIn)
+                        BLAS.gemm(
+                            .none, .none, m: count, n: nIn, k: nOut, alpha: wf, d.baseAddress!, lda: nOut,
+                            w.baseAddress!, ldb: nIn, beta: 0, back.baseAddress!, ldc: nIn)
                     }
                 }
                 ws.pre[l - 1].withUnsafeBufferPointer { h in activation.multiplyByDerivative(h, back) }
@@ -159,13 +172,15 @@ public struct TrainableNetwork: Sendable {
     public func accumulateGradients(in ws: Workspace) {
         let count = ws.count
         for l in 0..<network.depth {
-            let nIn = widths[l], nOut = widths[l + 1]
+            let nIn = widths[l]
+            let nOut = widths[l + 1]
             let (wf, bf) = factors(l)
             ws.weightGradients[l].withUnsafeMutableBufferPointer { g in
                 ws.deltas[l].withUnsafeBufferPointer { d in
                     ws.inputs[l].withUnsafeBufferPointer { a in
-                        BLAS.gemm(.transpose, .none, m: nOut, n: nIn, k: count, alpha: wf, d.baseAddress!, lda: nOut,
-                                  a.baseAddress!, ldb: nIn, beta: 0, g.baseAddress!, ldc: nIn)
+                        BLAS.gemm(
+                            .transpose, .none, m: nOut, n: nIn, k: count, alpha: wf, d.baseAddress!, lda: nOut,
+                            a.baseAddress!, ldb: nIn, beta: 0, g.baseAddress!, ldc: nIn)
                     }
                 }
             }
@@ -245,9 +260,11 @@ public struct TrainableNetwork: Sendable {
         let pass = forward(x, count: count)
         let deltas = sensitivities(pass, seed: [Double](repeating: 1, count: count))
         var ntk = [Double](repeating: 0, count: count * count)
-        var aa = ntk, dd = ntk
+        var aa = ntk
+        var dd = ntk
         for l in 0..<network.depth {
-            let nIn = widths[l], nOut = widths[l + 1]
+            let nIn = widths[l]
+            let nOut = widths[l + 1]
             let (wf, bf) = factors(l)
             pass.inputs[l].withUnsafeBufferPointer { ap in
                 aa.withUnsafeMutableBufferPointer { cp in

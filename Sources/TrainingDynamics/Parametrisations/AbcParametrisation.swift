@@ -17,7 +17,11 @@ public struct AbcParametrisation: Sendable, Hashable {
     public let a1: Double, b1: Double, a2: Double, b2: Double, c: Double
 
     public init(a1: Double, b1: Double, a2: Double, b2: Double, c: Double) {
-        self.a1 = a1; self.b1 = b1; self.a2 = a2; self.b2 = b2; self.c = c
+        self.a1 = a1
+        self.b1 = b1
+        self.a2 = a2
+        self.b2 = b2
+        self.c = c
     }
 
     /// muP for SGD (Yang & Hu, Table 3): a = (-1/2, 1/2), b = (1/2, 1/2), c = 0.
@@ -52,8 +56,9 @@ extension ScalingExponents {
     /// eta n^(-2 a_l - c), so q_sigma = -(a_2 + b_2), q~_w = -2 a_1 - c, q~_a = 2 b_2 - c.
     public init(abc p: AbcParametrisation) throws {
         guard Swift.abs(p.a1 + p.b1) <= ScalingExponents.tolerance else {
-            throw TrainingError.invalidParameter(name: "abc-parametrisation", value: "a_1 + b_1 = \(p.a1 + p.b1)",
-                                                 allowed: "a_1 + b_1 = 0 (width-independent input weights)")
+            throw TrainingError.invalidParameter(
+                name: "abc-parametrisation", value: "a_1 + b_1 = \(p.a1 + p.b1)",
+                allowed: "a_1 + b_1 = 0 (width-independent input weights)")
         }
         try self.init(qSigma: -(p.a2 + p.b2), readoutLearningRate: -2 * p.a2 - p.c, inputLearningRate: -2 * p.a1 - p.c)
     }

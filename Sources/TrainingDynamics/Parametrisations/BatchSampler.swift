@@ -12,7 +12,8 @@ public struct BatchSampler: Sendable {
 
     public init(count: Int, batchSize: Int, seed: UInt64) throws {
         guard count >= 1, (1...count).contains(batchSize) else {
-            throw TrainingError.invalidParameter(name: "batch size", value: "\(batchSize)", allowed: "1...\(count) (the training points)")
+            throw TrainingError.invalidParameter(
+                name: "batch size", value: "\(batchSize)", allowed: "1...\(count) (the training points)")
         }
         self.count = count
         self.batchSize = batchSize
@@ -27,7 +28,10 @@ public struct BatchSampler: Sendable {
         var batch: [Int] = []
         batch.reserveCapacity(batchSize)
         while batch.count < batchSize {
-            if position == count { shuffle(); position = 0 }
+            if position == count {
+                shuffle()
+                position = 0
+            }
             batch.append(order[position])
             position += 1
         }

@@ -13,11 +13,15 @@ public struct BinaryTask: Sendable {
     public var trainCount: Int { trainLabels.count }
     public var testCount: Int { testLabels.count }
 
-    public init(train: [[Double]], trainLabels: [Double], test: [[Double]], testLabels: [Double], threshold: Double? = nil) throws {
+    public init(
+        train: [[Double]], trainLabels: [Double], test: [[Double]], testLabels: [Double], threshold: Double? = nil
+    ) throws {
         guard let d = train.first?.count, d >= 1, train.count == trainLabels.count, test.count == testLabels.count,
-              (train + test).allSatisfy({ $0.count == d }) else {
-            throw TrainingError.invalidParameter(name: "task", value: "\(train.count) train rows, \(test.count) test rows",
-                                                 allowed: "rows of one length >= 1, one label per row")
+            (train + test).allSatisfy({ $0.count == d })
+        else {
+            throw TrainingError.invalidParameter(
+                name: "task", value: "\(train.count) train rows, \(test.count) test rows",
+                allowed: "rows of one length >= 1, one label per row")
         }
         guard (trainLabels + testLabels).allSatisfy({ $0 == 1 || $0 == -1 }) else {
             throw TrainingError.invalidParameter(name: "labels", value: "not all +-1", allowed: "labels +1 and -1")
@@ -37,11 +41,14 @@ public struct BinaryTask: Sendable {
     /// -1 at or below (so ties at the median, as in integer-valued targets, go to -1).
     public init(train: [[Double]], trainTargets: [Double], test: [[Double]], testTargets: [Double]) throws {
         guard !trainTargets.isEmpty else {
-            throw TrainingError.invalidParameter(name: "targets", value: "none", allowed: "at least one training target")
+            throw TrainingError.invalidParameter(
+                name: "targets", value: "none", allowed: "at least one training target")
         }
-        let sorted = trainTargets.sorted(), n = sorted.count
+        let sorted = trainTargets.sorted()
+        let n = sorted.count
         let median = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2])
-        try self.init(train: train, trainLabels: trainTargets.map { $0 > median ? 1 : -1 },
-                      test: test, testLabels: testTargets.map { $0 > median ? 1 : -1 }, threshold: median)
+        try self.init(
+            train: train, trainLabels: trainTargets.map { $0 > median ? 1 : -1 },
+            test: test, testLabels: testTargets.map { $0 > median ? 1 : -1 }, threshold: median)
     }
 }

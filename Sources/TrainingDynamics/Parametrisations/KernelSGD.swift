@@ -25,19 +25,28 @@ public struct KernelSGD: Sendable {
     /// The logits at each of `recordAt` (ascending step counts) on the training points and on
     /// the test points, from `trainInitial` and `testInitial`, with the row-major kernels
     /// K(X, X) (n x n) and K(x*, X) (m x n).
-    public func trajectory(trainKernel: [Double], crossKernel: [Double], labels y: [Double],
-                           trainInitial: [Double], testInitial: [Double], recordAt: [Int]) throws -> (train: [[Double]], test: [[Double]]) {
-        let n = y.count, m = testInitial.count
+    public func trajectory(
+        trainKernel: [Double], crossKernel: [Double], labels y: [Double],
+        trainInitial: [Double], testInitial: [Double], recordAt: [Int]
+    ) throws -> (train: [[Double]], test: [[Double]]) {
+        let n = y.count
+        let m = testInitial.count
         guard trainKernel.count == n * n, crossKernel.count == m * n, trainInitial.count == n else {
-            throw TrainingError.invalidParameter(name: "kernels", value: "\(trainKernel.count) train, \(crossKernel.count) cross entries",
-                                                 allowed: "n x n and m x n for n = \(n), m = \(m)")
+            throw TrainingError.invalidParameter(
+                name: "kernels", value: "\(trainKernel.count) train, \(crossKernel.count) cross entries",
+                allowed: "n x n and m x n for n = \(n), m = \(m)")
         }
         let steps = recordAt.max() ?? 0
         var sampler = try BatchSampler(count: n, batchSize: min(batchSize, n), seed: samplingSeed)
-        var f = trainInitial, t = testInitial
-        var train: [[Double]] = [], test: [[Double]] = []
+        var f = trainInitial
+        var t = testInitial
+        var train: [[Double]] = []
+        var test: [[Double]] = []
         let wanted = Set(recordAt)
-        if wanted.contains(0) { train.append(f); test.append(t) }
+        if wanted.contains(0) {
+            train.append(f)
+            test.append(t)
+        }
         guard steps >= 1 else { return (train, test) }
         for step in 1...steps {
             let batch = sampler.next()
@@ -62,7 +71,10 @@ public struct KernelSGD: Sendable {
             guard f.allSatisfy(\.isFinite) else {
                 throw TrainingError.nonFinite("kernel SGD diverged by step \(step): lower the learning rate")
             }
-            if wanted.contains(step) { train.append(f); test.append(t) }
+            if wanted.contains(step) {
+                train.append(f)
+                test.append(t)
+            }
         }
         return (train, test)
     }

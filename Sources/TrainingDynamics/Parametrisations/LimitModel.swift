@@ -29,7 +29,9 @@ public enum LimitModel: String, Sendable, CaseIterable {
     public var dimension: Int {
         switch self {
         case .meanField, .ntk, .symDefault, .initCorrectedMeanField: return 0
-        case .meanFieldToNTK, .ntkToSymDefault, .symDefaultToMeanField, .postMeanField, .preSymDefault, .postNTK, .preNTK: return 1
+        case .meanFieldToNTK, .ntkToSymDefault, .symDefaultToMeanField, .postMeanField, .preSymDefault, .postNTK,
+            .preNTK:
+            return 1
         case .barycentre, .postMeanFieldNTK, .preNTKSymDefault: return 2
         }
     }
@@ -38,33 +40,45 @@ public enum LimitModel: String, Sendable, CaseIterable {
     public var summary: String {
         switch self {
         case .meanField:
-            return "mean-field particle dynamics: every neuron moves by order one under the logistic loss at finite logits, from zero logits"
+            return
+                "mean-field particle dynamics: every neuron moves by order one under the logistic loss at finite logits, from zero logits"
         case .ntk:
-            return "kernel gradient descent with the constant NTK from Gaussian-process initial logits, logistic loss at finite logits"
+            return
+                "kernel gradient descent with the constant NTK from Gaussian-process initial logits, logistic loss at finite logits"
         case .symDefault:
-            return "neurons move by order one; the first step at finite Gaussian-process logits, then diverging logits saturate the loss to a step of the margin's sign"
+            return
+                "neurons move by order one; the first step at finite Gaussian-process logits, then diverging logits saturate the loss to a step of the margin's sign"
         case .meanFieldToNTK:
-            return "kernel gradient descent with a constant kernel from zero initial logits, logistic loss at finite logits"
+            return
+                "kernel gradient descent with a constant kernel from zero initial logits, logistic loss at finite logits"
         case .ntkToSymDefault:
-            return "constant kernel; the first step at finite Gaussian-process logits, then saturated loss (diverging logits)"
+            return
+                "constant kernel; the first step at finite Gaussian-process logits, then saturated loss (diverging logits)"
         case .symDefaultToMeanField:
             return "neurons move by order one; the first step from zero logits, then saturated loss (diverging logits)"
         case .postMeanField:
-            return "neurons move by order one under the loss linearised at zero logits (logits vanish; the limit is of the rescaled logits)"
+            return
+                "neurons move by order one under the loss linearised at zero logits (logits vanish; the limit is of the rescaled logits)"
         case .preSymDefault:
-            return "neurons move by order one under the saturated loss from the first step (logits diverge at initialisation)"
+            return
+                "neurons move by order one under the saturated loss from the first step (logits diverge at initialisation)"
         case .postNTK:
-            return "constant kernel, Gaussian-process initial logits, loss linearised at zero logits (logits and steps vanish alike)"
+            return
+                "constant kernel, Gaussian-process initial logits, loss linearised at zero logits (logits and steps vanish alike)"
         case .preNTK:
-            return "constant kernel, Gaussian-process initial logits, saturated loss (logits and steps diverge alike): a kernel perceptron from a random start"
+            return
+                "constant kernel, Gaussian-process initial logits, saturated loss (logits and steps diverge alike): a kernel perceptron from a random start"
         case .barycentre:
             return "constant kernel; the first step from zero logits, then saturated loss (diverging logits)"
         case .postMeanFieldNTK:
-            return "constant kernel, zero initial logits, loss linearised at zero logits at every step: the rescaled logits are label-weighted sums of kernel evaluations"
+            return
+                "constant kernel, zero initial logits, loss linearised at zero logits at every step: the rescaled logits are label-weighted sums of kernel evaluations"
         case .preNTKSymDefault:
-            return "constant kernel; the first step's loss gradient is a step of the random initial margin, then saturated loss; the initial logits themselves drop out"
+            return
+                "constant kernel; the first step's loss gradient is a step of the random initial margin, then saturated loss; the initial logits themselves drop out"
         case .initCorrectedMeanField:
-            return "mean-field particle dynamics with the logits shifted by the Gaussian-process initial logits of the NTK-scaled network"
+            return
+                "mean-field particle dynamics with the logits shifted by the Gaussian-process initial logits of the NTK-scaled network"
         }
     }
 }

@@ -34,8 +34,10 @@ public struct ScaledNetwork: Sendable {
     /// activation, evaluated inline instead of through its closures.
     let slopes: (positive: Double, negative: Double)?
 
-    public init(activation: Activation, inputDimension: Int, width: Int, sigmaW: Double = 1,
-                readoutMultiplier: Double, seed: UInt64) {
+    public init(
+        activation: Activation, inputDimension: Int, width: Int, sigmaW: Double = 1,
+        readoutMultiplier: Double, seed: UInt64
+    ) {
         precondition(inputDimension >= 1 && width >= 1)
         self.activation = activation
         self.inputDimension = inputDimension
@@ -54,8 +56,9 @@ public struct ScaledNetwork: Sendable {
 
     /// The network of a scaling at a width.
     public init(_ scaling: WidthScaling, activation: Activation, inputDimension: Int, width: Int, seed: UInt64) {
-        self.init(activation: activation, inputDimension: inputDimension, width: width, sigmaW: scaling.sigmaW,
-                  readoutMultiplier: scaling.readoutMultiplier(width: width), seed: seed)
+        self.init(
+            activation: activation, inputDimension: inputDimension, width: width, sigmaW: scaling.sigmaW,
+            readoutMultiplier: scaling.readoutMultiplier(width: width), seed: seed)
     }
 
     /// Scratch space for passes over batches of up to `count` inputs.
@@ -77,13 +80,23 @@ public struct ScaledNetwork: Sendable {
 
     /// phi (and phi' into `derivative` when asked) over n values in place.
     @inline(__always)
-    static func activate(_ h: UnsafeMutablePointer<Double>, _ n: Int, derivative d: UnsafeMutablePointer<Double>?,
-                         activation: Activation, slopes: (positive: Double, negative: Double)?) {
+    static func activate(
+        _ h: UnsafeMutablePointer<Double>, _ n: Int, derivative d: UnsafeMutablePointer<Double>?,
+        activation: Activation, slopes: (positive: Double, negative: Double)?
+    ) {
         if let (p, m) = slopes {
             if let d {
-                for k in 0..<n { let x = h[k]; let slope = x < 0 ? m : p; d[k] = slope; h[k] = slope * x }
+                for k in 0..<n {
+                    let x = h[k]
+                    let slope = x < 0 ? m : p
+                    d[k] = slope
+                    h[k] = slope * x
+                }
             } else {
-                for k in 0..<n { let x = h[k]; h[k] = (x < 0 ? m : p) * x }
+                for k in 0..<n {
+                    let x = h[k]
+                    h[k] = (x < 0 ? m : p) * x
+                }
             }
         } else {
             if let d { for k in 0..<n { d[k] = activation.derivative(h[k]) } }
@@ -93,14 +106,19 @@ public struct ScaledNetwork: Sendable {
 
     /// Pre-activations of neurons r0 ..< r0 + nb on N inputs: H = c X W_block^T (N x nb).
     @inline(__always)
-    static func preActivations(_ x: UnsafePointer<Double>, count: Int, inputDimension d: Int, multiplier c: Double,
-                               from r0: Int, _ nb: Int, _ w: UnsafePointer<Double>, into h: UnsafeMutablePointer<Double>) {
-        BLAS.gemm(.none, .transpose, m: count, n: nb, k: d, alpha: c, x, lda: d,
-                  w + r0 * d, ldb: d, beta: 0, h, ldc: nb)
+    static func preActivations(
+        _ x: UnsafePointer<Double>, count: Int, inputDimension d: Int, multiplier c: Double,
+        from r0: Int, _ nb: Int, _ w: UnsafePointer<Double>, into h: UnsafeMutablePointer<Double>
+    ) {
+        BLAS.gemm(
+            .none, .transpose, m: count, n: nb, k: d, alpha: c, x, lda: d,
+            w + r0 * d, ldb: d, beta: 0, h, ldc: nb)
     }
 
     /// f on N inputs (row-major N x d_in) into `out`.
-    public func logits(_ x: UnsafePointer<Double>, count: Int, into out: UnsafeMutablePointer<Double>, workspace ws: Workspace) {
+    public func logits(
+        _ x: UnsafePointer<Double>, count: Int, into out: UnsafeMutablePointer<Double>, workspace ws: Workspace
+    ) {
         precondition(count <= ws.count)
         for i in 0..<count { out[i] = 0 }
         input.withUnsafeBufferPointer { w in
@@ -109,11 +127,14 @@ public struct ScaledNetwork: Sendable {
                     var r0 = 0
                     while r0 < width {
                         let nb = min(ws.block, width - r0)
-                        Self.preActivations(x, count: count, inputDimension: inputDimension, multiplier: inputMultiplier,
-                                            from: r0, nb, w.baseAddress!, into: h.baseAddress!)
-                        Self.activate(h.baseAddress!, count * nb, derivative: nil, activation: activation, slopes: slopes)
-                        BLAS.gemm(.none, .none, m: count, n: 1, k: nb, alpha: readoutMultiplier, h.baseAddress!, lda: nb,
-                                  a.baseAddress! + r0, ldb: 1, beta: 1, out, ldc: 1)
+                        Self.preActivations(
+                            x, count: count, inputDimension: inputDimension, multiplier: inputMultiplier,
+                            from: r0, nb, w.baseAddress!, into: h.baseAddress!)
+                        Self.activate(
+                            h.baseAddress!, count * nb, derivative: nil, activation: activation, slopes: slopes)
+                        BLAS.gemm(
+                            .none, .none, m: count, n: 1, k: nb, alpha: readoutMultiplier, h.baseAddress!, lda: nb,
+                            a.baseAddress! + r0, ldb: 1, beta: 1, out, ldc: 1)
                         r0 += nb
                     }
                 }
@@ -126,18 +147,28 @@ public struct ScaledNetwork: Sendable {
         var out = [Double](repeating: 0, count: count)
         guard count > 0 else { return out }
         let ws = workspace(count: count)
-        x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { logits(xp.baseAddress!, count: count, into: $0.baseAddress!, workspace: ws) } }
+        x.withUnsafeBufferPointer { xp in
+            out.withUnsafeMutableBufferPointer {
+                logits(xp.baseAddress!, count: count, into: $0.baseAddress!, workspace: ws)
+            }
+        }
         return out
     }
 
     /// One SGD step on a batch: with g_i the loss derivative at input i divided by the batch
     /// size, a^ <- a^ - eta^_a sigma A^T g and W^ <- W^ - eta^_w c M^T X, M_ir = sigma g_i a^_r phi'(h_ir),
     /// block by block (each block's gradient needs only its own weights and g).
-    public mutating func descend(_ x: UnsafePointer<Double>, count: Int, seed g: UnsafePointer<Double>,
-                                 readoutRate: Double, inputRate: Double, workspace ws: Workspace) {
+    public mutating func descend(
+        _ x: UnsafePointer<Double>, count: Int, seed g: UnsafePointer<Double>,
+        readoutRate: Double, inputRate: Double, workspace ws: Workspace
+    ) {
         precondition(count <= ws.count)
-        let d = inputDimension, sigma = readoutMultiplier, c = inputMultiplier, width = self.width
-        let activation = self.activation, slopes = self.slopes
+        let d = inputDimension
+        let sigma = readoutMultiplier
+        let c = inputMultiplier
+        let width = self.width
+        let activation = self.activation
+        let slopes = self.slopes
         input.withUnsafeMutableBufferPointer { w in
             readout.withUnsafeMutableBufferPointer { a in
                 ws.pre.withUnsafeMutableBufferPointer { h in
@@ -145,21 +176,29 @@ public struct ScaledNetwork: Sendable {
                         var r0 = 0
                         while r0 < width {
                             let nb = min(ws.block, width - r0)
-                            Self.preActivations(x, count: count, inputDimension: d, multiplier: c, from: r0, nb,
-                                                UnsafePointer(w.baseAddress!), into: h.baseAddress!)
-                            Self.activate(h.baseAddress!, count * nb, derivative: m.baseAddress!, activation: activation, slopes: slopes)
+                            Self.preActivations(
+                                x, count: count, inputDimension: d, multiplier: c, from: r0, nb,
+                                UnsafePointer(w.baseAddress!), into: h.baseAddress!)
+                            Self.activate(
+                                h.baseAddress!, count * nb, derivative: m.baseAddress!, activation: activation,
+                                slopes: slopes)
                             // M = sigma g a^T o phi'(H), before a^ moves.
                             for i in 0..<count {
-                                let gi = sigma * g[i], row = i * nb
+                                let gi = sigma * g[i]
+                                let row = i * nb
                                 for r in 0..<nb { m[row + r] *= gi * a[r0 + r] }
                             }
                             if readoutRate != 0 {
-                                BLAS.gemm(.transpose, .none, m: nb, n: 1, k: count, alpha: -readoutRate * sigma, h.baseAddress!, lda: nb,
-                                          g, ldb: 1, beta: 1, a.baseAddress! + r0, ldc: 1)
+                                BLAS.gemm(
+                                    .transpose, .none, m: nb, n: 1, k: count, alpha: -readoutRate * sigma,
+                                    h.baseAddress!, lda: nb,
+                                    g, ldb: 1, beta: 1, a.baseAddress! + r0, ldc: 1)
                             }
                             if inputRate != 0 {
-                                BLAS.gemm(.transpose, .none, m: nb, n: d, k: count, alpha: -inputRate * c, m.baseAddress!, lda: nb,
-                                          x, ldb: d, beta: 1, w.baseAddress! + r0 * d, ldc: d)
+                                BLAS.gemm(
+                                    .transpose, .none, m: nb, n: d, k: count, alpha: -inputRate * c, m.baseAddress!,
+                                    lda: nb,
+                                    x, ldb: d, beta: 1, w.baseAddress! + r0 * d, ldc: d)
                             }
                             r0 += nb
                         }
@@ -177,8 +216,10 @@ public struct ScaledNetwork: Sendable {
     /// (df(x) = -(K_a + K_w)(x, x_k) l'_k after one small SGD step on x_k: Golikov's kernels,
     /// and with eta^_a = eta^_w = 1 at the NTK point the empirical NTK).
     public func tangentKernels(_ x: [Double], count n: Int, readoutRate: Double, inputRate: Double)
-        -> (readout: [Double], input: [Double]) {
-        var ka = [Double](repeating: 0, count: n * n), kw = ka
+        -> (readout: [Double], input: [Double])
+    {
+        var ka = [Double](repeating: 0, count: n * n)
+        var kw = ka
         guard n > 0 else { return (ka, kw) }
         let ws = workspace(count: n)
         let sigma2 = readoutMultiplier * readoutMultiplier
@@ -191,14 +232,19 @@ public struct ScaledNetwork: Sendable {
                                 var r0 = 0
                                 while r0 < width {
                                     let nb = min(ws.block, width - r0)
-                                    Self.preActivations(xp.baseAddress!, count: n, inputDimension: inputDimension,
-                                                        multiplier: inputMultiplier, from: r0, nb, w.baseAddress!, into: h.baseAddress!)
-                                    Self.activate(h.baseAddress!, n * nb, derivative: m.baseAddress!, activation: activation, slopes: slopes)
+                                    Self.preActivations(
+                                        xp.baseAddress!, count: n, inputDimension: inputDimension,
+                                        multiplier: inputMultiplier, from: r0, nb, w.baseAddress!, into: h.baseAddress!)
+                                    Self.activate(
+                                        h.baseAddress!, n * nb, derivative: m.baseAddress!, activation: activation,
+                                        slopes: slopes)
                                     for i in 0..<n { for r in 0..<nb { m[i * nb + r] *= readout[r0 + r] } }
-                                    BLAS.syrkUpper(n: n, k: nb, alpha: readoutRate * sigma2, h.baseAddress!, lda: nb,
-                                                   beta: 1, kap.baseAddress!, ldc: n)
-                                    BLAS.syrkUpper(n: n, k: nb, alpha: inputRate * sigma2, m.baseAddress!, lda: nb,
-                                                   beta: 1, kwp.baseAddress!, ldc: n)
+                                    BLAS.syrkUpper(
+                                        n: n, k: nb, alpha: readoutRate * sigma2, h.baseAddress!, lda: nb,
+                                        beta: 1, kap.baseAddress!, ldc: n)
+                                    BLAS.syrkUpper(
+                                        n: n, k: nb, alpha: inputRate * sigma2, m.baseAddress!, lda: nb,
+                                        beta: 1, kwp.baseAddress!, ldc: n)
                                     r0 += nb
                                 }
                             }

@@ -17,12 +17,19 @@ public struct ScaledSGD: Sendable {
     public let recordAt: [Int]
     public let samplingSeed: UInt64
 
-    public init(loss: ClassificationLoss, batchSize: Int, steps: Int, recordAt: [Int]? = nil, samplingSeed: UInt64 = 1) throws {
-        guard steps >= 1 else { throw TrainingError.invalidParameter(name: "steps", value: "\(steps)", allowed: "an integer >= 1") }
-        guard batchSize >= 1 else { throw TrainingError.invalidParameter(name: "batch size", value: "\(batchSize)", allowed: "an integer >= 1") }
+    public init(loss: ClassificationLoss, batchSize: Int, steps: Int, recordAt: [Int]? = nil, samplingSeed: UInt64 = 1)
+        throws
+    {
+        guard steps >= 1 else {
+            throw TrainingError.invalidParameter(name: "steps", value: "\(steps)", allowed: "an integer >= 1")
+        }
+        guard batchSize >= 1 else {
+            throw TrainingError.invalidParameter(name: "batch size", value: "\(batchSize)", allowed: "an integer >= 1")
+        }
         let requested = recordAt ?? Self.logSpaced(steps: steps, count: 16)
         guard requested.allSatisfy({ (0...steps).contains($0) }) else {
-            throw TrainingError.invalidParameter(name: "record steps", value: "\(requested)", allowed: "steps in 0...\(steps)")
+            throw TrainingError.invalidParameter(
+                name: "record steps", value: "\(requested)", allowed: "steps in 0...\(steps)")
         }
         self.loss = loss
         self.batchSize = batchSize
@@ -67,24 +74,35 @@ public struct ScaledSGD: Sendable {
     /// loss) and records on the m test points, keeping the weights after each step of
     /// `snapshotAt`. Throws ``TrainingError/nonFinite(_:)`` when the
     /// logits stop being finite.
-    public func train(_ network: inout ScaledNetwork, readoutRate: Double, inputRate: Double, initialCorrection gamma: Double = 0,
-                      x: [Double], y: [Double], test: [Double], testLabels: [Double], snapshotAt: [Int] = []) throws -> Record {
-        let n = y.count, m = testLabels.count, d = network.inputDimension
+    public func train(
+        _ network: inout ScaledNetwork, readoutRate: Double, inputRate: Double, initialCorrection gamma: Double = 0,
+        x: [Double], y: [Double], test: [Double], testLabels: [Double], snapshotAt: [Int] = []
+    ) throws -> Record {
+        let n = y.count
+        let m = testLabels.count
+        let d = network.inputDimension
         guard x.count == n * d, test.count == m * d, n >= 1 else {
-            throw TrainingError.invalidParameter(name: "data", value: "\(x.count) train, \(test.count) test values",
-                                                 allowed: "n x \(d) and m x \(d) row-major inputs with n, m labels")
+            throw TrainingError.invalidParameter(
+                name: "data", value: "\(x.count) train, \(test.count) test values",
+                allowed: "n x \(d) and m x \(d) row-major inputs with n, m labels")
         }
         var sampler = try BatchSampler(count: n, batchSize: min(batchSize, n), seed: samplingSeed)
         let b = sampler.batchSize
-        let f0 = network.logits(x, count: n), t0 = m > 0 ? network.logits(test, count: m) : []
-        let trainShift = f0.map { gamma * $0 }, testShift = t0.map { gamma * $0 }
-        var record = (train: [[Double]](), test: [[Double]](), trainLoss: [Double](), trainAccuracy: [Double](),
-                      testLoss: [Double](), testAccuracy: [Double]())
+        let f0 = network.logits(x, count: n)
+        let t0 = m > 0 ? network.logits(test, count: m) : []
+        let trainShift = f0.map { gamma * $0 }
+        let testShift = t0.map { gamma * $0 }
+        var record = (
+            train: [[Double]](), test: [[Double]](), trainLoss: [Double](), trainAccuracy: [Double](),
+            testLoss: [Double](), testAccuracy: [Double]()
+        )
         func store(_ step: Int, train f: [Double], test t: [Double]) throws {
             guard f.allSatisfy(\.isFinite), t.allSatisfy(\.isFinite) else {
-                throw TrainingError.nonFinite("the logits stopped being finite by step \(step) (width \(network.width)): SGD diverged")
+                throw TrainingError.nonFinite(
+                    "the logits stopped being finite by step \(step) (width \(network.width)): SGD diverged")
             }
-            record.train.append(f); record.test.append(t)
+            record.train.append(f)
+            record.test.append(t)
             record.trainLoss.append(zip(y, f).reduce(0) { $0 + loss.value($1.0, $1.1) } / Double(n))
             record.trainAccuracy.append(Double(zip(y, f).filter { $0 * $1 > 0 }.count) / Double(n))
             record.testLoss.append(m > 0 ? zip(testLabels, t).reduce(0) { $0 + loss.value($1.0, $1.1) } / Double(m) : 0)
@@ -92,7 +110,8 @@ public struct ScaledSGD: Sendable {
         }
         try store(0, train: zip(f0, trainShift).map { $0 + $1 }, test: zip(t0, testShift).map { $0 + $1 })
         let batchWorkspace = network.workspace(count: b)
-        var batchX = [Double](repeating: 0, count: b * d), logits = [Double](repeating: 0, count: b)
+        var batchX = [Double](repeating: 0, count: b * d)
+        var logits = [Double](repeating: 0, count: b)
         var seed = [Double](repeating: 0, count: b)
         var next = 1
         let snapshotSteps = Set(snapshotAt)
@@ -104,28 +123,41 @@ public struct ScaledSGD: Sendable {
                 for k in 0..<d { batchX[row * d + k] = x[i * d + k] }
             }
             batchX.withUnsafeBufferPointer { xp in
-                logits.withUnsafeMutableBufferPointer { network.logits(xp.baseAddress!, count: b, into: $0.baseAddress!, workspace: batchWorkspace) }
+                logits.withUnsafeMutableBufferPointer {
+                    network.logits(xp.baseAddress!, count: b, into: $0.baseAddress!, workspace: batchWorkspace)
+                }
             }
             for (row, i) in batch.enumerated() {
                 seed[row] = loss.derivative(y[i], logits[row] + trainShift[i]) / Double(b)
             }
             derivativeSum += seed.reduce(0) { $0 + Swift.abs($1) }
             guard seed.allSatisfy(\.isFinite) else {
-                throw TrainingError.nonFinite("the logits stopped being finite at step \(step) (width \(network.width)): SGD diverged")
+                throw TrainingError.nonFinite(
+                    "the logits stopped being finite at step \(step) (width \(network.width)): SGD diverged")
             }
             batchX.withUnsafeBufferPointer { xp in
-                seed.withUnsafeBufferPointer { network.descend(xp.baseAddress!, count: b, seed: $0.baseAddress!,
-                                                               readoutRate: readoutRate, inputRate: inputRate, workspace: batchWorkspace) }
+                seed.withUnsafeBufferPointer {
+                    network.descend(
+                        xp.baseAddress!, count: b, seed: $0.baseAddress!,
+                        readoutRate: readoutRate, inputRate: inputRate, workspace: batchWorkspace)
+                }
             }
-            if snapshotSteps.contains(step) { snapshots.append(Snapshot(step: step, readout: network.readout, input: network.input,
-                                                                             lossDerivativeSum: derivativeSum)) }
+            if snapshotSteps.contains(step) {
+                snapshots.append(
+                    Snapshot(
+                        step: step, readout: network.readout, input: network.input,
+                        lossDerivativeSum: derivativeSum))
+            }
             if next < recordAt.count, recordAt[next] == step {
-                let f = network.logits(x, count: n), t = m > 0 ? network.logits(test, count: m) : []
+                let f = network.logits(x, count: n)
+                let t = m > 0 ? network.logits(test, count: m) : []
                 try store(step, train: zip(f, trainShift).map { $0 + $1 }, test: zip(t, testShift).map { $0 + $1 })
                 next += 1
             }
         }
-        return Record(steps: recordAt, trainLogits: record.train, testLogits: record.test, trainLoss: record.trainLoss,
-                      trainAccuracy: record.trainAccuracy, testLoss: record.testLoss, testAccuracy: record.testAccuracy, snapshots: snapshots)
+        return Record(
+            steps: recordAt, trainLogits: record.train, testLogits: record.test, trainLoss: record.trainLoss,
+            trainAccuracy: record.trainAccuracy, testLoss: record.testLoss, testAccuracy: record.testAccuracy,
+            snapshots: snapshots)
     }
 }

@@ -99,9 +99,10 @@ public struct ScalingClassification: Sendable {
     public var predicted: PredictedExponents {
         let u = initCorrected ? 0 : exponents.initialLogits
         let v = exponents.initialKernel
-        return PredictedExponents(initialLogitScale: u, initialKernelScale: v, finalLogitScale: max(u, v),
-                                  readoutMovement: min(exponents.readoutStep, 0), inputMovement: min(exponents.inputStep, 0),
-                                  kernelChangeBound: min(exponents.inputStep, 0))
+        return PredictedExponents(
+            initialLogitScale: u, initialKernelScale: v, finalLogitScale: max(u, v),
+            readoutMovement: min(exponents.readoutStep, 0), inputMovement: min(exponents.inputStep, 0),
+            kernelChangeBound: min(exponents.inputStep, 0))
     }
 
     public init(_ exponents: ScalingExponents, initCorrected: Bool = false) throws {
@@ -111,7 +112,8 @@ public struct ScalingClassification: Sendable {
         if initCorrected, v != .orderOne {
             throw TrainingError.invalidParameter(
                 name: "initialisation correction", value: "\(e) with kernels ~ d^\(e.initialKernel) at init",
-                allowed: "scalings whose tangent kernels are of order one at init (q~ + 2 q_sigma + 1 = 0: the MF-NTK line)")
+                allowed:
+                    "scalings whose tangent kernels are of order one at init (q~ + 2 q_sigma + 1 = 0: the MF-NTK line)")
         }
         self.exponents = e
         self.initCorrected = initCorrected
@@ -120,21 +122,29 @@ public struct ScalingClassification: Sendable {
         initialKernel = v
         firstStepLoss = LossRegime(u)
         laterLoss = LossRegime(v)
-        trainedLayers = Swift.abs(e.readoutStep - e.inputStep) <= tol ? .both
+        trainedLayers =
+            Swift.abs(e.readoutStep - e.inputStep) <= tol
+            ? .both
             : (e.readoutStep > e.inputStep ? .readoutOnly : .inputOnly)
         let s = e.step
         if s > tol {
-            stable = false; instability = .diverging; limitModel = nil; initialLogitsInLimit = nil
+            stable = false
+            instability = .diverging
+            limitModel = nil
+            initialLogitsInLimit = nil
             return
         }
         if s < -0.5 - tol {
-            stable = false; instability = .stagnating; limitModel = nil; initialLogitsInLimit = nil
+            stable = false
+            instability = .stagnating
+            limitModel = nil
+            initialLogitsInLimit = nil
             return
         }
         stable = true
         instability = nil
-        let featureLevel = s >= -tol                       // s = 0
-        let initialLevel = Swift.abs(s + 0.5) <= tol       // s = -1/2
+        let featureLevel = s >= -tol  // s = 0
+        let initialLevel = Swift.abs(s + 0.5) <= tol  // s = -1/2
         initialLogitsInLimit = initCorrected || initialLevel
         if initCorrected {
             limitModel = featureLevel ? .initCorrectedMeanField : .ntk

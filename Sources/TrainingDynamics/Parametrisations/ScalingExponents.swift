@@ -76,7 +76,8 @@ public struct ScalingExponents: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         func g(_ x: Double) -> String { String(format: "%g", x) }
-        return isOnPlane ? "(q_sigma, q~) = (\(g(qSigma)), \(g(qTildeA)))"
+        return isOnPlane
+            ? "(q_sigma, q~) = (\(g(qSigma)), \(g(qTildeA)))"
             : "(q_sigma, q~_a, q~_w) = (\(g(qSigma)), \(g(qTildeA)), \(g(qTildeW)))"
     }
 }

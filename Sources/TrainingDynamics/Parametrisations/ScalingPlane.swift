@@ -31,10 +31,10 @@ public struct ScalingPlane: Sendable {
         public let to: Point
     }
 
-    static let band = [HalfPlane(a: -1, b: -1, c: 0), HalfPlane(a: 1, b: 1, c: 0.5)]   // s <= 0, s >= -1/2
-    static let logitsBelow = HalfPlane(a: -1, b: 0, c: -0.5)      // q_sigma <= -1/2
+    static let band = [HalfPlane(a: -1, b: -1, c: 0), HalfPlane(a: 1, b: 1, c: 0.5)]  // s <= 0, s >= -1/2
+    static let logitsBelow = HalfPlane(a: -1, b: 0, c: -0.5)  // q_sigma <= -1/2
     static let logitsAbove = HalfPlane(a: 1, b: 0, c: 0.5)
-    static let kernelsBelow = HalfPlane(a: -2, b: -1, c: -1)      // q~ + 2 q_sigma + 1 <= 0
+    static let kernelsBelow = HalfPlane(a: -2, b: -1, c: -1)  // q~ + 2 q_sigma + 1 <= 0
     static let kernelsAbove = HalfPlane(a: 2, b: 1, c: 1)
 
     /// The three open stable regions and the two unstable ones.
@@ -55,8 +55,10 @@ public struct ScalingPlane: Sendable {
     /// The seven one-dimensional regions, clipped to the window.
     public var segments: [Segment] {
         // Lines as a point and a direction; each piece is the line cut by half-planes.
-        let upper: (Point, Point) = ((0, 0), (-1, 1)), lower: (Point, Point) = ((-0.5, 0), (-1, 1))
-        let logits: (Point, Point) = ((-0.5, 0), (0, 1)), kernels: (Point, Point) = ((-0.5, 0), (-1, 2))
+        let upper: (Point, Point) = ((0, 0), (-1, 1))
+        let lower: (Point, Point) = ((-0.5, 0), (-1, 1))
+        let logits: (Point, Point) = ((-0.5, 0), (0, 1))
+        let kernels: (Point, Point) = ((-0.5, 0), (-1, 2))
         let pieces: [(LimitModel, (Point, Point), [HalfPlane])] = [
             (.preSymDefault, upper, [Self.logitsAbove]),
             (.symDefaultToMeanField, upper, [Self.logitsBelow, Self.kernelsAbove]),
@@ -74,25 +76,32 @@ public struct ScalingPlane: Sendable {
 
     /// The three points MF, NTK and sym-default.
     public static let points: [(label: String, point: Point)] = [
-        (LimitModel.meanField.rawValue, (-1, 1)), (LimitModel.ntk.rawValue, (-0.5, 0)), (LimitModel.symDefault.rawValue, (-0.5, 0.5)),
+        (LimitModel.meanField.rawValue, (-1, 1)), (LimitModel.ntk.rawValue, (-0.5, 0)),
+        (LimitModel.symDefault.rawValue, (-0.5, 0.5)),
     ]
 
     var windowPlanes: [HalfPlane] {
-        [HalfPlane(a: 1, b: 0, c: -qSigma.lowerBound), HalfPlane(a: -1, b: 0, c: qSigma.upperBound),
-         HalfPlane(a: 0, b: 1, c: -qTilde.lowerBound), HalfPlane(a: 0, b: -1, c: qTilde.upperBound)]
+        [
+            HalfPlane(a: 1, b: 0, c: -qSigma.lowerBound), HalfPlane(a: -1, b: 0, c: qSigma.upperBound),
+            HalfPlane(a: 0, b: 1, c: -qTilde.lowerBound), HalfPlane(a: 0, b: -1, c: qTilde.upperBound),
+        ]
     }
 
     /// The window clipped by half-planes (Sutherland-Hodgman, one plane at a time).
     func clip(_ planes: [HalfPlane]) -> [Point] {
-        var polygon: [Point] = [(qSigma.lowerBound, qTilde.lowerBound), (qSigma.upperBound, qTilde.lowerBound),
-                                (qSigma.upperBound, qTilde.upperBound), (qSigma.lowerBound, qTilde.upperBound)]
+        var polygon: [Point] = [
+            (qSigma.lowerBound, qTilde.lowerBound), (qSigma.upperBound, qTilde.lowerBound),
+            (qSigma.upperBound, qTilde.upperBound), (qSigma.lowerBound, qTilde.upperBound),
+        ]
         for h in planes {
             guard !polygon.isEmpty else { break }
             func value(_ p: Point) -> Double { h.a * p.qSigma + h.b * p.qTilde + h.c }
             var out: [Point] = []
             for k in 0..<polygon.count {
-                let p = polygon[k], q = polygon[(k + 1) % polygon.count]
-                let vp = value(p), vq = value(q)
+                let p = polygon[k]
+                let q = polygon[(k + 1) % polygon.count]
+                let vp = value(p)
+                let vq = value(q)
                 if vp >= 0 { out.append(p) }
                 if (vp >= 0) != (vq >= 0) {
                     let t = vp / (vp - vq)
@@ -107,9 +116,11 @@ public struct ScalingPlane: Sendable {
     /// The part of the line p + t d with every half-plane >= 0, or nil if it is empty or a point.
     func cut(_ line: (Point, Point), _ planes: [HalfPlane]) -> (Point, Point)? {
         let (p, d) = line
-        var low = -Double.infinity, high = Double.infinity
+        var low = -Double.infinity
+        var high = Double.infinity
         for h in planes {
-            let slope = h.a * d.qSigma + h.b * d.qTilde, offset = h.a * p.qSigma + h.b * p.qTilde + h.c
+            let slope = h.a * d.qSigma + h.b * d.qTilde
+            let offset = h.a * p.qSigma + h.b * p.qTilde + h.c
             if slope == 0 {
                 if offset < 0 { return nil }
             } else if slope > 0 {
@@ -119,6 +130,9 @@ public struct ScalingPlane: Sendable {
             }
         }
         guard low.isFinite, high.isFinite, high > low + 1e-12 else { return nil }
-        return ((p.qSigma + low * d.qSigma, p.qTilde + low * d.qTilde), (p.qSigma + high * d.qSigma, p.qTilde + high * d.qTilde))
+        return (
+            (p.qSigma + low * d.qSigma, p.qTilde + low * d.qTilde),
+            (p.qSigma + high * d.qSigma, p.qTilde + high * d.qTilde)
+        )
     }
 }

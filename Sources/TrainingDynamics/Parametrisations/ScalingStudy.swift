@@ -32,10 +32,15 @@ public struct ScalingStudy: Sendable {
     /// The window of the early measurements.
     public let earlySteps: Int
 
-    public init(scaling: WidthScaling, activation: Activation, sgd: ScaledSGD, probes: Int = 32, earlySteps: Int = 10) throws {
-        guard probes >= 1 else { throw TrainingError.invalidParameter(name: "probes", value: "\(probes)", allowed: "an integer >= 1") }
+    public init(scaling: WidthScaling, activation: Activation, sgd: ScaledSGD, probes: Int = 32, earlySteps: Int = 10)
+        throws
+    {
+        guard probes >= 1 else {
+            throw TrainingError.invalidParameter(name: "probes", value: "\(probes)", allowed: "an integer >= 1")
+        }
         guard (1...sgd.steps).contains(earlySteps) else {
-            throw TrainingError.invalidParameter(name: "early steps", value: "\(earlySteps)", allowed: "1...\(sgd.steps) (the SGD steps)")
+            throw TrainingError.invalidParameter(
+                name: "early steps", value: "\(earlySteps)", allowed: "1...\(sgd.steps) (the SGD steps)")
         }
         self.earlySteps = earlySteps
         self.scaling = scaling
@@ -78,7 +83,8 @@ public struct ScalingStudy: Sendable {
 
         /// Mean and standard error over seeds.
         public func summary(_ value: (Run) -> Double) -> (mean: Double, standardError: Double) {
-            let values = runs.map(value), s = Double(values.count)
+            let values = runs.map(value)
+            let s = Double(values.count)
             let mu = values.reduce(0, +) / s
             let v = s > 1 ? values.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / (s - 1) : 0
             return (mu, (v / s).squareRoot())
@@ -88,19 +94,24 @@ public struct ScalingStudy: Sendable {
     /// Trains one network of `width` with `seed` (initialisation; the batches use the
     /// sampler's own seed) on the task.
     public func run(width: Int, seed: UInt64, task: BinaryTask) throws -> Run {
-        var net = ScaledNetwork(scaling, activation: activation, inputDimension: task.inputDimension, width: width, seed: seed)
+        var net = ScaledNetwork(
+            scaling, activation: activation, inputDimension: task.inputDimension, width: width, seed: seed)
         let (etaA, etaW) = scaling.learningRates(width: width)
         let p = min(probes, task.testCount)
         let probeX = Array(task.testInputs[0..<(p * task.inputDimension)])
         let k0 = net.tangentKernels(probeX, count: p, readoutRate: etaA, inputRate: etaW)
-        let a0 = net.readout, w0 = net.input
-        let record = try sgd.train(&net, readoutRate: etaA, inputRate: etaW, initialCorrection: scaling.initialCorrection(width: width),
-                                   x: task.trainInputs, y: task.trainLabels, test: task.testInputs, testLabels: task.testLabels,
-                                   snapshotAt: [earlySteps])
+        let a0 = net.readout
+        let w0 = net.input
+        let record = try sgd.train(
+            &net, readoutRate: etaA, inputRate: etaW, initialCorrection: scaling.initialCorrection(width: width),
+            x: task.trainInputs, y: task.trainLabels, test: task.testInputs, testLabels: task.testLabels,
+            snapshotAt: [earlySteps])
         func kernelChange(_ kT: (readout: [Double], input: [Double])) -> Double {
-            var change = 0.0, size = 0.0
+            var change = 0.0
+            var size = 0.0
             for k in 0..<(p * p) {
-                let before = k0.readout[k] + k0.input[k], after = kT.readout[k] + kT.input[k]
+                let before = k0.readout[k] + k0.input[k]
+                let after = kT.readout[k] + kT.input[k]
                 change += (after - before) * (after - before)
                 size += before * before
             }
@@ -112,38 +123,56 @@ public struct ScalingStudy: Sendable {
         earlyNet.readout = early.readout
         earlyNet.input = early.input
         let kEarly = earlyNet.tangentKernels(probeX, count: p, readoutRate: etaA, inputRate: etaW)
-        var trace = 0.0, readoutTrace = 0.0
-        for i in 0..<p { trace += k0.readout[i * p + i] + k0.input[i * p + i]; readoutTrace += k0.readout[i * p + i] }
+        var trace = 0.0
+        var readoutTrace = 0.0
+        for i in 0..<p {
+            trace += k0.readout[i * p + i] + k0.input[i * p + i]
+            readoutTrace += k0.readout[i * p + i]
+        }
         // K_a(x, x) / eta^_a = sigma^2 sum_r phi(h_r)^2 = E[f_0(x)^2 | W^].
         let gamma = scaling.initialCorrection(width: width)
-        let conditional = etaA > 0 ? (1 + gamma) * (readoutTrace / Double(p) / etaA).squareRoot()
+        let conditional =
+            etaA > 0
+            ? (1 + gamma) * (readoutTrace / Double(p) / etaA).squareRoot()
             : (1 + gamma) * (record.testLogits.first!.prefix(p).reduce(0) { $0 + $1 * $1 } / Double(p)).squareRoot()
         let perUnit = early.lossDerivativeSum > 0 ? 1 / early.lossDerivativeSum : 0
         // F_K - F_0 = f_K - f_0, and F_0 = (1 + gamma) f_0 on the recorded test points.
-        let earlyChange = zip(earlyNet.logits(probeX, count: p), record.testLogits.first!.prefix(p)).map { $0 - $1 / (1 + gamma) }
-        func rms(_ values: [Double]) -> Double { (values.reduce(0) { $0 + $1 * $1 } / Double(max(values.count, 1))).squareRoot() }
+        let earlyChange = zip(earlyNet.logits(probeX, count: p), record.testLogits.first!.prefix(p)).map {
+            $0 - $1 / (1 + gamma)
+        }
+        func rms(_ values: [Double]) -> Double {
+            (values.reduce(0) { $0 + $1 * $1 } / Double(max(values.count, 1))).squareRoot()
+        }
         func relative(_ now: [Double], _ start: [Double]) -> Double {
-            var dn = 0.0, sn = 0.0
-            for k in 0..<now.count { dn += (now[k] - start[k]) * (now[k] - start[k]); sn += start[k] * start[k] }
+            var dn = 0.0
+            var sn = 0.0
+            for k in 0..<now.count {
+                dn += (now[k] - start[k]) * (now[k] - start[k])
+                sn += start[k] * start[k]
+            }
             return (dn / sn).squareRoot()
         }
-        return Run(width: width, seed: seed, initialLogitScale: conditional, initialLogitRMS: rms(record.testLogits.first!),
-                   finalLogitScale: rms(record.testLogits.last!),
-                   logitChange: rms(earlyChange) * perUnit / conditional,
-                   initialKernelScale: trace / Double(p), kernelChange: kernelChange(kT),
-                   readoutMovement: relative(net.readout, a0), inputMovement: relative(net.input, w0),
-                   earlyKernelChange: kernelChange(kEarly), earlyReadoutMovement: relative(early.readout, a0) * perUnit,
-                   earlyInputMovement: relative(early.input, w0) * perUnit, record: record)
+        return Run(
+            width: width, seed: seed, initialLogitScale: conditional, initialLogitRMS: rms(record.testLogits.first!),
+            finalLogitScale: rms(record.testLogits.last!),
+            logitChange: rms(earlyChange) * perUnit / conditional,
+            initialKernelScale: trace / Double(p), kernelChange: kernelChange(kT),
+            readoutMovement: relative(net.readout, a0), inputMovement: relative(net.input, w0),
+            earlyKernelChange: kernelChange(kEarly), earlyReadoutMovement: relative(early.readout, a0) * perUnit,
+            earlyInputMovement: relative(early.input, w0) * perUnit, record: record)
     }
 
     /// Every width with every seed, the seeds of a width side by side on all cores (BLAS
     /// single-threaded meanwhile); `progress` receives (runs done, runs in all).
-    public func run(widths: [Int], seeds: [UInt64], task: BinaryTask,
-                    progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [WidthRuns] {
+    public func run(
+        widths: [Int], seeds: [UInt64], task: BinaryTask,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> [WidthRuns] {
         let total = widths.count * seeds.count
         return try BLAS.singleThreaded {
             try widths.enumerated().map { w, width in
-                let runs = try SlotArray<Run>.map(seeds.count, progress: { progress?(w * seeds.count + $0, total) }) { k in
+                let runs = try SlotArray<Run>.map(seeds.count, progress: { progress?(w * seeds.count + $0, total) }) {
+                    k in
                     try run(width: width, seed: seeds[k], task: task)
                 }
                 return WidthRuns(width: width, runs: runs)
@@ -216,7 +245,9 @@ public struct ScalingStudy: Sendable {
         let learns = c.featureLearning ?? false
         let judgedWholeRun = c.stable && c.laterLoss == .logistic
         let judgedEarly = c.stable && c.logitsBoundedAtInit
-        func kernelAgrees(_ e: Double) -> Bool { learns ? Swift.abs(e) <= 0.1 : (e <= -0.1 && e <= p.kernelChangeBound + 0.1) }
+        func kernelAgrees(_ e: Double) -> Bool {
+            learns ? Swift.abs(e) <= 0.1 : (e <= -0.1 && e <= p.kernelChangeBound + 0.1)
+        }
         return Quantity.allCases.compactMap { (q: Quantity) -> Fit? in
             let points = results.map { w -> (x: Double, y: Double, relativeError: Double) in
                 let s = w.summary(q.value)
@@ -224,23 +255,32 @@ public struct ScalingStudy: Sendable {
             }
             guard let fit = PowerLawFit(points) else { return nil }
             let e = fit.exponent
-            let predicted: Double, agrees: Bool?
+            let predicted: Double
+            let agrees: Bool?
             switch q {
             case .initialLogitScale:
-                predicted = p.initialLogitScale; agrees = Swift.abs(e - predicted) <= 0.1
+                predicted = p.initialLogitScale
+                agrees = Swift.abs(e - predicted) <= 0.1
             case .initialKernelScale:
-                predicted = p.initialKernelScale; agrees = Swift.abs(e - predicted) <= 0.1
+                predicted = p.initialKernelScale
+                agrees = Swift.abs(e - predicted) <= 0.1
             case .earlyKernelChange:
-                predicted = p.kernelChangeBound; agrees = c.stable && !learns ? kernelAgrees(e) : nil
+                predicted = p.kernelChangeBound
+                agrees = c.stable && !learns ? kernelAgrees(e) : nil
             case .earlyInputMovement:
-                predicted = p.inputMovement; agrees = judgedEarly ? Swift.abs(e - predicted) <= 0.1 : nil
+                predicted = p.inputMovement
+                agrees = judgedEarly ? Swift.abs(e - predicted) <= 0.1 : nil
             case .kernelChange:
-                predicted = p.kernelChangeBound; agrees = judgedWholeRun ? kernelAgrees(e) : nil
+                predicted = p.kernelChangeBound
+                agrees = judgedWholeRun ? kernelAgrees(e) : nil
             case .inputMovement:
-                predicted = p.inputMovement; agrees = judgedWholeRun ? Swift.abs(e - predicted) <= 0.1 : nil
+                predicted = p.inputMovement
+                agrees = judgedWholeRun ? Swift.abs(e - predicted) <= 0.1 : nil
             case .logitChange:
                 predicted = p.initialKernelScale - p.initialLogitScale
-                agrees = c.logitsBoundedAtInit && c.kernelBoundedAtInit && c.instability != .diverging ? Swift.abs(e - predicted) <= 0.1 : nil
+                agrees =
+                    c.logitsBoundedAtInit && c.kernelBoundedAtInit && c.instability != .diverging
+                    ? Swift.abs(e - predicted) <= 0.1 : nil
             }
             return Fit(quantity: q, exponent: e, standardError: fit.standardError, predicted: predicted, agrees: agrees)
         }

@@ -22,15 +22,19 @@ public struct WidthScaling: Sendable {
     public let readoutRate: Double
     public let inputRate: Double
 
-    public init(_ exponents: ScalingExponents, initCorrected: Bool = false, referenceWidth: Int = 128,
-                sigmaW: Double = 1, readoutRate: Double, inputRate: Double) throws {
+    public init(
+        _ exponents: ScalingExponents, initCorrected: Bool = false, referenceWidth: Int = 128,
+        sigmaW: Double = 1, readoutRate: Double, inputRate: Double
+    ) throws {
         guard referenceWidth >= 1 else {
-            throw TrainingError.invalidParameter(name: "reference width", value: "\(referenceWidth)", allowed: "an integer >= 1")
+            throw TrainingError.invalidParameter(
+                name: "reference width", value: "\(referenceWidth)", allowed: "an integer >= 1")
         }
         guard sigmaW.isFinite, sigmaW > 0 else {
             throw TrainingError.invalidParameter(name: "sigma_w", value: "\(sigmaW)", allowed: "a finite number > 0")
         }
-        for (name, rate) in [("readout learning rate", readoutRate), ("input learning rate", inputRate)] where !(rate.isFinite && rate >= 0) {
+        for (name, rate) in [("readout learning rate", readoutRate), ("input learning rate", inputRate)]
+        where !(rate.isFinite && rate >= 0) {
             throw TrainingError.invalidParameter(name: name, value: "\(rate)", allowed: "a finite number >= 0")
         }
         if initCorrected { _ = try ScalingClassification(exponents, initCorrected: true) }
@@ -44,8 +48,9 @@ public struct WidthScaling: Sendable {
 
     /// A named point with one normalised learning rate eta for both layers at d*.
     public init(_ named: NamedScaling, referenceWidth: Int = 128, sigmaW: Double = 1, learningRate eta: Double) throws {
-        try self.init(named.exponents, initCorrected: named.initCorrected, referenceWidth: referenceWidth, sigmaW: sigmaW,
-                      readoutRate: eta, inputRate: eta)
+        try self.init(
+            named.exponents, initCorrected: named.initCorrected, referenceWidth: referenceWidth, sigmaW: sigmaW,
+            readoutRate: eta, inputRate: eta)
     }
 
     func ratio(_ width: Int) -> Double { Double(width) / Double(referenceWidth) }
@@ -66,5 +71,7 @@ public struct WidthScaling: Sendable {
     }
 
     /// The classification of this scaling.
-    public var classification: ScalingClassification { try! ScalingClassification(exponents, initCorrected: initCorrected) }
+    public var classification: ScalingClassification {
+        try! ScalingClassification(exponents, initCorrected: initCorrected)
+    }
 }

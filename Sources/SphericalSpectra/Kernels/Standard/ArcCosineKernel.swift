@@ -24,9 +24,13 @@ public struct ArcCosineKernel: StandardKernelFamily {
     /// singular part, the other is x^n/2's polynomial kernel, of degree n.
     public var parityDecay: ParityDecay {
         let n = order
-        let singular = PredictedDecay.algebraic(a: Double(n) + 0.5), finite = PredictedDecay.finiteRank(degree: n)
-        let reason = "arccos(\(n)) is the NNGP of relu_pow(\(n)) without bias: its \(n % 2 == 1 ? "even" : "odd") part |x|^\(n)/2-like is non-smooth of degree \(n), the other part x^\(n)/2 is a polynomial"
-        return n % 2 == 1 ? ParityDecay(even: singular, odd: finite, reason: reason) : ParityDecay(even: finite, odd: singular, reason: reason)
+        let singular = PredictedDecay.algebraic(a: Double(n) + 0.5)
+        let finite = PredictedDecay.finiteRank(degree: n)
+        let reason =
+            "arccos(\(n)) is the NNGP of relu_pow(\(n)) without bias: its \(n % 2 == 1 ? "even" : "odd") part |x|^\(n)/2-like is non-smooth of degree \(n), the other part x^\(n)/2 is a polynomial"
+        return n % 2 == 1
+            ? ParityDecay(even: singular, odd: finite, reason: reason)
+            : ParityDecay(even: finite, odd: singular, reason: reason)
     }
 
     public func value(_ t: Double, oneMinusT: Double, onePlusT: Double) -> Double {

@@ -12,7 +12,9 @@ public struct PolynomialKernel: StandardKernelFamily {
 
     public init(c: Double, degree: Int) throws {
         guard c.isFinite else { throw StandardKernel.invalid("c", c, "a finite number") }
-        guard (0...1000).contains(degree) else { throw StandardKernel.invalid("degree", Double(degree), "an integer 0...1000") }
+        guard (0...1000).contains(degree) else {
+            throw StandardKernel.invalid("degree", Double(degree), "an integer 0...1000")
+        }
         self.c = c
         self.degree = degree
     }
@@ -26,7 +28,8 @@ public struct PolynomialKernel: StandardKernelFamily {
         let p = degree
         guard c == 0 else { return StandardKernel.analyticAtMinusOne(predictedDecay) }
         let reason = "t^\(p) has only \(p % 2 == 0 ? "even" : "odd") Gegenbauer components"
-        return p % 2 == 0 ? ParityDecay(even: .finiteRank(degree: p), odd: .vanishing, reason: reason)
+        return p % 2 == 0
+            ? ParityDecay(even: .finiteRank(degree: p), odd: .vanishing, reason: reason)
             : ParityDecay(even: .vanishing, odd: .finiteRank(degree: p), reason: reason)
     }
 
