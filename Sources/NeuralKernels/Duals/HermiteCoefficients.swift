@@ -236,7 +236,7 @@ public struct HermiteCoefficients: Sendable {
         out.value.reserveCapacity(count)
         out.derivative.reserveCapacity(count)
         let normal = 1 / (2 * Double.pi).squareRoot()
-        let pieces = activation.breakpoints.isEmpty
+        let byBranch = activation.breakpoints.isEmpty
         for p in 0..<(edges.count - 1) {
             let lo = edges[p]
             let hi = edges[p + 1]
@@ -249,8 +249,8 @@ public struct HermiteCoefficients: Sendable {
                 let z = mid + half * t
                 let x = root * z
                 let weight = w * half * normal * exp(-0.5 * z * z)
-                let f = pieces ? branch.value(x) : activation(x)
-                let g = pieces ? branch.derivative(x) : activation.derivative(x)
+                let f = byBranch ? branch.value(x) : activation(x)
+                let g = byBranch ? branch.derivative(x) : activation.derivative(x)
                 guard f.isFinite, g.isFinite else { return nil }
                 out.z.append(z)
                 out.value.append(weight * f)

@@ -144,10 +144,10 @@ struct HermiteSeriesGramRoute: Sendable {
     func entry(_ i: Int, _ j: Int, dot: Double, _ v: Views, wantNTK: Bool) -> (nngp: Double, ntk: Double) {
         let dd = Double(d)
         let width = order + 1
-        var state = dense[0](
+        let first = dense[0](
             KernelState(q1: variances[i], q2: variances[j], nngp: i == j ? variances[i] : dot / dd, ntk: 0))
-        var l = 0
-        while l + 1 < dense.count {
+        let output = LayerRecursion.propagate(afterFirstLayer: first, depth: dense.count, weights: { dense[$0] }) {
+            l, state in
             let ia = l * n + i
             let ib = l * n + j
             let a = v.points[ia]
@@ -160,7 +160,6 @@ struct HermiteSeriesGramRoute: Sendable {
                 nngp = a.secondMoment
                 derivative = a.derivativeSecondMoment
             } else {
-                let pair = GaussianPair(q1: a.variance, q2: b.variance, c: c)
                 let series = a.hasSeries && b.hasSeries
                 let rho = Swift.min(1, Swift.max(-1, c / (a.root * b.root)))
                 // Each dual from its series where that is certified, else directly: the NNGP
@@ -171,7 +170,9 @@ struct HermiteSeriesGramRoute: Sendable {
                         v.value + ia * width, v.value + ib * width, v.logValueTail + ia * width,
                         v.logValueTail + ib * width, count: width, energies: (a.secondMoment, b.secondMoment),
                         errors: (a.valueError, b.valueError), rho: rho, tolerance: tolerance) : nil
-                nngp = s?.value ?? dual.nngp(pair)
+                // The pair (its correlation angle) only where a direct dual needs it.
+                func pair() -> GaussianPair { GaussianPair(q1: a.variance, q2: b.variance, c: c) }
+                nngp = s?.value ?? dual.nngp(pair())
                 if wantNTK {
                     let t =
                         series
@@ -180,16 +181,14 @@ struct HermiteSeriesGramRoute: Sendable {
                             v.logDerivativeTail + ib * width, count: width,
                             energies: (a.derivativeSecondMoment, b.derivativeSecondMoment),
                             errors: (a.derivativeError, b.derivativeError), rho: rho, tolerance: tolerance) : nil
-                    derivative = t?.value ?? dual.derivative(pair)
+                    derivative = t?.value ?? dual.derivative(pair())
                 } else {
                     derivative = 0
                 }
             }
-            state = dense[l + 1](
-                KernelState(q1: a.secondMoment, q2: b.secondMoment, nngp: nngp, ntk: state.ntk * derivative))
-            l += 1
-        }
-        return (state.nngp, state.ntk)
+            return KernelState(q1: a.secondMoment, q2: b.secondMoment, nngp: nngp, ntk: state.ntk * derivative)
+        }!
+        return (output.nngp, output.ntk)
     }
 
     /// Fills the selected matrices of the points `flat` (n rows of d).

@@ -82,10 +82,10 @@ struct HomogeneousGramRoute: Sendable {
         -> (nngp: Double, ntk: Double)
     {
         let dd = Double(d)
-        var state = dense[0](
+        let first = dense[0](
             KernelState(q1: variances[i], q2: variances[j], nngp: i == j ? variances[i] : dot / dd, ntk: 0))
-        var l = 0
-        while l + 1 < dense.count {
+        let output = LayerRecursion.propagate(afterFirstLayer: first, depth: dense.count, weights: { dense[$0] }) {
+            l, state in
             let a = p[l * n + i]
             let b = p[l * n + j]
             let nngp: Double
@@ -122,11 +122,9 @@ struct HomogeneousGramRoute: Sendable {
                     derivative = wantNTK ? a.derivativeScale * b.derivativeScale * k.derivative : 0
                 }
             }
-            state = dense[l + 1](
-                KernelState(q1: a.secondMoment, q2: b.secondMoment, nngp: nngp, ntk: state.ntk * derivative))
-            l += 1
-        }
-        return (state.nngp, state.ntk)
+            return KernelState(q1: a.secondMoment, q2: b.secondMoment, nngp: nngp, ntk: state.ntk * derivative)
+        }!
+        return (output.nngp, output.ntk)
     }
 
     /// Fills the selected matrices of the points `flat` (n rows of d).
