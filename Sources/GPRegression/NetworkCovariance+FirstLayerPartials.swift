@@ -161,36 +161,17 @@ extension NetworkCovariance {
     /// (the same dual evaluations per entry, five directions instead of two), memory 6 n^2.
     public func firstLayerPartials(_ x: [[Double]], sigmaW2 w2: Double, sigmaB2 b2: Double) -> FirstLayerPartials {
         let n = x.count
-        let d = x.first?.count ?? 0
-        let flat = x.flatMap { $0 }
-        let norms = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + flat[i * d + $1] * flat[i * d + $1] } / Double(d) }
+        let norms = Self.norms(x)
         let paths = pointVariancePartials(norms, w2: w2, b2: b2)
-        var outputs = [[Double]](repeating: [Double](repeating: 0, count: n * n), count: 6)
-        ParallelFill.withShared(reading: [flat], rowLength: d) { points in
-            ParallelFill.withShared(reading: [paths], rowLength: depth - 1) { variancePaths in
-                let points = points[0]
-                let path = variancePaths[0]
-                ParallelFill.symmetric(&outputs, n: n) { i, out in
-                    let row = points.row(i)
-                    for j in i..<n {
-                        var g = 0.0
-                        if i == j {
-                            g = norms[i]
-                        } else {
-                            let col = points.row(j)
-                            for m in 0..<d { g += row[m] * col[m] }
-                            g /= Double(d)
-                        }
-                        let e = firstLayerEntry(sigma1: w2 * g + b2, path.row(i), path.row(j), w2: w2, b2: b2)
-                        out[0][i, j] = e.v
-                        out[1][i, j] = e.c
-                        out[2][i, j] = i == j ? 0.5 * (e.q1 + e.q2) : e.q1
-                        out[3][i, j] = i == j ? 0.5 * (e.q1 + e.q2) : e.q2
-                        out[4][i, j] = depth > 1 ? w2 * e.w : 0
-                        out[5][i, j] = b2 * (e.b + e.c + e.q1 + e.q2)
-                    }
-                }
-            }
+        let outputs = Self.symmetricFill(x, norms: norms, paths: paths, rowLength: depth - 1, outputs: 6) {
+            i, j, g, pathI, pathJ, out in
+            let e = firstLayerEntry(sigma1: w2 * g + b2, pathI, pathJ, w2: w2, b2: b2)
+            out[0][i, j] = e.v
+            out[1][i, j] = e.c
+            out[2][i, j] = i == j ? 0.5 * (e.q1 + e.q2) : e.q1
+            out[3][i, j] = i == j ? 0.5 * (e.q1 + e.q2) : e.q2
+            out[4][i, j] = depth > 1 ? w2 * e.w : 0
+            out[5][i, j] = b2 * (e.b + e.c + e.q1 + e.q2)
         }
         return FirstLayerPartials(
             k: outputs[0], pair: outputs[1], first: outputs[2], second: outputs[3],

@@ -143,14 +143,45 @@ public struct NetworkCovariance: Sendable {
     public func matrices(_ x: [[Double]], sigmaW2 w2: Double, sigmaB2 b2: Double, gradient: Bool)
         -> (k: [Double], dLogW2: [Double], dLogB2: [Double])
     {
+        let norms = Self.norms(x)
+        let paths = pointVariances(norms, w2: w2, b2: b2)
+        let outputs = Self.symmetricFill(x, norms: norms, paths: paths, rowLength: depth - 1, outputs: gradient ? 3 : 1)
+        {
+            i, j, g, pathI, pathJ, out in
+            let e = entry(g: g, pathI, pathJ, w2: w2, b2: b2, gradient: gradient)
+            out[0][i, j] = e.v
+            if gradient {
+                out[1][i, j] = w2 * e.w
+                out[2][i, j] = b2 * e.b
+            }
+        }
+        return (outputs[0], gradient ? outputs[1] : [], gradient ? outputs[2] : [])
+    }
+
+    /// |x_i|^2 / d for each row.
+    static func norms(_ x: [[Double]]) -> [Double] {
+        let d = Double(x.first?.count ?? 1)
+        return x.map { row in row.reduce(0.0) { $0 + $1 * $1 } / d }
+    }
+
+    /// The symmetric n x n fill the training matrices share: for every i <= j, `store` gets
+    /// g = <x_i, x_j>/d (|x_i|^2/d on the diagonal), the two points' per-layer paths (`rowLength`
+    /// entries of `paths` each) and the `outputs` matrices to write; the lower triangles are
+    /// mirrored.
+    static func symmetricFill<Path>(
+        _ x: [[Double]], norms: [Double], paths: [Path], rowLength: Int, outputs count: Int,
+        _ store:
+            @Sendable (
+                _ i: Int, _ j: Int, _ g: Double, _ pathI: UnsafeMutablePointer<Path>,
+                _ pathJ: UnsafeMutablePointer<Path>, _ out: [SharedRows<Double>]
+            ) -> Void
+    ) -> [[Double]] {
         let n = x.count
         let d = x.first?.count ?? 0
         let flat = x.flatMap { $0 }
-        let norms = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + flat[i * d + $1] * flat[i * d + $1] } / Double(d) }
-        let paths = pointVariances(norms, w2: w2, b2: b2)
-        var outputs = [[Double]](repeating: [Double](repeating: 0, count: n * n), count: gradient ? 3 : 1)
+        var outputs = [[Double]](repeating: [Double](repeating: 0, count: n * n), count: count)
         ParallelFill.withShared(reading: [flat], rowLength: d) { points in
-            ParallelFill.withShared(reading: [paths], rowLength: depth - 1) { variancePaths in
+            ParallelFill.withShared(reading: [paths], rowLength: rowLength) { variancePaths in
                 let points = points[0]
                 let path = variancePaths[0]
                 ParallelFill.symmetric(&outputs, n: n) { i, out in
@@ -164,17 +195,12 @@ public struct NetworkCovariance: Sendable {
                             for m in 0..<d { g += row[m] * col[m] }
                             g /= Double(d)
                         }
-                        let e = entry(g: g, path.row(i), path.row(j), w2: w2, b2: b2, gradient: gradient)
-                        out[0][i, j] = e.v
-                        if gradient {
-                            out[1][i, j] = w2 * e.w
-                            out[2][i, j] = b2 * e.b
-                        }
+                        store(i, j, g, path.row(i), path.row(j), out)
                     }
                 }
             }
         }
-        return (outputs[0], gradient ? outputs[1] : [], gradient ? outputs[2] : [])
+        return outputs
     }
 
     /// The m x n cross-covariance between `test` and `train` rows (row-major) and the test
