@@ -81,13 +81,16 @@ extension Activation {
         let posValue: @Sendable (Double) -> Double = { posCompiled.evaluate($0) }
 
         let parity = sampledParity(positive: posValue, negative: negValue, probes: [0.3, 0.7, 1.3, 2.9, 5.1])
+        let affine = affinePieces(
+            [neg, pos], value: { $0 < 0 ? negValue($0) : posValue($0) },
+            derivative: { $0 < 0 ? negDerivative.evaluate($0) : posDerivative.evaluate($0) }, breakpoints: [0])
 
         return Activation(
             name: name,
             negative: Branch(value: negValue, derivative: { negDerivative.evaluate($0) }),
             positive: Branch(value: posValue, derivative: { posDerivative.evaluate($0) }),
             regularity: regularity ?? .analytic,
-            parity: parity)
+            parity: parity, closedForm: affine.map { ClosedFormDuals.piecewiseLinear($0) })
     }
 }
 
@@ -109,7 +112,9 @@ extension Activation {
     /// piece. The non-smoothness degree at each breakpoint is the first derivative order
     /// whose one-sided values (at c -+ 1e-8 (1 + |c|)) differ by more than 1e-5 of their size;
     /// ``Activation/regularity`` is the lowest degree found (with its jump), which is what
-    /// decides eigenvalue decay. Duals come from ``BreakpointQuadrature``.
+    /// decides eigenvalue decay. Duals: in closed form (``PiecewiseLinearDuals``) when every
+    /// piece is affine between the breakpoints (see ``affinePieces(_:value:derivative:breakpoints:)``),
+    /// otherwise from ``BreakpointQuadrature``.
     public static func piecewise(pieces: [(start: Double?, text: String)], name given: String? = nil) throws
         -> Activation
     {
@@ -209,10 +214,56 @@ extension Activation {
             positive: value, negative: value,
             probes: [0.3, 0.7, 1.3, 2.9, 5.1] + breakpoints.map({ Swift.abs($0) + 0.37 }))
         let branch = Branch(value: value, derivative: derivative)
+        let cutsOrZero = breakpoints.isEmpty ? [0] : breakpoints
+        let affine = affinePieces(expressions, value: value, derivative: derivative, breakpoints: cutsOrZero)
         return Activation(
             name: name, negative: branch, positive: branch,
             regularity: lowest.map { .kink(degree: $0.degree, jump: $0.jump) } ?? .analytic,
-            parity: parity, breakpoints: breakpoints.isEmpty ? [0] : breakpoints)
+            parity: parity, closedForm: affine.map { ClosedFormDuals.piecewiseLinear($0) },
+            breakpoints: cutsOrZero)
+    }
+
+    /// phi as ``PiecewiseLinearDuals`` when it is affine between consecutive `breakpoints`:
+    /// every piece's expression is built from x, constants, +, -, products and quotients by
+    /// constants and abs (so it can bend only where an abs argument vanishes, which the
+    /// breakpoints include), and the samples agree: phi' is the same at every probe of an
+    /// interval (out to 10^6 beyond the outer breakpoints, which catches an abs zero outside the
+    /// breakpoint search) and phi equals the affine function there to 1e-13. Nil otherwise (the
+    /// duals are then integrated).
+    static func affinePieces(
+        _ expressions: [Expression], value: (Double) -> Double, derivative: (Double) -> Double,
+        breakpoints: [Double]
+    ) -> PiecewiseLinearDuals? {
+        guard expressions.allSatisfy(\.isPiecewiseAffine) else { return nil }
+        var intercepts: [Double] = []
+        var slopes: [Double] = []
+        let n = breakpoints.count
+        for p in 0...n {
+            let probes: [Double]
+            if p == 0 {
+                probes = [0.5, 1, 10, 1e3, 1e6].map { breakpoints[0] - $0 }
+            } else if p == n {
+                probes = [0.5, 1, 10, 1e3, 1e6].map { breakpoints[n - 1] + $0 }
+            } else {
+                let lo = breakpoints[p - 1]
+                let hi = breakpoints[p]
+                probes = [0.5, 0.05, 0.95, 0.25, 0.75].map { lo + (hi - lo) * $0 }
+            }
+            let slope = derivative(probes[0])
+            let intercept = value(probes[0]) - slope * probes[0]
+            guard slope.isFinite, intercept.isFinite else { return nil }
+            for x in probes {
+                let d = derivative(x)
+                let v = value(x)
+                let line = intercept + slope * x
+                guard Swift.abs(d - slope) <= 1e-13 * max(Swift.abs(slope), 1),
+                    Swift.abs(v - line) <= 1e-13 * (Swift.abs(v) + Swift.abs(slope * x) + Swift.abs(intercept) + 1e-300)
+                else { return nil }
+            }
+            intercepts.append(intercept)
+            slopes.append(slope)
+        }
+        return PiecewiseLinearDuals(breakpoints: breakpoints, intercepts: intercepts, slopes: slopes)
     }
 
     /// The zeros in `interval` of the arguments of every abs(...) in `e`: exact for affine

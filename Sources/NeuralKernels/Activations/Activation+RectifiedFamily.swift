@@ -31,7 +31,7 @@ extension Activation {
     public static let abs = piecewiseLinear(negativeSlope: -1, name: "abs")
 
     /// Hardtanh, clip(x, -1, 1): kinks of degree 1 (jump -+1 in phi') at x = -1 and 1.
-    /// Duals by ``BreakpointQuadrature`` split at the kinks.
+    /// Duals in closed form (``PiecewiseLinearDuals``: rectangle moments of the bivariate normal).
     public static let hardtanh = try! piecewise(pieces: [(nil, "-1"), (-1, "x"), (1, "1")], name: "hardtanh")
 
     /// ReLU6, min(max(x, 0), 6): kinks of degree 1 at x = 0 and 6.

@@ -32,7 +32,8 @@ public struct Activation: Sendable, CustomStringConvertible {
     /// The points where phi or phi' is not analytic, sorted, when some lie away from 0
     /// (hardtanh, ReLU6, shifted ReLUs, user `piecewise` with breakpoints); empty when phi is
     /// non-smooth at most at 0. Then both branches are phi itself on the whole line, and the
-    /// duals without a closed form come from ``BreakpointQuadrature`` split at these points.
+    /// duals without a closed form come from ``BreakpointQuadrature`` split at these points
+    /// (piecewise-affine activations have one: ``PiecewiseLinearDuals``).
     public let breakpoints: [Double]
 
     public init(
@@ -156,6 +157,11 @@ public struct ClosedFormDuals: Sendable {
     /// forms (ELU's, which integrate the bivariate normal function) are tabulated, like
     /// quadrature duals, where a kernel is evaluated very many times.
     public let isCheap: Bool
+    /// Whether the duals are analytic in the correlation angle up to theta = 0, so that the
+    /// sphere kernel's Chebyshev tables in theta converge geometrically. False for kinks away
+    /// from 0 (hardtanh, ReLU6): terms like exp(-t^2 / (2 q sin^2(theta/2))) are smooth but not
+    /// analytic there; a costly closed form is then evaluated directly, not tabulated.
+    public let tabulatesAccurately: Bool
     /// For activations non-smooth at 0 whose duals are analytic functions of the signed
     /// correlation angle theta (arc-cosine, ELU family): the odd part
     /// O(theta) = (K(theta) - K(-theta))/2 of that continuation, for equal variances and rho > 0,
@@ -179,7 +185,7 @@ public struct ClosedFormDuals: Sendable {
     public let secondDerivative: (@Sendable (GaussianPair) -> Double)?
 
     public init(
-        reference: String, isCheap: Bool = true,
+        reference: String, isCheap: Bool = true, tabulatesAccurately: Bool = true,
         nngp: @escaping @Sendable (GaussianPair) -> Double,
         derivative: @escaping @Sendable (GaussianPair) -> Double,
         nngpOddPart: (@Sendable (GaussianPair) -> Double)? = nil,
@@ -189,6 +195,7 @@ public struct ClosedFormDuals: Sendable {
     ) {
         self.reference = reference
         self.isCheap = isCheap
+        self.tabulatesAccurately = tabulatesAccurately
         self.nngp = nngp
         self.derivative = derivative
         self.nngpOddPart = nngpOddPart

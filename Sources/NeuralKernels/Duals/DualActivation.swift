@@ -7,7 +7,8 @@ import Foundation
 ///     derivative(q1, q2, c) = E[phi'(u) phi'(v)]
 ///
 /// Closed forms where the activation declares them, otherwise ``WedgeQuadrature`` or
-/// ``BreakpointQuadrature`` for activations with breakpoints away from 0. Measured against
+/// ``BreakpointQuadrature`` for activations with breakpoints away from 0 whose pieces are not
+/// all affine (piecewise-affine ones have the closed form ``PiecewiseLinearDuals``). Measured against
 /// 25-digit mpmath fixtures at every correlation including rho = +-1 and 1 - rho = 1e-12
 /// (DualFixtureTests): closed forms and the breakpoint quadrature ~1e-15; the wedge quadrature
 /// 2e-14 (mish) to 4e-13 (tanh, silu, sigmoid, softplus(2)) and 1.1e-12 for softplus(1) at

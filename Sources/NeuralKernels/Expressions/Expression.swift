@@ -56,6 +56,25 @@ public indirect enum Expression: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether the expression is affine in x between the zeros of its abs(...) arguments: built
+    /// from x, constants, +, -, unary minus, products with and quotients by constant factors,
+    /// and abs of such expressions.
+    public var isPiecewiseAffine: Bool {
+        if isConstant { return true }
+        switch self {
+        case .constant, .variable: return true
+        case .negate(let a): return a.isPiecewiseAffine
+        case .add(let a, let b), .subtract(let a, let b): return a.isPiecewiseAffine && b.isPiecewiseAffine
+        case .multiply(let a, let b):
+            return (a.isConstant && b.isPiecewiseAffine) || (b.isConstant && a.isPiecewiseAffine)
+        case .divide(let a, let b): return b.isConstant && a.isPiecewiseAffine
+        case .power(let a, let b):
+            if case .constant(1) = b { return a.isPiecewiseAffine }
+            return false
+        case .function(let f, let a): return f == .abs && a.isPiecewiseAffine
+        }
+    }
+
     /// Number of nodes (for limiting the growth of repeated derivatives).
     public var size: Int {
         switch self {

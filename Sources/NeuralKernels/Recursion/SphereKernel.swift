@@ -5,9 +5,11 @@ import Foundation
 ///
 /// On the sphere every point has the same variance after every layer, so each hidden layer's
 /// dual maps are functions of the correlation alone at a known variance q_l. Activations
-/// with closed forms use them directly; the others are tabulated once per layer as
-/// Chebyshev series in theta = arccos(rho) (``TabulatedDual``), accurate to about 1e-15 of
-/// the dual's size; `tableError` records the tabulation error.
+/// with cheap closed forms use them directly, and so do costly closed forms that are not
+/// analytic in the angle at theta = 0 (``ClosedFormDuals/tabulatesAccurately``: kinks away
+/// from 0); the others are tabulated once per layer as Chebyshev series in
+/// theta = arccos(rho) (``TabulatedDual``), accurate to about 1e-15 of the dual's size where
+/// the dual is analytic in theta; `tableError` records the tabulation error.
 ///
 /// Near t = 1 the recursion carries the deficit Sigma_l(1) - Sigma_l(t) exactly: it starts as
 /// sigma_w^2 (1 - t) and passes each nonlinearity through Price's theorem
@@ -64,7 +66,7 @@ public struct SphereKernel: Sendable {
         ) { _, state in
             let q = state.q1
             variances.append(q)
-            if let closed = network.activation.closedForm, closed.isCheap {
+            if let closed = network.activation.closedForm, closed.isCheap || !closed.tabulatesAccurately {
                 layers.append(
                     LayerDuals(
                         q: q, nngp: closed.nngp, derivative: closed.derivative,
