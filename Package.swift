@@ -124,6 +124,7 @@ let package = Package(
                 "LearningCurves", "SphericalSpectra", "NeuralKernels", "_NumericalBackends", "_TestSupport",
                 "TrainingDynamics",
             ]),
+        .testTarget(name: "SVGPlotsTests", dependencies: ["SVGPlots", "_TestSupport"]),
         .testTarget(name: "rkhsTests", dependencies: ["_TestSupport", "NeuralKernels"]),
     ]
 )
