@@ -114,8 +114,10 @@ public struct SVGChart: Sendable {
             }
         }
         let all = drawn.flatMap { $0 }
-        var x0 = all.map(\.0).min() ?? 0
-        var x1 = all.map(\.0).max() ?? 1
+        // Shaded bands are part of the picture: the x axis covers them too.
+        let bandEnds = bands.flatMap { [tx($0.x.lowerBound), tx($0.x.upperBound)] }.compactMap { $0 }
+        var x0 = (all.map(\.0) + bandEnds).min() ?? 0
+        var x1 = (all.map(\.0) + bandEnds).max() ?? 1
         var y0 = yRange.flatMap { ty($0.lowerBound) } ?? (all.map(\.1).min() ?? 0)
         var y1 = yRange.flatMap { ty($0.upperBound) } ?? (all.map(\.1).max() ?? 1)
         if xScale == .log {
@@ -225,7 +227,12 @@ public struct SVGChart: Sendable {
 
     /// Bands first, then one row per series under its group's heading.
     var legend: SVGLegend {
-        var entries = bands.map { SVGLegend.Entry(.swatch(fill: $0.fill, opacity: $0.opacity), $0.label) }
+        // One row per distinct band (several runs of one kind share their row).
+        var entries: [SVGLegend.Entry] = []
+        var seen = Set<String>()
+        for b in bands where seen.insert("\(b.fill) \(b.opacity) \(b.label)").inserted {
+            entries.append(.init(.swatch(fill: b.fill, opacity: b.opacity), b.label))
+        }
         var group: String? = nil
         for (k, s) in series.enumerated() {
             if let g = s.group, g != group { entries.append(.init(.heading, g)) }
