@@ -96,12 +96,14 @@ public struct SVGChart: Sendable {
 
     public var svg: String {
         let titleLines = title.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let width = 760.0
         let left = 70.0
-        let right = 240.0
         let top = 36.0 + 17 * Double(titleLines.count - 1)
         let bottom = 52.0
         let legend = self.legend
+        // The plot is 450 wide; the legend column widens the picture for long labels (about
+        // 6.5 px a character at 12 px sans-serif) rather than run past its edge.
+        let right = max(240, 50 + 6.5 * Double(legend.widestLabel))
+        let width = left + 450 + right
         // The plot is 372 high; a long legend makes the picture taller rather than run off it.
         let height = max(top + 372 + bottom, top + 14 + legend.height + 10)
         // Work in transformed coordinates (log10 on log axes); drop what cannot be drawn.

@@ -31,6 +31,11 @@ public struct SVGLegend: Sendable {
 
     public var height: Double { Double(entries.count) * Self.rowHeight }
 
+    /// The longest row in characters, a key counting 5 (its 30 px before the text).
+    public var widestLabel: Int {
+        entries.map { $0.label.count + ($0.key.isHeading ? 0 : 5) }.max() ?? 0
+    }
+
     /// The fragment with the first row's baseline at y + 10; keys span x ... x + 24.
     public func svg(x: Double, y: Double) -> String {
         var out = "<g class=\"legend\">\n"

@@ -70,4 +70,16 @@ import _TestSupport
         let y = try #require(doc.all("text", class: "legend-label").last?.number("y"))
         #expect(y < height)
     }
+
+    /// A long legend row widens the picture instead of running past its right edge (at 6 px a
+    /// character, a lower bound on 12 px sans-serif text).
+    @Test func longLabelsFit() throws {
+        let label = "class 4 (same RKHS): smooth (super-polynomial decay), and more"
+        let series = [SVGChart.Series(label: label, points: [(0, 0), (1, 1)], group: label)]
+        let doc = try SVGDocument(SVGChart(title: "t", xLabel: "x", yLabel: "y", series: series).svg)
+        let width = try #require(doc.all("svg").first?.number("width"))
+        for text in doc.all("text", class: "legend-label") {
+            #expect(text.number("x")! + 6 * Double(text.text.count) < width, "\(text.text)")
+        }
+    }
 }
