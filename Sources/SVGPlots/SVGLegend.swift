@@ -11,6 +11,10 @@ public struct SVGLegend: Sendable {
         case line(stroke: String, width: Double = 2, dash: String? = nil)
         /// A filled circle.
         case marker(fill: String, radius: Double = 3)
+        /// A circle with a coloured ring (fill and stroke both carry meaning).
+        case ring(fill: String, stroke: String, radius: Double = 4.5)
+        /// An x-shaped cross.
+        case cross(stroke: String)
         /// No key: the text is a heading for the rows below.
         case heading
     }
@@ -55,6 +59,13 @@ public struct SVGLegend: Sendable {
             case .marker(let fill, let radius):
                 out +=
                     "<circle class=\"legend-key\" cx=\"\(coordinate(x + 12))\" cy=\"\(coordinate(mid))\" r=\"\(radius)\" fill=\"\(fill)\"/>\n"
+            case .ring(let fill, let stroke, let radius):
+                out +=
+                    "<circle class=\"legend-key\" cx=\"\(coordinate(x + 12))\" cy=\"\(coordinate(mid))\" r=\"\(radius)\" fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"2\"/>\n"
+            case .cross(let stroke):
+                let (a, b, c, d) = (x + 7, x + 17, mid - 5, mid + 5)
+                out +=
+                    "<path class=\"legend-key\" d=\"M\(coordinate(a)),\(coordinate(c)) L\(coordinate(b)),\(coordinate(d)) M\(coordinate(a)),\(coordinate(d)) L\(coordinate(b)),\(coordinate(c))\" stroke=\"\(stroke)\" stroke-width=\"2\"/>\n"
             case .heading:
                 textX = x
             }
