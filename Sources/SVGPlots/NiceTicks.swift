@@ -28,14 +28,17 @@ public struct NiceTicks: Sendable, Equatable {
         var lo = range.lowerBound
         var hi = range.upperBound
         precondition(lo.isFinite && hi.isFinite, "NiceTicks needs a finite range")
-        if hi - lo <= 1e-12 * max(1, Swift.abs(lo)) {
-            // A single value: a unit-sized window around it.
-            let half = lo == 0 ? 0.5 : 0.5 * Swift.abs(lo)
+        let magnitude = max(Swift.abs(lo), Swift.abs(hi))
+        if hi - lo <= 1e-12 * magnitude || hi - lo < 1e-290 {
+            // A single value (to 12 digits, or below the smallest span the powers of ten below
+            // reach): a window of its own size around it, or [-0.5, 0.5] around 0.
+            let half = magnitude > 1e-290 ? 0.5 * magnitude : 0.5
             lo -= half
             hi += half
         }
+        // A span beyond the largest double (-1e308...1e308) is measured in halves and not snapped.
         let span = hi - lo
-        let raw = span / Double(max(1, count - 1))
+        let raw = span.isFinite ? span / Double(max(1, count - 1)) : (hi / 2 - lo / 2) / Double(max(1, count - 1)) * 2
         var e = Int(floor(log10(raw)))
         let f = raw / pow(10, Double(e))
         // The 1-2-5 sequence as (mantissa, exponent); a step leaving fewer than 3 ticks inside
@@ -76,11 +79,11 @@ public struct NiceTicks: Sendable, Equatable {
         step = value(1, m, e)
         lo = min(lo, value(kLo, m, e))
         hi = max(hi, value(kHi, m, e))
-        if lo - value(kLo - 1, m, e) <= snap * span {
+        if span.isFinite && lo - value(kLo - 1, m, e) <= snap * span {
             kLo -= 1
             lo = value(kLo, m, e)
         }
-        if value(kHi + 1, m, e) - hi <= snap * span {
+        if span.isFinite && value(kHi + 1, m, e) - hi <= snap * span {
             kHi += 1
             hi = value(kHi, m, e)
         }

@@ -1,8 +1,9 @@
 import Foundation
 
 /// A small SVG chart that any browser shows: line, dashed or marker series on linear or
-/// logarithmic (decade) axes, with ticks, a legend, optional fixed y range and horizontal
-/// reference lines. Used for sample paths, regularity profiles, spectra (log-log, where power
+/// logarithmic (decade) axes, with ticks (round 1-2-5 values on linear axes, ``NiceTicks``), a
+/// legend (grouped under headings, shaded bands first), optional fixed y range, shaded x bands
+/// and horizontal reference lines. Used for sample paths, regularity profiles, spectra (log-log, where power
 /// laws are straight lines) and fixed-point maps. Plain text out; callers write it atomically.
 public struct SVGChart: Sendable {
     public enum Scale: Sendable { case linear, log }

@@ -20,6 +20,16 @@ import _TestSupport
             (1e-7...9.3e-7, 2e-7, [2e-7, 4e-7, 6e-7, 8e-7], 1e-7...9.3e-7, ["2e-07", "4e-07", "6e-07", "8e-07"]),
             // A single value 3: the window [1.5, 4.5], raw 0.75 -> 1.
             (3...3, 1, [2, 3, 4], 1.5...4.5, ["2", "3", "4"]),
+            // A small span far below 1 is not taken for a single value: raw 5e-16.
+            (
+                1e-15...3e-15, 5e-16, [1e-15, 1.5e-15, 2e-15, 2.5e-15, 3e-15], 1e-15...3e-15,
+                ["1e-15", "1.5e-15", "2e-15", "2.5e-15", "3e-15"]
+            ),
+            // A span that overflows a double (2e308): raw 5e307, no snapping.
+            (
+                -1e308...1e308, 5e307, [-1e308, -5e307, 0, 5e307, 1e308], -1e308...1e308,
+                ["-1e+308", "-5e+307", "0", "5e+307", "1e+308"]
+            ),
         ] as [(ClosedRange<Double>, Double, [Double], ClosedRange<Double>, [String])])
     func handComputedCases(
         range: ClosedRange<Double>, step: Double, values: [Double], axis: ClosedRange<Double>, labels: [String]
