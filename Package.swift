@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "SVGPlots"),
 
         // Fixed points of the correlation map through depth (Tsuchida et al.).
-        .target(name: "KernelDynamics", dependencies: ["NeuralKernels", "_ParallelFill"]),
+        .target(name: "KernelDynamics", dependencies: ["NeuralKernels", "SVGPlots", "_ParallelFill"]),
 
         // Exact GP regression with network kernels, marginal-likelihood hyperparameters.
         .target(name: "GPRegression", dependencies: ["NeuralKernels", "_NumericalBackends", "_ParallelFill"]),
@@ -124,6 +124,7 @@ let package = Package(
                 "LearningCurves", "SphericalSpectra", "NeuralKernels", "_NumericalBackends", "_TestSupport",
                 "TrainingDynamics",
             ]),
+        .testTarget(name: "SVGPlotsTests", dependencies: ["SVGPlots", "_TestSupport"]),
         .testTarget(name: "rkhsTests", dependencies: ["_TestSupport", "NeuralKernels"]),
     ]
 )

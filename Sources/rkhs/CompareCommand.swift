@@ -51,9 +51,7 @@ struct CompareCommand: ParsableCommand {
         try checkPlotPath(plot)
         let comparison = try makeComparison()
         if let plot {
-            let svg = SpectrumPlot.svg(
-                title: "Spectra on S^\(dim - 1)", spectra: comparison.entries.map { ($0.label, $0.spectrum) },
-                byParity: false, fits: false)
+            let svg = ComparisonPlot.svg(title: try plotTitle(comparison), comparison: comparison)
             try UsageError.wrap { try AtomicFile.write(svg, to: plot) }
         }
         let report = ComparisonReport(comparison)
@@ -61,6 +59,37 @@ struct CompareCommand: ParsableCommand {
         case .json: print(try JSONOutput.text(report))
         case .markdown, .table: print(report.markdown, terminator: "")
         }
+    }
+
+    /// What was compared, for the plot: the lists as given, the kernels' sphere and the classes found.
+    func plotTitle(_ comparison: RKHSComparison) throws -> String {
+        var parts: [String] = []
+        let names = try ListOption.split(activations)
+        if !names.isEmpty {
+            parts.append("activations \(names.joined(separator: ", "))")
+            parts.append("depths \(try ListOption.split(depths).joined(separator: ", "))")
+            parts.append("kernels \(try ListOption.split(kernels).joined(separator: ", "))")
+            if scales.bias == 0 { parts.append("no bias") }
+        }
+        if let standard { parts.append("standard \(try ListOption.split(standard).joined(separator: ", "))") }
+        let n = comparison.entries.count
+        let classes = comparison.groups.count
+        return
+            "Same RKHS? |mu_k| of \(n) kernels on S^\(dim - 1) (dim \(dim)): \(classes) class\(classes == 1 ? "" : "es"), "
+            + "one colour each\n" + Self.wrapped(parts, width: 95)
+    }
+
+    /// Parts joined by "; ", a new line before a part that would pass `width` characters.
+    static func wrapped(_ parts: [String], width: Int) -> String {
+        var lines: [String] = []
+        for part in parts {
+            if let last = lines.last, last.count + 2 + part.count <= width {
+                lines[lines.count - 1] = last + "; " + part
+            } else {
+                lines.append(part)
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     func makeComparison() throws -> RKHSComparison {

@@ -11,7 +11,9 @@ struct PhaseDiagramCommand: ParsableCommand {
         discussion: """
             Each cell: q* (or divergence), chi1 = f'(1), and the attracting non-trivial rho* < 1 if any \
             (columns sigma_w,sigma_b,sigma_w2,sigma_b2,variance,q_star,q_star_stable,chi1,rho_star,rho_star_slope,fixed_points). \
-            Writes PREFIX.csv and PREFIX.svg atomically. The grid sets sigma_w and sigma_b (start the sigma_b \
+            Writes PREFIX.csv and PREFIX.svg atomically; the SVG colours an attracting rho* < 1 on a labelled \
+            colour bar and gives rho* = 1, nothing attracting and no q* their own legend colours (a dot: \
+            chi1 > 1). The grid sets sigma_w and sigma_b (start the sigma_b \
             range at 0 for the no-bias column), so there is no --sigma-w, --sigma-b or --no-bias; no --sigma-i \
             either: the maps are those of sigma_i = 1, the only case KernelFixedPoints computes.
             """)

@@ -145,7 +145,10 @@ struct RegularityCommand: ParsableCommand {
                 title:
                     "\(network.activation.name), depth \(network.depth): quadratic variation (solid) vs sup-norm (dashed)",
                 xLabel: "log2 h (grid steps of 2 pi / \(sampling.points))", yLabel: "local exponent a",
-                series: series, yRange: 0.5...2.5, references: refs)
+                series: series, yRange: 0.5...2.5, references: refs,
+                bands: Self.scaleBands(
+                    fitted: scales,
+                    unresolved: Array(Set(zip(sets, analyses).flatMap { $0.unresolvedScales($1) })).sorted()))
             try writeAtomically(chart.svg, to: plot)
         }
     }
@@ -329,7 +332,34 @@ struct RegularityCommand: ParsableCommand {
         let refs = set.prediction.value.map { [($0, "theory \($0)")] } ?? []
         return SVGChart(
             title: "Local regularity exponents: \(set.label)", xLabel: "log2 h (grid steps)",
-            yLabel: "local exponent a", series: all, yRange: 0...Double(a.order) + 0.5, references: refs
+            yLabel: "local exponent a", series: all, yRange: 0...Double(a.order) + 0.5, references: refs,
+            bands: scaleBands(fitted: a.fitted, unresolved: set.unresolvedScales(a))
         ).svg
+    }
+
+    /// The shaded scales of a regularity plot (x = log2 h): the fitted scales J0..J1, and each run
+    /// of unresolved scales j (swamped by a noise or round-off floor) as j - 1/2 ... j + 1/2
+    /// (from 0 on), one legend row for all of them.
+    static func scaleBands(fitted: ClosedRange<Int>, unresolved: [Int]) -> [SVGChart.Band] {
+        var bands = [
+            SVGChart.Band(
+                x: Double(fitted.lowerBound)...Double(fitted.upperBound), fill: "#ffbf00", opacity: 0.25,
+                label: "fitted scales 2^\(fitted.lowerBound)..2^\(fitted.upperBound)")
+        ]
+        var runs: [ClosedRange<Int>] = []
+        for j in unresolved {
+            if let last = runs.last, last.upperBound == j - 1 {
+                runs[runs.count - 1] = last.lowerBound...j
+            } else {
+                runs.append(j...j)
+            }
+        }
+        for run in runs {
+            bands.append(
+                SVGChart.Band(
+                    x: max(0, Double(run.lowerBound) - 0.5)...(Double(run.upperBound) + 0.5), fill: "#7f7f7f",
+                    opacity: 0.3, label: "unresolved scales (noise floor)"))
+        }
+        return bands
     }
 }

@@ -153,7 +153,8 @@ struct SampleCommand: ParsableCommand {
                 SVGSphereMap(
                     title:
                         "\(network.activation.name), depth \(network.depth), \(sampling.kernel.rawValue): a sample on S^2",
-                    rows: rows, columns: columns, values: samples[0]
+                    rows: rows, columns: columns, values: samples[0],
+                    valueLabel: "f(x): one \(sampling.kernel.rawValue.uppercased()) sample"
                 ).svg, to: plot)
         }
     }

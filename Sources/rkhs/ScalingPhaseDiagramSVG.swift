@@ -1,4 +1,5 @@
 import Foundation
+import SVGPlots
 import TrainingDynamics
 
 /// The phase diagram of ``ScalingPlane`` as SVG: regions filled and labelled by limit model,
@@ -21,6 +22,11 @@ struct ScalingPhaseDiagramSVG {
     let title: String
 
     static let palette = ["#cfe3f7", "#f7e0c4", "#d5efd0", "#f4cccc", "#e6e6e6"]
+    static let agreeColour = "#2ca02c"
+    static let disagreeColour = "#d62728"
+    static let unjudgedColour = "#888888"
+    static let movingColour = "#333333"
+    static let divergedColour = "#d62728"
     static let lineColours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 
     var svg: String {
@@ -79,13 +85,13 @@ struct ScalingPhaseDiagramSVG {
             let y = py(m.qTilde)
             if m.diverged {
                 out +=
-                    "<path d=\"M\(f(x - 5)),\(f(y - 5)) L\(f(x + 5)),\(f(y + 5)) M\(f(x - 5)),\(f(y + 5)) L\(f(x + 5)),\(f(y - 5))\" stroke=\"#d62728\" stroke-width=\"2\"/>\n"
+                    "<path class=\"marker\" d=\"M\(f(x - 5)),\(f(y - 5)) L\(f(x + 5)),\(f(y + 5)) M\(f(x - 5)),\(f(y + 5)) L\(f(x + 5)),\(f(y - 5))\" stroke=\"\(Self.divergedColour)\" stroke-width=\"2\"/>\n"
                 continue
             }
-            let ring = m.agrees.map { $0 ? "#2ca02c" : "#d62728" } ?? "#888"
-            let fill = (m.orderOneSteps ?? false) ? "#333" : "white"
+            let ring = m.agrees.map { $0 ? Self.agreeColour : Self.disagreeColour } ?? Self.unjudgedColour
+            let fill = (m.orderOneSteps ?? false) ? Self.movingColour : "white"
             out +=
-                "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"4.5\" fill=\"\(fill)\" stroke=\"\(ring)\" stroke-width=\"2\"/>\n"
+                "<circle class=\"marker\" cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"4.5\" fill=\"\(fill)\" stroke=\"\(ring)\" stroke-width=\"2\"/>\n"
         }
         // Axes and ticks.
         out +=
@@ -102,16 +108,27 @@ struct ScalingPhaseDiagramSVG {
             "<text x=\"\(f((left + width - right) / 2))\" y=\"\(f(height - bottom + 34))\" text-anchor=\"middle\">q_sigma (readout init std ~ d^q_sigma)</text>\n"
         out +=
             "<text x=\"18\" y=\"\(f((top + height - bottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f((top + height - bottom) / 2)))\">q~ (learning rates / init variances ~ d^q~)</text>\n"
-        let legend = [
+        let notes = [
             "Stable band: -1/2 <= q~ + q_sigma <= 0. Lines inside it: q_sigma = -1/2 (logits of order one at init),",
-            "q~ + 2 q_sigma + 1 = 0 (kernels of order one at init). Markers: simulated grid points. Filled: measured per-step",
-            "movement not decaying (fitted exponent >= -0.1). Ring green: every judged fitted exponent agrees with the",
-            "classification; red: one does not; grey: none judged. Red cross: SGD diverged (non-finite logits).",
+            "q~ + 2 q_sigma + 1 = 0 (kernels of order one at init). Markers: simulated grid points.",
         ]
-        for (k, line) in legend.enumerated() {
+        for (k, line) in notes.enumerated() {
             out +=
-                "<text x=\"\(f(left))\" y=\"\(f(height - bottom + 54 + 16 * Double(k)))\" font-size=\"11\">\(esc(line))</text>\n"
+                "<text x=\"\(f(left))\" y=\"\(f(height - bottom + 50 + 14 * Double(k)))\" font-size=\"11\">\(esc(line))</text>\n"
         }
+        // Every marker colour has a legend row.
+        let rings = SVGLegend([
+            .init(.ring(fill: "white", stroke: Self.agreeColour), "every judged fitted exponent agrees"),
+            .init(.ring(fill: "white", stroke: Self.disagreeColour), "a judged fitted exponent disagrees"),
+            .init(.ring(fill: "white", stroke: Self.unjudgedColour), "no fitted exponent judged"),
+        ])
+        let kinds = SVGLegend([
+            .init(
+                .ring(fill: Self.movingColour, stroke: Self.unjudgedColour), "filled: per-step movement not decaying"),
+            .init(.cross(stroke: Self.divergedColour), "SGD diverged (non-finite logits)"),
+        ])
+        out += rings.svg(x: left, y: height - bottom + 70)
+        out += kinds.svg(x: left + 330, y: height - bottom + 70)
         out += "</svg>\n"
         return out
     }

@@ -59,12 +59,52 @@ import _TestSupport
         let o = try json(r.stdout)
         let classes = try #require(o["classes"] as? [[Int]])
         #expect(classes == [[0, 1, 2], [3]], "\(classes)")
-        let text = try String(contentsOfFile: svg, encoding: .utf8)
-        #expect(text.hasPrefix("<svg") && text.contains("laplace(1.0)"))
+        try Self.checkComparisonPlot(svg, classes: classes)
         let md = try CommandLineRunner.run([
             "compare", "--activations", "relu,leaky_relu(0.2)", "--kernels", "nngp,ntk",
         ])
         #expect(md.status == 0 && md.stdout.contains("## Same RKHS (classes)"))
+    }
+
+    /// The compare plot: a title saying what was compared; one legend heading per class, naming
+    /// it; every kernel's legend row (in its class's colour) matching its drawn line; members of a
+    /// class share a colour and differ pairwise in dash pattern; classes differ in colour.
+    static func checkComparisonPlot(_ path: String, classes: [[Int]]) throws {
+        let doc = try SVGDocument(contentsOfFile: path)
+        let title = doc.texts(class: "title").joined(separator: " ")
+        for part in ["Same RKHS?", "4 kernels on S^2 (dim 3)", "2 classes", "activations relu", "depths 2, 3"] {
+            #expect(title.contains(part), "\(title)")
+        }
+        #expect(title.contains("kernels ntk") && title.contains("standard laplace(1), gaussian(1)"), "\(title)")
+        // Legend rows in order: headings (bold, no key) and (key, label) pairs.
+        var rows: [(heading: String, label: String, stroke: String, dash: String?)] = []
+        var heading = ""
+        var key: SVGDocument.Element? = nil
+        for e in doc.elements where e.within(class: "legend") && e.name != "g" {
+            if e.name == "text" {
+                if let k = key {
+                    rows.append((heading, e.text, k["stroke"] ?? "", k["stroke-dasharray"]))
+                } else {
+                    heading = e.text
+                }
+                key = nil
+            } else {
+                key = e
+            }
+        }
+        let headings = Array(Set(rows.map(\.heading))).sorted()
+        #expect(headings.count == classes.count && headings[0].hasPrefix("class 1 (same RKHS): H^"), "\(headings)")
+        #expect(rows.map(\.label) == ["2-layer relu ntk", "3-layer relu ntk", "laplace(1.0)", "gaussian(1.0)"])
+        let lines = doc.all("polyline", class: "series")
+        #expect(lines.map { $0["stroke"] ?? "" } == rows.map(\.stroke))
+        #expect(lines.map { $0["stroke-dasharray"] } == rows.map(\.dash))
+        for (n, group) in classes.enumerated() {
+            let members = rows.filter { $0.heading.hasPrefix("class \(n + 1) ") }
+            #expect(members.count == group.count)
+            #expect(Set(members.map(\.stroke)).count == 1)
+            #expect(Set(members.map { $0.dash ?? "solid" }).count == members.count, "\(members)")
+        }
+        #expect(Set(rows.map(\.stroke)).count == classes.count)
     }
 
     @Test func spectrumPlotAndParityFields() throws {

@@ -111,6 +111,56 @@ import NeuralKernels
         #expect(object["mean"] is NSNull)
     }
 
+    /// The regularity plot shades the fitted scales J0..J1 and every unresolved scale (the
+    /// ELU NNGP at n = 2^16 has a round-off floor at 2^0..2^6), and its legend says which shade
+    /// is which: the band edges sit at the tick positions of log2 h = J0, J1 and j +- 1/2.
+    @Test func regularityPlotShadesFittedAndUnresolvedScales() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plot = dir.appendingPathComponent("r.svg").path
+        let o = try Self.json([
+            "regularity", "--activation", "elu(1)", "--depth", "3", "--points", "65536", "--paths", "4", "--plot", plot,
+        ])
+        let fitted = try #require(o["scales"] as? [Int])
+        let profile = try #require(o["scale_profile"] as? [[String: Any]])
+        let unresolved = profile.filter { $0["resolved"] as? Bool == false }.compactMap { $0["j"] as? Int }
+        #expect(!unresolved.isEmpty && unresolved.allSatisfy { $0 < fitted[0] }, "\(unresolved)")
+        let doc = try SVGDocument(contentsOfFile: plot)
+        // The x axis from two ticks: pixel = a + b log2 h.
+        let ticks = doc.all("text", class: "x-tick")
+        let (t0, t1) = (ticks[0], ticks[ticks.count - 1])
+        let b = (t1.number("x")! - t0.number("x")!) / (Double(t1.text)! - Double(t0.text)!)
+        func pixel(_ log2h: Double) -> Double { t0.number("x")! + b * (log2h - Double(t0.text)!) }
+        let bands = doc.all("rect", class: "band")
+        let legend = doc.elements.filter { $0.within(class: "legend") }
+        let labels = legend.filter { $0.name == "text" }.map(\.text)
+        let fittedLabel = "fitted scales 2^\(fitted[0])..2^\(fitted[1])"
+        #expect(labels.contains(fittedLabel) && labels.contains("unresolved scales (noise floor)"), "\(labels)")
+        func key(_ label: String) -> String? {
+            guard let i = legend.firstIndex(where: { $0.name == "text" && $0.text == label }), i > 0 else { return nil }
+            return legend[i - 1]["fill"]
+        }
+        let fittedBands = bands.filter { $0["fill"] == key(fittedLabel) }
+        #expect(fittedBands.count == 1)
+        if let f = fittedBands.first {
+            #expect(Swift.abs(f.number("x")! - pixel(Double(fitted[0]))) < 0.02)
+            #expect(Swift.abs(f.number("x")! + f.number("width")! - pixel(Double(fitted[1]))) < 0.02)
+        }
+        let floorBands = bands.filter { $0["fill"] == key("unresolved scales (noise floor)") }
+        #expect(!floorBands.isEmpty)
+        // Each unresolved scale's centre is shaded, no fitted scale is.
+        func shaded(_ log2h: Double) -> Bool {
+            floorBands.contains {
+                $0.number("x")! <= pixel(log2h) && pixel(log2h) <= $0.number("x")! + $0.number("width")!
+            }
+        }
+        #expect(
+            unresolved.allSatisfy { shaded(Double($0)) } && !(fitted[0]...fitted[1]).contains { shaded(Double($0)) })
+        let lastUnresolved = try #require(unresolved.max())
+        let floorEnd = floorBands.map { $0.number("x")! + $0.number("width")! }.max()!
+        #expect(Swift.abs(floorEnd - pixel(Double(lastUnresolved) + 0.5)) < 0.02)
+    }
+
     /// In-process Gaussian-process paths report the estimator's exact bias at the fitted scales
     /// and the corrected estimate: ReLU^2 NNGP at depth 3 (bias about +0.042 at 2^7..2^10),
     /// corrected within 0.05 of 2.5; paths read from a file have no bias (no covariance).

@@ -110,5 +110,18 @@ import _TestSupport
         ] {
             #expect(svg.contains(">\(label)<"), "\(label)")
         }
+        // Every marker colour (ring, fill, cross) has a legend row with that colour.
+        let doc = try SVGDocument(svg)
+        let keys = doc.elements.filter { $0.within(class: "legend") && $0["class"] == "legend-key" }
+        let markers = doc.all("circle", class: "marker")
+        #expect(!markers.isEmpty)
+        for m in markers {
+            #expect(keys.contains { $0.name == "circle" && $0["stroke"] == m["stroke"] }, "ring \(m["stroke"] ?? "")")
+            #expect(keys.contains { $0.name == "circle" && $0["fill"] == m["fill"] }, "fill \(m["fill"] ?? "")")
+        }
+        for cross in doc.all("path", class: "marker") {
+            #expect(keys.contains { $0.name == "path" && $0["stroke"] == cross["stroke"] })
+        }
+        #expect(keys.count == 5)
     }
 }

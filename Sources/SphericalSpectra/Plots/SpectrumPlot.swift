@@ -12,11 +12,7 @@ public enum SpectrumPlot {
         var series: [SVGChart.Series] = []
         var anchor: (x: Double, y: Double)? = nil
         for (label, s) in spectra {
-            func points(_ parity: Int?) -> [(x: Double, y: Double)] {
-                (0...s.kmax).filter { k in
-                    (parity == nil || k % 2 == parity!) && s.resolved[k] && Swift.abs(s.mu[k]) > 0.1 * s.noiseFloor
-                }.map { (Double($0 + 1), Swift.abs(s.mu[$0])) }
-            }
+            func points(_ parity: Int?) -> [(x: Double, y: Double)] { Self.points(s, parity: parity) }
             if byParity {
                 series.append(.init(label: "\(label), even k", points: points(0), style: .markers))
                 series.append(.init(label: "\(label), odd k", points: points(1), style: .markers))
@@ -44,5 +40,13 @@ public enum SpectrumPlot {
             }
         }
         return SVGChart(title: title, xLabel: "k + 1", yLabel: "|mu_k|", series: series, xScale: .log, yScale: .log).svg
+    }
+
+    /// (k + 1, |mu_k|) for the resolved values above a tenth of the noise floor, of one parity
+    /// (0 even, 1 odd) or all (nil).
+    static func points(_ s: GegenbauerSpectrum, parity: Int?) -> [(x: Double, y: Double)] {
+        (0...s.kmax).filter { k in
+            (parity == nil || k % 2 == parity!) && s.resolved[k] && Swift.abs(s.mu[k]) > 0.1 * s.noiseFloor
+        }.map { (Double($0 + 1), Swift.abs(s.mu[$0])) }
     }
 }
