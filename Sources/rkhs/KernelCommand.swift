@@ -10,6 +10,10 @@ struct KernelCommand: ParsableCommand {
         discussion: "Sigma_1(t) = sigma_w^2 t + sigma_b^2 sigma_i^2; CSV columns t,nngp,ntk with 17 significant digits."
     )
 
+    /// Up to this many values of t the duals are evaluated directly; beyond, tabulated per
+    /// layer (a table costs 100-200 dual evaluations, a direct value 2 to 22).
+    static let directUpTo = 8
+
     @OptionGroup(title: "Network") var options: NetworkOptions
 
     @Option(
@@ -50,7 +54,9 @@ struct KernelCommand: ParsableCommand {
             }
         }
         let network = try options.network(inputDimension: dim)
-        let sphere = try UsageError.wrap { try SphereKernel(network) }
+        // A few values of t are cheaper evaluated directly than through per-layer tables.
+        let tabulate = ts.count > Self.directUpTo
+        let sphere = try UsageError.wrap { try SphereKernel(network, tabulated: tabulate) }
         let rows = ts.map { t -> (Double, Double, Double) in
             let v = sphere(t)
             return (t, v.nngp, v.ntk)

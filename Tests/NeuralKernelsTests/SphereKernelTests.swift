@@ -52,4 +52,25 @@ import _TestSupport
             #expect(Swift.abs(computed - deficit) <= 2e-16, "1-t=\(oneMinusT): \(computed) vs \(deficit)")
         }
     }
+
+    /// Duals evaluated directly at each t (`tabulated: false`, what `rkhs kernel` does for a
+    /// few t) against the per-layer tables, six layers deep, t up to 1 - 1e-12 and 1: within the
+    /// tables' recorded error plus the duals' own accuracy (4e-13 for the wedge quadrature,
+    /// 1e-14 for closed forms) carried through the layers; for the closed forms both routes
+    /// are the same arithmetic.
+    @Test(arguments: [Activation.tanh, .elu(1), .gelu, .softplus(1), .hardtanh])
+    func directDualsAgreeWithTables(_ activation: Activation) throws {
+        let network = try NetworkKernel(activation: activation, depth: 6)
+        let tabulated = try SphereKernel(network)
+        let direct = try SphereKernel(network, tabulated: false)
+        #expect(direct.tableError == 0)
+        let top = tabulated(1)
+        for t in [-1, -0.5, 0, 0.5, 0.99, 1 - 1e-6, 1 - 1e-12, 1] {
+            let a = tabulated(t)
+            let b = direct(t)
+            let tolerance = 6 * (tabulated.tableError + 4e-13)
+            #expect(Swift.abs(a.nngp - b.nngp) <= tolerance * top.nngp, "\(activation) nngp t = \(t)")
+            #expect(Swift.abs(a.ntk - b.ntk) <= tolerance * top.ntk, "\(activation) ntk t = \(t)")
+        }
+    }
 }

@@ -41,7 +41,15 @@ public struct SphereKernel: Sendable {
 
     /// Prepares the kernel of `network` for inputs of common variance `inputVariance` = |x|^2/d
     /// (1 for the sphere convention Sigma_1(t) = sigma_w^2 t + sigma_b^2 sigma_i^2).
-    public init(_ network: NetworkKernel, inputVariance: Double = 1) throws {
+    ///
+    /// `tabulated: false` evaluates every dual directly at each t instead of tabulating it per
+    /// layer: a table costs 100-200 dual evaluations a layer, a direct value 2 (22 near t = 1,
+    /// where the deficit takes Price's theorem), so for a handful of t values direct is faster
+    /// (`rkhs kernel --activation tanh --depth 50 --t 0.5`: 25 s tabulated). Costly duals then
+    /// take Mehler's series of one Hermite expansion per layer where it certifies its sum
+    /// (``HermiteCoefficients``), else the duals themselves. The values carry the duals' or the
+    /// series' own accuracy instead of the table's (``tableError`` is 0).
+    public init(_ network: NetworkKernel, inputVariance: Double = 1, tabulated: Bool = true) throws {
         guard inputVariance.isFinite, inputVariance > 0 else {
             throw KernelError.invalidParameter(
                 name: "input variance", value: "\(inputVariance)", allowed: "a finite number > 0")
@@ -66,7 +74,44 @@ public struct SphereKernel: Sendable {
         ) { _, state in
             let q = state.q1
             variances.append(q)
-            if let closed = network.activation.closedForm, closed.isCheap || !closed.tabulatesAccurately {
+            if !tabulated {
+                // Costly duals: Mehler's series of the layer's Hermite expansion where it
+                // certifies 1e-14 of the scale (one 1-D quadrature a layer, then arithmetic; the
+                // Price deficit's 20 derivative values near t = 1 included), else the dual itself.
+                let costly = network.activation.closedForm.map { !$0.isCheap } ?? true
+                let expansion = costly ? HermiteCoefficients(network.activation, variance: q) : nil
+                let nngp: @Sendable (GaussianPair) -> Double = { pair in
+                    if let e = expansion, let s = HermiteCoefficients.series(e, e, rho: pair.rho, derivative: false) {
+                        return s.value
+                    }
+                    return dual.nngp(pair)
+                }
+                let derivative: @Sendable (GaussianPair) -> Double = { pair in
+                    if let e = expansion, let s = HermiteCoefficients.series(e, e, rho: pair.rho, derivative: true) {
+                        return s.value
+                    }
+                    return dual.derivative(pair)
+                }
+                // The expansion's own energies are E[phi^2] and E[phi'^2] (Parseval, 24- and
+                // 16-node rules agreeing to 1e-14): they give the diagonal without another
+                // 2-D quadrature.
+                if let e = expansion {
+                    layers.append(
+                        LayerDuals(
+                            q: q, nngp: nngp, derivative: derivative, secondMoment: e.valueEnergy,
+                            nngpOdd: network.activation.closedForm?.nngpOddPart,
+                            derivativeOdd: network.activation.closedForm?.derivativeOddPart))
+                    return KernelState(
+                        q1: e.valueEnergy, q2: e.valueEnergy, nngp: e.valueEnergy,
+                        ntk: state.ntk * e.derivativeEnergy)
+                }
+                layers.append(
+                    LayerDuals(
+                        q: q, nngp: nngp, derivative: derivative,
+                        secondMoment: dual.secondMoment(q: q),
+                        nngpOdd: network.activation.closedForm?.nngpOddPart,
+                        derivativeOdd: network.activation.closedForm?.derivativeOddPart))
+            } else if let closed = network.activation.closedForm, closed.isCheap || !closed.tabulatesAccurately {
                 layers.append(
                     LayerDuals(
                         q: q, nngp: closed.nngp, derivative: closed.derivative,
