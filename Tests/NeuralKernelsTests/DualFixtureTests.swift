@@ -3,7 +3,7 @@ import Testing
 @testable import NeuralKernels
 import _TestSupport
 
-/// Dual maps against mpmath references for every catalogue activation: relative error <= 1e-12
+/// Dual maps against mpmath references for every catalogue activation: relative error <= 1e-13
 /// at every correlation, including rho = +-1, 1 -+ rho = 1e-12 and 1e-6, and unequal variances;
 /// an absolute floor of 1e-14 of sqrt(E phi(u)^2 E phi(v)^2) covers values that cross zero or
 /// vanish (ReLU at rho = -1). duals-a ... duals-f: the wedge quadrature of
@@ -30,13 +30,11 @@ import _TestSupport
             "elu(0.5)", "celu(1)", "celu(0.5)",
         ].map { try ActivationCatalogue.activation(named: $0).name })
 
-    /// Rows where the Swift dual misses the 1e-12 tolerance, a known bug of the wedge quadrature
-    /// (the 8/16-point estimate passes angular panels at a wedge's edge too early; see
-    /// Proofs/wedge-quadrature.md): softplus(1) at (0.3, 2.5), rho = 1 - 1e-6 is 1.1e-12 high
-    /// (the fixture agrees to 25 digits with a Price's-theorem Taylor expansion from rho = 1).
-    /// Listed, not loosened: a row listed here that passes fails the test, so the list goes
-    /// when the quadrature is fixed.
-    static let knownMisses: Set<String> = ["softplus(1) 0.3 2.5 0.8660245377590349"]
+    /// Rows where the Swift dual misses the tolerance, as "name q1 q2 c". Listed, not loosened:
+    /// a row listed here that passes fails the test. Empty since the analytic activations left
+    /// the wedge quadrature for the conditional one (softplus(1) at (0.3, 2.5), rho = 1 - 1e-6
+    /// was 1.1e-12 high there; now 9e-16).
+    static let knownMisses: Set<String> = []
 
     /// Every family of the catalogue has fixture rows (a new activation must bring its own).
     @Test func everyCatalogueFamilyIsCovered() {
@@ -79,15 +77,14 @@ import _TestSupport
                 }
                 let compare = {
                     #expect(
-                        Swift.abs(n - refN) <= 1e-12 * Swift.abs(refN) + 1e-14 * scaleN,
+                        Swift.abs(n - refN) <= 1e-13 * Swift.abs(refN) + 1e-14 * scaleN,
                         "\(activation) nngp q1=\(q1) q2=\(q2) c=\(cov): \(n) vs \(refN)")
                     #expect(
-                        Swift.abs(d - refD) <= 1e-12 * Swift.abs(refD) + 1e-14 * scaleD,
+                        Swift.abs(d - refD) <= 1e-13 * Swift.abs(refD) + 1e-14 * scaleD,
                         "\(activation) derivative q1=\(q1) q2=\(q2) c=\(cov): \(d) vs \(refD)")
                 }
                 if Self.knownMisses.contains("\(activation.name) \(q1) \(q2) \(cov)") {
-                    withKnownIssue("WedgeQuadrature misses 1e-12 here (Proofs/wedge-quadrature.md, Measured accuracy)")
-                    { compare() }
+                    withKnownIssue("listed in knownMisses") { compare() }
                 } else {
                     compare()
                 }

@@ -84,10 +84,16 @@ public enum ActivationCatalogue {
         var rows = ["| activation | phi(x) | duals |", "|---|---|---|"]
         for entry in entries {
             let example = try? activation(named: entry.examples[0])
-            let duals =
-                example?.closedForm != nil
-                ? "closed form"
-                : example?.breakpoints.isEmpty == false ? "breakpoint quadrature" : "wedge quadrature"
+            let duals: String
+            if example?.closedForm != nil {
+                duals = "closed form"
+            } else if example?.breakpoints.isEmpty == false {
+                duals = "breakpoint quadrature"
+            } else if example?.regularity == .analytic {
+                duals = "conditional quadrature"
+            } else {
+                duals = "wedge quadrature"
+            }
             let summary = entry.summary.replacingOccurrences(of: "|", with: "\\|")  // a pipe would end the cell
             rows.append("| `\(entry.usage)` | \(summary) | \(duals) |")
         }

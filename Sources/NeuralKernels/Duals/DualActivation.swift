@@ -6,14 +6,16 @@ import Foundation
 ///     nngp(q1, q2, c)       = E[phi(u) phi(v)]
 ///     derivative(q1, q2, c) = E[phi'(u) phi'(v)]
 ///
-/// Closed forms where the activation declares them, otherwise ``WedgeQuadrature`` or
-/// ``BreakpointQuadrature`` for activations with breakpoints away from 0 whose pieces are not
-/// all affine (piecewise-affine ones have the closed form ``PiecewiseLinearDuals``). Measured against
+/// Closed forms where the activation declares them; otherwise the conditional quadrature
+/// ``BreakpointQuadrature`` for activations analytic on the whole line (tanh, sigmoid, softplus,
+/// SiLU, Mish: no cuts) and for those with breakpoints away from 0 whose pieces are not all
+/// affine (piecewise-affine ones have the closed form ``PiecewiseLinearDuals``), and
+/// ``WedgeQuadrature`` for the rest (non-smooth at 0 without a closed form). Measured against
 /// 25-digit mpmath fixtures at every correlation including rho = +-1 and 1 - rho = 1e-12
-/// (DualFixtureTests): closed forms and the breakpoint quadrature ~1e-15; the wedge quadrature
-/// 2e-14 (mish) to 4e-13 (tanh, silu, sigmoid, softplus(2)) and 1.1e-12 for softplus(1) at
-/// (q1, q2) = (0.3, 2.5), 1 - rho = 1e-6, where its adaptive 8/16-point panel test accepts the
-/// non-analytic edge panels of a wedge too early (Proofs/wedge-quadrature.md; a known miss).
+/// (DualFixtureTests): closed forms and both quadratures ~1e-15 (tanh 8e-16, mish 1e-15;
+/// the wedge quadrature, which these activations used before, reached only 2e-14 to 1.1e-12
+/// on them: its 8/16-point panel test accepted the edge panels of a wedge too early,
+/// Proofs/wedge-quadrature.md).
 public struct DualActivation: Sendable {
     public let activation: Activation
     let quadrature = WedgeQuadrature()
@@ -109,6 +111,10 @@ public struct DualActivation: Sendable {
             let cuts = activation.breakpoints
             return splitQuadrature.expectation(pair, g: phi, gBreakpoints: cuts, h: phi, hBreakpoints: cuts)
         }
+        if case .analytic = activation.regularity {
+            let phi: (Double) -> Double = { activation($0) }
+            return splitQuadrature.expectation(pair, g: phi, gBreakpoints: [], h: phi, hBreakpoints: [])
+        }
         let branches = (negative: activation.negative.value, positive: activation.positive.value)
         return quadrature.expectation(pair, g: branches, h: branches, sameFunction: true)
     }
@@ -118,6 +124,10 @@ public struct DualActivation: Sendable {
             let dphi = activation.positive.derivative
             let cuts = activation.breakpoints
             return splitQuadrature.expectation(pair, g: dphi, gBreakpoints: cuts, h: dphi, hBreakpoints: cuts)
+        }
+        if case .analytic = activation.regularity {
+            let dphi: (Double) -> Double = { activation.derivative($0) }
+            return splitQuadrature.expectation(pair, g: dphi, gBreakpoints: [], h: dphi, hBreakpoints: [])
         }
         let branches = (negative: activation.negative.derivative, positive: activation.positive.derivative)
         return quadrature.expectation(pair, g: branches, h: branches, sameFunction: true)
