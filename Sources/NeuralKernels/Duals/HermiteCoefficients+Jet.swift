@@ -16,7 +16,8 @@ import Foundation
 ///
 /// and S2, T2 with the points exchanged. The weighted series are cut where the Cauchy-Schwarz
 /// bound max_{k > K} w(k) |rho|^k sqrt(T_x(K) T_y(K)) (w the weight's growth, T the tail
-/// energies of a and b) is below 1/4 of the tolerance; F and D as in ``series(_:_:rho:derivative:tolerance:)``.
+/// energies of a and b) is below 1/4 of the tolerance; F and D as in
+/// ``series(_:_:rho:derivative:tolerance:)`` (to ``jetTolerance``).
 /// At u = v (one point) the scaling derivatives are the moments ``valueScalingMoment`` and
 /// ``derivativeScalingMoment``, and dD/dc is dropped as in the direct partials (rho = 1 is extremal).
 extension HermiteCoefficients {
@@ -49,18 +50,47 @@ extension HermiteCoefficients {
     /// Doubles per coefficient row: a, b, sqrt(T_a), sqrt(T_b), log T_a, log T_b, each order + 1.
     public static func rowLength(order: Int) -> Int { 6 * (order + 1) }
 
-    /// Writes this expansion's row (``rowLength(order:)`` doubles) at `row`, so that many
-    /// expansions can sit in one flat array that concurrent workers read without retains.
-    public func write(row: UnsafeMutablePointer<Double>) {
-        let w = value.count
+    /// Writes this expansion's row (``rowLength(order:)`` doubles for `order`, at least this
+    /// expansion's) at `row`, so that many expansions can sit in one flat array that concurrent
+    /// workers read without retains. Beyond its own order the coefficients are 0 and the tail
+    /// energies stay at the last one, which bounds everything not stored: the truncation
+    /// bounds stay valid.
+    public func write(row: UnsafeMutablePointer<Double>, order: Int? = nil) {
+        let own = value.count
+        let w = Swift.max(own, (order ?? 0) + 1)
         for k in 0..<w {
-            row[k] = value[k]
-            row[w + k] = derivative[k]
-            row[2 * w + k] = rootValueTail[k]
-            row[3 * w + k] = rootDerivativeTail[k]
-            row[4 * w + k] = logValueTail[k]
-            row[5 * w + k] = logDerivativeTail[k]
+            let m = Swift.min(k, own - 1)
+            row[k] = k < own ? value[k] : 0
+            row[w + k] = k < own ? derivative[k] : 0
+            row[2 * w + k] = rootValueTail[m]
+            row[3 * w + k] = rootDerivativeTail[m]
+            row[4 * w + k] = logValueTail[m]
+            row[5 * w + k] = logDerivativeTail[m]
         }
+    }
+
+    /// Orders tried by ``forGradients(_:variance:)``.
+    public static let gradientOrders = [256, 512, 1024]
+
+    /// The expansion at the lowest of ``gradientOrders`` whose tail energies beyond it are at
+    /// most 2e-15 of the energies, about twice their rounding floor (or at the highest): steep
+    /// variances (tanh at q = 4: 8e-9 of E' beyond 256, 7.5e-13 beyond 512) need more terms for
+    /// correlations near 1, where the bound |rho|^{K+1} sqrt(T_1 T_2) decays slowly, and the
+    /// weighted series of the gradients converge more slowly than F's. The 24- and 16-node rules
+    /// still agree to 3e-15 at order 1024 (tanh, softplus, SiLU at q = 1 ... 30).
+    public static func forGradients(_ activation: Activation, variance q: Double) -> HermiteCoefficients? {
+        var best: HermiteCoefficients? = nil
+        for order in gradientOrders {
+            guard let e = HermiteCoefficients(activation, variance: q, order: order) else { return best }
+            best = e
+            let limit = log(2e-15)
+            if e.logValueTail[order] - log(e.valueEnergy) <= limit,
+                e.derivativeEnergy == 0 || e.logDerivativeTail[order] - log(e.derivativeEnergy) <= limit
+            {
+                break
+            }
+        }
+        return best
     }
 
     /// The jet of one point with itself (u = v): F = E[phi(u)^2], D = E[phi'(u)^2], S1 = S2 and
@@ -71,6 +101,11 @@ extension HermiteCoefficients {
             nngpScaling: (s.valueScalingMoment, s.valueScalingMoment),
             derivativeScaling: (s.derivativeScalingMoment, s.derivativeScalingMoment), derivativeSlope: 0)
     }
+
+    /// Tolerance of F and D in a jet, relative to sqrt(E_1 E_2): twice the Gram route's, since the
+    /// coefficients' error estimates (the 24- against the 16-node rule over all orders) grow to
+    /// 3e-15 of sqrt(E) at order 1024 and the two points' together must stay below half of it.
+    public static let jetTolerance = 2e-14
 
     /// Tolerance of the scaling and slope series, relative to their scales (sqrt(q1 E'_1 E_2) for
     /// S1, sqrt(E'_1 E'_2) for T, sqrt(E'_1 E'_2 / (q1 q2)) for dD/dc; E, E' the energies of phi,
@@ -86,7 +121,7 @@ extension HermiteCoefficients {
     @inline(__always)
     public static func jet(
         _ x: UnsafePointer<Double>, _ sx: Scalars, _ y: UnsafePointer<Double>, _ sy: Scalars, order: Int,
-        rho: Double, gradient: Bool, ntk: Bool, tolerance: Double = 1e-14
+        rho: Double, gradient: Bool, ntk: Bool, tolerance: Double = HermiteCoefficients.jetTolerance
     ) -> DualJet? {
         let w = order + 1
         guard Swift.abs(rho) < 1 - 1e-12 else { return nil }
@@ -146,14 +181,15 @@ extension HermiteCoefficients {
                 rho: rho, power: 0.5, shift: 1, count: order, allowed: allowed,
                 tail: { k in root * (rootB[k] + (k >= 1 ? rootB[k - 1] : eb)) * rootA[k] })
         else { return nil }
-        // Coefficient errors: |dA| <= 2 sqrt(q1 (K+1)) |db| and |A| <= 2 sqrt(q1 (K+1)) sqrt(E'_1).
-        let weight = 2 * root * Double(cut + 1).squareRoot()
-        let error = weight * (sx.derivativeError * ea + eb * sy.valueError + sx.derivativeError * sy.valueError)
-        guard error <= 0.5 * allowed else { return nil }
-        return horner(rho: rho, order: cut) { k in
+        // The coefficient errors by Cauchy-Schwarz against the other factor's weighted terms:
+        // |sum dA_k a_k rho^k| <= 2 sqrt(q1) |db| |sqrt(k+1) a_k rho^k|, |sum A_k da_k rho^k| <= |A_k rho^k| |da|.
+        return weightedSum(
+            rho: rho, order: cut, errors: (sx.derivativeError, sy.valueError),
+            crossWeight: 2 * root * Double(cut + 1).squareRoot(), allowed: allowed
+        ) { k in
             let up = Double(k + 1).squareRoot() * b[k + 1]
             let down = k >= 1 ? Double(k).squareRoot() * b[k - 1] : 0
-            return root * (up + down) * a[k]
+            return (root * (up + down), a[k], 2 * root * Double(k + 1).squareRoot() * a[k])
         }
     }
 
@@ -177,12 +213,12 @@ extension HermiteCoefficients {
                 rho: rho, power: 1, shift: 2, count: order - 1, allowed: allowed,
                 tail: { k in 2 * root1[k] * root2[k] })
         else { return nil }
-        let weight = 2 * Double(cut + 2)
-        let error =
-            weight * (sx.derivativeError * e2 + e1 * sy.derivativeError + sx.derivativeError * sy.derivativeError)
-        guard error <= 0.5 * allowed else { return nil }
-        return horner(rho: rho, order: cut) { k in
-            (Double(k) * b1[k] + (Double(k + 1) * Double(k + 2)).squareRoot() * b1[k + 2]) * b2[k]
+        return weightedSum(
+            rho: rho, order: cut, errors: (sx.derivativeError, sy.derivativeError),
+            crossWeight: 2 * Double(cut + 2), allowed: allowed
+        ) { k in
+            let bk = Double(k) * b1[k] + (Double(k + 1) * Double(k + 2)).squareRoot() * b1[k + 2]
+            return (bk, b2[k], 2 * Double(k + 2) * b2[k])
         }
     }
 
@@ -201,17 +237,52 @@ extension HermiteCoefficients {
         let inverse = 1 / (sx.variance * sy.variance).squareRoot()
         let e1 = sx.derivativeEnergy.squareRoot()
         let e2 = sy.derivativeEnergy.squareRoot()
-        let allowed = scalingTolerance * e1 * e2 * inverse
+        let allowed = scalingTolerance * e1 * e2
         guard
             let cut = weightedCut(
                 rho: rho, power: 1, shift: 1, count: order, allowed: allowed,
-                tail: { k in inverse * root1[k] * root2[k] })
+                tail: { k in root1[k] * root2[k] })
         else { return nil }
-        let weight = Double(cut + 1) * inverse
+        let sum = weightedSum(
+            rho: rho, order: cut, errors: (sx.derivativeError, sy.derivativeError),
+            crossWeight: Double(cut + 1), allowed: allowed
+        ) { k in
+            (Double(k + 1) * b1[k + 1], b2[k + 1], Double(k + 1) * b2[k + 1])
+        }
+        return sum.map { inverse * $0 }
+    }
+
+    /// sum_{k=0}^{order} x_k y_k rho^k for term(k) = (x_k, y_k, v_k), or nil where the
+    /// coefficient errors could move it by more than half of `allowed`. With errors e_x, e_y of
+    /// the two points' coefficient vectors, and v_k a bound on what an error in x's coefficients
+    /// multiplies (so that |sum dx_k y_k rho^k| <= e_x |v_k rho^k|), the sum moves by at most
+    /// e_x |v rho^k| + |x rho^k| e_y + crossWeight e_x e_y (Cauchy-Schwarz against the decaying
+    /// factor, far tighter than the largest weight times both norms), plus the rounding,
+    /// (order + 1) ulps of sum |terms|.
+    @inline(__always)
+    static func weightedSum(
+        rho: Double, order: Int, errors: (Double, Double), crossWeight: Double, allowed: Double,
+        _ term: (Int) -> (Double, Double, Double)
+    ) -> Double? {
+        var total = 0.0
+        var magnitude = 0.0
+        var xNorm = 0.0
+        var vNorm = 0.0
+        var power = 1.0
+        for k in 0...order {
+            let (x, y, v) = term(k)
+            let t = x * y * power
+            total += t
+            magnitude += Swift.abs(t)
+            xNorm += (x * power) * (x * power)
+            vNorm += (v * power) * (v * power)
+            power *= rho
+        }
         let error =
-            weight * (sx.derivativeError * e2 + e1 * sy.derivativeError + sx.derivativeError * sy.derivativeError)
+            errors.0 * vNorm.squareRoot() + xNorm.squareRoot() * errors.1 + crossWeight * errors.0 * errors.1
+            + Double(order + 1) * Double.ulpOfOne * magnitude
         guard error <= 0.5 * allowed else { return nil }
-        return inverse * horner(rho: rho, order: cut) { k in Double(k + 1) * b1[k + 1] * b2[k + 1] }
+        return total
     }
 
     /// The first K < `count` at which max_{k > K} (k + shift)^power |rho|^k times `tail(K)` is at
@@ -242,17 +313,5 @@ extension HermiteCoefficients {
             power *= r
         }
         return nil
-    }
-
-    /// sum_{k=0}^{order} term(k) rho^k by Horner's rule.
-    @inline(__always)
-    static func horner(rho: Double, order: Int, _ term: (Int) -> Double) -> Double {
-        var s = 0.0
-        var k = order
-        while k >= 0 {
-            s = s * rho + term(k)
-            k -= 1
-        }
-        return s
     }
 }
