@@ -165,10 +165,10 @@ extension NetworkCovariance {
     public func firstLayerPartials(_ x: [[Double]], sigmaW2 w2: Double, sigmaB2 b2: Double) -> FirstLayerPartials {
         let n = x.count
         let norms = Self.norms(x)
-        let series = seriesPaths(norms, w2: w2, b2: b2)
+        let series = seriesPaths(norms, w2: w2, b2: b2, progress: progress)
         let paths = pointVariancePartials(norms, w2: w2, b2: b2, series: series)
         let outputs = Self.symmetricFill(
-            x, norms: norms, paths: paths, rowLength: depth - 1, series: series, outputs: 6
+            x, norms: norms, paths: paths, rowLength: depth - 1, series: series, outputs: 6, progress: progress
         ) {
             i, j, g, pathI, pathJ, views, out in
             let e = firstLayerEntry(sigma1: w2 * g + b2, pathI, pathJ, w2: w2, b2: b2, series: views)

@@ -24,6 +24,9 @@ public struct NetworkCovariance: Sendable {
     /// Whether costly duals take the Hermite series route (``seriesPaths(_:w2:b2:)``); off only in
     /// tests that compare it with the direct partials.
     var seriesRoute = true
+    /// Gets the fraction of each n x n fill done (about every 1 % of its rows), from any thread:
+    /// for a progress display where one evaluation can take long (the direct partials).
+    public var progress: (@Sendable (Double) -> Void)? = nil
 
     public init(activation: Activation, depth: Int, kind: KernelKind) {
         precondition(depth >= 1)
@@ -157,10 +160,11 @@ public struct NetworkCovariance: Sendable {
         -> (k: [Double], dLogW2: [Double], dLogB2: [Double])
     {
         let norms = Self.norms(x)
-        let series = seriesPaths(norms, w2: w2, b2: b2)
+        let series = seriesPaths(norms, w2: w2, b2: b2, progress: progress)
         let paths = pointVariances(norms, w2: w2, b2: b2, series: series)
         let outputs = Self.symmetricFill(
-            x, norms: norms, paths: paths, rowLength: depth - 1, series: series, outputs: gradient ? 3 : 1
+            x, norms: norms, paths: paths, rowLength: depth - 1, series: series, outputs: gradient ? 3 : 1,
+            progress: progress
         ) {
             i, j, g, pathI, pathJ, views, out in
             let e = entry(g: g, pathI, pathJ, w2: w2, b2: b2, gradient: gradient, series: views)
@@ -185,6 +189,7 @@ public struct NetworkCovariance: Sendable {
     /// matrices to write; the lower triangles are mirrored.
     static func symmetricFill<Path>(
         _ x: [[Double]], norms: [Double], paths: [Path], rowLength: Int, series: SeriesPaths?, outputs count: Int,
+        progress: (@Sendable (Double) -> Void)? = nil,
         _ store:
             @Sendable (
                 _ i: Int, _ j: Int, _ g: Double, _ pathI: UnsafeMutablePointer<Path>,
@@ -201,7 +206,7 @@ public struct NetworkCovariance: Sendable {
                     let points = points[0]
                     let path = variancePaths[0]
                     let seriesRow = seriesRows?[0]
-                    ParallelFill.symmetric(&outputs, n: n) { i, out in
+                    ParallelFill.symmetric(&outputs, n: n, progress: progress) { i, out in
                         let row = points.row(i)
                         for j in i..<n {
                             var g = 0.0
