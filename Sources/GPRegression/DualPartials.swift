@@ -55,9 +55,9 @@ struct DualPartials: Sendable {
     @inline(__always)
     func evaluate(
         q1: Double, q2: Double, c: Double, d1: (Double, Double, Double), d2: (Double, Double, Double),
-        ntk: Bool
+        ntk: Bool, series: DualJet? = nil
     ) -> (f: Double, d: Double, df: (Double, Double), dd: (Double, Double)) {
-        let s = scalings(q1: q1, q2: q2, c: c, ntk: ntk)
+        let s = scalings(q1: q1, q2: q2, c: c, ntk: ntk, series: series)
         func change(_ s1: Double, _ s2: Double, _ slope: Double, _ dir: (Double, Double, Double)) -> Double {
             let rhoPart = dir.2 - 0.5 * c * (dir.0 / q1 + dir.1 / q2)
             return s1 * dir.0 / (2 * q1) + s2 * dir.1 / (2 * q2) + (rhoPart == 0 ? 0 : slope * rhoPart)
@@ -74,10 +74,10 @@ struct DualPartials: Sendable {
     /// c/2 (dq1/q1 + dq2/q2)), which are the only ones a data-driven change of the first layer
     /// takes there (a repeated point stays repeated under any per-input scaling).
     @inline(__always)
-    func partials(q1: Double, q2: Double, c: Double, ntk: Bool)
+    func partials(q1: Double, q2: Double, c: Double, ntk: Bool, series: DualJet? = nil)
         -> (f: Double, d: Double, df: (q1: Double, q2: Double, c: Double), dd: (q1: Double, q2: Double, c: Double))
     {
-        let s = scalings(q1: q1, q2: q2, c: c, ntk: ntk)
+        let s = scalings(q1: q1, q2: q2, c: c, ntk: ntk, series: series)
         let df = ((s.s1 - c * s.fSlope) / (2 * q1), (s.s2 - c * s.fSlope) / (2 * q2), s.fSlope)
         guard ntk else { return (s.f, s.d, df, (0, 0, 0)) }
         return (s.f, s.d, df, ((s.t1 - c * s.dSlope) / (2 * q1), (s.t2 - c * s.dSlope) / (2 * q2), s.dSlope))
@@ -85,13 +85,15 @@ struct DualPartials: Sendable {
 
     /// F, D, the scaling derivatives S_i = d/dl F(l^2 q_i, ..., l c), T_i (the same for D, when
     /// `ntk`) and the slopes in the covariance dF/dc = D and dD/dc = E[phi'' phi''] (0 at
-    /// |rho| = 1, see ``evaluate``).
+    /// |rho| = 1, see ``evaluate``). A `series` jet (from the points' Hermite coefficients,
+    /// ``HermiteCoefficients/jet(_:_:_:_:order:rho:gradient:ntk:tolerance:)``) is used as a
+    /// closed-form jet would be.
     @inline(__always)
-    func scalings(q1: Double, q2: Double, c: Double, ntk: Bool)
+    func scalings(q1: Double, q2: Double, c: Double, ntk: Bool, series: DualJet? = nil)
         -> (f: Double, d: Double, s1: Double, s2: Double, fSlope: Double, t1: Double, t2: Double, dSlope: Double)
     {
         let pair = GaussianPair(q1: q1, q2: q2, c: c)
-        if let jet, let j = jet(pair) {
+        if let j = series ?? jet.flatMap({ $0(pair) }) {
             guard ntk else {
                 return (j.nngp, j.derivative, j.nngpScaling.first, j.nngpScaling.second, j.derivative, 0, 0, 0)
             }

@@ -96,22 +96,24 @@ extension NetworkCovariance {
     }
 
     /// Per point, the variance fed to each nonlinearity l = 1..L-1 with its derivatives in its own
-    /// Sigma^1(x, x) and the deep w2, b2; flat as in ``pointVariances(_:w2:b2:)``.
-    func pointVariancePartials(_ norms: [Double], w2: Double, b2: Double) -> [PointDual] {
+    /// Sigma^1(x, x) and the deep w2, b2; flat as in ``pointVariances(_:w2:b2:series:)``, with the
+    /// duals at u = v from `series` where given.
+    func pointVariancePartials(_ norms: [Double], w2: Double, b2: Double, series: SeriesPaths? = nil) -> [PointDual] {
         var out: [PointDual] = []
         out.reserveCapacity(norms.count * (depth - 1))
-        for g in norms {
+        for (i, g) in norms.enumerated() {
             // A point's own variance: the c, q1 and q2 directions all move together.
             let s1 = Dual5(v: w2 * g + b2, c: 1, q1: 0, q2: 0, w: 0, b: 0)
             let first = FirstLayerCarrier(s: s1, ntk: false)
             _ = LayerRecursion.propagate(
                 afterFirstLayer: first, depth: depth,
                 weights: { _ in Weights(w2: w2, b2: b2) }
-            ) { _, x in
+            ) { l, x in
                 out.append(PointDual(v: x.s.v, own: x.s.c, w: x.s.w, b: x.s.b))
                 var y = x
                 let q = x.s.v
-                let p = partials.partials(q1: q, q2: q, c: q, ntk: false)
+                let p = partials.partials(
+                    q1: q, q2: q, c: q, ntk: false, series: diagonalJet(series, point: i, layer: l))
                 let slope = p.df.q1 + p.df.q2 + p.df.c
                 y.f = Dual5(v: p.f, c: slope * x.s.c, q1: 0, q2: 0, w: slope * x.s.w, b: slope * x.s.b)
                 return y
@@ -125,7 +127,7 @@ extension NetworkCovariance {
     @inline(__always)
     func firstLayerEntry(
         sigma1: Double, _ a: UnsafeMutablePointer<PointDual>, _ bPath: UnsafeMutablePointer<PointDual>,
-        w2: Double, b2: Double
+        w2: Double, b2: Double, series: (SeriesView, SeriesView)? = nil
     ) -> Dual5 {
         let ntk = kind == .ntk
         let first = FirstLayerCarrier(s: Dual5(v: sigma1, c: 1, q1: 0, q2: 0, w: 0, b: 0), ntk: ntk)
@@ -136,7 +138,8 @@ extension NetworkCovariance {
             let p = a[l]
             let q = bPath[l]
             var y = x
-            let e = partials.partials(q1: p.v, q2: q.v, c: x.s.v, ntk: ntk)
+            let jet = series.flatMap { $0.0.jet(l, $0.1, q1: p.v, q2: q.v, c: x.s.v, gradient: true, ntk: ntk) }
+            let e = partials.partials(q1: p.v, q2: q.v, c: x.s.v, ntk: ntk, series: jet)
             // The q1 argument moves along (own of point i) and the deep directions of its path,
             // the q2 argument along point j's, the covariance along all five.
             @inline(__always) func change(_ g: (q1: Double, q2: Double, c: Double), _ value: Double) -> Dual5 {
@@ -162,10 +165,13 @@ extension NetworkCovariance {
     public func firstLayerPartials(_ x: [[Double]], sigmaW2 w2: Double, sigmaB2 b2: Double) -> FirstLayerPartials {
         let n = x.count
         let norms = Self.norms(x)
-        let paths = pointVariancePartials(norms, w2: w2, b2: b2)
-        let outputs = Self.symmetricFill(x, norms: norms, paths: paths, rowLength: depth - 1, outputs: 6) {
-            i, j, g, pathI, pathJ, out in
-            let e = firstLayerEntry(sigma1: w2 * g + b2, pathI, pathJ, w2: w2, b2: b2)
+        let series = seriesPaths(norms, w2: w2, b2: b2, progress: progress)
+        let paths = pointVariancePartials(norms, w2: w2, b2: b2, series: series)
+        let outputs = Self.symmetricFill(
+            x, norms: norms, paths: paths, rowLength: depth - 1, series: series, outputs: 6, progress: progress
+        ) {
+            i, j, g, pathI, pathJ, views, out in
+            let e = firstLayerEntry(sigma1: w2 * g + b2, pathI, pathJ, w2: w2, b2: b2, series: views)
             out[0][i, j] = e.v
             out[1][i, j] = e.c
             out[2][i, j] = i == j ? 0.5 * (e.q1 + e.q2) : e.q1

@@ -21,6 +21,12 @@ public struct NetworkCovariance: Sendable {
     public let depth: Int
     public let kind: KernelKind
     let partials: DualPartials
+    /// Whether costly duals take the Hermite series route (``seriesPaths(_:w2:b2:)``); off only in
+    /// tests that compare it with the direct partials.
+    var seriesRoute = true
+    /// Gets the fraction of each n x n fill done (about every 1 % of its rows), from any thread:
+    /// for a progress display where one evaluation can take long (the direct partials).
+    public var progress: (@Sendable (Double) -> Void)? = nil
 
     public init(activation: Activation, depth: Int, kind: KernelKind) {
         precondition(depth >= 1)
@@ -87,20 +93,23 @@ public struct NetworkCovariance: Sendable {
 
     /// Per point, the variance fed to each nonlinearity l = 1..L-1 with its derivatives, flat:
     /// point i, layer l at index i (L - 1) + l. Flat storage keeps the hot loop free of
-    /// per-entry array retains (which contend across threads).
-    func pointVariances(_ norms: [Double], w2: Double, b2: Double) -> [Dual3] {
+    /// per-entry array retains (which contend across threads). With `series`, a point's duals
+    /// at u = v come from its expansions (``seriesPaths(_:w2:b2:)``) where they were accepted.
+    func pointVariances(_ norms: [Double], w2: Double, b2: Double, series: SeriesPaths? = nil) -> [Dual3] {
         var out: [Dual3] = []
         out.reserveCapacity(norms.count * (depth - 1))
-        for g in norms {
+        for (i, g) in norms.enumerated() {
             let first = Carrier(s: Dual3(v: w2 * g + b2, w: g, b: 1), gradient: true, ntk: false)
             _ = LayerRecursion.propagate(
                 afterFirstLayer: first, depth: depth,
                 weights: { _ in Weights(w2: w2, b2: b2) }
-            ) { _, x in
+            ) { l, x in
                 out.append(x.s)
                 var y = x
                 let q = x.s
-                y.r = partials.evaluate(q1: q.v, q2: q.v, c: q.v, d1: (q.w, q.w, q.w), d2: (q.b, q.b, q.b), ntk: false)
+                y.r = partials.evaluate(
+                    q1: q.v, q2: q.v, c: q.v, d1: (q.w, q.w, q.w), d2: (q.b, q.b, q.b), ntk: false,
+                    series: diagonalJet(series, point: i, layer: l))
                 return y
             }
         }
@@ -112,7 +121,7 @@ public struct NetworkCovariance: Sendable {
     @inline(__always)
     func entry(
         g: Double, _ a: UnsafeMutablePointer<Dual3>, _ bPath: UnsafeMutablePointer<Dual3>, w2: Double, b2: Double,
-        gradient: Bool
+        gradient: Bool, series: (SeriesView, SeriesView)? = nil
     ) -> Dual3 {
         let ntk = kind == .ntk
         let first = Carrier(s: Dual3(v: w2 * g + b2, w: g, b: 1), gradient: gradient, ntk: ntk)
@@ -123,9 +132,16 @@ public struct NetworkCovariance: Sendable {
             let p = a[l]
             let q = bPath[l]
             var y = x
+            let jet = series.flatMap { $0.0.jet(l, $0.1, q1: p.v, q2: q.v, c: x.s.v, gradient: gradient, ntk: ntk) }
             if gradient {
                 y.r = partials.evaluate(
-                    q1: p.v, q2: q.v, c: x.s.v, d1: (p.w, q.w, x.s.w), d2: (p.b, q.b, x.s.b), ntk: ntk)
+                    q1: p.v, q2: q.v, c: x.s.v, d1: (p.w, q.w, x.s.w), d2: (p.b, q.b, x.s.b), ntk: ntk,
+                    series: jet)
+                return y
+            }
+            if let jet {
+                y.r.f = jet.nngp
+                if ntk { y.r.d = jet.derivative }
                 return y
             }
             let pair = GaussianPair(q1: p.v, q2: q.v, c: x.s.v)
@@ -144,11 +160,14 @@ public struct NetworkCovariance: Sendable {
         -> (k: [Double], dLogW2: [Double], dLogB2: [Double])
     {
         let norms = Self.norms(x)
-        let paths = pointVariances(norms, w2: w2, b2: b2)
-        let outputs = Self.symmetricFill(x, norms: norms, paths: paths, rowLength: depth - 1, outputs: gradient ? 3 : 1)
-        {
-            i, j, g, pathI, pathJ, out in
-            let e = entry(g: g, pathI, pathJ, w2: w2, b2: b2, gradient: gradient)
+        let series = seriesPaths(norms, w2: w2, b2: b2, progress: progress)
+        let paths = pointVariances(norms, w2: w2, b2: b2, series: series)
+        let outputs = Self.symmetricFill(
+            x, norms: norms, paths: paths, rowLength: depth - 1, series: series, outputs: gradient ? 3 : 1,
+            progress: progress
+        ) {
+            i, j, g, pathI, pathJ, views, out in
+            let e = entry(g: g, pathI, pathJ, w2: w2, b2: b2, gradient: gradient, series: views)
             out[0][i, j] = e.v
             if gradient {
                 out[1][i, j] = w2 * e.w
@@ -166,36 +185,40 @@ public struct NetworkCovariance: Sendable {
 
     /// The symmetric n x n fill the training matrices share: for every i <= j, `store` gets
     /// g = <x_i, x_j>/d (|x_i|^2/d on the diagonal), the two points' per-layer paths (`rowLength`
-    /// entries of `paths` each) and the `outputs` matrices to write; the lower triangles are
-    /// mirrored.
+    /// entries of `paths` each), their series views (where `series` is given) and the `outputs`
+    /// matrices to write; the lower triangles are mirrored.
     static func symmetricFill<Path>(
-        _ x: [[Double]], norms: [Double], paths: [Path], rowLength: Int, outputs count: Int,
+        _ x: [[Double]], norms: [Double], paths: [Path], rowLength: Int, series: SeriesPaths?, outputs count: Int,
+        progress: (@Sendable (Double) -> Void)? = nil,
         _ store:
             @Sendable (
                 _ i: Int, _ j: Int, _ g: Double, _ pathI: UnsafeMutablePointer<Path>,
-                _ pathJ: UnsafeMutablePointer<Path>, _ out: [SharedRows<Double>]
+                _ pathJ: UnsafeMutablePointer<Path>, _ series: (SeriesView, SeriesView)?, _ out: [SharedRows<Double>]
             ) -> Void
     ) -> [[Double]] {
         let n = x.count
         let d = x.first?.count ?? 0
         let flat = x.flatMap { $0 }
         var outputs = [[Double]](repeating: [Double](repeating: 0, count: n * n), count: count)
-        ParallelFill.withShared(reading: [flat], rowLength: d) { points in
-            ParallelFill.withShared(reading: [paths], rowLength: rowLength) { variancePaths in
-                let points = points[0]
-                let path = variancePaths[0]
-                ParallelFill.symmetric(&outputs, n: n) { i, out in
-                    let row = points.row(i)
-                    for j in i..<n {
-                        var g = 0.0
-                        if i == j {
-                            g = norms[i]
-                        } else {
-                            let col = points.row(j)
-                            for m in 0..<d { g += row[m] * col[m] }
-                            g /= Double(d)
+        Self.withSeries([series], hidden: rowLength) { seriesRows in
+            ParallelFill.withShared(reading: [flat], rowLength: d) { points in
+                ParallelFill.withShared(reading: [paths], rowLength: rowLength) { variancePaths in
+                    let points = points[0]
+                    let path = variancePaths[0]
+                    let seriesRow = seriesRows?[0]
+                    ParallelFill.symmetric(&outputs, n: n, progress: progress) { i, out in
+                        let row = points.row(i)
+                        for j in i..<n {
+                            var g = 0.0
+                            if i == j {
+                                g = norms[i]
+                            } else {
+                                let col = points.row(j)
+                                for m in 0..<d { g += row[m] * col[m] }
+                                g /= Double(d)
+                            }
+                            store(i, j, g, path.row(i), path.row(j), seriesRow.map { ($0.view(i), $0.view(j)) }, out)
                         }
-                        store(i, j, g, path.row(i), path.row(j), out)
                     }
                 }
             }
@@ -214,34 +237,47 @@ public struct NetworkCovariance: Sendable {
         func norms(_ x: [[Double]]) -> [Double] { x.map { $0.reduce(0) { $0 + $1 * $1 } / Double(d) } }
         let nTest = norms(test)
         let nTrain = norms(train)
-        let paths = [pointVariances(nTest, w2: w2, b2: b2), pointVariances(nTrain, w2: w2, b2: b2)]
+        // Both sets' expansions at one common order, so their rows line up.
+        let expansions = [seriesExpansions(nTest, w2: w2, b2: b2), seriesExpansions(nTrain, w2: w2, b2: b2)]
+        let order = Self.largestOrder(expansions.compactMap { $0 }.flatMap { $0 })
+        let series = expansions.map { $0.map { pack($0, order: order) } }
+        let paths = [
+            pointVariances(nTest, w2: w2, b2: b2, series: series[0]),
+            pointVariances(nTrain, w2: w2, b2: b2, series: series[1]),
+        ]
         var outputs = [[Double](repeating: 0, count: m * n)]
         var diagonal = [Double](repeating: 0, count: m)
-        ParallelFill.withShared(reading: [test.flatMap { $0 }, train.flatMap { $0 }], rowLength: d) { points in
-            ParallelFill.withShared(reading: paths, rowLength: depth - 1) { variancePaths in
-                let testPoints = points[0]
-                let trainPoints = points[1]
-                let testPath = variancePaths[0]
-                let trainPath = variancePaths[1]
-                ParallelFill.withShared(&outputs, rowLength: n) { out in
-                    let k = out[0]
-                    ParallelFill.forEach(m) { i in
-                        let row = testPoints.row(i)
-                        for j in 0..<n {
-                            let col = trainPoints.row(j)
-                            var g = 0.0
-                            for c in 0..<d { g += row[c] * col[c] }
-                            k[i, j] =
-                                entry(
-                                    g: g / Double(d), testPath.row(i), trainPath.row(j),
-                                    w2: w2, b2: b2, gradient: false
-                                ).v
+        Self.withSeries(series, hidden: depth - 1) { seriesRows in
+            ParallelFill.withShared(reading: [test.flatMap { $0 }, train.flatMap { $0 }], rowLength: d) { points in
+                ParallelFill.withShared(reading: paths, rowLength: depth - 1) { variancePaths in
+                    let testPoints = points[0]
+                    let trainPoints = points[1]
+                    let testPath = variancePaths[0]
+                    let trainPath = variancePaths[1]
+                    ParallelFill.withShared(&outputs, rowLength: n) { out in
+                        let k = out[0]
+                        ParallelFill.forEach(m) { i in
+                            let row = testPoints.row(i)
+                            for j in 0..<n {
+                                let col = trainPoints.row(j)
+                                var g = 0.0
+                                for c in 0..<d { g += row[c] * col[c] }
+                                k[i, j] =
+                                    entry(
+                                        g: g / Double(d), testPath.row(i), trainPath.row(j),
+                                        w2: w2, b2: b2, gradient: false,
+                                        series: seriesRows.map { ($0[0].view(i), $0[1].view(j)) }
+                                    ).v
+                            }
                         }
                     }
-                }
-                for i in 0..<m {
-                    diagonal[i] =
-                        entry(g: nTest[i], testPath.row(i), testPath.row(i), w2: w2, b2: b2, gradient: false).v
+                    for i in 0..<m {
+                        diagonal[i] =
+                            entry(
+                                g: nTest[i], testPath.row(i), testPath.row(i), w2: w2, b2: b2, gradient: false,
+                                series: seriesRows.map { ($0[0].view(i), $0[0].view(i)) }
+                            ).v
+                    }
                 }
             }
         }

@@ -102,8 +102,11 @@ struct RegressCommand: ParsableCommand {
                 "\(dataset.y.count) rows with --test-fraction \(testFraction) leave \(short.train.count) training and \(short.test.count) test rows; "
                     + "allowed: at least 3 training rows and 1 test row (a smaller --test-fraction or more rows)")
         }
-        var experiment = RegressionExperiment(
-            gp: ExactGP(covariance: NetworkCovariance(activation: act, depth: depth, kind: kernel.value)))
+        // Evaluations can be slow (costly duals at variances their series cannot serve): say so.
+        let heartbeat = ProgressHeartbeat(label: "regress")
+        var covariance = NetworkCovariance(activation: act, depth: depth, kind: kernel.value)
+        covariance.progress = { heartbeat.report(fraction: $0) }
+        var experiment = RegressionExperiment(gp: ExactGP(covariance: covariance))
         experiment.fitPoints = fitPoints
         experiment.restarts = restarts
         experiment.ard = ard
@@ -113,6 +116,7 @@ struct RegressCommand: ParsableCommand {
         var results: [RegressionExperiment.SplitResult] = []
         let start = Date()
         for (k, split) in splitList.enumerated() {
+            heartbeat.begin("split \(k + 1)/\(splitList.count)")
             let train = RegressCommand.trainingRows(split.train, maxTrain: maxTrain, seed: seed &+ UInt64(k))
             let r: RegressionExperiment.SplitResult
             do {

@@ -45,6 +45,15 @@ public struct HermiteCoefficients: Sendable {
     /// sqrt(sum_k (error of a_k)^2), and the same for b_k.
     public let valueError: Double
     public let derivativeError: Double
+    /// (1/2) E[phi(u)^2 (z^2 - 1)] and (1/2) E[phi'(u)^2 (z^2 - 1)] with u = sqrt(q) z: q times the
+    /// q-derivatives of the two energies, which are the scaling derivatives S = E[u phi'(u) phi(u)]
+    /// and T = E[u phi''(u) phi'(u)] of the duals at u = v (Proofs/hermite-series-duals.md,
+    /// "Scaling derivatives"), by the same rule as the energies.
+    public let valueScalingMoment: Double
+    public let derivativeScalingMoment: Double
+    /// sqrt(T(k)), the square roots of the tail energies, for the weighted truncation bounds.
+    let rootValueTail: [Double]
+    let rootDerivativeTail: [Double]
 
     /// Coefficients up to this order by default: enough for tanh-like activations at unit
     /// variance to reach 1e-16 of their energy (a_k ~ exp(-(pi/2) sqrt(2k / q))).
@@ -112,6 +121,10 @@ public struct HermiteCoefficients: Sendable {
         derivativeError = error(b, bc) + 4 * Double.ulpOfOne * dm.squareRoot()
         logValueTail = logTails(a, energy: m)
         logDerivativeTail = logTails(b, energy: dm)
+        valueScalingMoment = f.valueScalingMoment
+        derivativeScalingMoment = f.derivativeScalingMoment
+        rootValueTail = logValueTail.map { exp(0.5 * $0) }
+        rootDerivativeTail = logDerivativeTail.map { exp(0.5 * $0) }
     }
 
     /// The dual E[phi(u) phi(v)] (or E[phi'(u) phi'(v)] with `derivative`) of the two variances
@@ -227,6 +240,9 @@ public struct HermiteCoefficients: Sendable {
         var derivative: [Double] = []
         var valueEnergy = 0.0
         var derivativeEnergy = 0.0
+        /// (1/2) sum w phi_N (z^2 - 1) phi^2, and the same for phi'.
+        var valueScalingMoment = 0.0
+        var derivativeScalingMoment = 0.0
     }
 
     static func nodes(_ edges: [Double], rule: GaussLegendre, _ activation: Activation, root: Double) -> Nodes? {
@@ -257,6 +273,9 @@ public struct HermiteCoefficients: Sendable {
                 out.derivative.append(weight * g)
                 out.valueEnergy += weight * f * f
                 out.derivativeEnergy += weight * g * g
+                let hermite2 = 0.5 * (z * z - 1)
+                out.valueScalingMoment += hermite2 * weight * f * f
+                out.derivativeScalingMoment += hermite2 * weight * g * g
             }
         }
         return out
