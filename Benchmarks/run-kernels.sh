@@ -74,7 +74,9 @@ done
 # the Hermite series route (per point and layer a Hermite expansion, per entry a Mehler series;
 # Proofs/hermite-series-duals.md). Before it, 200 points with tanh at depth 3 took more than
 # 10 minutes (a 2-D quadrature per entry and layer); entries the series cannot certify (|rho|
-# near 1 for hardtanh's and ELU's derivative duals) still take the direct duals.
+# near 1 for hardtanh's and ELU's derivative duals) take the direct duals, for hardtanh the
+# closed form of piecewise-affine activations (Proofs/piecewise-linear-duals.md; with the
+# breakpoint quadrature before it, n = 1000 took 160 s of CPU).
 echo "rkhs gram end to end, costly duals on Gaussian points in R^10 (depth 3 NTK, sigma_w 1, sigma_b 1):"
 for m in 200 1000 4000; do
     python3 -c "
@@ -88,4 +90,22 @@ with open('$work/g$m.csv', 'w') as f:
         printf '  n = %4d %-12s rkhs %6.2f s wall, %6.2f s CPU, %7d KB max RSS\n' "$m" "$act" "$wall" \
             "$(python3 -c "print($user + $sys)")" "$rss"
     done
+done
+
+# `rkhs kernel` at up to 256 t evaluates the duals directly (costly ones by one Hermite
+# expansion per layer), at more it tabulates each layer (before: tables always, tanh depth 50 at
+# one t took 25 s).
+echo "rkhs kernel end to end, tanh, one t, 9 t and 300 t (tables):"
+for depth in 50 1000; do
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" .build/release/rkhs kernel --activation tanh --depth "$depth" \
+        --t 0.5 --format csv >/dev/null
+    read -r wall user sys rss < "$work/time"
+    printf '  depth %4d, 1 t: %6.2f s wall, %6.2f s CPU\n' "$depth" "$wall" "$(python3 -c "print($user + $sys)")"
+done
+for ts in 0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9 "$(python3 -c "print(','.join(repr(-1 + 2 * i / 299) for i in range(300)))")"; do
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" .build/release/rkhs kernel --activation tanh --depth 50 \
+        --t="$ts" --format csv >/dev/null
+    read -r wall user sys rss < "$work/time"
+    printf '  depth   50, %3d t: %6.2f s wall, %6.2f s CPU\n' "$(echo "$ts" | tr ',' '\n' | wc -l)" "$wall" \
+        "$(python3 -c "print($user + $sys)")"
 done

@@ -11,8 +11,10 @@ struct KernelCommand: ParsableCommand {
     )
 
     /// Up to this many values of t the duals are evaluated directly; beyond, tabulated per
-    /// layer (a table costs 100-200 dual evaluations, a direct value 2 to 22).
-    static let directUpTo = 8
+    /// layer. Measured at depth 50: tanh 9 t 0.9 s direct against 33 s tabulated, 1000 t 79 s
+    /// against about 33 s (near t = 1 its series often hands over to the quadrature); ELU,
+    /// softplus, hardtanh direct at 1000 t in 2-6 s.
+    static let directUpTo = 256
 
     @OptionGroup(title: "Network") var options: NetworkOptions
 
