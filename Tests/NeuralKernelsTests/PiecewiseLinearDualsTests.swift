@@ -196,6 +196,25 @@ import _TestSupport
         #expect(try !#require(Self.pieces["piecewise(x; 0.5: x+1)"]).isContinuous)
     }
 
+    /// A variance of 0 (a zero input without bias): u = 0 is a constant and the duals are
+    /// phi(0) E[phi(v)] and phi'(0) E[phi'(v)], against the breakpoint quadrature; E[phi''
+    /// phi''] is a point mass exactly when a kink sits at 0.
+    @Test func zeroVarianceIsOneDimensional() throws {
+        let shifted = PiecewiseLinearDuals(breakpoints: [-1, 1], intercepts: [0, 1, 2], slopes: [0, 1, 0])
+        let quadrature = BreakpointQuadrature()
+        let phi: (Double) -> Double = { shifted.value($0) }
+        for pair in [
+            GaussianPair(q1: 0, q2: 2.5, c: 0), GaussianPair(q1: 1.5, q2: 0, c: 0), GaussianPair(q1: 0, q2: 0, c: 0),
+        ] {
+            let reference = quadrature.expectation(pair, g: phi, gBreakpoints: [-1, 1], h: phi, hBreakpoints: [-1, 1])
+            let value = try #require(shifted.nngp(pair))
+            #expect(Swift.abs(value - reference) <= 1e-14 * Swift.abs(reference), "\(pair)")
+        }
+        #expect(shifted.secondDerivative(GaussianPair(q1: 0, q2: 1, c: 0)) == 0)
+        let relu6 = try #require(Self.pieces["relu6"])
+        #expect(relu6.secondDerivative(GaussianPair(q1: 0, q2: 1, c: 0)) == .infinity)
+    }
+
     /// Where the closed form's corner moments cancel (hardtanh at variance 1e4: the middle
     /// piece is 0.02 standard deviations wide) it refuses, and the activation falls back to the
     /// breakpoint quadrature: the value stays right.

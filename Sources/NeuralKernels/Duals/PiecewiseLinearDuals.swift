@@ -110,7 +110,11 @@ public struct PiecewiseLinearDuals: Sendable {
     /// E[phi''(u) phi''(v)] = sum over breakpoint pairs J_i J_j p(t_i, t_j) for continuous phi
     /// (J_i the slope jumps, p the density of (u, v)); +inf at rho = +-1 where two kinks meet.
     public func secondDerivative(_ pair: GaussianPair) -> Double {
-        guard let grid = CornerGrid(self, pair) else { return .nan }
+        guard let grid = CornerGrid(self, pair) else {
+            // A variance of 0: u = 0, and phi''(0) is a point mass if a kink sits at 0, else 0.
+            let kinkAtZero = breakpoints.enumerated().contains { i, t in t == 0 && slopes[i + 1] != slopes[i] }
+            return kinkAtZero ? .infinity : 0
+        }
         return grid.derivativeSlope()
     }
 
