@@ -69,40 +69,58 @@ public struct PiecewiseLinearDuals: Sendable {
         return p
     }
 
+    /// The truncated moments of a standard normal X over every piece of phi(a X):
+    /// [t_p / a, t_{p+1} / a), p = 0 ... n.
+    func pieceMoments(scale a: Double) -> [TruncatedMoments] {
+        (0...breakpoints.count).map { p in
+            TruncatedMoments(
+                p == 0 ? -Double.infinity : breakpoints[p - 1] / a,
+                p == breakpoints.count ? Double.infinity : breakpoints[p] / a)
+        }
+    }
+
     // MARK: - Duals
 
     /// E[phi(u) phi(v)], or nil where the closed form cannot certify ``relativeAccuracy``.
     public func nngp(_ pair: GaussianPair) -> Double? {
-        guard let grid = CornerGrid(self, pair) else { return degenerateNNGP(pair) }
+        guard let grid = RectangleGrid(self, pair) else { return degenerateNNGP(pair) }
         let f = grid.nngpParts()
-        let scale = (secondMoment(pair.q1) * secondMoment(pair.q2)).squareRoot()
-        guard f.error <= Self.relativeAccuracy * scale else { return nil }
-        return f.constant + f.first + f.second + f.product
+        let value = f.constant + f.first + f.second + f.product
+        guard certifies(f.error, value, scale: { self.secondMoment($0) }, pair) else { return nil }
+        return value
     }
 
     /// E[phi'(u) phi'(v)] (phi' the almost-everywhere derivative), or nil as ``nngp(_:)``.
     public func derivative(_ pair: GaussianPair) -> Double? {
-        guard let grid = CornerGrid(self, pair) else { return degenerateDerivative(pair) }
+        guard let grid = RectangleGrid(self, pair) else { return degenerateDerivative(pair) }
         let d = grid.derivative()
-        let scale = (derivativeSecondMoment(pair.q1) * derivativeSecondMoment(pair.q2)).squareRoot()
-        guard d.error <= Self.relativeAccuracy * max(scale, Double.leastNormalMagnitude) else { return nil }
+        guard certifies(d.error, d.value, scale: { self.derivativeSecondMoment($0) }, pair) else { return nil }
         return d.value
+    }
+
+    /// Whether `error` is within ``relativeAccuracy`` of the scale sqrt(m(q1) m(q2)) of a dual
+    /// with second moments m. |value| is at most that scale (Cauchy-Schwarz), so a bound within
+    /// reach of |value| already certifies and the second moments (one-dimensional sums, but on
+    /// every entry of a Gram matrix) are formed only when it is not.
+    func certifies(_ error: Double, _ value: Double, scale m: (Double) -> Double, _ pair: GaussianPair) -> Bool {
+        if error <= Self.relativeAccuracy * Swift.abs(value) { return true }
+        let scale = (m(pair.q1) * m(pair.q2)).squareRoot()
+        return error <= Self.relativeAccuracy * max(scale, Double.leastNormalMagnitude)
     }
 
     /// Both duals and their first derivatives (``DualJet``) for continuous phi and positive
     /// variances; nil where phi jumps, a variance is 0 or the bound is not met.
     public func jet(_ pair: GaussianPair) -> DualJet? {
-        guard isContinuous, let grid = CornerGrid(self, pair) else { return nil }
+        guard isContinuous, let grid = RectangleGrid(self, pair) else { return nil }
         let f = grid.nngpParts()
         let d = grid.derivative()
-        let scaleF = (secondMoment(pair.q1) * secondMoment(pair.q2)).squareRoot()
-        let scaleD = (derivativeSecondMoment(pair.q1) * derivativeSecondMoment(pair.q2)).squareRoot()
-        guard f.error <= Self.relativeAccuracy * scaleF,
-            d.error <= Self.relativeAccuracy * max(scaleD, Double.leastNormalMagnitude)
+        let nngp = f.constant + f.first + f.second + f.product
+        guard certifies(f.error, nngp, scale: { self.secondMoment($0) }, pair),
+            certifies(d.error, d.value, scale: { self.derivativeSecondMoment($0) }, pair)
         else { return nil }
         let t = grid.derivativeScalings()
         return DualJet(
-            nngp: f.constant + f.first + f.second + f.product, derivative: d.value,
+            nngp: nngp, derivative: d.value,
             nngpScaling: (f.first + f.product, f.second + f.product),
             derivativeScaling: (t.first, t.second), derivativeSlope: grid.derivativeSlope())
     }
@@ -110,7 +128,7 @@ public struct PiecewiseLinearDuals: Sendable {
     /// E[phi''(u) phi''(v)] = sum over breakpoint pairs J_i J_j p(t_i, t_j) for continuous phi
     /// (J_i the slope jumps, p the density of (u, v)); +inf at rho = +-1 where two kinks meet.
     public func secondDerivative(_ pair: GaussianPair) -> Double {
-        guard let grid = CornerGrid(self, pair) else {
+        guard let grid = RectangleGrid(self, pair) else {
             // A variance of 0: u = 0, and phi''(0) is a point mass if a kink sits at 0, else 0.
             let kinkAtZero = breakpoints.enumerated().contains { i, t in t == 0 && slopes[i + 1] != slopes[i] }
             return kinkAtZero ? .infinity : 0
@@ -123,10 +141,7 @@ public struct PiecewiseLinearDuals: Sendable {
         let a = max(q, 0).squareRoot()
         guard a > 0 else { return value(0) * value(0) }
         var total = 0.0
-        for p in 0...breakpoints.count {
-            let lo = p == 0 ? -Double.infinity : breakpoints[p - 1] / a
-            let hi = p == breakpoints.count ? Double.infinity : breakpoints[p] / a
-            let m = TruncatedMoments(lo, hi)
+        for (p, m) in pieceMoments(scale: a).enumerated() {
             let alpha = intercepts[p]
             let beta = slopes[p] * a
             total += alpha * alpha * m.zeroth + 2 * alpha * beta * m.first + beta * beta * m.second
@@ -142,11 +157,7 @@ public struct PiecewiseLinearDuals: Sendable {
             return s * s
         }
         var total = 0.0
-        for p in 0...breakpoints.count {
-            let lo = p == 0 ? -Double.infinity : breakpoints[p - 1] / a
-            let hi = p == breakpoints.count ? Double.infinity : breakpoints[p] / a
-            total += slopes[p] * slopes[p] * TruncatedMoments(lo, hi).zeroth
-        }
+        for (p, m) in pieceMoments(scale: a).enumerated() { total += slopes[p] * slopes[p] * m.zeroth }
         return total
     }
 
@@ -169,10 +180,7 @@ public struct PiecewiseLinearDuals: Sendable {
     /// E[phi(a X)] or E[phi'(a X)].
     func mean(scale a: Double, derivative: Bool) -> Double {
         var total = 0.0
-        for p in 0...breakpoints.count {
-            let lo = p == 0 ? -Double.infinity : breakpoints[p - 1] / a
-            let hi = p == breakpoints.count ? Double.infinity : breakpoints[p] / a
-            let m = TruncatedMoments(lo, hi)
+        for (p, m) in pieceMoments(scale: a).enumerated() {
             total += derivative ? slopes[p] * m.zeroth : intercepts[p] * m.zeroth + slopes[p] * a * m.first
         }
         return total
@@ -185,13 +193,14 @@ struct TruncatedMoments {
     let first: Double
     let second: Double
 
+    /// P(lo <= X < hi) = Phi(hi) - Phi(lo) from the nearer tail, so that neither end loses digits.
+    static func mass(_ lo: Double, _ hi: Double) -> Double {
+        lo + hi > 0
+            ? StandardNormal.cdf(-lo) - StandardNormal.cdf(-hi) : StandardNormal.cdf(hi) - StandardNormal.cdf(lo)
+    }
+
     init(_ lo: Double, _ hi: Double) {
-        // Phi(hi) - Phi(lo) from the nearer tail, so that neither end loses digits.
-        if lo >= 0 {
-            zeroth = StandardNormal.cdf(-lo) - StandardNormal.cdf(-hi)
-        } else {
-            zeroth = StandardNormal.cdf(hi) - StandardNormal.cdf(lo)
-        }
+        zeroth = Self.mass(lo, hi)
         let dLo = lo.isFinite ? StandardNormal.density(lo) : 0
         let dHi = hi.isFinite ? StandardNormal.density(hi) : 0
         first = dLo - dHi
@@ -248,7 +257,7 @@ struct OrthantMoments {
 /// a signed sum of at most four orthant moments of the reflected pair (+-X, +-Y) (correlation
 /// +-rho), none of them near 1 where the rectangle is a tail. (Differences of lower-orthant
 /// values alone cost 36 ulps of 1 for ReLU6's top piece: 1e-14 relative.)
-struct CornerGrid {
+struct RectangleGrid {
     let duals: PiecewiseLinearDuals
     let a: Double
     let b: Double
@@ -419,11 +428,6 @@ struct CornerGrid {
         return (total, error)
     }
 
-    /// P(l <= Z < r) for a standard normal Z, from the nearer tail.
-    static func interval(_ l: Double, _ r: Double) -> Double {
-        l + r > 0 ? StandardNormal.cdf(-l) - StandardNormal.cdf(-r) : StandardNormal.cdf(r) - StandardNormal.cdf(l)
-    }
-
     /// E[phi'(v) | X = h] = sum_q beta_q P(y_q <= Y < y_{q+1} | X = h), Y | X = h ~ N(rho h, s^2)
     /// (at s = 0 the point mass at rho h, half on each side of a cut it meets).
     func conditionalSlope(given h: Double, cuts: [Double]) -> Double {
@@ -438,7 +442,7 @@ struct CornerGrid {
         for q in 0...n where beta[q] != 0 {
             let lo = q == 0 ? -Double.infinity : standardised(cuts[q - 1])
             let hi = q == n ? Double.infinity : standardised(cuts[q])
-            let mass = sine == 0 ? above(lo) - above(hi) : Self.interval(lo, hi)
+            let mass = sine == 0 ? above(lo) - above(hi) : TruncatedMoments.mass(lo, hi)
             total += beta[q] * mass
         }
         return total
