@@ -74,12 +74,26 @@ public struct SphereKernel: Sendable {
         ) { _, state in
             let q = state.q1
             variances.append(q)
-            if !tabulated {
-                // Costly duals: Mehler's series of the layer's Hermite expansion where it
-                // certifies 1e-14 of the scale (one 1-D quadrature a layer, then arithmetic; the
-                // Price deficit's 20 derivative values near t = 1 included), else the dual itself.
-                let costly = network.activation.closedForm.map { !$0.isCheap } ?? true
-                let expansion = costly ? HermiteCoefficients(network.activation, variance: q) : nil
+            let odd = (network.activation.closedForm?.nngpOddPart, network.activation.closedForm?.derivativeOddPart)
+            func layer(
+                nngp: @escaping @Sendable (GaussianPair) -> Double,
+                derivative: @escaping @Sendable (GaussianPair) -> Double, secondMoment: Double
+            ) -> LayerDuals {
+                LayerDuals(
+                    q: q, nngp: nngp, derivative: derivative, secondMoment: secondMoment, nngpOdd: odd.0,
+                    derivativeOdd: odd.1)
+            }
+            if let closed = network.activation.closedForm, closed.isCheap || !closed.tabulatesAccurately {
+                layers.append(
+                    layer(
+                        nngp: closed.nngp, derivative: closed.derivative,
+                        secondMoment: closed.nngp(GaussianPair(q1: q, q2: q, c: q))))
+            } else if !tabulated {
+                // Costly duals, evaluated at each t: Mehler's series of the layer's Hermite
+                // expansion where it certifies 1e-14 of the scale (one 1-D quadrature a layer,
+                // then arithmetic; the Price deficit's 20 derivative values near t = 1
+                // included), else the dual itself.
+                let expansion = HermiteCoefficients(network.activation, variance: q)
                 let nngp: @Sendable (GaussianPair) -> Double = { pair in
                     if let e = expansion, let s = HermiteCoefficients.series(e, e, rho: pair.rho, derivative: false) {
                         return s.value
@@ -92,43 +106,24 @@ public struct SphereKernel: Sendable {
                     }
                     return dual.derivative(pair)
                 }
-                // The expansion's own energies are E[phi^2] and E[phi'^2] (Parseval, 24- and
-                // 16-node rules agreeing to 1e-14): they give the diagonal without another
-                // 2-D quadrature.
-                if let e = expansion {
-                    layers.append(
-                        LayerDuals(
-                            q: q, nngp: nngp, derivative: derivative, secondMoment: e.valueEnergy,
-                            nngpOdd: network.activation.closedForm?.nngpOddPart,
-                            derivativeOdd: network.activation.closedForm?.derivativeOddPart))
-                    return KernelState(
-                        q1: e.valueEnergy, q2: e.valueEnergy, nngp: e.valueEnergy,
-                        ntk: state.ntk * e.derivativeEnergy)
+                guard let e = expansion else {
+                    layers.append(layer(nngp: nngp, derivative: derivative, secondMoment: dual.secondMoment(q: q)))
+                    return nonlinearity(state)
                 }
-                layers.append(
-                    LayerDuals(
-                        q: q, nngp: nngp, derivative: derivative,
-                        secondMoment: dual.secondMoment(q: q),
-                        nngpOdd: network.activation.closedForm?.nngpOddPart,
-                        derivativeOdd: network.activation.closedForm?.derivativeOddPart))
-            } else if let closed = network.activation.closedForm, closed.isCheap || !closed.tabulatesAccurately {
-                layers.append(
-                    LayerDuals(
-                        q: q, nngp: closed.nngp, derivative: closed.derivative,
-                        secondMoment: closed.nngp(GaussianPair(q1: q, q2: q, c: q)),
-                        nngpOdd: closed.nngpOddPart, derivativeOdd: closed.derivativeOddPart))
+                // The expansion's own energies are E[phi^2] and E[phi'^2] (Parseval, 24- and
+                // 16-node rules agreeing to 1e-14): the diagonal without another 2-D quadrature.
+                layers.append(layer(nngp: nngp, derivative: derivative, secondMoment: e.valueEnergy))
+                return KernelState(
+                    q1: e.valueEnergy, q2: e.valueEnergy, nngp: e.valueEnergy, ntk: state.ntk * e.derivativeEnergy)
             } else {
                 let f = TabulatedDual(q: q) { rho in dual.nngp(q1: q, q2: q, c: q * rho) }
                 let g = TabulatedDual(q: q) { rho in dual.derivative(q1: q, q2: q, c: q * rho) }
                 worst = max(worst, f.error, g.error)
                 layers.append(
-                    LayerDuals(
-                        q: q,
+                    layer(
                         nngp: { pair in f.value(theta: pair.angle.theta) },
                         derivative: { pair in g.value(theta: pair.angle.theta) },
-                        secondMoment: dual.secondMoment(q: q),
-                        nngpOdd: network.activation.closedForm?.nngpOddPart,
-                        derivativeOdd: network.activation.closedForm?.derivativeOddPart))
+                        secondMoment: dual.secondMoment(q: q)))
             }
             return nonlinearity(state)
         }
